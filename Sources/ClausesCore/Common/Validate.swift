@@ -1,0 +1,96 @@
+import Foundation
+import PostgresClient
+
+/// Checks shared by every input: each failure names the field and says why, in French.
+enum Validate {
+    static func text(_ value: String?, existing: String?, field: String, maxLength: Int = 500) throws(DomainError) -> String {
+        guard let raw = value ?? existing else { throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field") }
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw DomainError.invalid(field, "« \(field) » ne peut pas être vide.", code: "missing_field") }
+        guard trimmed.count <= maxLength else { throw DomainError.invalid(field, "« \(field) » dépasse \(maxLength) caractères.") }
+        return trimmed
+    }
+
+    static func optionalText(_ value: String?, existing: String?, field: String, maxLength: Int = 500) throws(DomainError) -> String? {
+        guard let raw = value else { return existing }
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return nil }
+        guard trimmed.count <= maxLength else { throw DomainError.invalid(field, "« \(field) » dépasse \(maxLength) caractères.") }
+        return trimmed
+    }
+
+    static func siret(_ value: String?, existing: String?, field: String = "siret") throws(DomainError) -> String {
+        guard let raw = value ?? existing else { throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field") }
+        guard let normalized = SIRET.normalize(raw), SIRET.isValid(normalized) else {
+            throw DomainError.invalid(field, "SIRET invalide « \(raw) » : il faut 14 chiffres et une clé de contrôle (Luhn) correcte.", code: "invalid_siret")
+        }
+        return normalized
+    }
+
+    static func insee(_ value: String?, existing: String?, field: String) throws(DomainError) -> String? {
+        guard let raw = value else { return existing }
+        let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        if code.isEmpty { return nil }
+        guard code.range(of: #"^([0-9]{2}|2A|2B)[0-9]{3}$"#, options: .regularExpression) != nil else {
+            throw DomainError.invalid(field, "Code commune INSEE invalide « \(raw) » : 5 caractères attendus (ex. 13047, 2A004).")
+        }
+        return code
+    }
+
+    static func romeCodes(_ value: [String]?, existing: [String], field: String) throws(DomainError) -> [String] {
+        guard let value else { return existing }
+        var codes: [String] = []
+        for raw in value {
+            let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
+            guard code.range(of: #"^[A-N][0-9]{4}$"#, options: .regularExpression) != nil else {
+                throw DomainError.invalid(field, "Code ROME invalide « \(raw) » : une lettre de A à N suivie de 4 chiffres (ex. F1703).")
+            }
+            if !codes.contains(code) { codes.append(code) }
+        }
+        return codes
+    }
+
+    static func nonNegative(_ value: Decimal?, existing: Decimal?, field: String) throws(DomainError) -> Decimal? {
+        guard let value else { return existing }
+        guard value >= 0 else { throw DomainError.invalid(field, "« \(field) » ne peut pas être négatif (reçu \(value)).") }
+        return value
+    }
+
+    static func choice<T: RawRepresentable & CaseIterable>(_ value: String?, existing: T?, field: String, as type: T.Type) throws(DomainError) -> T where T.RawValue == String {
+        guard let value else {
+            guard let existing else { throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field") }
+            return existing
+        }
+        guard let v = T(rawValue: value) else {
+            throw DomainError.invalid(field, "« \(field) » doit valoir \(T.allCases.map { "« \($0.rawValue) »" }.joined(separator: ", ")) (reçu « \(value) »).")
+        }
+        return v
+    }
+}
+
+/// A decimal in JSON given either as a number or as a French or plain string ("1 000 000,50").
+public struct FlexibleDecimal: Codable, Sendable, Equatable {
+    public let value: Decimal
+
+    public init(_ value: Decimal) { self.value = value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Decimal.self) {
+            value = number
+            return
+        }
+        let text = try container.decode(String.self)
+        let field = decoder.codingPath.last?.stringValue ?? "valeur"
+        do {
+            value = try FrenchNumber.parseDecimal(text, field: field)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}

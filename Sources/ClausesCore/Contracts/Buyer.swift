@@ -1,0 +1,180 @@
+import Foundation
+import PostgresClient
+
+/// A donneur d'ordre (contracting authority), identified by its SIRET.
+public struct Buyer: StoredEntity, Equatable {
+    public struct Input: Codable, Sendable {
+        public var siret: String?
+        public var name: String?
+        public init(siret: String? = nil, name: String? = nil) { self.siret = siret; self.name = name }
+    }
+
+    public let id: UUID
+    public let siret: String
+    public let name: String
+    public let createdAt: Date
+    public let updatedAt: Date
+
+    public static let table = "buyers"
+    public static let alias = "b"
+    public static let entityName = "buyer"
+    public static let frenchName = "le donneur d'ordre"
+    public static let selectColumns = "b.id, b.siret, b.name, b.created_at, b.updated_at"
+    public static let fromClause = "buyers b"
+    public static let constraintMessages: [String: (field: String, message: String)] = [
+        "buyers_siret_key": ("siret", "Un donneur d'ordre avec ce SIRET existe déjà."),
+    ]
+
+    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? { Scopes.buyers(caller, alias: alias, &sql) }
+
+    public static func columns(from input: Input, existing: Buyer?) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
+        [("siret", try Validate.siret(input.siret, existing: existing?.siret)),
+         ("name", try Validate.text(input.name, existing: existing?.name, field: "name"))]
+    }
+
+    public init(row: PostgresRow) throws {
+        id = try row.decode("id")
+        siret = try row.decode("siret")
+        name = try row.decode("name")
+        createdAt = try row.decode("created_at")
+        updatedAt = try row.decode("updated_at")
+    }
+}
+
+/// Regime of an operation: what share of its hours must go to QPV residents.
+public enum OperationRegime: String, Codable, Sendable, CaseIterable {
+    case free, anru, gup
+
+    public var frenchLabel: String {
+        switch self {
+        case .free: "Sans régime particulier"
+        case .anru: "ANRU / NPNRU (5 % des heures aux habitants des QPV)"
+        case .gup: "Gestion urbaine de proximité (10 %)"
+        }
+    }
+}
+
+/// A programme or work site (e.g. an NPNRU project) grouping marchés of one buyer.
+public struct Operation: StoredEntity, Equatable {
+    public struct Input: Codable, Sendable {
+        public var buyerId: UUID?
+        public var name: String?
+        public var regime: String?
+        public var communeInsee: String?
+        public init(buyerId: UUID? = nil, name: String? = nil, regime: String? = nil, communeInsee: String? = nil) {
+            self.buyerId = buyerId; self.name = name; self.regime = regime; self.communeInsee = communeInsee
+        }
+    }
+
+    public let id: UUID
+    public let buyerId: UUID
+    public let name: String
+    public let regime: OperationRegime
+    public let communeInsee: String?
+    public let createdAt: Date
+    public let updatedAt: Date
+
+    public static let table = "operations"
+    public static let alias = "o"
+    public static let entityName = "operation"
+    public static let frenchName = "l'opération"
+    public static let selectColumns = "o.id, o.buyer_id, o.name, o.regime, o.commune_insee, o.created_at, o.updated_at"
+    public static let fromClause = "operations o"
+    public static let constraintMessages: [String: (field: String, message: String)] = [
+        "operations_buyer_id_name_key": ("name", "Ce donneur d'ordre a déjà une opération de ce nom."),
+        "operations_buyer_id_fkey": ("buyerId", "« buyerId » ne désigne aucun donneur d'ordre existant."),
+    ]
+
+    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? { Scopes.operations(caller, alias: alias, &sql) }
+
+    public static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String] {
+        guard let buyer = try filters.uuid("buyerId") else { return [] }
+        return ["o.buyer_id = \(sql.bind(buyer))"]
+    }
+
+    public static func columns(from input: Input, existing: Operation?) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
+        if let existing, let buyer = input.buyerId, buyer != existing.buyerId {
+            throw DomainError.invalid("buyerId", "Une opération ne peut pas changer de donneur d'ordre.")
+        }
+        guard let buyer = input.buyerId ?? existing?.buyerId else {
+            throw DomainError.invalid("buyerId", "« buyerId » est obligatoire.", code: "missing_field")
+        }
+        return [("buyer_id", buyer),
+                ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
+                ("regime", try Validate.choice(input.regime, existing: existing?.regime ?? .free, field: "regime", as: OperationRegime.self).rawValue),
+                ("commune_insee", try Validate.insee(input.communeInsee, existing: existing?.communeInsee, field: "communeInsee"))]
+    }
+
+    public init(row: PostgresRow) throws {
+        id = try row.decode("id")
+        buyerId = try row.decode("buyer_id")
+        name = try row.decode("name")
+        regime = OperationRegime(rawValue: try row.decode("regime")) ?? .free
+        communeInsee = try row.decode("commune_insee")
+        createdAt = try row.decode("created_at")
+        updatedAt = try row.decode("updated_at")
+    }
+}
+
+/// Kinds of company: ordinary firms, insertion structures (SIAE: EI, ETTI, AI, ACI, EITI), GEIQ, EA, ESAT, ETT.
+public enum CompanyKind: String, Codable, Sendable, CaseIterable {
+    case ordinary, EI, ETTI, AI, ACI, EITI, GEIQ, EA, ESAT, ETT
+
+    public var frenchLabel: String {
+        switch self {
+        case .ordinary: "Entreprise"
+        case .EI: "Entreprise d'insertion (EI)"
+        case .ETTI: "Entreprise de travail temporaire d'insertion (ETTI)"
+        case .AI: "Association intermédiaire (AI)"
+        case .ACI: "Atelier chantier d'insertion (ACI)"
+        case .EITI: "Entreprise d'insertion par le travail indépendant (EITI)"
+        case .GEIQ: "Groupement d'employeurs pour l'insertion et la qualification (GEIQ)"
+        case .EA: "Entreprise adaptée (EA)"
+        case .ESAT: "ESAT"
+        case .ETT: "Entreprise de travail temporaire (ETT)"
+        }
+    }
+}
+
+public struct Company: StoredEntity, Equatable {
+    public struct Input: Codable, Sendable {
+        public var siret: String?
+        public var name: String?
+        public var kind: String?
+        public init(siret: String? = nil, name: String? = nil, kind: String? = nil) { self.siret = siret; self.name = name; self.kind = kind }
+    }
+
+    public let id: UUID
+    public let siret: String
+    public let name: String
+    public let kind: CompanyKind
+    public let createdAt: Date
+    public let updatedAt: Date
+
+    public static let table = "companies"
+    public static let alias = "c"
+    public static let entityName = "company"
+    public static let frenchName = "l'entreprise"
+    public static let selectColumns = "c.id, c.siret, c.name, c.kind, c.created_at, c.updated_at"
+    public static let fromClause = "companies c"
+    public static let constraintMessages: [String: (field: String, message: String)] = [
+        "companies_siret_key": ("siret", "Une entreprise avec ce SIRET existe déjà."),
+    ]
+
+    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? { Scopes.companies(caller, alias: alias, &sql) }
+
+    public static func columns(from input: Input, existing: Company?) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
+        [("siret", try Validate.siret(input.siret, existing: existing?.siret)),
+         ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
+         ("kind", try Validate.choice(input.kind, existing: existing?.kind ?? .ordinary, field: "kind", as: CompanyKind.self).rawValue)]
+    }
+
+    public init(row: PostgresRow) throws {
+        id = try row.decode("id")
+        siret = try row.decode("siret")
+        name = try row.decode("name")
+        kind = CompanyKind(rawValue: try row.decode("kind")) ?? .ordinary
+        createdAt = try row.decode("created_at")
+        updatedAt = try row.decode("updated_at")
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+
+/// How the contractor executes its clause (DOMAIN §4). Raw values are stored in the database.
+public enum ExecutionMode: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
+    case directHire
+    case workStudy
+    case temporaryWork
+    case insertionTempWork
+    case associationSecondment
+    case geiq
+    case siaeSubcontracting
+    case siaeServicePurchase
+    case training
+
+    public var frenchLabel: String {
+        switch self {
+        case .directHire: "Embauche directe"
+        case .workStudy: "Alternance"
+        case .temporaryWork: "Intérim (ETT)"
+        case .insertionTempWork: "Mise à disposition par une ETTI"
+        case .associationSecondment: "Mise à disposition par une AI"
+        case .geiq: "Mise à disposition par un GEIQ"
+        case .siaeSubcontracting: "Sous-traitance ou co-traitance à une SIAE"
+        case .siaeServicePurchase: "Achat de prestation à une SIAE"
+        case .training: "Formation préalable"
+        }
+    }
+
+    /// Modes whose hours may be attested by an SIAE or converted from the amount paid to it.
+    public var isSIAEPurchase: Bool { self == .siaeSubcontracting || self == .siaeServicePurchase }
+}
+
+/// The employment contract of a placement.
+public enum EmploymentContractType: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
+    case cdi
+    case cdd
+    case cddChantier
+    case cddi
+    case temporaryWork
+    case ettiAssignment
+    case apprenticeship
+    case professionalisation
+    case subsidised
+    case training
+
+    public var frenchLabel: String {
+        switch self {
+        case .cdi: "CDI"
+        case .cdd: "CDD"
+        case .cddChantier: "CDD de chantier"
+        case .cddi: "CDDI"
+        case .temporaryWork: "Intérim"
+        case .ettiAssignment: "Mission ETTI"
+        case .apprenticeship: "Apprentissage"
+        case .professionalisation: "Contrat de professionnalisation"
+        case .subsidised: "Contrat aidé"
+        case .training: "Formation"
+        }
+    }
+
+    /// CDD or CDD de chantier: fixed-term contracts that qualify (hire bonus, positive outcome) from 6 months.
+    public var isFixedTerm: Bool { self == .cdd || self == .cddChantier }
+}
+
+/// Public eligibility criteria (DOMAIN §5). Raw values are the codes used in files and the database.
+public enum EligibilityCriterionCode: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
+    case DELD
+    case DETLD
+    case RSA
+    case ASS
+    case AAH
+    case AI
+    case INVALIDITY
+    case RQTH
+    case YOUTH
+    case SENIOR
+    case SIAE
+    case E2C_EPIDE
+    case PLIE
+    case REASONED_OPINION
+
+    public var frenchLabel: String {
+        switch self {
+        case .DELD: "Demandeur d'emploi de longue durée (12 mois ou plus)"
+        case .DETLD: "Demandeur d'emploi de très longue durée (24 mois ou plus)"
+        case .RSA: "Bénéficiaire du RSA"
+        case .ASS: "Bénéficiaire de l'allocation de solidarité spécifique (ASS)"
+        case .AAH: "Bénéficiaire de l'allocation aux adultes handicapés (AAH)"
+        case .AI: "Bénéficiaire de l'allocation d'insertion (AI)"
+        case .INVALIDITY: "Bénéficiaire d'une pension d'invalidité"
+        case .RQTH: "Travailleur handicapé reconnu (RQTH)"
+        case .YOUTH: "Jeune de moins de 26 ans sorti du système scolaire depuis au moins 6 mois"
+        case .SENIOR: "Demandeur d'emploi de 50 ans ou plus"
+        case .SIAE: "Salarié d'une SIAE ou titulaire d'un PASS IAE"
+        case .E2C_EPIDE: "Stagiaire d'une École de la 2e chance ou de l'EPIDE"
+        case .PLIE: "Participant d'un parcours PLIE"
+        case .REASONED_OPINION: "Personne admise sur avis motivé (France Travail, Mission locale, MDPH)"
+        }
+    }
+}
+
+/// Where a lot stands against its clause (DOMAIN §4, §8). Raw values are snake_case for the database and JSON.
+public enum LotStatus: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
+    case onTrack = "on_track"
+    case behind = "behind"
+    case done = "done"
+    case nonCompliant = "non_compliant"
+    case notStarted = "not_started"
+
+    public var frenchLabel: String {
+        switch self {
+        case .onTrack: "Dans les temps"
+        case .behind: "En retard"
+        case .done: "Atteint"
+        case .nonCompliant: "Non conforme"
+        case .notStarted: "Non commencé"
+        }
+    }
+}
+
+/// Decimal rounding and French number formatting shared by the ledger rules.
+enum LedgerFormat {
+    /// Rounds half away from zero ("half-up" on positive values) to `scale` decimals.
+    static func round(_ value: Decimal, scale: Int) -> Decimal {
+        var input = value
+        var result = Decimal()
+        NSDecimalRound(&result, &input, scale, .plain)
+        return result
+    }
+
+    /// `1 250,5`: comma decimal separator, space between thousands, at most `maxFraction` decimals.
+    static func number(_ value: Decimal, maxFraction: Int = 2) -> String {
+        let rounded = round(value, scale: maxFraction)
+        var text = "\(rounded)"
+        var sign = ""
+        if text.hasPrefix("-") { sign = "-"; text.removeFirst() }
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let integer = Array(parts[0])
+        var grouped = ""
+        for (i, c) in integer.enumerated() {
+            if i > 0, (integer.count - i) % 3 == 0 { grouped.append(" ") }
+            grouped.append(c)
+        }
+        if parts.count > 1 { grouped += "," + parts[1] }
+        return sign + grouped
+    }
+
+    static func hours(_ value: Decimal) -> String { number(value) + " h" }
+
+    /// A share (0.3) as a French percentage (`30 %`).
+    static func percent(_ share: Decimal) -> String { number(share * 100) + " %" }
+
+    static func euros(_ value: Decimal) -> String { number(value) + " €" }
+
+    static let monthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+                             "août", "septembre", "octobre", "novembre", "décembre"]
+
+    /// `janvier 2026`.
+    static func month(_ month: YearMonth) -> String { "\(monthNames[month.month - 1]) \(month.year)" }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import PostgresClient
+
+/// A referential row type the generic store can list, read, create and update, with role scoping in SQL
+/// and an audit record for every change.
+public protocol StoredEntity: Codable, Sendable {
+    associatedtype Input: Decodable & Sendable
+    /// Table and the alias its columns are selected through.
+    static var table: String { get }
+    static var alias: String { get }
+    /// Name in the audit log.
+    static var entityName: String { get }
+    /// French noun phrase for messages ("le donneur d'ordre").
+    static var frenchName: String { get }
+    /// Columns selected (qualified by `alias`); must include `created_at` and `id`.
+    static var selectColumns: String { get }
+    /// `FROM` clause (the table with its alias, plus any joins the columns need).
+    static var fromClause: String { get }
+    /// French messages for unique and foreign-key constraints: constraint name → (field, message).
+    static var constraintMessages: [String: (field: String, message: String)] { get }
+    /// SQL predicate restricting rows to what `caller` may see, or nil for everything.
+    static func scope(for caller: Caller, _ sql: inout SQL) -> String?
+    /// Extra filters from the query string (e.g. `buyerId`).
+    static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String]
+    /// Validated column values for an insert (existing nil) or an update merged over `existing`.
+    static func columns(from input: Input, existing: Self?) throws(DomainError) -> [(String, (any PostgresEncodable)?)]
+    init(row: PostgresRow) throws
+    var id: UUID { get }
+}
+
+extension StoredEntity {
+    public static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String] { [] }
+}
+
+/// Generic list / get / create / update over a `StoredEntity`.
+public struct EntityStore<Entity: StoredEntity>: Sendable {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    private func select(_ caller: Caller, extra: [String] = []) -> SQL {
+        var sql = SQL("SELECT \(Entity.selectColumns) FROM \(Entity.fromClause) WHERE true")
+        if let predicate = Entity.scope(for: caller, &sql) { sql.append("AND \(predicate)") }
+        for condition in extra { sql.append("AND \(condition)") }
+        return sql
+    }
+
+    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<Entity> {
+        var sql = select(caller)
+        for condition in try Entity.filters(filters, &sql) { sql.append("AND \(condition)") }
+        try Keyset.apply(page, alias: Entity.alias, to: &sql)
+        let rows = try await pool.query(sql)
+        return try Keyset.page(rows, limit: page.limit) { try Entity(row: $0) }
+    }
+
+    public func get(_ caller: Caller, id: UUID) async throws -> Entity {
+        try await pool.withConnection { try await get(caller, id: id, on: $0) }
+    }
+
+    func get(_ caller: Caller, id: UUID, on connection: PostgresConnection, lock: Bool = false) async throws -> Entity {
+        var sql = select(caller)
+        sql.append("AND \(Entity.alias).id = \(sql.bind(id))")
+        if lock { sql.append("FOR UPDATE OF \(Entity.alias)") }
+        guard let row = try await connection.query(sql).first else {
+            throw DomainError.notFound("\(Entity.frenchName.prefix(1).uppercased())\(Entity.frenchName.dropFirst()) \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+        }
+        return try Entity(row: row)
+    }
+
+    public func create(_ caller: Caller, _ input: Entity.Input) async throws -> Entity {
+        try caller.requireEditor()
+        let columns = try Entity.columns(from: input, existing: nil)
+        return try await translatingConstraints {
+            try await pool.withTransaction { connection in
+                var sql = SQL()
+                let placeholders = columns.map { sql.bind($0.1) }
+                sql.text = "INSERT INTO \(Entity.table) (\(columns.map(\.0).joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", "))) RETURNING id"
+                guard let id = try await connection.query(sql).scalar(UUID.self) else {
+                    throw PostgresError(.query, "INSERT sans identifiant")
+                }
+                let created = try await get(caller, id: id, on: connection)
+                try await Audit.record(.create, entity: Entity.entityName, id: id.uuidString.lowercased(),
+                                       changes: try Audit.object(created), by: caller, on: connection)
+                return created
+            }
+        }
+    }
+
+    public func update(_ caller: Caller, id: UUID, _ input: Entity.Input) async throws -> Entity {
+        try caller.requireEditor()
+        return try await translatingConstraints {
+            try await pool.withTransaction { connection in
+                let existing = try await get(caller, id: id, on: connection, lock: true)
+                let columns = try Entity.columns(from: input, existing: existing)
+                var sql = SQL()
+                let assignments = columns.map { "\($0.0) = \(sql.bind($0.1))" }
+                sql.text = "UPDATE \(Entity.table) SET \(assignments.joined(separator: ", ")), updated_at = now() WHERE id = \(sql.bind(id))"
+                try await connection.query(sql)
+                let updated = try await get(caller, id: id, on: connection)
+                let changes = try Audit.diff(from: existing, to: updated)
+                if !changes.isEmpty {
+                    try await Audit.record(.update, entity: Entity.entityName, id: id.uuidString.lowercased(),
+                                           changes: changes, by: caller, on: connection)
+                }
+                return updated
+            }
+        }
+    }
+
+    /// Turns constraint violations into French messages naming the field.
+    func translatingConstraints<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresError {
+            throw ConstraintMessages.translate(error, unique: Entity.constraintMessages)
+        }
+    }
+}
+
+public enum ConstraintMessages {
+    /// Maps a PostgreSQL error to a DomainError where it is the caller's fault; other errors pass through.
+    public static func translate(_ error: PostgresError, unique: [String: (field: String, message: String)] = [:]) -> any Error {
+        if error.isUniqueViolation, let constraint = error.constraint {
+            if let known = unique[constraint] { return DomainError.conflict(known.message, field: known.field, code: "duplicate") }
+            return DomainError.conflict("Cet enregistrement existe déjà (\(constraint)).", code: "duplicate")
+        }
+        if error.isForeignKeyViolation {
+            if let constraint = error.constraint, let known = unique[constraint] {
+                return DomainError.invalid(known.field, known.message, code: "unknown_reference")
+            }
+            return DomainError.invalid(error.constraint ?? "", "Une référence ne désigne aucun enregistrement existant.", code: "unknown_reference")
+        }
+        if error.isCheckViolation || error.sqlState == "22P02" || error.sqlState == "22003" {
+            return DomainError.invalid(error.constraint ?? "", "Valeur refusée par la base de données : \(error.message)", code: "invalid_value")
+        }
+        if error.isConnectionFailure || error.kind == .poolTimeout || error.kind == .poolClosed {
+            return DomainError(.unavailable, code: "database_unavailable", message: "La base de données est momentanément indisponible. Réessayez dans un instant.")
+        }
+        return error
+    }
+}

@@ -1,0 +1,78 @@
+import ClausesCore
+import Foundation
+import Hummingbird
+
+/// The JSON API under `/api/v1`, described in `openapi.yaml`.
+struct APIRoutes {
+    let services: AppServices
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/v1/openapi") { _, _ in
+            guard let text = PageRenderer.asset("openapi.yaml") else { throw HTTPError(.notFound) }
+            return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(users: services.users))
+        api.get("/me") { _, context in
+            guard let user = context.user else { throw DomainError(.unauthorized, code: "unauthenticated", message: "Authentification requise.") }
+            return try JSONBody.response(user)
+        }
+        entity(api, "buyers", services.buyers)
+        entity(api, "operations", services.operations)
+        entity(api, "public-contracts", services.publicContracts)
+        entity(api, "lots", services.lots)
+        entity(api, "companies", services.companies)
+
+        api.get("/lots/:id/clause") { _, context in
+            try JSONBody.response(try await services.clauses.get(try context.requireCaller(), lotId: try context.uuid("id")))
+        }
+        api.put("/lots/:id/clause") { request, context in
+            let input = try await JSONBody.decode(InsertionClause.Input.self, from: request, context: context)
+            return try JSONBody.response(try await services.clauses.put(try context.requireCaller(), lotId: try context.uuid("id"), input))
+        }
+        api.get("/lots/:id/companies") { _, context in
+            try JSONBody.response(Items(items: try await services.lotCompanies.list(try context.requireCaller(), lotId: try context.uuid("id"))))
+        }
+        api.post("/lots/:id/companies") { request, context in
+            let input = try await JSONBody.decode(LotCompany.Input.self, from: request, context: context)
+            let items = try await services.lotCompanies.assign(try context.requireCaller(), lotId: try context.uuid("id"), input)
+            return try JSONBody.response(Items(items: items), status: .created)
+        }
+        api.post("/calibrate") { request, context in
+            struct Body: Decodable { let calibration: CalibrationInput; let rounding: String? }
+            let body = try await JSONBody.decode(Body.self, from: request, context: context)
+            let rounding = try body.rounding.map { (text: String) throws(DomainError) in try Rounding.parse(text) } ?? services.config.calibrationRounding
+            return try JSONBody.response(CalibrationReport(try calibrate(body.calibration, rounding: rounding), input: body.calibration, rounding: rounding))
+        }
+        api.get("/users") { _, context in
+            try JSONBody.response(Items(items: try await services.users.list(try context.requireCaller())))
+        }
+        api.post("/users") { request, context in
+            let input = try await JSONBody.decode(UserStore.NewUser.self, from: request, context: context)
+            return try JSONBody.response(try await services.users.create(try context.requireCaller(), input), status: .created)
+        }
+    }
+
+    /// List (paginated), create, read and update routes of one referential resource.
+    private func entity<E: StoredEntity>(_ api: RouterGroup<AppRequestContext>, _ path: String, _ store: EntityStore<E>) {
+        api.get("/\(path)") { request, context in
+            try JSONBody.response(try await store.list(try context.requireCaller(), page: try request.pageRequest(), filters: request.queryDictionary))
+        }
+        api.post("/\(path)") { request, context in
+            let input = try await JSONBody.decode(E.Input.self, from: request, context: context)
+            return try JSONBody.response(try await store.create(try context.requireCaller(), input), status: .created)
+        }
+        api.get("/\(path)/:id") { _, context in
+            try JSONBody.response(try await store.get(try context.requireCaller(), id: try context.uuid("id")))
+        }
+        api.patch("/\(path)/:id") { request, context in
+            let input = try await JSONBody.decode(E.Input.self, from: request, context: context)
+            return try JSONBody.response(try await store.update(try context.requireCaller(), id: try context.uuid("id"), input))
+        }
+    }
+}
+
+/// `{"items": [...]}` for short lists that need no pagination.
+struct Items<T: Encodable & Sendable>: Encodable, Sendable {
+    let items: [T]
+}

@@ -1,0 +1,41 @@
+import ClausesCore
+import Foundation
+import Metrics
+import Prometheus
+import PostgresClient
+
+/// The process-wide Prometheus registry behind swift-metrics (bootstrapped once per process), plus the
+/// database pool gauges refreshed at each scrape.
+public final class AppMetrics: Sendable {
+    public static let shared = AppMetrics()
+
+    let registry: PrometheusCollectorRegistry
+    private let poolSize, poolOpen, poolInUse, poolWaiting, poolTimeouts, poolReplaced: Prometheus.Gauge
+
+    private init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        func gauge(_ name: String, _ help: String) -> Prometheus.Gauge {
+            registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "clauses", subsystem: "db_pool", metricName: name, unitName: "", helpText: help))
+        }
+        poolSize = gauge("size", "Maximum number of database connections")
+        poolOpen = gauge("open", "Open database connections")
+        poolInUse = gauge("in_use", "Database connections lent to requests")
+        poolWaiting = gauge("waiting", "Requests waiting for a database connection")
+        poolTimeouts = gauge("acquire_timeouts", "Requests that gave up waiting for a connection since start")
+        poolReplaced = gauge("replaced", "Broken connections replaced since start")
+    }
+
+    /// The Prometheus text exposition, with the pool's figures as of now.
+    func exposition(pool: PostgresPool) async -> String {
+        let stats = await pool.statistics()
+        poolSize.set(Int64(stats.size))
+        poolOpen.set(Int64(stats.open))
+        poolInUse.set(Int64(stats.inUse))
+        poolWaiting.set(Int64(stats.waiting))
+        poolTimeouts.set(Int64(stats.acquireTimeouts))
+        poolReplaced.set(Int64(stats.replacedConnections))
+        return registry.emitToString()
+    }
+}

@@ -1,0 +1,56 @@
+import ClausesCore
+import Foundation
+import Hummingbird
+import Logging
+import PostgresClient
+
+/// Turns every error into a response: domain errors keep their status and French message; database
+/// outages become 503; anything unexpected is logged once with the request id and answered with a bare 500.
+/// API paths get JSON, pages get an HTML error page.
+struct ErrorMiddleware: RouterMiddleware {
+    let pages: PageRenderer
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let domain = Self.domainError(error, logger: context.logger)
+            if request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix("/healthz") || request.uri.path.hasPrefix("/readyz") {
+                return try Self.json(domain)
+            }
+            if domain.kind == .unauthorized {
+                return Response.redirect(to: "/connexion?suite=\(request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")")
+            }
+            return try pages.errorPage(domain, context: context)
+        }
+    }
+
+    static func domainError(_ error: any Error, logger: Logger) -> DomainError {
+        switch error {
+        case let domain as DomainError:
+            return domain
+        case let postgres as PostgresError:
+            let translated = ConstraintMessages.translate(postgres)
+            if let domain = translated as? DomainError { return domain }
+            logger.error("database error", metadata: ["sqlstate": "\(postgres.sqlState ?? "-")", "error": "\(postgres.message)"])
+            return internalError
+        case let http as HTTPError:
+            let kind = DomainError.Kind(rawValue: Int(http.status.code)) ?? .badRequest
+            return DomainError(kind, code: "http_\(http.status.code)", message: http.body ?? http.status.reasonPhrase)
+        default:
+            logger.error("unexpected error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            return internalError
+        }
+    }
+
+    static let internalError = DomainError(.internalError, code: "internal_error", message: "Erreur interne du serveur.")
+
+    static func json(_ error: DomainError) throws -> Response {
+        struct Body: Encodable {
+            struct Detail: Encodable { let code: String; let message: String; let field: String? }
+            let error: Detail
+        }
+        let status = HTTPResponse.Status(code: error.kind.rawValue)
+        return try JSONBody.response(Body(error: .init(code: error.code, message: error.message, field: error.field)), status: status)
+    }
+}

@@ -1,0 +1,86 @@
+import ClausesCore
+import Foundation
+import Hummingbird
+
+/// JSON in and out with the project's one JSON style, and decoding failures explained in French.
+enum JSONBody {
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONCoding.encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext) async throws -> T {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let data = Data(buffer: buffer)
+        guard !data.isEmpty else {
+            throw DomainError(.badRequest, code: "empty_body", message: "Le corps de la requête est vide : un objet JSON est attendu.")
+        }
+        do {
+            return try JSONCoding.decoder.decode(type, from: data)
+        } catch let error as DecodingError {
+            throw explain(error)
+        }
+    }
+
+    /// A French message naming the JSON field that could not be read.
+    static func explain(_ error: DecodingError) -> DomainError {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            return DomainError.invalid(field, "Champ obligatoire manquant : « \(field) ».", code: "missing_field")
+        case .typeMismatch(let type, let context):
+            let field = path(context.codingPath)
+            return DomainError.invalid(field, "Type invalide pour « \(field) » : \(frenchTypeName(type)) attendu.", code: "invalid_type")
+        case .valueNotFound(_, let context):
+            let field = path(context.codingPath)
+            return DomainError.invalid(field, "« \(field) » ne peut pas être nul.", code: "missing_field")
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            if field.isEmpty {
+                return DomainError(.badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
+            }
+            return DomainError.invalid(field, "« \(field) » : \(context.debugDescription)", code: "invalid_value")
+        @unknown default:
+            return DomainError(.badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
+        }
+    }
+
+    private static func frenchTypeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "une chaîne de caractères"
+        case is Int.Type: "un nombre entier"
+        case is Bool.Type: "true ou false"
+        case is Decimal.Type, is Double.Type: "un nombre"
+        case is [Any].Type: "une liste"
+        default: "une autre valeur (\(type))"
+        }
+    }
+}
+
+extension Request {
+    /// Query parameters as a plain dictionary (last value wins).
+    var queryDictionary: [String: String] {
+        var out: [String: String] = [:]
+        for (key, value) in uri.queryParameters { out[String(key)] = String(value) }
+        return out
+    }
+
+    func pageRequest() throws(DomainError) -> PageRequest {
+        let query = queryDictionary
+        return try PageRequest(limit: query["limit"], cursor: query["cursor"])
+    }
+}
+
+extension AppRequestContext {
+    /// A path parameter that must be a UUID; a malformed one is a 404 like an unknown one.
+    func uuid(_ name: String) throws(DomainError) -> UUID {
+        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else {
+            throw DomainError.notFound("Identifiant inconnu « \(parameters.get(name) ?? "") ».")
+        }
+        return id
+    }
+}

@@ -1,0 +1,55 @@
+import ClausesCore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Assembles the HTTP application and runs it with the database pool and the watchdog as services.
+public enum ClausesServer {
+    /// The router with every route and middleware; tests drive it directly.
+    public static func router(services: AppServices) throws -> Router<AppRequestContext> {
+        let pages = try PageRenderer()
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ErrorMiddleware(pages: pages))
+        HealthRoutes(services: services).register(on: router)
+        APIRoutes(services: services).register(on: router)
+        PageRoutes(services: services, pages: pages).register(on: router)
+        return router
+    }
+
+    public static func application(services: AppServices, host: String, port: Int, logger: Logger,
+                                   onRunning: @escaping @Sendable () async -> Void = {}) throws -> some ApplicationProtocol {
+        _ = AppMetrics.shared
+        return Application(
+            router: try router(services: services),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "clauses"),
+            onServerRunning: { _ in await onRunning() },
+            logger: logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains requests within the configured time and closes the pool.
+    public static func run(services: AppServices, host: String, port: Int, logger: Logger) async throws {
+        let app = try application(services: services, host: host, port: port, logger: logger) {
+            logger.info("serving", metadata: ["url": "http://\(host):\(port)"])
+            Systemd.notify("READY=1")
+        }
+        var serviceList: [any Service] = [app]
+        if let interval = Systemd.watchdogInterval() { serviceList.append(WatchdogService(interval: interval)) }
+        var configuration = ServiceGroupConfiguration(services: serviceList.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(services.config.server.shutdownTimeoutSeconds)
+        let group = ServiceGroup(configuration: configuration)
+        do {
+            try await group.run()
+        } catch {
+            Systemd.notify("STOPPING=1")
+            await services.pool.shutdown()
+            throw error
+        }
+        Systemd.notify("STOPPING=1")
+        await services.pool.shutdown()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,118 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection. Every method blocks: the pool calls them on its own thread pool, one caller at
+/// a time, never on an event loop.
+final class RawConnection: @unchecked Sendable {
+    // Only ever used by the single task holding the lease from the pool.
+    private let conn: OpaquePointer
+
+    /// Connects with a libpq URI (`postgresql://…`) or keyword string (`host=… dbname=…`).
+    init(conninfo: String) throws(PostgresError) {
+        guard let conn = PQconnectdb(conninfo) else {
+            throw PostgresError(.connection, "libpq n'a pas pu allouer de connexion")
+        }
+        guard PQstatus(conn) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(conn)
+            throw PostgresError(.connection, message)
+        }
+        self.conn = conn
+        // Server notices (e.g. "relation already exists, skipping") would go to stderr otherwise.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+        // Instants are exchanged with explicit offsets; civil dates and months follow Europe/Paris.
+        _ = try? execute("SET DateStyle = 'ISO, YMD'; SET TimeZone = 'Europe/Paris'; SET IntervalStyle = 'iso_8601'", [])
+    }
+
+    deinit { PQfinish(conn) }
+
+    var isHealthy: Bool { PQstatus(conn) == CONNECTION_OK }
+
+    /// Reads whatever the server sent while the connection sat idle (a shutdown notice, EOF) without
+    /// blocking, so a connection killed by a server restart is noticed before it is handed out.
+    func checkIdle() -> Bool {
+        guard PQstatus(conn) == CONNECTION_OK else { return false }
+        guard PQconsumeInput(conn) == 1 else { return false }
+        return PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE
+    }
+
+    var inTransaction: Bool {
+        let s = PQtransactionStatus(conn)
+        return s == PQTRANS_INTRANS || s == PQTRANS_INERROR
+    }
+
+    func execute(_ sql: String, _ parameters: [String?]) throws(PostgresError) -> PostgresRows {
+        let result: OpaquePointer? = withCStrings(parameters) { pointers in
+            PQexecParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        }
+        return try check(result)
+    }
+
+    /// Runs a script of several statements with no parameters (migrations).
+    func executeScript(_ sql: String) throws(PostgresError) {
+        _ = try check(PQexec(conn, sql))
+    }
+
+    /// `COPY … FROM STDIN` in text format: `lines` are already-encoded rows ending in "\n".
+    func copyIn(_ sql: String, chunks: some Sequence<String>) throws(PostgresError) -> Int {
+        guard let start = PQexec(conn, sql) else { throw connectionError() }
+        let status = PQresultStatus(start)
+        if status != PGRES_COPY_IN {
+            defer { PQclear(start) }
+            throw PostgresError(result: start, fallback: "COPY refusé")
+        }
+        PQclear(start)
+        var failure: PostgresError?
+        for chunk in chunks {
+            var chunk = chunk
+            let ok = chunk.withUTF8 { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
+            }
+            if ok != 1 { failure = connectionError(); break }
+        }
+        if PQputCopyEnd(conn, failure == nil ? nil : "abandon") != 1 { failure = failure ?? connectionError() }
+        var copied = 0
+        while let result = PQgetResult(conn) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if failure == nil {
+                failure = PostgresError(result: result, fallback: "COPY échoué")
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        return copied
+    }
+
+    private func check(_ result: OpaquePointer?) throws(PostgresError) -> PostgresRows {
+        guard let result else { throw connectionError() }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PostgresRows(result: result)
+        default:
+            var error = PostgresError(result: result, fallback: lastErrorMessage)
+            PQclear(result)
+            if PQstatus(conn) != CONNECTION_OK && error.sqlState == nil {
+                error = PostgresError(.connection, error.message)
+            }
+            throw error
+        }
+    }
+
+    private var lastErrorMessage: String {
+        String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func connectionError() -> PostgresError {
+        PostgresError(.connection, lastErrorMessage.isEmpty ? "connexion perdue" : lastErrorMessage)
+    }
+}
+
+/// Calls `body` with a C array of NUL-terminated strings (NULL entries for SQL NULL).
+private func withCStrings<R>(_ values: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    var storage: [UnsafeMutablePointer<CChar>?] = values.map { $0.map { strdup($0) } }
+    defer { for p in storage { free(p) } }
+    return storage.withUnsafeMutableBufferPointer { buffer in
+        body(buffer.map { $0.map { UnsafePointer($0) } })
+    }
+}

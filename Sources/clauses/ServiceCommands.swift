@@ -1,0 +1,90 @@
+import ArgumentParser
+import ClausesCore
+import ClausesWeb
+import Foundation
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Lance le service HTTP (API, pages, métriques).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Adresse d'écoute (défaut : server.host).") var host: String?
+    @Option(help: "Port d'écoute (défaut : server.port).") var port: Int?
+
+    func run() async throws {
+        let runtime = try await Runtime.start(global)
+        let migrator = Migrator(pool: runtime.pool, logger: runtime.logger)
+        let status = try await migrator.status()
+        try Migrator.refuseUnsafe(status)
+        if !status.pending.isEmpty {
+            guard runtime.config.database.autoMigrate else {
+                await runtime.pool.shutdown()
+                throw DomainError(.conflict, code: "migrations_pending",
+                                  message: "migrations en attente (\(status.pending.map(\.name).joined(separator: ", "))) : lancez « clauses migrate » ou activez database.auto_migrate")
+            }
+            try await migrator.migrate()
+        }
+        let services = AppServices(config: runtime.config, pool: runtime.pool)
+        try await ClausesServer.run(services: services, host: host ?? runtime.config.server.host,
+                                    port: port ?? runtime.config.server.port, logger: runtime.logger)
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Applique les migrations du schéma en attente.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .customLong("dry-run"), help: "N'applique rien ; code de sortie 3 s'il reste des migrations à appliquer.")
+    var dryRun = false
+
+    func run() async throws {
+        try await Runtime.using(global) { runtime in
+            let migrator = Migrator(pool: runtime.pool, logger: runtime.logger)
+            if dryRun {
+                let status = try await migrator.status()
+                try Migrator.refuseUnsafe(status)
+                if status.pending.isEmpty {
+                    print("Schéma à jour (\(status.applied.count) migrations appliquées).")
+                    return
+                }
+                print("Migrations en attente :")
+                for migration in status.pending { print("  \(migration.name)") }
+                throw ExitCode(3)
+            }
+            let applied = try await migrator.migrate()
+            print(applied.isEmpty ? "Schéma déjà à jour." : "Migrations appliquées : \(applied.joined(separator: ", "))")
+        }
+    }
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "config", abstract: "Configuration du service.", subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Vérifie la configuration et l'affiche, secrets masqués.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            print(try global.loadConfig().describe())
+        }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Jeu de données de démonstration.", subcommands: [Load.self])
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Charge le jeu de démonstration dans une base vide (refuse sinon).")
+        @OptionGroup var global: GlobalOptions
+        @Flag(name: .customLong("if-empty"), help: "Ne fait rien (sans erreur) si la base contient déjà des données.")
+        var ifEmpty = false
+
+        func run() async throws {
+            try await Runtime.using(global) { runtime in
+                do {
+                    try await DemoData.load(pool: runtime.pool)
+                    print("Jeu de démonstration chargé. Connexion : \(DemoData.facilitatorEmail) / \(DemoData.password)")
+                } catch let error as DomainError where error.code == "not_empty" && ifEmpty {
+                    print("Base déjà remplie : jeu de démonstration non chargé.")
+                }
+            }
+        }
+    }
+}
