@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClausesCoreTests",
-            dependencies: ["ClausesCore"],
+            dependencies: ["ClausesCore", "ClausesTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -13,10 +13,12 @@ bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bindir" ] || { echo "pg.sh: PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
 
 as_owner() {
+  # A caller (e.g. a test runner) may have blocked signals; PostgreSQL must not inherit that mask.
+  local unblocked=(python3 -c 'import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])')
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    "${unblocked[@]}" runuser -u postgres -- "$@"
   else
-    "$@"
+    "${unblocked[@]}" "$@"
   fi
 }
 

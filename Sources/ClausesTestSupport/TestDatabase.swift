@@ -85,17 +85,20 @@ actor Template {
                 try await connection.execute("SELECT pg_advisory_lock(4242)")
                 let exists = try await connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]).count > 0
                 if !exists {
-                    try await connection.execute("CREATE DATABASE \(name)")
-                    let url = try TestDatabase.url(forDatabase: name)
-                    let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: url, poolSize: 1), logger: Logger(label: "test"))
+                    // Migrate under a scratch name, then rename: a run killed half-way never leaves a broken template.
+                    let scratch = "\(name)_wip"
+                    try await connection.execute("DROP DATABASE IF EXISTS \(scratch)")
+                    try await connection.execute("CREATE DATABASE \(scratch)")
+                    let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: try TestDatabase.url(forDatabase: scratch), poolSize: 1),
+                                            logger: Logger(label: "test"))
                     do {
                         try await Migrator(pool: pool, logger: Logger(label: "test")).migrate()
                         await pool.shutdown()
                     } catch {
                         await pool.shutdown()
-                        try? await connection.execute("DROP DATABASE \(name)")
                         throw error
                     }
+                    try await connection.execute("ALTER DATABASE \(scratch) RENAME TO \(name)")
                 }
                 try await connection.execute("SELECT pg_advisory_unlock(4242)")
             }

@@ -62,6 +62,6 @@ public struct FileTransport: MailTransport {
             }
         }
         let result = String(kept.prefix(150))
-        return result.isEmpty || result.hasPrefix(".") ? "_" + result : result
+        return result.isEmpty ? "_" : result
     }
 }

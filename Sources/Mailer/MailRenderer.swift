@@ -45,7 +45,7 @@ enum MailRenderer {
         let crlf = MailFormat.crlf
         // "=_" cannot occur in quoted-printable or base64 output, so no part can contain it.
         let boundary = "=_clauses_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
-        var out = "Content-Type: multipart/\(subtype); boundary=\"\(boundary)\"" + crlf + crlf
+        var out = "Content-Type: multipart/\(subtype);" + crlf + " boundary=\"\(boundary)\"" + crlf + crlf
         for part in parts {
             out += "--\(boundary)" + crlf + part + crlf
         }

@@ -32,7 +32,12 @@ final class RawConnection: @unchecked Sendable {
     /// blocking, so a connection killed by a server restart is noticed before it is handed out.
     func checkIdle() -> Bool {
         guard PQstatus(conn) == CONNECTION_OK else { return false }
-        guard PQconsumeInput(conn) == 1 else { return false }
+        // A shutting-down server first sends a FATAL message, then closes: the first read takes the
+        // message (parsed by PQisBusy), the second meets the end of the stream.
+        for _ in 0..<2 {
+            guard PQconsumeInput(conn) == 1 else { return false }
+            _ = PQisBusy(conn)
+        }
         return PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE
     }
 

@@ -4,10 +4,13 @@ Usage: python3 smtp_sink.py DIRECTORY
 Listens on 127.0.0.1 on a free port, prints the port on stdout once listening, and saves
 each message as DIRECTORY/<n>.eml (raw DATA bytes) plus DIRECTORY/<n>.json (envelope).
 Recipients starting with "rejete@" get 550, those starting with "plus-tard@" get 451.
+The sink exits when its stdin reaches end of file (the test closes it, or dies), and on
+SIGTERM: the signal mask inherited from the test runner is cleared first.
 """
 import asyncio
 import json
 import os
+import signal
 import sys
 import uuid
 
@@ -44,7 +47,15 @@ async def main():
     sink = Sink(directory)
     server = await loop.create_server(lambda: SMTP(sink), host="127.0.0.1", port=0)
     print(server.sockets[0].getsockname()[1], flush=True)
-    await server.serve_forever()
+    # Serve until stdin is closed.
+    await loop.run_in_executor(None, sys.stdin.buffer.read)
+    server.close()
+    os._exit(0)
+
+
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 asyncio.run(main())

@@ -174,13 +174,11 @@ public struct Config: Sendable {
         func maskURL(_ s: String) -> String {
             // Keep host and database visible, hide a password in a URI or keyword string.
             guard !s.isEmpty else { return "\"\"" }
-            var out = s
-            if let r = out.range(of: #"://[^:/@]+:[^@]*@"#, options: .regularExpression) {
-                let userPart = out[r].split(separator: ":", maxSplits: 2)
-                out.replaceSubrange(r, with: "://\(userPart[1].dropFirst(2)):********@")
+            if var components = URLComponents(string: s), components.scheme != nil {
+                if components.password != nil { components.password = "********" }
+                return "\"\(components.string ?? s)\""
             }
-            out = out.replacingOccurrences(of: #"password=[^ &]*"#, with: "password=********", options: .regularExpression)
-            return "\"\(out)\""
+            return "\"\(s.replacingOccurrences(of: #"password\s*=\s*[^ ]*"#, with: "password=********", options: .regularExpression))\""
         }
         return """
         # configuration effective\(source.map { " (\($0))" } ?? " (valeurs par défaut)")
