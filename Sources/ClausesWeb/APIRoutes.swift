@@ -47,6 +47,7 @@ struct APIRoutes {
         api.get("/users") { _, context in
             try JSONBody.response(Items(items: try await services.users.list(try context.requireCaller())))
         }
+        LedgerAPIRoutes(services: services).register(on: api)
         api.post("/users") { request, context in
             let input = try await JSONBody.decode(UserStore.NewUser.self, from: request, context: context)
             return try JSONBody.response(try await services.users.create(try context.requireCaller(), input), status: .created)

@@ -14,6 +14,7 @@ public struct AppServices: Sendable {
     public let companies: EntityStore<Company>
     public let clauses: InsertionClauseStore
     public let lotCompanies: LotCompanyStore
+    public let ledger: LedgerServices
 
     public init(config: Config, pool: PostgresPool, bcryptCost: UInt8 = 11) {
         self.config = config
@@ -26,5 +27,6 @@ public struct AppServices: Sendable {
         companies = EntityStore(pool: pool)
         clauses = InsertionClauseStore(pool: pool, defaultRounding: config.calibrationRounding)
         lotCompanies = LotCompanyStore(pool: pool)
+        ledger = LedgerServices(pool: pool, config: config)
     }
 }

@@ -61,7 +61,8 @@ struct PageRoutes {
             }
             return try pages.render("lots", title: "Lots", model: ["items": items, "next": page.next as Any], context: context)
         }
-        web.get("/lots/:id") { _, context in try await lotPage(context: context) }
+        web.get("/lots/:id") { request, context in try await lotPage(request: request, context: context) }
+        LedgerPageRoutes(services: services, pages: pages).register(on: web)
     }
 
     // MARK: Login
@@ -125,8 +126,11 @@ struct PageRoutes {
         let id = buyer.id.uuidString.lowercased()
         let contracts = try await services.publicContracts.list(caller, page: PageRequest(limit: PageRequest.maximumLimit), filters: ["buyerId": id])
         let operations = try await services.operations.list(caller, page: PageRequest(limit: PageRequest.maximumLimit), filters: ["buyerId": id])
+        let summary = try await services.ledger.balances.balance(of: .buyer(buyer.id), at: .today(), caller: caller)
         return try pages.render("buyer", title: buyer.name, model: [
             "buyer": ["name": buyer.name, "siret": buyer.siret],
+            "total": LedgerPages.aggregateModel(summary.aggregate),
+            "urgentLots": summary.lots.map(LedgerPages.urgencyRow),
             "operations": operations.items.map { ["name": $0.name, "regime": $0.regime.frenchLabel] },
             "contracts": contracts.items.map { ["id": $0.id.uuidString.lowercased(), "reference": $0.reference, "object": $0.object, "notified": Display.date($0.notificationDate)] },
         ], context: context)
@@ -157,12 +161,13 @@ struct PageRoutes {
         "\(Display.date(lot.executionStart)) → \(Display.date(lot.executionEnd))"
     }
 
-    private func lotPage(context: AppRequestContext) async throws -> Response {
+    private func lotPage(request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let lot = try await services.lots.get(caller, id: try context.uuid("id"))
         let contract = try await services.publicContracts.get(caller, id: lot.publicContractId)
         let clause = try? await services.clauses.get(caller, lotId: lot.id)
         let companies = try await services.lotCompanies.list(caller, lotId: lot.id)
+        let at = try request.date("at") ?? .today()
         var model: [String: Any] = [
             "lot": ["number": lot.number, "label": lot.label],
             "contractId": contract.id.uuidString.lowercased(), "contractReference": contract.reference,
@@ -176,6 +181,13 @@ struct PageRoutes {
                 "requiredHours": Display.hours(clause.requiredHours), "mode": clause.calibration.mode.frenchLabel,
                 "rounding": clause.rounding.frenchLabel, "explanation": clause.explanation, "warnings": clause.warnings,
             ] as [String: Any]
+            let lotBalance = try await services.ledger.balances.lotBalance(caller, lotId: lot.id, at: at)
+            model["balance"] = LedgerPages.balanceModel(lotBalance)
+        }
+        if caller.role != .buyer {
+            let placements = try await services.ledger.placements.list(caller, page: PageRequest(limit: PageRequest.maximumLimit),
+                                                                       filters: ["lotId": lot.id.uuidString])
+            model["placements"] = placements.items.map(LedgerPages.placementRow)
         }
         return try pages.render("lot", title: "Lot \(lot.number) — \(lot.label)", model: model, context: context)
     }

@@ -98,6 +98,7 @@ public enum DemoData {
         ]
 
         var firstBuyer: UUID?
+        var lotIds: [String: UUID] = [:]
         for spec in territory {
             let buyer = try await buyers.create(caller, .init(siret: siret(spec.base), name: spec.name))
             firstBuyer = firstBuyer ?? buyer.id
@@ -113,6 +114,7 @@ public enum DemoData {
                     let lot = try await lots.create(caller, .init(
                         publicContractId: contract.id, number: l.number, label: l.label, amountExclVat: l.amount,
                         executionStart: LocalDate(iso: l.start), executionEnd: LocalDate(iso: l.end), romeCodes: l.rome, worksiteInsee: l.insee))
+                    lotIds["\(c.reference)/\(l.number)"] = lot.id
                     _ = try await clauses.put(caller, lotId: lot.id, .init(calibration: l.calibration))
                     _ = try await roles.assign(caller, lotId: lot.id, .init(companyId: company[l.contractor], role: "contractor"))
                     if let (partner, role) = l.partner {
@@ -123,6 +125,7 @@ public enum DemoData {
         }
 
         let users = UserStore(pool: pool, bcryptCost: bcryptCost)
+        var referentId: UUID?
         for (email, name, role, buyer, companyId) in [
             ("admin@demo.clauses.fr", "Administratrice démo", "admin", nil, nil),
             (facilitatorEmail, "Camille Facilitatrice (démo)", "facilitator", nil, nil),
@@ -130,8 +133,75 @@ public enum DemoData {
             ("acheteur@demo.clauses.fr", "Acheteur Habitat Ouest Provence (démo)", "buyer", firstBuyer, nil),
             ("entreprise@demo.clauses.fr", "Bâtir Provence (démo)", "company", nil, company["batir"]),
         ] as [(String, String, String, UUID?, UUID?)] {
-            _ = try await users.create(caller, .init(email: email, displayName: name, role: role, password: password,
-                                                     buyerId: buyer, companyId: companyId))
+            let user = try await users.create(caller, .init(email: email, displayName: name, role: role, password: password,
+                                                            buyerId: buyer, companyId: companyId))
+            if role == "referent" { referentId = user.id }
+        }
+        try await loadLedger(pool: pool, caller: caller, lots: lotIds, companies: company, referentId: referentId)
+    }
+
+    /// Participants (invented people), their proofs, placements on the demo lots and monthly hours up to
+    /// last month (validated, the last month left to validate), so that balances move and one participant
+    /// reaches the 624 h positive-outcome rule.
+    static func loadLedger(pool: PostgresPool, caller: Caller, lots: [String: UUID], companies: [String: UUID],
+                           referentId: UUID?, today: LocalDate = .today()) async throws {
+        let ledger = LedgerServices(pool: pool, config: Config())
+        struct PersonSpec {
+            let reference: String, first: String, last: String, sex: String, birth: String, commune: String, qpv: Bool
+            let criterion: EligibilityCriterionCode, proof: String, validated: Bool
+        }
+        struct PlacementSpec {
+            let person: String, lot: String, company: String, mode: ExecutionMode, contract: EmploymentContractType
+            let start: String, end: String?, weekly: Decimal, monthly: Decimal, training: Decimal
+        }
+        let people: [PersonSpec] = [
+            .init(reference: "DEMO-001", first: "Nadia", last: "Rouvière", sex: "F", birth: "1984-05-12", commune: "13047", qpv: true, criterion: .RSA, proof: "2026-01-05", validated: true),
+            .init(reference: "DEMO-002", first: "Karim", last: "Delorme-Vidal", sex: "M", birth: "1979-11-02", commune: "13047", qpv: true, criterion: .DELD, proof: "2026-01-20", validated: true),
+            .init(reference: "DEMO-003", first: "Julie", last: "Marchetto", sex: "F", birth: "2004-02-28", commune: "13056", qpv: false, criterion: .YOUTH, proof: "2026-04-10", validated: true),
+            .init(reference: "DEMO-004", first: "Thierry", last: "Ngoma-Laval", sex: "M", birth: "1970-07-19", commune: "13056", qpv: false, criterion: .SENIOR, proof: "2025-09-15", validated: true),
+            .init(reference: "DEMO-005", first: "Awa", last: "Diarrassou", sex: "F", birth: "1991-09-30", commune: "91692", qpv: true, criterion: .PLIE, proof: "2026-02-15", validated: true),
+            .init(reference: "DEMO-006", first: "Lucas", last: "Moreau-Tessier", sex: "M", birth: "1998-12-01", commune: "13001", qpv: false, criterion: .REASONED_OPINION, proof: "2026-10-20", validated: false),
+        ]
+        let placements: [PlacementSpec] = [
+            .init(person: "DEMO-001", lot: "HOP-2026-014/1", company: "batir", mode: .directHire, contract: .cddChantier,
+                  start: "2026-02-09", end: "2026-12-31", weekly: 35, monthly: 148, training: 0),
+            .init(person: "DEMO-002", lot: "HOP-2026-014/1", company: "etti", mode: .insertionTempWork, contract: .ettiAssignment,
+                  start: "2026-03-02", end: "2026-09-30", weekly: 35, monthly: 146.5, training: 0),
+            .init(person: "DEMO-003", lot: "HOP-2026-014/2", company: "geiq", mode: .geiq, contract: .professionalisation,
+                  start: "2026-06-01", end: "2027-05-31", weekly: 35, monthly: 112, training: 35),
+            .init(person: "DEMO-004", lot: "VME-2025-207/1", company: "aci", mode: .siaeSubcontracting, contract: .cddi,
+                  start: "2025-10-01", end: "2026-09-30", weekly: 26, monthly: 110, training: 0),
+            .init(person: "DEMO-005", lot: "SINOE-2026-005/1", company: "essonne", mode: .directHire, contract: .cdi,
+                  start: "2026-03-16", end: nil, weekly: 35, monthly: 151.67, training: 0),
+        ]
+        var participant: [String: UUID] = [:]
+        for spec in people {
+            var p = try await ledger.participants.create(caller, .init(
+                reference: spec.reference, lastName: spec.last, firstName: spec.first, birthDate: LocalDate(iso: spec.birth), sex: spec.sex,
+                communeInsee: spec.commune, qpvResident: spec.qpv, prescriber: "France Travail (démo)", referentUserId: referentId,
+                plieEntryDate: LocalDate(iso: spec.proof)))
+            p = try await ledger.participants.addCriterion(caller, participantId: p.id, .init(
+                code: spec.criterion.rawValue, proofKind: "Attestation (démo)", proofDate: LocalDate(iso: spec.proof), attestedBy: "France Travail (démo)"),
+                today: max(today, LocalDate(iso: spec.proof)!))
+            if spec.validated {
+                p = try await ledger.participants.validateCriterion(caller, participantId: p.id, criterionId: p.criteria[0].id)
+            }
+            participant[spec.reference] = p.id
+        }
+        let lastMonth = today.yearMonth.adding(months: -1)
+        for spec in placements {
+            guard let person = participant[spec.person], let lot = lots[spec.lot], let company = companies[spec.company] else { continue }
+            let placement = try await ledger.placements.create(caller, .init(
+                participantId: person, lotId: lot, companyId: company, executionMode: spec.mode.rawValue, contractType: spec.contract.rawValue,
+                startDate: LocalDate(iso: spec.start), endDate: spec.end.flatMap { LocalDate(iso: $0) }, weeklyHours: spec.weekly))
+            let end = min(placement.endDate?.yearMonth ?? lastMonth, lastMonth)
+            for (i, month) in placement.startDate.yearMonth.through(end).enumerated() {
+                // A little variation from month to month; the first month is partial.
+                let worked = i == 0 ? (spec.monthly / 2).rounded0 : spec.monthly - Decimal(i % 3) * 7
+                _ = try await ledger.hours.declare(caller, HourDeclaration(
+                    placementId: placement.id, month: month, workedHours: worked, trainingHours: i == 0 ? 0 : spec.training),
+                    validate: month < end, today: today)
+            }
         }
     }
 
@@ -140,4 +210,9 @@ public enum DemoData {
         for check in 0...9 where SIRET.isValid(base + String(check)) { return base + String(check) }
         return base + "0"
     }
+}
+
+private extension Decimal {
+    /// Rounded to the whole hour, half up.
+    var rounded0: Decimal { LedgerFormat.round(self, scale: 0) }
 }

@@ -1,0 +1,340 @@
+import Foundation
+import PostgresClient
+
+public enum ImportStatus: String, Codable, Sendable {
+    /// Everything valid and written (in one transaction).
+    case written
+    /// Everything valid; nothing written because it was a dry run.
+    case dryRun = "dry_run"
+    /// Problems found (see `problems`); nothing written.
+    case rejected
+    /// No problem, but implausible figures (see `warnings`) need `confirmPlausible`; nothing written.
+    case confirmationRequired = "confirmation_required"
+}
+
+/// What an import did, or would do. Nothing is written unless `status == .written`.
+public struct ImportReport: Codable, Sendable, Equatable {
+    public var status: ImportStatus
+    /// Data lines read.
+    public var lines: Int
+    /// Hours: new monthly reports. Participants: new participants.
+    public var created: Int
+    /// Hours: corrections (a new version superseding the previous figures, kept in the history).
+    /// Participants: existing participants whose data changed.
+    public var updated: Int
+    /// Lines identical to what is stored: nothing to do (re-importing a file changes nothing).
+    public var unchanged: Int
+    /// Participants: eligibility proofs added.
+    public var criteriaAdded: Int
+    /// Every problem, with its line and column, sorted by line.
+    public var problems: [ValidationErrors.Problem]
+    /// Figures to confirm (hours above `ledger.plausible_monthly_hours`).
+    public var warnings: [ValidationErrors.Problem]
+
+    public var written: Bool { status == .written }
+
+    static func rejected(_ problems: [ValidationErrors.Problem], lines: Int = 0, warnings: [ValidationErrors.Problem] = []) -> ImportReport {
+        ImportReport(status: .rejected, lines: lines, created: 0, updated: 0, unchanged: 0, criteriaAdded: 0, problems: problems, warnings: warnings)
+    }
+}
+
+/// CSV imports of monthly hours and of participants: the whole file is checked (format first, then
+/// against the database), every problem is reported with its line, and everything is written in one
+/// transaction or nothing is.
+public struct ImportService: Sendable {
+    let pool: PostgresPool
+    let plausibleMonthlyHours: Decimal
+
+    public init(pool: PostgresPool, plausibleMonthlyHours: Decimal) {
+        self.pool = pool
+        self.plausibleMonthlyHours = plausibleMonthlyHours
+    }
+
+    /// Thrown inside the transaction to roll it back and hand the report out.
+    private struct Abort: Error { let report: ImportReport }
+
+    // MARK: - Hours
+
+    /// Imports a monthly hours file (`placement;mois;heures travaillées;heures de formation;commentaire`).
+    /// - every placement code must exist and be reachable by the caller (a company: its own placements);
+    /// - every month must lie within the placement's months and not after the current month;
+    /// - a month already reported with the same figures is `unchanged`; with other figures it is a
+    ///   problem unless `replace`, which records corrections (previous versions kept, each correction
+    ///   audited); a rejected report is replaced without `replace`;
+    /// - rows above `plausible_monthly_hours` need `confirmPlausible`;
+    /// - `validate` (staff only) records the reports as validated at once.
+    /// Staff imports are sourced `facilitator`, company imports `company`.
+    public func importHours(data: Data, caller: Caller, replace: Bool = false, confirmPlausible: Bool = false, dryRun: Bool = false,
+                            validate: Bool = false, today: LocalDate = .today()) async throws -> ImportReport {
+        try LedgerAccess.requireDeclarer(caller)
+        if validate { try caller.requireEditor() }
+        let parsed: (rows: [HoursImportRow], warnings: [ValidationErrors.Problem])
+        do {
+            parsed = try HoursImport.parse(data, plausibleMonthlyCeiling: plausibleMonthlyHours)
+        } catch {
+            return .rejected(error.problems)
+        }
+        let rows = parsed.rows
+        let source = caller.role == .company ? HourReportSource.company : .facilitator
+
+        do {
+            return try await pool.withTransaction { connection in
+                try await connection.execute("""
+                    CREATE TEMP TABLE import_hours (line integer NOT NULL, code text NOT NULL, month date NOT NULL,
+                        worked numeric(7, 2) NOT NULL, training numeric(7, 2) NOT NULL, comment text) ON COMMIT DROP
+                    """)
+                try await connection.copy(into: "import_hours", columns: ["line", "code", "month", "worked", "training", "comment"],
+                                          rows: rows.map { ["\($0.line)", $0.placementCode, $0.month.firstDay.description,
+                                                            "\($0.workedHours)", "\($0.trainingHours)", $0.comment] })
+                try await connection.execute("ANALYZE import_hours")
+
+                // Every problem against the database, in one query.
+                var sql = SQL("""
+                    SELECT i.line, i.code, to_char(i.month, 'YYYY-MM'), pl.id IS NOT NULL, pl.start_date, pl.end_date,
+                           r.worked_hours, r.training_hours, r.status
+                    FROM import_hours i
+                    LEFT JOIN (placements pl JOIN participants pa ON pa.id = pl.participant_id) ON pl.code = i.code
+                    """)
+                if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
+                let monthLimit = sql.bind(today.yearMonth.firstDay)
+                let replacing = sql.bind(replace)
+                sql.append("""
+                    LEFT JOIN hour_reports r ON r.placement_id = pl.id AND r.month = i.month AND r.current
+                    WHERE pl.id IS NULL
+                       OR i.month < date_trunc('month', pl.start_date)::date
+                       OR (pl.end_date IS NOT NULL AND i.month > date_trunc('month', pl.end_date)::date)
+                       OR i.month > \(monthLimit)::date
+                       OR (r.id IS NOT NULL AND NOT \(replacing)::boolean AND r.status <> 'rejected'
+                           AND (r.worked_hours, r.training_hours) IS DISTINCT FROM (i.worked, i.training))
+                    ORDER BY i.line
+                    """)
+                var problems: [ValidationErrors.Problem] = []
+                for row in try await connection.query(sql) {
+                    let line: Int = try row.decode(0)
+                    let code: String = try row.decode(1)
+                    let month = YearMonth(text: try row.decode(2, as: String.self))!
+                    guard try row.decode(3, as: Bool.self) else {
+                        problems.append(.init(line: line, column: "placement", message: "mise à l'emploi « \(code) » inconnue ou hors de votre périmètre"))
+                        continue
+                    }
+                    let start: LocalDate = try row.decode(4)
+                    let end: LocalDate? = try row.decode(5)
+                    if month < start.yearMonth || (end.map { month > $0.yearMonth } ?? false) {
+                        let period = end.map { "de \(LedgerFormat.month(start.yearMonth)) à \(LedgerFormat.month($0.yearMonth))" }
+                            ?? "à partir de \(LedgerFormat.month(start.yearMonth))"
+                        problems.append(.init(line: line, column: "mois", message: "\(LedgerFormat.month(month)) est hors de la période de la mise à l'emploi \(code) (\(period))"))
+                    } else if month > today.yearMonth {
+                        problems.append(.init(line: line, column: "mois", message: "\(LedgerFormat.month(month)) est un mois à venir"))
+                    } else {
+                        let worked = try row.numeric0(6), training = try row.numeric0(7)
+                        let status = HourReportStatus(rawValue: try row.decode(8)) ?? .declared
+                        problems.append(.init(line: line, column: "heures travaillees", message:
+                            "\(code) a déjà \(LedgerFormat.hours(worked)) travaillées\(training > 0 ? " et \(LedgerFormat.hours(training)) de formation" : "") déclarées en \(LedgerFormat.month(month)) (\(status.frenchLabel.lowercased())) ; pour les corriger, importez avec le remplacement"))
+                    }
+                }
+
+                let counts = try await connection.query("""
+                    SELECT count(*) FILTER (WHERE r.id IS NULL),
+                           count(*) FILTER (WHERE r.id IS NOT NULL AND (r.status = 'rejected'
+                               OR (r.worked_hours, r.training_hours) IS DISTINCT FROM (i.worked, i.training))),
+                           count(*) FILTER (WHERE r.id IS NOT NULL AND r.status <> 'rejected'
+                               AND (r.worked_hours, r.training_hours) IS NOT DISTINCT FROM (i.worked, i.training))
+                    FROM import_hours i JOIN placements pl ON pl.code = i.code
+                    LEFT JOIN hour_reports r ON r.placement_id = pl.id AND r.month = i.month AND r.current
+                    """).first!
+                var report = ImportReport(status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
+                                          unchanged: try counts.decode(2), criteriaAdded: 0, problems: problems, warnings: parsed.warnings)
+                if !problems.isEmpty {
+                    report.status = .rejected
+                    report.created = 0; report.updated = 0; report.unchanged = 0
+                    throw Abort(report: report)
+                }
+                if !parsed.warnings.isEmpty && !confirmPlausible {
+                    report.status = .confirmationRequired
+                    throw Abort(report: report)
+                }
+                if dryRun {
+                    report.status = .dryRun
+                    throw Abort(report: report)
+                }
+                guard report.created + report.updated > 0 else { return report }
+
+                try await connection.execute("""
+                    CREATE TEMP TABLE import_changes ON COMMIT DROP AS
+                    SELECT i.line, pl.id AS placement_id, pl.code, i.month, i.worked, i.training, i.comment, r.id AS old_id,
+                           r.attested_insertion_hours, r.subcontract_amount, r.worked_hours AS old_worked, r.training_hours AS old_training,
+                           r.status AS old_status
+                    FROM import_hours i JOIN placements pl ON pl.code = i.code
+                    LEFT JOIN hour_reports r ON r.placement_id = pl.id AND r.month = i.month AND r.current
+                    WHERE r.id IS NULL OR r.status = 'rejected' OR (r.worked_hours, r.training_hours) IS DISTINCT FROM (i.worked, i.training)
+                    """)
+                try await connection.execute("""
+                    UPDATE hour_reports h SET current = false, superseded_at = now()
+                    FROM import_changes c WHERE h.id = c.old_id
+                    """)
+                // New versions; each correction is audited with the figures it replaces.
+                try await connection.execute("""
+                    WITH inserted AS (
+                        INSERT INTO hour_reports (placement_id, month, worked_hours, training_hours, attested_insertion_hours, subcontract_amount,
+                                                  source, status, comment, declared_by, declared_by_label, validated_by, validated_by_label,
+                                                  validated_at, correction_of)
+                        SELECT placement_id, month, worked, training, attested_insertion_hours, subcontract_amount, $1, $2, comment, $3, $4,
+                               CASE WHEN $2 = 'validated' THEN $3::uuid END, CASE WHEN $2 = 'validated' THEN $4 END,
+                               CASE WHEN $2 = 'validated' THEN now() END, old_id
+                        FROM import_changes ORDER BY line
+                        RETURNING id, correction_of, worked_hours, training_hours, status
+                    )
+                    INSERT INTO audit_log (user_id, actor, action, entity, entity_id, changes)
+                    SELECT $3, $4, 'create', 'hour_report', ins.id::text,
+                           jsonb_build_object('placementCode', c.code, 'month', to_char(c.month, 'YYYY-MM'), 'correctionOf', c.old_id,
+                                              'workedHours', ins.worked_hours, 'trainingHours', ins.training_hours, 'status', ins.status,
+                                              'previous', jsonb_build_object('workedHours', c.old_worked, 'trainingHours', c.old_training,
+                                                                             'status', c.old_status), 'via', 'import')
+                    FROM inserted ins JOIN import_changes c ON c.old_id = ins.correction_of
+                    """, [source.rawValue, validate ? "validated" : "declared", caller.userId, caller.label])
+                try await Audit.record(.create, entity: "hour_import", id: UUID().uuidString.lowercased(),
+                                       changes: ["lines": report.lines, "created": report.created, "corrected": report.updated,
+                                                 "unchanged": report.unchanged, "validated": validate, "replace": replace],
+                                       by: caller, on: connection)
+                return report
+            }
+        } catch let abort as Abort {
+            return abort.report
+        } catch let error as PostgresError {
+            throw ConstraintMessages.translate(error)
+        }
+    }
+
+    // MARK: - Participants
+
+    /// Imports a participants file (admin, facilitator), keyed on the PLIE's reference:
+    /// - a new reference creates the participant;
+    /// - a known reference updates the fields the file fills (empty cells keep what is stored) and is
+    ///   `unchanged` when nothing differs: re-importing a file changes nothing;
+    /// - criteria are added as proofs (code, proof date; attested by the file's prescriber) unless the
+    ///   same code and date are stored already; they need the facilitateur's validation unless
+    ///   `validateCriteria` is true (the facilitateur vouches for the file).
+    /// The file's ROME codes (`métiers`) are the participant's target jobs.
+    public func importParticipants(data: Data, caller: Caller, today: LocalDate = .today(), dryRun: Bool = false,
+                                   validateCriteria: Bool = false) async throws -> ImportReport {
+        try caller.requireEditor()
+        let rows: [ParticipantImportRow]
+        do {
+            rows = try ParticipantsImport.parse(data, today: today)
+        } catch {
+            return .rejected(error.problems)
+        }
+        func flag(_ value: Bool?) -> String? { value.map { $0 ? "t" : "f" } }
+        func array(_ values: [String]) -> String { PostgresTextArray(values).postgresText! }
+
+        do {
+            return try await pool.withTransaction { connection in
+                try await connection.execute("""
+                    CREATE TEMP TABLE import_participants (line integer, reference text, last_name text, first_name text, birth_date date,
+                        sex char(1), commune_insee text, qpv_resident boolean, qualification_level text, prescriber text, plie_entry_date date,
+                        driving_licence boolean, vehicle boolean, max_travel_km integer, available_from date, target_jobs text[],
+                        criteria text[], proof_date date) ON COMMIT DROP
+                    """)
+                try await connection.copy(into: "import_participants", columns: [
+                    "line", "reference", "last_name", "first_name", "birth_date", "sex", "commune_insee", "qpv_resident", "qualification_level",
+                    "prescriber", "plie_entry_date", "driving_licence", "vehicle", "max_travel_km", "available_from", "target_jobs", "criteria", "proof_date",
+                ], rows: rows.map { r in
+                    ["\(r.line)", r.reference, r.lastName, r.firstName, r.birthDate?.description, r.sex?.rawValue, r.communeCode, flag(r.livesInQPV),
+                     r.qualificationLevel, r.prescriber, r.pathwayEntryDate?.description, flag(r.hasDrivingLicence), flag(r.hasVehicle),
+                     r.maxDistanceKm.map(String.init), r.availableFrom?.description, r.romeCodes.isEmpty ? nil : array(r.romeCodes),
+                     array(r.criteria), r.criteriaProofDate?.description]
+                })
+
+                // Fields the file fills that differ from what is stored.
+                let changed = """
+                    (i.last_name IS DISTINCT FROM p.last_name OR i.first_name IS DISTINCT FROM p.first_name
+                     OR (i.birth_date IS NOT NULL AND i.birth_date IS DISTINCT FROM p.birth_date)
+                     OR (i.sex IS NOT NULL AND i.sex IS DISTINCT FROM p.sex)
+                     OR (i.commune_insee IS NOT NULL AND i.commune_insee IS DISTINCT FROM p.commune_insee)
+                     OR (i.qpv_resident IS NOT NULL AND i.qpv_resident IS DISTINCT FROM p.qpv_resident)
+                     OR (i.qualification_level IS NOT NULL AND i.qualification_level IS DISTINCT FROM p.qualification_level)
+                     OR (i.prescriber IS NOT NULL AND i.prescriber IS DISTINCT FROM p.prescriber)
+                     OR (i.plie_entry_date IS NOT NULL AND i.plie_entry_date IS DISTINCT FROM p.plie_entry_date)
+                     OR (i.driving_licence IS NOT NULL AND i.driving_licence IS DISTINCT FROM p.driving_licence)
+                     OR (i.vehicle IS NOT NULL AND i.vehicle IS DISTINCT FROM p.vehicle)
+                     OR (i.max_travel_km IS NOT NULL AND i.max_travel_km IS DISTINCT FROM p.max_travel_km)
+                     OR (i.available_from IS NOT NULL AND i.available_from IS DISTINCT FROM p.available_from)
+                     OR (i.target_jobs IS NOT NULL AND i.target_jobs IS DISTINCT FROM p.target_jobs))
+                    """
+                let newCriteria = """
+                    SELECT count(*) FROM import_participants i CROSS JOIN LATERAL unnest(i.criteria) AS c(code)
+                    WHERE NOT EXISTS (SELECT 1 FROM participants p JOIN eligibility_criteria ec ON ec.participant_id = p.id
+                                      WHERE p.reference = i.reference AND ec.code = c.code AND ec.proof_date = i.proof_date)
+                    """
+                let counts = try await connection.query("""
+                    SELECT count(*) FILTER (WHERE p.id IS NULL), count(*) FILTER (WHERE p.id IS NOT NULL AND \(changed)),
+                           count(*) FILTER (WHERE p.id IS NOT NULL AND NOT \(changed)), (\(newCriteria))
+                    FROM import_participants i LEFT JOIN participants p ON p.reference = i.reference
+                    """).first!
+                var report = ImportReport(status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
+                                          unchanged: try counts.decode(2), criteriaAdded: try counts.decode(3), problems: [], warnings: [])
+                if dryRun {
+                    report.status = .dryRun
+                    throw Abort(report: report)
+                }
+                guard report.created + report.updated + report.criteriaAdded > 0 else { return report }
+
+                try await connection.execute("""
+                    WITH inserted AS (
+                        INSERT INTO participants (reference, last_name, first_name, birth_date, sex, commune_insee, qpv_resident, qualification_level,
+                                                  prescriber, plie_entry_date, driving_licence, vehicle, max_travel_km, available_from, target_jobs)
+                        SELECT i.reference, i.last_name, i.first_name, i.birth_date, i.sex, i.commune_insee, i.qpv_resident, i.qualification_level,
+                               i.prescriber, i.plie_entry_date, i.driving_licence, i.vehicle, i.max_travel_km, i.available_from, coalesce(i.target_jobs, '{}')
+                        FROM import_participants i WHERE NOT EXISTS (SELECT 1 FROM participants p WHERE p.reference = i.reference)
+                        ORDER BY i.line
+                        RETURNING id, reference
+                    )
+                    INSERT INTO audit_log (user_id, actor, action, entity, entity_id, changes)
+                    SELECT $1, $2, 'create', 'participant', id::text, jsonb_build_object('reference', reference, 'via', 'import') FROM inserted
+                    """, [caller.userId, caller.label])
+                try await connection.execute("""
+                    WITH updated AS (
+                        UPDATE participants p SET
+                            last_name = i.last_name, first_name = i.first_name, birth_date = coalesce(i.birth_date, p.birth_date),
+                            sex = coalesce(i.sex, p.sex), commune_insee = coalesce(i.commune_insee, p.commune_insee),
+                            qpv_resident = coalesce(i.qpv_resident, p.qpv_resident),
+                            qualification_level = coalesce(i.qualification_level, p.qualification_level),
+                            prescriber = coalesce(i.prescriber, p.prescriber), plie_entry_date = coalesce(i.plie_entry_date, p.plie_entry_date),
+                            driving_licence = coalesce(i.driving_licence, p.driving_licence), vehicle = coalesce(i.vehicle, p.vehicle),
+                            max_travel_km = coalesce(i.max_travel_km, p.max_travel_km), available_from = coalesce(i.available_from, p.available_from),
+                            target_jobs = coalesce(i.target_jobs, p.target_jobs), updated_at = now()
+                        FROM import_participants i
+                        WHERE p.reference = i.reference AND \(changed)
+                        RETURNING p.id, p.reference
+                    )
+                    INSERT INTO audit_log (user_id, actor, action, entity, entity_id, changes)
+                    SELECT $1, $2, 'update', 'participant', id::text, jsonb_build_object('reference', reference, 'via', 'import') FROM updated
+                    """, [caller.userId, caller.label])
+                try await connection.execute("""
+                    WITH inserted AS (
+                        INSERT INTO eligibility_criteria (participant_id, code, proof_date, proof_kind, attested_by, validated_at, validated_by, validated_by_label)
+                        SELECT p.id, c.code, i.proof_date, 'import', i.prescriber,
+                               CASE WHEN $3 THEN now() END, CASE WHEN $3 THEN $1::uuid END, CASE WHEN $3 THEN $2 END
+                        FROM import_participants i JOIN participants p ON p.reference = i.reference
+                        CROSS JOIN LATERAL unnest(i.criteria) AS c(code)
+                        ON CONFLICT (participant_id, code, proof_date) DO NOTHING
+                        RETURNING id, participant_id, code, proof_date
+                    )
+                    INSERT INTO audit_log (user_id, actor, action, entity, entity_id, changes)
+                    SELECT $1, $2, 'create', 'eligibility_criterion', id::text,
+                           jsonb_build_object('participantId', participant_id, 'code', code, 'proofDate', proof_date, 'validated', $3, 'via', 'import')
+                    FROM inserted
+                    """, [caller.userId, caller.label, validateCriteria])
+                try await Audit.record(.create, entity: "participant_import", id: UUID().uuidString.lowercased(),
+                                       changes: ["lines": report.lines, "created": report.created, "updated": report.updated,
+                                                 "unchanged": report.unchanged, "criteriaAdded": report.criteriaAdded],
+                                       by: caller, on: connection)
+                return report
+            }
+        } catch let abort as Abort {
+            return abort.report
+        } catch let error as PostgresError {
+            throw ConstraintMessages.translate(error, unique: Participant.constraintMessages)
+        }
+    }
+}

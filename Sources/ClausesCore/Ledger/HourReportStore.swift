@@ -1,0 +1,319 @@
+import Foundation
+import PostgresClient
+
+public enum HourReportSource: String, Codable, Sendable, CaseIterable {
+    case company, siae, facilitator
+}
+
+public enum HourReportStatus: String, Codable, Sendable, CaseIterable {
+    case declared, validated, rejected
+
+    public var frenchLabel: String {
+        switch self {
+        case .declared: "Déclaré, à valider"
+        case .validated: "Validé"
+        case .rejected: "Refusé"
+        }
+    }
+}
+
+/// One version of the hours of one placement for one month. The current version is the one that
+/// counts; earlier ones are kept (`current == false`) with the correction chain (`correctionOf`).
+public struct HourReport: Codable, Sendable, Equatable {
+    public let id: UUID
+    public let placementId: UUID
+    public let placementCode: String
+    public let month: YearMonth
+    public let workedHours: Decimal
+    public let trainingHours: Decimal
+    public let attestedInsertionHours: Decimal?
+    public let subcontractAmount: Decimal?
+    public let source: HourReportSource
+    public let status: HourReportStatus
+    public let rejectionReason: String?
+    public let comment: String?
+    public let declaredBy: UUID?
+    public let declaredByLabel: String
+    public let declaredAt: Date
+    /// Who validated or rejected it.
+    public let validatedBy: UUID?
+    public let validatedByLabel: String?
+    public let validatedAt: Date?
+    public let current: Bool
+    public let supersededAt: Date?
+    public let correctionOf: UUID?
+
+    static let columns = """
+        r.id, r.placement_id, pl.code, r.month, r.worked_hours, r.training_hours, r.attested_insertion_hours, r.subcontract_amount, \
+        r.source, r.status, r.rejection_reason, r.comment, r.declared_by, r.declared_by_label, r.declared_at, r.validated_by, \
+        r.validated_by_label, r.validated_at, r.current, r.superseded_at, r.correction_of
+        """
+
+    init(row: PostgresRow) throws {
+        id = try row.decode(0)
+        placementId = try row.decode(1)
+        placementCode = try row.decode(2)
+        month = (try row.decode(3, as: LocalDate.self)).yearMonth
+        workedHours = try row.numeric0(4)
+        trainingHours = try row.numeric0(5)
+        attestedInsertionHours = try row.numeric(6)
+        subcontractAmount = try row.numeric(7)
+        source = HourReportSource(rawValue: try row.decode(8)) ?? .company
+        status = HourReportStatus(rawValue: try row.decode(9)) ?? .declared
+        rejectionReason = try row.decode(10)
+        comment = try row.decode(11)
+        declaredBy = try row.decode(12)
+        declaredByLabel = try row.decode(13)
+        declaredAt = try row.decode(14)
+        validatedBy = try row.decode(15)
+        validatedByLabel = try row.decode(16)
+        validatedAt = try row.decode(17)
+        current = try row.decode(18)
+        supersededAt = try row.decode(19)
+        correctionOf = try row.decode(20)
+    }
+}
+
+/// What a company, an SIAE or a facilitateur declares for one placement and one month.
+public struct HourDeclaration: Codable, Sendable {
+    /// The placement, by id or by code (`MEP-2026-00042`).
+    public var placementId: UUID?
+    public var placementCode: String?
+    public var month: YearMonth
+    public var workedHours: FlexibleDecimal
+    public var trainingHours: FlexibleDecimal?
+    public var attestedInsertionHours: FlexibleDecimal?
+    public var subcontractAmount: FlexibleDecimal?
+    /// `company`, `siae` or `facilitator`; defaults from the caller: a company account → `company`,
+    /// staff → `facilitator`. A company may not declare as `facilitator`.
+    public var source: String?
+    public var comment: String?
+
+    public init(placementId: UUID? = nil, placementCode: String? = nil, month: YearMonth, workedHours: Decimal,
+                trainingHours: Decimal? = nil, attestedInsertionHours: Decimal? = nil, subcontractAmount: Decimal? = nil,
+                source: String? = nil, comment: String? = nil) {
+        self.placementId = placementId; self.placementCode = placementCode; self.month = month
+        self.workedHours = FlexibleDecimal(workedHours); self.trainingHours = trainingHours.map(FlexibleDecimal.init)
+        self.attestedInsertionHours = attestedInsertionHours.map(FlexibleDecimal.init)
+        self.subcontractAmount = subcontractAmount.map(FlexibleDecimal.init)
+        self.source = source; self.comment = comment
+    }
+}
+
+public enum DeclarationOutcome: String, Codable, Sendable {
+    /// A first report for the month.
+    case created
+    /// A new version superseding the previous one (kept in the history).
+    case corrected
+    /// The same figures as the current report: nothing written.
+    case unchanged
+}
+
+public struct DeclarationResult: Codable, Sendable, Equatable {
+    public let outcome: DeclarationOutcome
+    public let report: HourReport
+}
+
+/// Monthly hour reports: declared by staff or by the employing company, validated or rejected by staff.
+/// Rules (all refusals are French `DomainError`s):
+/// - unknown or inaccessible placement: 404; a company only reaches the placements it employs;
+/// - negative hours, or worked + training above the month's days × 24: 422;
+/// - a month before the placement's start month, after its end month, or after the current month: 422;
+/// - worked + training above `ledger.plausible_monthly_hours`: 422 `implausible_hours` unless confirmed;
+/// - a current report already exists for the month: same figures → `unchanged` (idempotent); other
+///   figures → 409 `report_exists` unless `replace`, which records a correction (new version, the old one
+///   superseded and kept, audited). A rejected current report may be replaced without `replace`.
+/// - `validate: true` (staff only) records the report as validated at once (a facilitateur keying in
+///   checked timesheets); otherwise it waits as `declared`.
+public struct HourReportStore: Sendable {
+    let pool: PostgresPool
+    let plausibleMonthlyHours: Decimal
+
+    public init(pool: PostgresPool, plausibleMonthlyHours: Decimal) {
+        self.pool = pool
+        self.plausibleMonthlyHours = plausibleMonthlyHours
+    }
+
+    private var placements: PlacementStore { PlacementStore(pool: pool, eligibilityValidityMonths: 6) }
+
+    public func declare(_ caller: Caller, _ declaration: HourDeclaration, replace: Bool = false, confirmPlausible: Bool = false,
+                        validate: Bool = false, today: LocalDate = .today()) async throws -> DeclarationResult {
+        try LedgerAccess.requireDeclarer(caller)
+        if validate { try caller.requireEditor() }
+        let worked = declaration.workedHours.value
+        let training = declaration.trainingHours?.value ?? 0
+        let attested = declaration.attestedInsertionHours?.value
+        let amount = declaration.subcontractAmount?.value
+        let month = declaration.month
+        for (value, field) in [(worked, "workedHours"), (training, "trainingHours"), (attested ?? 0, "attestedInsertionHours"), (amount ?? 0, "subcontractAmount")] where value < 0 {
+            throw DomainError.invalid(field, "Les heures et montants ne peuvent pas être négatifs (« \(field) » : \(LedgerFormat.number(value))).")
+        }
+        let limit = Decimal(month.dayCount * 24)
+        if worked + training > limit {
+            throw DomainError.invalid("workedHours", "\(LedgerFormat.hours(worked + training)) en \(LedgerFormat.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(LedgerFormat.hours(limit)).")
+        }
+        if let attested, attested > limit {
+            throw DomainError.invalid("attestedInsertionHours", "\(LedgerFormat.hours(attested)) attestées en \(LedgerFormat.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(LedgerFormat.hours(limit)).")
+        }
+        if worked + training > plausibleMonthlyHours && !confirmPlausible {
+            throw DomainError(.unprocessable, code: "implausible_hours",
+                              message: "\(LedgerFormat.hours(worked + training)) déclarées en \(LedgerFormat.month(month)) (travail + formation), au-delà de \(LedgerFormat.hours(plausibleMonthlyHours)) : confirmez ce chiffre pour l'enregistrer.",
+                              field: "workedHours")
+        }
+        if month > today.yearMonth {
+            throw DomainError.invalid("month", "On ne peut pas déclarer d'heures pour \(LedgerFormat.month(month)), mois à venir.")
+        }
+        let source = try Self.source(declaration.source, caller: caller)
+        let comment = try Validate.optionalText(declaration.comment, existing: nil, field: "comment", maxLength: 1000)
+
+        return try await pool.withTransaction { connection in
+            let placement: Placement
+            if let id = declaration.placementId {
+                placement = try await placements.get(caller, id: id, on: connection, lock: true)
+            } else if let code = declaration.placementCode {
+                placement = try await placements.get(caller, code: code, on: connection, lock: true)
+            } else {
+                throw DomainError.invalid("placementId", "Indiquez la mise à l'emploi (« placementId » ou « placementCode »).", code: "missing_field")
+            }
+            guard placement.covers(month) else {
+                let range = placement.endDate.map { "de \(LedgerFormat.month(placement.startDate.yearMonth)) à \(LedgerFormat.month($0.yearMonth))" }
+                    ?? "à partir de \(LedgerFormat.month(placement.startDate.yearMonth))"
+                throw DomainError.invalid("month", "\(LedgerFormat.month(month)) est hors de la période de la mise à l'emploi \(placement.code) (\(range)).")
+            }
+            let existing = try await connection.query("""
+                SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id
+                WHERE r.placement_id = $1 AND r.month = $2 AND r.current FOR UPDATE OF r
+                """, [placement.id, month.firstDay]).first.map(HourReport.init(row:))
+
+            if let existing {
+                if existing.workedHours == worked && existing.trainingHours == training
+                    && existing.attestedInsertionHours == attested && existing.subcontractAmount == amount
+                    && existing.status != .rejected {
+                    return DeclarationResult(outcome: .unchanged, report: existing)
+                }
+                if !replace && existing.status != .rejected {
+                    throw DomainError.conflict(
+                        "Des heures sont déjà déclarées pour \(placement.code) en \(LedgerFormat.month(month)) (\(LedgerFormat.hours(existing.workedHours)) travaillées, \(existing.status.frenchLabel.lowercased())). Pour les corriger, demandez le remplacement : l'ancienne déclaration sera conservée dans l'historique.",
+                        field: "month", code: "report_exists")
+                }
+                try await connection.execute("UPDATE hour_reports SET current = false, superseded_at = now() WHERE id = $1", [existing.id])
+            }
+            let id = try await connection.query("""
+                INSERT INTO hour_reports (placement_id, month, worked_hours, training_hours, attested_insertion_hours, subcontract_amount,
+                                          source, status, comment, declared_by, declared_by_label, validated_by, validated_by_label, validated_at,
+                                          correction_of)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $8 = 'validated' THEN now() END, $14)
+                RETURNING id
+                """, [placement.id, month.firstDay, worked, training, attested, amount, source.rawValue,
+                      validate ? "validated" : "declared", comment, caller.userId, caller.label,
+                      validate ? caller.userId : nil, validate ? caller.label : nil, existing?.id]).scalar(UUID.self)!
+            let report = try await get(id: id, on: connection)
+            var changes: [String: Any] = [
+                "placementCode": placement.code, "month": month.description, "workedHours": "\(worked)", "trainingHours": "\(training)",
+                "status": report.status.rawValue, "source": source.rawValue,
+            ]
+            if let attested { changes["attestedInsertionHours"] = "\(attested)" }
+            if let amount { changes["subcontractAmount"] = "\(amount)" }
+            if let existing {
+                changes["correctionOf"] = existing.id.uuidString.lowercased()
+                changes["previous"] = ["workedHours": "\(existing.workedHours)", "trainingHours": "\(existing.trainingHours)", "status": existing.status.rawValue]
+            }
+            try await Audit.record(.create, entity: "hour_report", id: id.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+            return DeclarationResult(outcome: existing == nil ? .created : .corrected, report: report)
+        }
+    }
+
+    /// Validates a current declared report (admin, facilitator); validating a validated report changes nothing.
+    public func validate(_ caller: Caller, reportId: UUID) async throws -> HourReport {
+        try await review(caller, reportId: reportId, to: .validated, reason: nil)
+    }
+
+    /// Rejects a current report with a reason the declarant will read (admin, facilitator).
+    public func reject(_ caller: Caller, reportId: UUID, reason: String) async throws -> HourReport {
+        let reason = try Validate.text(reason, existing: nil, field: "reason", maxLength: 1000)
+        return try await review(caller, reportId: reportId, to: .rejected, reason: reason)
+    }
+
+    private func review(_ caller: Caller, reportId: UUID, to status: HourReportStatus, reason: String?) async throws -> HourReport {
+        try caller.requireEditor()
+        return try await pool.withTransaction { connection in
+            let report = try await get(caller, reportId: reportId, on: connection, lock: true)
+            guard report.current else {
+                throw DomainError.conflict("Cette déclaration a été remplacée par une correction : seule la version en vigueur peut être validée ou refusée.", code: "superseded")
+            }
+            if report.status == status && report.rejectionReason == reason { return report }
+            if report.status != .declared {
+                throw DomainError.conflict("Cette déclaration est déjà \(report.status == .validated ? "validée" : "refusée") ; pour la changer, enregistrez une correction.", code: "already_reviewed")
+            }
+            try await connection.execute("""
+                UPDATE hour_reports SET status = $2, rejection_reason = $3, validated_at = now(), validated_by = $4, validated_by_label = $5
+                WHERE id = $1
+                """, [reportId, status.rawValue, reason, caller.userId, caller.label])
+            var changes: [String: Any] = ["status": ["from": report.status.rawValue, "to": status.rawValue]]
+            if let reason { changes["rejectionReason"] = reason }
+            try await Audit.record(.update, entity: "hour_report", id: reportId.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+            return try await get(id: reportId, on: connection)
+        }
+    }
+
+    /// The current reports of a placement, by month.
+    public func list(_ caller: Caller, placementId: UUID) async throws -> [HourReport] {
+        try await reports(caller, placementId: placementId, month: nil, history: false)
+    }
+
+    /// Every version (current and superseded) of a placement's reports, optionally for one month, oldest first.
+    public func history(_ caller: Caller, placementId: UUID, month: YearMonth? = nil) async throws -> [HourReport] {
+        try await reports(caller, placementId: placementId, month: month, history: true)
+    }
+
+    /// Current reports waiting for validation, oldest first (the facilitateur's queue; a company sees its own).
+    public func pending(_ caller: Caller, limit: Int = 500) async throws -> [HourReport] {
+        var sql = SQL("SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id JOIN participants pa ON pa.id = pl.participant_id WHERE r.current AND r.status = 'declared'")
+        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
+        sql.append("ORDER BY r.declared_at, r.id LIMIT \(sql.bind(limit))")
+        return try await pool.query(sql).map(HourReport.init(row:))
+    }
+
+    public func get(_ caller: Caller, reportId: UUID) async throws -> HourReport {
+        try await pool.withConnection { try await get(caller, reportId: reportId, on: $0) }
+    }
+
+    private func reports(_ caller: Caller, placementId: UUID, month: YearMonth?, history: Bool) async throws -> [HourReport] {
+        try await pool.withConnection { connection in
+            _ = try await placements.get(caller, id: placementId, on: connection)
+            var sql = SQL("SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id WHERE r.placement_id = $1")
+            _ = sql.bind(placementId)
+            if !history { sql.append("AND r.current") }
+            if let month { sql.append("AND r.month = \(sql.bind(month.firstDay))") }
+            sql.append("ORDER BY r.month, r.declared_at, r.id")
+            return try await connection.query(sql).map(HourReport.init(row:))
+        }
+    }
+
+    func get(_ caller: Caller, reportId: UUID, on connection: PostgresConnection, lock: Bool = false) async throws -> HourReport {
+        var sql = SQL("SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id JOIN participants pa ON pa.id = pl.participant_id WHERE r.id = $1")
+        _ = sql.bind(reportId)
+        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
+        if lock { sql.append("FOR UPDATE OF r") }
+        guard let row = try await connection.query(sql).first else {
+            throw DomainError.notFound("La déclaration d'heures \(reportId.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+        }
+        return try HourReport(row: row)
+    }
+
+    private func get(id: UUID, on connection: PostgresConnection) async throws -> HourReport {
+        try HourReport(row: try await connection.query(
+            "SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id WHERE r.id = $1", [id]).first!)
+    }
+
+    static func source(_ raw: String?, caller: Caller) throws(DomainError) -> HourReportSource {
+        if let raw {
+            let source = try Validate.choice(raw, existing: nil, field: "source", as: HourReportSource.self)
+            if caller.role == .company && source == .facilitator {
+                throw DomainError.invalid("source", "Une entreprise ne peut pas déclarer des heures au nom du facilitateur.")
+            }
+            return source
+        }
+        return caller.role == .company ? .company : .facilitator
+    }
+}

@@ -1,0 +1,339 @@
+import Foundation
+import PostgresClient
+
+/// A mise à l'emploi: a participant working on a lot through a company and an execution mode.
+public struct Placement: Codable, Sendable, Equatable {
+    public struct Input: Codable, Sendable {
+        public var participantId: UUID?
+        public var lotId: UUID?
+        public var companyId: UUID?
+        public var executionMode: String?
+        public var contractType: String?
+        public var startDate: LocalDate?
+        public var endDate: LocalDate?
+        public var weeklyHours: FlexibleDecimal?
+        public var reducedHoursAgreed: Bool?
+        public var onClauseOperation: Bool?
+        /// Create only: record the placement although the person is not eligible at its start; its hours
+        /// will never count. Must be given explicitly.
+        public var nonCounting: Bool?
+
+        public init(participantId: UUID? = nil, lotId: UUID? = nil, companyId: UUID? = nil, executionMode: String? = nil,
+                    contractType: String? = nil, startDate: LocalDate? = nil, endDate: LocalDate? = nil, weeklyHours: Decimal? = nil,
+                    reducedHoursAgreed: Bool? = nil, onClauseOperation: Bool? = nil, nonCounting: Bool? = nil) {
+            self.participantId = participantId; self.lotId = lotId; self.companyId = companyId; self.executionMode = executionMode
+            self.contractType = contractType; self.startDate = startDate; self.endDate = endDate
+            self.weeklyHours = weeklyHours.map(FlexibleDecimal.init); self.reducedHoursAgreed = reducedHoursAgreed
+            self.onClauseOperation = onClauseOperation; self.nonCounting = nonCounting
+        }
+    }
+
+    public let id: UUID
+    public let code: String
+    public let participantId: UUID
+    /// Staff: `Prénom NOM`; the employing company: `Prénom N.`.
+    public let participantName: String
+    public let lotId: UUID
+    public let lotLabel: String
+    public let publicContractReference: String
+    public let companyId: UUID
+    public let companyName: String
+    public let executionMode: ExecutionMode
+    public let contractType: EmploymentContractType
+    public let startDate: LocalDate
+    public let endDate: LocalDate?
+    public let weeklyHours: Decimal
+    public let reducedHoursAgreed: Bool
+    public let onClauseOperation: Bool
+    /// false: recorded as non-counting (the person was not eligible at the start).
+    public let counting: Bool
+    /// The criteria valid at the start, frozen.
+    public let eligibilityCriteria: [EligibilityCriterionCode]
+    public let createdAt: Date
+    public let updatedAt: Date
+
+    public var isFullTime: Bool { weeklyHours >= PlacementStore.fullTimeWeeklyHours }
+    /// The months hours may be reported for (through the end month, or open-ended).
+    public func covers(_ month: YearMonth) -> Bool {
+        month >= startDate.yearMonth && (endDate.map { month <= $0.yearMonth } ?? true)
+    }
+
+    static func columns(_ caller: Caller) -> String {
+        """
+        pl.id, pl.code, pl.participant_id, \(LedgerAccess.personName(caller, participant: "pa")) AS participant_name, \
+        pl.lot_id, l.label AS lot_label, pc.reference AS contract_reference, pl.company_id, c.name AS company_name, \
+        pl.execution_mode, pl.contract_type, pl.start_date, pl.end_date, pl.weekly_hours, pl.reduced_hours_agreed, \
+        pl.on_clause_operation, pl.counting, pl.eligibility_criteria, pl.created_at, pl.updated_at
+        """
+    }
+
+    static let from = """
+        placements pl JOIN participants pa ON pa.id = pl.participant_id JOIN lots l ON l.id = pl.lot_id \
+        JOIN public_contracts pc ON pc.id = l.public_contract_id JOIN companies c ON c.id = pl.company_id
+        """
+
+    init(row: PostgresRow) throws {
+        id = try row.decode("id")
+        code = try row.decode("code")
+        participantId = try row.decode("participant_id")
+        participantName = try row.decode("participant_name")
+        lotId = try row.decode("lot_id")
+        lotLabel = try row.decode("lot_label")
+        publicContractReference = try row.decode("contract_reference")
+        companyId = try row.decode("company_id")
+        companyName = try row.decode("company_name")
+        guard let mode = ExecutionMode(rawValue: try row.decode("execution_mode")),
+              let contract = EmploymentContractType(rawValue: try row.decode("contract_type")) else {
+            throw PostgresError(.decoding, "modalité ou contrat inconnu")
+        }
+        executionMode = mode
+        contractType = contract
+        startDate = try row.decode("start_date")
+        endDate = try row.decode("end_date")
+        weeklyHours = try row.decode("weekly_hours")
+        reducedHoursAgreed = try row.decode("reduced_hours_agreed")
+        onClauseOperation = try row.decode("on_clause_operation")
+        counting = try row.decode("counting")
+        eligibilityCriteria = try row.decode("eligibility_criteria", as: PostgresTextArray.self).values.compactMap(EligibilityCriterionCode.init(rawValue:))
+        createdAt = try row.decode("created_at")
+        updatedAt = try row.decode("updated_at")
+    }
+}
+
+/// Placements: created by staff (admin, facilitator) after the eligibility and overlap checks, read by
+/// staff, by the participant's référent and by the employing company.
+public struct PlacementStore: Sendable {
+    /// A placement of at least this many contractual hours a week is full-time: no other placement of the
+    /// same person may overlap it.
+    public static let fullTimeWeeklyHours: Decimal = 35
+
+    let pool: PostgresPool
+    let validityMonths: Int
+
+    public init(pool: PostgresPool, eligibilityValidityMonths: Int) {
+        self.pool = pool
+        self.validityMonths = eligibilityValidityMonths
+    }
+
+    private func select(_ caller: Caller) throws(DomainError) -> SQL {
+        var sql = SQL("SELECT \(Placement.columns(caller)) FROM \(Placement.from) WHERE true")
+        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
+        return sql
+    }
+
+    /// Filters: `lotId`, `participantId`, `companyId`, `active` (`true`: running on `at`, default today).
+    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<Placement> {
+        var sql = try select(caller)
+        if let lot = try filters.uuid("lotId") { sql.append("AND pl.lot_id = \(sql.bind(lot))") }
+        if let participant = try filters.uuid("participantId") { sql.append("AND pl.participant_id = \(sql.bind(participant))") }
+        if let company = try filters.uuid("companyId") { sql.append("AND pl.company_id = \(sql.bind(company))") }
+        if filters["active"] == "true" {
+            let today = sql.bind(LocalDate.today())
+            sql.append("AND pl.start_date <= \(today) AND (pl.end_date IS NULL OR pl.end_date >= \(today))")
+        }
+        try Keyset.apply(page, alias: "pl", to: &sql)
+        let rows = try await pool.query(sql)
+        return try Keyset.page(rows, limit: page.limit) { try Placement(row: $0) }
+    }
+
+    public func get(_ caller: Caller, id: UUID) async throws -> Placement {
+        try await pool.withConnection { try await get(caller, id: id, on: $0) }
+    }
+
+    public func get(_ caller: Caller, code: String) async throws -> Placement {
+        try await pool.withConnection { try await get(caller, code: code, on: $0) }
+    }
+
+    func get(_ caller: Caller, id: UUID, on connection: PostgresConnection, lock: Bool = false) async throws -> Placement {
+        var sql = try select(caller)
+        sql.append("AND pl.id = \(sql.bind(id))")
+        if lock { sql.append("FOR UPDATE OF pl") }
+        guard let row = try await connection.query(sql).first else {
+            throw DomainError.notFound("La mise à l'emploi \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+        }
+        return try Placement(row: row)
+    }
+
+    func get(_ caller: Caller, code: String, on connection: PostgresConnection, lock: Bool = false) async throws -> Placement {
+        let normalized = code.trimmingCharacters(in: .whitespaces).uppercased()
+        var sql = try select(caller)
+        sql.append("AND pl.code = \(sql.bind(normalized))")
+        if lock { sql.append("FOR UPDATE OF pl") }
+        guard let row = try await connection.query(sql).first else {
+            throw DomainError.notFound("La mise à l'emploi « \(normalized) » n'existe pas ou ne vous est pas accessible.")
+        }
+        return try Placement(row: row)
+    }
+
+    /// Creates a placement (admin, facilitator). Refused when the participant is not eligible on the start
+    /// date unless `nonCounting` is true (then recorded with `counting = false`), when it overlaps a
+    /// full-time placement of the same person (or is full-time and overlaps any), and for unknown
+    /// participant, lot or company. The criteria valid at the start are frozen on the placement.
+    public func create(_ caller: Caller, _ input: Placement.Input) async throws -> Placement {
+        try caller.requireEditor()
+        guard let participantId = input.participantId else { throw DomainError.invalid("participantId", "« participantId » est obligatoire.", code: "missing_field") }
+        guard let lotId = input.lotId else { throw DomainError.invalid("lotId", "« lotId » est obligatoire.", code: "missing_field") }
+        guard let companyId = input.companyId else { throw DomainError.invalid("companyId", "« companyId » est obligatoire.", code: "missing_field") }
+        let mode = try Validate.choice(input.executionMode, existing: nil, field: "executionMode", as: ExecutionMode.self)
+        let contract = try Validate.choice(input.contractType, existing: nil, field: "contractType", as: EmploymentContractType.self)
+        guard let start = input.startDate else { throw DomainError.invalid("startDate", "La date de début est obligatoire.", code: "missing_field") }
+        if let end = input.endDate, end < start {
+            throw DomainError.invalid("endDate", "La date de fin (\(end.french)) précède la date de début (\(start.french)).")
+        }
+        guard let weekly = input.weeklyHours?.value else {
+            throw DomainError.invalid("weeklyHours", "La durée hebdomadaire du contrat est obligatoire.", code: "missing_field")
+        }
+        guard weekly > 0, weekly <= 60 else {
+            throw DomainError.invalid("weeklyHours", "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(LedgerFormat.number(weekly))).")
+        }
+        let nonCounting = input.nonCounting ?? false
+
+        return try await translating {
+            try await pool.withTransaction { connection in
+                // The participant's row lock serialises placements of one person (overlap check).
+                guard let person = try await connection.query(
+                    "SELECT first_name || ' ' || upper(last_name) FROM participants WHERE id = $1 FOR UPDATE", [participantId]).scalar(String.self) else {
+                    throw DomainError.invalid("participantId", "« participantId » ne désigne aucun participant existant.", code: "unknown_reference")
+                }
+                guard try await connection.query("SELECT 1 FROM lots WHERE id = $1", [lotId]).count > 0 else {
+                    throw DomainError.invalid("lotId", "« lotId » ne désigne aucun lot existant.", code: "unknown_reference")
+                }
+                guard try await connection.query("SELECT 1 FROM companies WHERE id = $1", [companyId]).count > 0 else {
+                    throw DomainError.invalid("companyId", "« companyId » ne désigne aucune entreprise existante.", code: "unknown_reference")
+                }
+
+                let proofs = try await connection.query(
+                    "SELECT code, proof_date, validated_at IS NOT NULL FROM eligibility_criteria WHERE participant_id = $1", [participantId]
+                ).map { row in
+                    CriterionProof(code: EligibilityCriterionCode(rawValue: try row.decode(0))!, proofDate: try row.decode(1), validated: try row.decode(2))
+                }
+                let verdict = eligibility(of: proofs, at: start, validityMonths: validityMonths)
+                if !verdict.eligible && !nonCounting {
+                    throw DomainError(.unprocessable, code: "not_eligible", message: Self.notEligibleMessage(person: person, start: start, proofs: proofs, validityMonths: validityMonths), field: "startDate")
+                }
+
+                try await checkOverlap(connection, participantId: participantId, person: person, start: start, end: input.endDate,
+                                       weekly: weekly, excluding: nil)
+
+                let year = String(format: "%04d", start.year)
+                let id = try await connection.query("""
+                    INSERT INTO placements (code, participant_id, lot_id, company_id, execution_mode, contract_type, start_date, end_date,
+                                            weekly_hours, reduced_hours_agreed, on_clause_operation, counting, eligibility_criteria,
+                                            created_by, created_by_label)
+                    VALUES ('MEP-' || $1 || '-' || lpad(nextval('placement_code_seq')::text, 5, '0'), $2, $3, $4, $5, $6, $7, $8,
+                            $9, $10, $11, $12, $13, $14, $15)
+                    RETURNING id
+                    """, [year, participantId, lotId, companyId, mode.rawValue, contract.rawValue, start, input.endDate,
+                          weekly, input.reducedHoursAgreed ?? false, input.onClauseOperation ?? true, verdict.eligible,
+                          PostgresTextArray(verdict.criteria.map(\.rawValue)), caller.userId, caller.label]).scalar(UUID.self)!
+                let created = try await get(caller, id: id, on: connection)
+                var changes = try Audit.object(created)
+                changes.removeValue(forKey: "participantName")
+                try await Audit.record(.create, entity: "placement", id: id.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+                return created
+            }
+        }
+    }
+
+    /// Changes what may change once a placement exists (admin, facilitator): end date, weekly hours,
+    /// reduced-hours agreement, on-operation flag, contract type. The start, the person, the lot, the
+    /// company and the frozen eligibility do not change: end the placement and create another.
+    public func update(_ caller: Caller, id: UUID, _ input: Placement.Input) async throws -> Placement {
+        try caller.requireEditor()
+        for (value, field) in [(input.participantId, "participantId"), (input.lotId, "lotId"), (input.companyId, "companyId")] where value != nil {
+            throw DomainError.invalid(field, "« \(field) » ne peut pas être modifié sur une mise à l'emploi existante : terminez-la et créez-en une autre.")
+        }
+        if input.nonCounting != nil || input.executionMode != nil {
+            throw DomainError.invalid(input.nonCounting != nil ? "nonCounting" : "executionMode",
+                                      "L'éligibilité et la modalité d'une mise à l'emploi sont fixées à sa création.")
+        }
+        return try await translating {
+            try await pool.withTransaction { connection in
+                let existing = try await get(caller, id: id, on: connection, lock: true)
+                if let start = input.startDate, start != existing.startDate {
+                    throw DomainError.invalid("startDate", "La date de début d'une mise à l'emploi ne peut pas changer (l'éligibilité y a été jugée).")
+                }
+                let end = input.endDate ?? existing.endDate
+                if let end, end < existing.startDate {
+                    throw DomainError.invalid("endDate", "La date de fin (\(end.french)) précède la date de début (\(existing.startDate.french)).")
+                }
+                let weekly = input.weeklyHours?.value ?? existing.weeklyHours
+                guard weekly > 0, weekly <= 60 else {
+                    throw DomainError.invalid("weeklyHours", "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(LedgerFormat.number(weekly))).")
+                }
+                let contract = try Validate.choice(input.contractType, existing: existing.contractType, field: "contractType", as: EmploymentContractType.self)
+                if let end {
+                    if let late = try await connection.query(
+                        "SELECT to_char(month, 'YYYY-MM') FROM hour_reports WHERE placement_id = $1 AND current AND month > date_trunc('month', $2::date) ORDER BY month DESC LIMIT 1",
+                        [id, end]).scalar(String.self) {
+                        throw DomainError.invalid("endDate", "Des heures sont déclarées pour \(late), après la nouvelle date de fin (\(end.french)).")
+                    }
+                }
+                _ = try await connection.query("SELECT 1 FROM participants WHERE id = $1 FOR UPDATE", [existing.participantId])
+                try await checkOverlap(connection, participantId: existing.participantId, person: nil, start: existing.startDate, end: end,
+                                       weekly: weekly, excluding: id)
+                try await connection.execute("""
+                    UPDATE placements SET end_date = $2, weekly_hours = $3, reduced_hours_agreed = $4, on_clause_operation = $5,
+                                          contract_type = $6, updated_at = now() WHERE id = $1
+                    """, [id, end, weekly, input.reducedHoursAgreed ?? existing.reducedHoursAgreed,
+                          input.onClauseOperation ?? existing.onClauseOperation, contract.rawValue])
+                let updated = try await get(caller, id: id, on: connection)
+                let changes = try Audit.diff(from: existing, to: updated)
+                if !changes.isEmpty {
+                    try await Audit.record(.update, entity: "placement", id: id.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+                }
+                return updated
+            }
+        }
+    }
+
+    /// Refuses an overlap with a full-time placement of the same person, or of a full-time placement with any.
+    private func checkOverlap(_ connection: PostgresConnection, participantId: UUID, person: String?, start: LocalDate, end: LocalDate?,
+                              weekly: Decimal, excluding: UUID?) async throws {
+        let rows = try await connection.query("""
+            SELECT code, start_date, end_date, weekly_hours FROM placements
+            WHERE participant_id = $1 AND ($2::uuid IS NULL OR id <> $2)
+              AND daterange(start_date, end_date, '[]') && daterange($3::date, $4::date, '[]')
+              AND (weekly_hours >= $5 OR $6::numeric >= $5)
+            ORDER BY start_date LIMIT 1
+            """, [participantId, excluding, start, end, Self.fullTimeWeeklyHours, weekly])
+        guard let row = rows.first else { return }
+        let code: String = try row.decode(0)
+        let otherStart: LocalDate = try row.decode(1)
+        let otherEnd: LocalDate? = try row.decode(2)
+        let otherWeekly: Decimal = try row.decode(3)
+        let period = otherEnd.map { "du \(otherStart.french) au \($0.french)" } ?? "depuis le \(otherStart.french), sans date de fin"
+        let who = person.map { " de \($0)" } ?? ""
+        let message = otherWeekly >= Self.fullTimeWeeklyHours
+            ? "Cette mise à l'emploi\(who) chevauche la mise à l'emploi \(code) à temps plein (\(LedgerFormat.number(otherWeekly)) h par semaine, \(period))."
+            : "Cette mise à l'emploi à temps plein\(who) chevauche la mise à l'emploi \(code) (\(LedgerFormat.number(otherWeekly)) h par semaine, \(period))."
+        throw DomainError.conflict(message, field: "startDate", code: "overlapping_placement")
+    }
+
+    static func notEligibleMessage(person: String, start: LocalDate, proofs: [CriterionProof], validityMonths: Int) -> String {
+        var text = "\(person) n'est pas éligible le \(start.french), date de début de la mise à l'emploi : aucun critère validé dont le justificatif a moins de \(validityMonths) mois à cette date."
+        if proofs.isEmpty {
+            text += " Aucun critère n'est enregistré."
+        } else {
+            let details = proofs.sorted { ($0.code.rawValue, $0.proofDate) < ($1.code.rawValue, $1.proofDate) }.map { proof -> String in
+                if !proof.validated { return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french) non validé)" }
+                if proof.proofDate > start { return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french), postérieur au début)" }
+                return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french), expiré)"
+            }
+            text += " Critères manquants ou invalides : " + details.joined(separator: ", ") + "."
+        }
+        return text + " Pour l'enregistrer quand même sans que ses heures comptent, indiquez « nonCounting »."
+    }
+
+    func translating<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresError {
+            throw ConstraintMessages.translate(error, unique: [
+                "placements_lot_id_fkey": ("lotId", "« lotId » ne désigne aucun lot existant."),
+                "placements_company_id_fkey": ("companyId", "« companyId » ne désigne aucune entreprise existante."),
+                "placements_participant_id_fkey": ("participantId", "« participantId » ne désigne aucun participant existant."),
+            ])
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import ClausesCore
+import Foundation
+import Hummingbird
+import MultipartKit
+
+/// Page models for balances, and the pages for CSV imports and positive-outcome candidates.
+enum LedgerPages {
+    static func percent(_ value: Decimal?) -> String {
+        guard let value else { return "—" }
+        return FrenchNumber.formatFrench(value * 100, fractionDigits: 1) + " %"
+    }
+
+    /// Width of a progress bar, clamped to 0–100 %, as CSS.
+    static func barWidth(_ value: Decimal?) -> String {
+        let share = min(max(value ?? 0, 0), 1) * 100
+        return FrenchNumber.format(share, maxFractionDigits: 1) + "%"
+    }
+
+    static func balanceModel(_ lot: LotBalance) -> [String: Any] {
+        let b = lot.balance
+        return [
+            "status": b.status.rawValue, "statusLabel": b.status.frenchLabel, "statusExplanation": b.statusExplanation,
+            "required": Display.hours(b.requiredHours), "worked": Display.hours(b.workedHours),
+            "training": Display.hours(b.trainingHours), "credited": Display.hours(b.creditedHours),
+            "remaining": Display.hours(b.remainingHours), "surplus": Display.hours(b.surplusHours),
+            "expected": b.expectedHours.map(Display.hours) ?? "—",
+            "completion": percent(b.completionRate), "completionWidth": barWidth(b.completionRate),
+            "progress": percent(b.progress), "progressWidth": barWidth(b.progress),
+            "at": b.at.french,
+            "pending": lot.pendingReports > 0 ? "\(lot.pendingReports) relevé(s) en attente de validation (\(Display.hours(lot.pendingHours)), non comptés)" : "",
+            "chart": BalanceChart.svg(months: lot.credit.months, balance: b),
+            "explanation": lot.credit.explanation,
+            "months": lot.credit.months.reversed().map { m -> [String: Any] in
+                ["month": m.month.frenchLabel, "worked": Display.hours(m.worked), "training": Display.hours(m.training),
+                 "credited": Display.hours(m.credited), "cumulative": Display.hours(m.cumulativeCredited)]
+            },
+        ]
+    }
+
+    static func aggregateModel(_ a: BalanceAggregate) -> [String: Any] {
+        ["status": a.status.rawValue, "statusLabel": a.status.frenchLabel, "required": Display.hours(a.requiredHours),
+         "credited": Display.hours(a.creditedHours), "remaining": Display.hours(a.remainingHours),
+         "completion": percent(a.completionRate), "lots": a.lotCount]
+    }
+
+    static func urgencyRow(_ lot: LotBalance) -> [String: Any] {
+        let b = lot.balance
+        return ["id": lot.lotId.uuidString.lowercased(), "reference": lot.publicContractReference, "number": lot.lotNumber,
+                "label": lot.lotLabel, "contractor": lot.contractorName ?? "—", "status": b.status.rawValue, "statusLabel": b.status.frenchLabel,
+                "credited": Display.hours(b.creditedHours), "required": Display.hours(b.requiredHours),
+                "expected": b.expectedHours.map(Display.hours) ?? "—", "shortfall": Display.hours(b.shortfallHours),
+                "end": Display.date(b.executionEnd), "completionWidth": barWidth(b.completionRate)]
+    }
+
+    static func placementRow(_ p: Placement) -> [String: Any] {
+        ["code": p.code, "person": p.participantName, "company": p.companyName, "mode": p.executionMode.frenchLabel,
+         "contract": p.contractType.frenchLabel, "period": "\(p.startDate.french) → \(Display.date(p.endDate))",
+         "weekly": Display.hours(p.weeklyHours), "counting": p.counting ? "" : "non comptée"]
+    }
+}
+
+/// `/imports` (upload a CSV of hours or participants) and `/sorties-positives` (candidates and decisions).
+struct LedgerPageRoutes {
+    let services: AppServices
+    let pages: PageRenderer
+
+    func register(on web: RouterGroup<AppRequestContext>) {
+        web.get("/imports") { _, context in
+            _ = try context.requireCaller()
+            return try pages.render("imports", title: "Importer un fichier", model: [:], context: context)
+        }
+        web.post("/imports") { request, context in try await upload(request: request, context: context) }
+        web.get("/sorties-positives") { request, context in try await outcomes(request: request, context: context) }
+        web.post("/sorties-positives") { request, context in
+            let caller = try context.requireCaller()
+            let fields = try await Form.checked(request, context: context)
+            guard let participant = fields["participant"].flatMap(UUID.init(uuidString:)),
+                  let rule = fields["rule"].flatMap(OutcomeRule.init(rawValue:)),
+                  let established = fields["established"].flatMap(LocalDate.init(iso:)),
+                  let decision = fields["decision"].flatMap(OutcomeDecisionValue.init(rawValue:)) else {
+                throw DomainError(.badRequest, code: "invalid_form", message: "Formulaire de décision incomplet.")
+            }
+            _ = try await services.ledger.outcomes.recordDecision(caller, participantId: participant, rule: rule, establishedOn: established,
+                                                                  decision: decision, note: fields["note"])
+            return try await outcomes(request: request, context: context, flash: "Décision du comité enregistrée.")
+        }
+    }
+
+    struct Upload: Decodable {
+        let _csrf: String
+        let kind: String
+        let file: Data
+        let replace: String?
+        let confirm: String?
+        let validate: String?
+        let dryRun: String?
+    }
+
+    private func upload(request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        guard let type = request.headers[.contentType], let boundary = type.split(separator: ";").lazy
+            .map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("boundary=") })?.dropFirst("boundary=".count) else {
+            throw DomainError(.badRequest, code: "invalid_form", message: "Envoyez le fichier avec le formulaire de la page.")
+        }
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let form: Upload
+        do {
+            form = try FormDataDecoder().decode(Upload.self, from: body, boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        } catch {
+            throw DomainError(.badRequest, code: "invalid_form", message: "Formulaire d'import illisible : choisissez un fichier et recommencez.")
+        }
+        guard let expected = context.csrfToken, Form.constantTimeEqual(expected, form._csrf) else {
+            throw DomainError(.forbidden, code: "csrf", message: "Le formulaire a expiré : rechargez la page et recommencez.")
+        }
+        let data = form.file
+        guard !data.isEmpty else { throw DomainError.invalid("file", "Choisissez un fichier CSV à importer.") }
+        let report: ImportReport = switch form.kind {
+        case "participants":
+            try await services.ledger.imports.importParticipants(data: data, caller: caller, dryRun: form.dryRun != nil,
+                                                                 validateCriteria: form.validate != nil)
+        default:
+            try await services.ledger.imports.importHours(data: data, caller: caller, replace: form.replace != nil,
+                                                          confirmPlausible: form.confirm != nil, dryRun: form.dryRun != nil,
+                                                          validate: form.validate != nil)
+        }
+        let summary = switch report.status {
+        case .written: "Import terminé : \(report.lines) ligne(s) lue(s), \(report.created) créée(s), \(report.updated) corrigée(s), \(report.unchanged) inchangée(s)."
+        case .dryRun: "Vérification réussie, rien n'a été écrit : \(report.created) à créer, \(report.updated) à corriger, \(report.unchanged) inchangée(s)."
+        case .rejected: "Fichier refusé : \(report.problems.count) problème(s). Rien n'a été écrit ; corrigez le fichier et recommencez."
+        case .confirmationRequired: "Des heures dépassent le plafond plausible : vérifiez-les puis cochez « confirmer » pour importer. Rien n'a été écrit."
+        }
+        return try pages.render("imports", title: "Importer un fichier", model: [
+            "result": ["summary": summary, "ok": report.written || report.status == .dryRun,
+                       "problems": report.problems.map(\.frenchDescription), "warnings": report.warnings.map(\.frenchDescription)],
+        ], context: context, status: report.status == .rejected ? .unprocessableContent : .ok)
+    }
+
+    private func outcomes(request: Request, context: AppRequestContext, flash: String? = nil) async throws -> Response {
+        let caller = try context.requireCaller()
+        let asOf = try request.date("au") ?? .today()
+        let candidates = try await services.ledger.outcomes.candidates(caller, profile: services.ledger.outcomeProfile, asOf: asOf)
+        return try pages.render("outcomes", title: "Sorties positives à proposer", model: [
+            "profile": services.ledger.outcomeProfile.label, "asOf": asOf.french,
+            "candidates": candidates.map { c -> [String: Any] in
+                ["participant": c.participantId.uuidString.lowercased(), "reference": c.reference, "name": c.participantName,
+                 "rule": c.candidate.rule.rawValue, "established": c.candidate.establishedOn.description,
+                 "establishedFr": c.candidate.establishedOn.french, "evidence": c.candidate.evidence,
+                 "unvalidated": c.includesUnvalidatedHours]
+            },
+        ], context: context, flash: flash)
+    }
+}

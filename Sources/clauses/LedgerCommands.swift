@@ -1,0 +1,148 @@
+import ArgumentParser
+import ClausesCore
+import Foundation
+
+/// `clauses balance lot|contract|company|buyer|operation ID [--at DATE] [--json]`
+struct BalanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "balance", abstract: "Bilan d'heures d'un lot, d'un marché, d'une entreprise, d'un donneur d'ordre ou d'une opération.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "lot, contract, company, buyer ou operation.") var kind: String
+    @Argument(help: "Identifiant (UUID).") var id: String
+    @Option(help: "Date du bilan (AAAA-MM-JJ, défaut : aujourd'hui).") var at: String?
+    @Flag(help: "Sortie JSON.") var json = false
+
+    func run() async throws {
+        guard let uuid = UUID(uuidString: id) else { throw DomainError.invalid("id", "identifiant invalide « \(id) » (UUID attendu)") }
+        let date = try at.map { text throws(DomainError) in
+            guard let date = LocalDate(iso: text) else { throw DomainError.invalid("at", "date invalide « \(text) » (AAAA-MM-JJ attendu)") }
+            return date
+        } ?? .today()
+        let subject: BalanceSubject = switch kind {
+        case "lot": .lot(uuid)
+        case "contract": .publicContract(uuid)
+        case "company": .company(uuid)
+        case "buyer": .buyer(uuid)
+        case "operation": .operation(uuid)
+        default: throw DomainError.invalid("kind", "« \(kind) » inconnu : lot, contract, company, buyer ou operation")
+        }
+        try await Runtime.using(global) { runtime in
+            let summary = try await LedgerServices(pool: runtime.pool, config: runtime.config).balances
+                .balance(of: subject, at: date, caller: .system("cli: balance"))
+            if json {
+                print(String(decoding: try JSONCoding.encoder.encode(summary), as: UTF8.self))
+                return
+            }
+            let total = summary.aggregate
+            print("Bilan au \(date.french) (\(summary.lots.count) lot(s)) : \(total.status.frenchLabel)")
+            print("  prescrites \(Self.h(total.requiredHours)) · réalisées \(Self.h(total.workedHours)) · valorisées \(Self.h(total.creditedHours))")
+            print("  attendues à date \(total.expectedHours.map(Self.h) ?? "—") · restantes \(Self.h(total.remainingHours)) · excédent \(Self.h(total.surplusHours))")
+            for lot in summary.lots {
+                let b = lot.balance
+                print("  - \(lot.publicContractReference) lot \(lot.lotNumber) \(lot.lotLabel) : \(Self.h(b.creditedHours)) / \(Self.h(b.requiredHours)), \(b.status.frenchLabel)")
+            }
+        }
+    }
+
+    static func h(_ value: Decimal) -> String { FrenchNumber.formatFrench(value) + " h" }
+}
+
+/// `clauses import hours|participants FILE`
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Importe un fichier CSV (tout ou rien).",
+                                                    subcommands: [Hours.self, Participants.self])
+
+    struct Hours: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Relevés d'heures mensuels (colonnes : docs/imports.md).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Fichier CSV.") var file: String
+        @Flag(help: "Remplace les mois déjà déclarés (une correction est enregistrée, l'ancien chiffre reste dans l'historique).") var replace = false
+        @Flag(help: "Confirme les heures au-dessus du plafond plausible.") var confirm = false
+        @Flag(help: "Valide les relevés importés (facilitateur).") var validate = false
+        @Flag(name: .customLong("dry-run"), help: "Vérifie sans rien écrire.") var dryRun = false
+
+        func run() async throws {
+            let data = try ImportCommand.read(file)
+            try await Runtime.using(global) { runtime in
+                let report = try await LedgerServices(pool: runtime.pool, config: runtime.config).imports.importHours(
+                    data: data, caller: .system("cli: import hours"), replace: replace, confirmPlausible: confirm, dryRun: dryRun, validate: validate)
+                try ImportCommand.print(report)
+            }
+        }
+    }
+
+    struct Participants: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Participants et justificatifs d'éligibilité (colonnes : docs/imports.md).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Fichier CSV.") var file: String
+        @Flag(name: .customLong("validate-criteria"), help: "Valide les critères d'éligibilité du fichier (facilitateur).") var validateCriteria = false
+        @Flag(name: .customLong("dry-run"), help: "Vérifie sans rien écrire.") var dryRun = false
+
+        func run() async throws {
+            let data = try ImportCommand.read(file)
+            try await Runtime.using(global) { runtime in
+                let report = try await LedgerServices(pool: runtime.pool, config: runtime.config).imports.importParticipants(
+                    data: data, caller: .system("cli: import participants"), dryRun: dryRun, validateCriteria: validateCriteria)
+                try ImportCommand.print(report)
+            }
+        }
+    }
+
+    static func read(_ path: String) throws(DomainError) -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DomainError.invalid("file", "impossible de lire le fichier « \(path) »")
+        }
+        return data
+    }
+
+    /// Prints the report; a refused file exits 2 with every problem on stderr.
+    static func print(_ report: ImportReport) throws {
+        for problem in report.problems { FileHandle.standardError.write(Data("erreur : \(problem.frenchDescription)\n".utf8)) }
+        for warning in report.warnings { FileHandle.standardError.write(Data("attention : \(warning.frenchDescription)\n".utf8)) }
+        switch report.status {
+        case .written:
+            Swift.print("Import terminé : \(report.lines) ligne(s), \(report.created) créée(s), \(report.updated) corrigée(s), \(report.unchanged) inchangée(s).")
+        case .dryRun:
+            Swift.print("Vérification réussie (rien n'a été écrit) : \(report.lines) ligne(s), \(report.created) à créer, \(report.updated) à corriger, \(report.unchanged) inchangée(s).")
+        case .rejected:
+            FileHandle.standardError.write(Data("erreur : fichier refusé (\(report.problems.count) problème(s)) ; rien n'a été écrit\n".utf8))
+            throw ExitCode(2)
+        case .confirmationRequired:
+            FileHandle.standardError.write(Data("erreur : des heures dépassent le plafond plausible ; relancez avec --confirm après vérification ; rien n'a été écrit\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// `clauses outcomes [--as-of DATE] [--profile NAME] [--json]`
+struct OutcomesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "outcomes", abstract: "Participants proposés au comité pour une sortie positive, avec les preuves.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("as-of"), help: "Date d'observation (AAAA-MM-JJ, défaut : aujourd'hui).") var asOf: String?
+    @Option(help: "Profil de sortie (défaut : ledger.outcome_profile).") var profile: String?
+    @Flag(help: "Sortie JSON.") var json = false
+
+    func run() async throws {
+        let date = try asOf.map { text throws(DomainError) in
+            guard let date = LocalDate(iso: text) else { throw DomainError.invalid("as-of", "date invalide « \(text) » (AAAA-MM-JJ attendu)") }
+            return date
+        } ?? .today()
+        try await Runtime.using(global) { runtime in
+            let ledger = LedgerServices(pool: runtime.pool, config: runtime.config)
+            let chosen = try profile.map { name throws(DomainError) in
+                guard let p = OutcomeProfile.named(name) else { throw DomainError.invalid("profile", "profil inconnu « \(name) »") }
+                return p
+            } ?? ledger.outcomeProfile
+            let candidates = try await ledger.outcomes.candidates(.system("cli: outcomes"), profile: chosen, asOf: date)
+            if json {
+                print(String(decoding: try JSONCoding.encoder.encode(Items(items: candidates)), as: UTF8.self))
+                return
+            }
+            print("\(candidates.count) candidat(s) à une sortie positive au \(date.french) (profil \(chosen.label)) :")
+            for c in candidates {
+                print("  - \(c.reference) : \(c.candidate.evidence) (établie le \(c.candidate.establishedOn.french))")
+            }
+        }
+    }
+
+    struct Items<T: Encodable>: Encodable { let items: [T] }
+}
