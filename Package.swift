@@ -105,6 +105,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "CLITests",
+            dependencies: ["ClausesTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MailerTests",
             dependencies: ["Mailer"],
             exclude: ["smtp_sink.py", "parse_eml.py"],

@@ -1,0 +1,130 @@
+import ClausesTestSupport
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `clauses` binary like an operator would.
+enum CLI {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../..").standardized
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// system(3) waits with waitpid: Foundation's Process misses the child's exit when the test runner
+    /// blocks SIGCHLD. Arguments are single-quoted for the shell.
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Run {
+        let binary = repository.appending(path: ".build/debug/clauses").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw TestSetupError("\(binary) is missing: build with `swift build` (make test does)")
+        }
+        let dir = FileManager.default.temporaryDirectory.appending(path: "clauses-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let input = dir.appending(path: "stdin")
+        try (stdin ?? "").write(to: input, atomically: true, encoding: .utf8)
+        let env = environment.map { "\($0.key)=\(quote($0.value))" }.joined(separator: " ")
+        let command = "cd \(quote(repository.path)) && env \(env) \(quote(binary)) \(arguments.map(quote).joined(separator: " ")) < \(quote(input.path)) > \(quote(dir.appending(path: "out").path)) 2> \(quote(dir.appending(path: "err").path))"
+        let raw = system(command)
+        let status = (raw >> 8) & 0xff
+        return Run(status: status,
+                   stdout: (try? String(contentsOf: dir.appending(path: "out"), encoding: .utf8)) ?? "",
+                   stderr: (try? String(contentsOf: dir.appending(path: "err"), encoding: .utf8)) ?? "")
+    }
+}
+
+@Suite("Command line")
+struct CLITests {
+    @Test("calibrate: the published example gives 833 as JSON")
+    func calibrate() throws {
+        let run = try CLI.run(["calibrate", "standard", "--amount", "1000000", "--labour-share", "0.50", "--rate", "0.05", "--hourly-cost", "30", "--json"])
+        #expect(run.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect((json["requiredHours"] as? NSNumber)?.intValue == 833)
+        #expect(json["unroundedHours"] as? String == "833.333333")
+        #expect(json["mode"] as? String == "standard")
+        #expect((json["warnings"] as? [Any])?.isEmpty == true)
+        let french = try CLI.run(["calibrate", "standard", "--amount", "1 000 000", "--labour-share", "50%", "--rate", "0,05", "--hourly-cost", "30", "--json"])
+        #expect(french.stdout.contains("\"requiredHours\":833"))
+    }
+
+    @Test("calibrate: refused input exits 2 with a French message naming it")
+    func calibrateRefused() throws {
+        let share = try CLI.run(["calibrate", "standard", "--amount", "1000000", "--labour-share", "1,5", "--rate", "0.05", "--hourly-cost", "30"])
+        #expect(share.status == 2)
+        #expect(share.stderr.contains("erreur"))
+        #expect(share.stderr.contains("main-d'œuvre"))
+        let pact = try CLI.run(["calibrate", "cleaning-pact", "--turnover", "120000", "--months", "12", "--rate", "0.05", "--transferred-monthly-hours", "500"])
+        #expect(pact.status == 2)
+        let warned = try CLI.run(["calibrate", "cleaning-pact", "--turnover", "50000", "--months", "12", "--rate", "0.05", "--transferred-monthly-hours", "0", "--json"])
+        #expect(warned.status == 0)
+        #expect(warned.stdout.contains("150 h"))
+        let unknownMode = try CLI.run(["calibrate", "magique"])
+        #expect(unknownMode.status == 2)
+    }
+
+    @Test("config check prints the configuration with secrets masked, refuses an unknown key")
+    func configCheck() throws {
+        let ok = try CLI.run(["config", "check"], environment: ["CLAUSES_DATABASE_URL": "postgresql://clauses:tres-secret@db.example/clauses"])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("db.example"))
+        #expect(!ok.stdout.contains("tres-secret"))
+        let file = FileManager.default.temporaryDirectory.appending(path: "bad-\(UUID().uuidString).toml")
+        try "[database]\npool_sise = 3\n".write(to: file, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["config", "check", "--config", file.path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("database.pool_sise"))
+    }
+
+    @Test("migrate --dry-run exits 3 while migrations are pending, 0 once applied; serve refuses a pending schema")
+    func migrate() async throws {
+        let db = try await TestDatabase.createEmpty()
+        await db.pool.shutdown()
+        let env = ["CLAUSES_DATABASE_URL": db.url]
+        #expect(try CLI.run(["migrate", "--dry-run"], environment: env).status == 3)
+        let serve = try CLI.run(["serve", "--port", "0"], environment: env)
+        #expect(serve.status == 2)
+        #expect(serve.stderr.contains("migrations en attente"))
+        let applied = try CLI.run(["migrate"], environment: env)
+        #expect(applied.status == 0)
+        #expect(applied.stdout.contains("0001_referential.sql"))
+        #expect(try CLI.run(["migrate", "--dry-run"], environment: env).status == 0)
+    }
+
+    @Test("an unreachable database gives a clear message and a non-zero exit")
+    func unreachable() throws {
+        let file = FileManager.default.temporaryDirectory.appending(path: "noretry-\(UUID().uuidString).toml")
+        try "[database]\nconnect_retries = 0\n".write(to: file, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["migrate", "--config", file.path], environment: ["CLAUSES_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("base de données injoignable"))
+    }
+
+    @Test("user add, token create and the demo dataset")
+    func usersTokensDemo() async throws {
+        let db = try await TestDatabase.create()
+        await db.pool.shutdown()
+        let env = ["CLAUSES_DATABASE_URL": db.url]
+        let demo = try CLI.run(["demo", "load"], environment: env)
+        #expect(demo.status == 0)
+        #expect(try CLI.run(["demo", "load"], environment: env).status == 2)
+        #expect(try CLI.run(["demo", "load", "--if-empty"], environment: env).status == 0)
+        let added = try CLI.run(["user", "add", "--email", "Nouvelle@Test.fr", "--role", "facilitator"], environment: env, stdin: "un-mot-de-passe-long\n")
+        #expect(added.status == 0)
+        #expect(!added.stdout.contains("un-mot-de-passe-long"))
+        let generated = try CLI.run(["user", "add", "--email", "gen@test.fr", "--role", "referent", "--generate-password"], environment: env)
+        #expect(generated.stdout.contains("Mot de passe (affiché une seule fois)"))
+        let duplicate = try CLI.run(["user", "add", "--email", "nouvelle@test.fr", "--role", "admin"], environment: env, stdin: "un-mot-de-passe-long\n")
+        #expect(duplicate.status == 2)
+        let token = try CLI.run(["token", "create", "--email", "nouvelle@test.fr"], environment: env)
+        #expect(token.status == 0)
+        #expect(token.stdout.hasPrefix("clk_"))
+        let revoke = try CLI.run(["token", "revoke", token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], environment: env)
+        #expect(revoke.status == 0)
+    }
+}
