@@ -131,7 +131,8 @@ struct LedgerPageRoutes {
         }
         return try pages.render("imports", title: "Importer un fichier", model: [
             "result": ["summary": summary, "ok": report.written || report.status == .dryRun,
-                       "problems": report.problems.map(\.frenchDescription), "warnings": report.warnings.map(\.frenchDescription)],
+                       "problems": report.problems.map(\.frenchDescription), "warnings": report.warnings.map(\.frenchDescription),
+                       "hasProblems": !report.problems.isEmpty, "hasWarnings": !report.warnings.isEmpty],
         ], context: context, status: report.status == .rejected ? .unprocessableContent : .ok)
     }
 

@@ -23,6 +23,10 @@ public struct PageRenderer: Sendable {
                 flash: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
         var values = model
         values["csrf"] = context.csrfToken ?? ""
+        // Mustache cannot ask whether a list is empty: `hasItems` is true when `items` has any.
+        for (key, value) in model {
+            if let list = value as? [Any] { values["has" + key.prefix(1).uppercased() + key.dropFirst()] = !list.isEmpty }
+        }
         guard let body = library.render(values, withTemplate: page) else {
             throw DomainError(.internalError, code: "template_missing", message: "Modèle de page introuvable : \(page)")
         }

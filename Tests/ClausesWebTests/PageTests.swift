@@ -100,3 +100,64 @@ struct PageTests {
         }
     }
 }
+
+@Suite("Ledger pages")
+struct LedgerPageTests {
+    @Test("upload a Windows-1252 hours file from the import page, then see the lot's balance and chart")
+    func uploadAndBalance() async throws {
+        let harness = try await APIHarness.make()
+        let system = Caller.system("test")
+        let s = harness.services
+        let contract = try await s.publicContracts.create(system, .init(buyerId: harness.buyerA, reference: "PAGE-1", object: "Travaux"))
+        let lot = try await s.lots.create(system, .init(publicContractId: contract.id, number: 1, label: "Peinture",
+                                                         executionStart: LocalDate(iso: "2026-01-01"), executionEnd: LocalDate(iso: "2026-12-31")))
+        _ = try await s.clauses.put(system, lotId: lot.id, .init(calibration: .fixed(hours: 600)))
+        _ = try await s.lotCompanies.assign(system, lotId: lot.id, .init(companyId: harness.companyX, role: "contractor"))
+        var person = try await s.ledger.participants.create(system, .init(reference: "PLIE-9", lastName: "Moreau", firstName: "Jade"))
+        person = try await s.ledger.participants.addCriterion(system, participantId: person.id, .init(code: "DELD", proofDate: LocalDate(iso: "2025-12-15")))
+        person = try await s.ledger.participants.validateCriterion(system, participantId: person.id, criterionId: person.criteria[0].id)
+        let placement = try await s.ledger.placements.create(system, .init(
+            participantId: person.id, lotId: lot.id, companyId: harness.companyX, executionMode: "temporaryWork", contractType: "temporaryWork",
+            startDate: LocalDate(iso: "2026-01-01"), endDate: LocalDate(iso: "2026-12-31"), weeklyHours: 35))
+
+        let app = try ClausesServer.application(services: s, host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
+        try await app.test(.router) { client in
+            let cookie = try #require(try await PageTests.login(client, email: "facilitator@test.fr", password: "mot-de-passe-facilitator").cookie)
+            let form = String(buffer: try await client.execute(uri: "/imports", method: .get, headers: [.cookie: cookie]) { $0 }.body)
+            let csrf = try #require(form.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
+
+            var lines = "placement;mois;heures travaillées;heures formation\r\n"
+            for month in 1...6 { lines += "\(placement.code);\(String(format: "%02d", month))/2026;104;0\r\n" }
+            let csv = try #require(lines.data(using: .windowsCP1252))
+            let boundary = "----clausesTestBoundary"
+            var body = Data()
+            func field(_ name: String, _ value: String) {
+                body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+            }
+            field("_csrf", String(csrf))
+            field("kind", "hours")
+            field("validate", "1")
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"heures.csv\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
+            body += csv
+            body += Data("\r\n--\(boundary)--\r\n".utf8)
+            let upload = try await client.execute(uri: "/imports", method: .post,
+                                                  headers: [.cookie: cookie, .contentType: "multipart/form-data; boundary=\(boundary)"],
+                                                  body: ByteBuffer(bytes: body)) { $0 }
+            let result = String(buffer: upload.body)
+            #expect(upload.status == .ok)
+            #expect(result.contains("Import terminé : 6 ligne(s) lue(s), 6 créée(s)"))
+
+            let page = String(buffer: try await client.execute(uri: "/lots/\(lot.id.uuidString.lowercased())?at=2026-06-30", method: .get,
+                                                               headers: [.cookie: cookie]) { $0 }.body)
+            #expect(page.contains("Valorisées : <strong>624 h</strong> sur 600 h"))
+            #expect(page.contains("<svg class=\"chart\""))
+            #expect(page.contains("juin 2026"))
+            #expect(page.contains(placement.code))
+            #expect(page.contains("Jade"))
+
+            let outcomes = String(buffer: try await client.execute(uri: "/sorties-positives?au=2026-07-15", method: .get, headers: [.cookie: cookie]) { $0 }.body)
+            #expect(outcomes.contains("PLIE-9"))
+            #expect(outcomes.contains("624"))
+        }
+    }
+}
