@@ -9,7 +9,7 @@ explicit flags (or BENCH_CONTRACTS, BENCH_LOTS, ...) override one figure. The sa
 reference month give the same data (ids included).
 
 Shape of the data (every CHECK, FK and unique constraint of sql/0001 and sql/0002 holds):
-- one buyer (SIRET 20000000000009, "Donneur d'ordre bench 000") holds exactly `--buyer-lots` lots (1,000) for
+- one buyer ("Donneur d'ordre bench 000", SIRET in bench_meta) holds exactly `--buyer-lots` lots (1,000) for
   the buyer-balance measure; the other lots are spread over the other buyers;
 - every lot carries a clause whose required hours are what `calibrate` computes from its inputs (five modes);
 - every participant has one validated proof dated 0-170 days before each of its placements' starts, so
@@ -198,9 +198,13 @@ class Loader:
 # ---------------------------------------------------------------- the territory
 
 
+def env(name, default=None):
+    """An environment variable; empty counts as unset (make passes empty variables)."""
+    return os.environ.get(name) or default
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    env = os.environ.get
     p.add_argument("--database-url", default=env("BENCH_DATABASE_URL") or env("CLAUSES_DATABASE_URL"),
                    help="libpq URL of the (migrated, empty) bench database (BENCH_DATABASE_URL, else CLAUSES_DATABASE_URL)")
     p.add_argument("--scale", type=float, default=float(env("BENCH_SCALE", "1")), help="multiplies every default figure (BENCH_SCALE)")
@@ -214,6 +218,8 @@ def parse_args():
     p.add_argument("--seed", type=int, default=int(env("BENCH_SEED", "20261123")))
     p.add_argument("--today", default=env("BENCH_TODAY"), help="reference date YYYY-MM-DD (default: today); reports stop the month before")
     p.add_argument("--keep-indexes", action="store_true", help="COPY hour_reports with its indexes and foreign keys in place (slower)")
+    p.add_argument("--check", action="store_true",
+                   help="load nothing: exit 0 when the database already holds a load with these parameters, 1 otherwise")
     p.add_argument("--force", action="store_true", help="load even when the database already holds buyers (everything is truncated)")
     p.add_argument("--clauses-bin", default=env("CLAUSES_BIN", ".build/release/clauses"),
                    help="used for `clauses user add` (the admin account); without it the account is inserted directly")
@@ -239,6 +245,16 @@ def main():
     if not shutil.which("psql"):
         raise SystemExit("generate: psql not found in PATH")
     url = args.database_url
+    if args.check:
+        try:
+            loaded = json.loads(psql_query(url, "SELECT value FROM bench_meta WHERE key = 'load'")[0][0])
+        except (subprocess.CalledProcessError, IndexError):
+            raise SystemExit(1)
+        wanted = {k: getattr(args, k) for k in ["buyers", "contracts", "lots", "companies", "participants", "placements", "reports",
+                                                 "buyer_lots", "seed"]}
+        same = all(loaded.get(k) == v for k, v in wanted.items())
+        log(f"database {'already holds' if same else 'does not hold'} this load (loaded: {loaded.get('loaded_at')}, scale {loaded.get('scale')})")
+        raise SystemExit(0 if same else 1)
     if not psql_query(url, "SELECT 1 FROM pg_tables WHERE tablename = 'hour_reports'"):
         raise SystemExit("generate: the database is not migrated (run `clauses migrate` first)")
     existing = int(psql_query(url, "SELECT count(*) FROM buyers")[0][0])
@@ -256,6 +272,24 @@ def main():
 
     def new_id():
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+    # hour_reports: indexes and foreign keys off during its COPY, rebuilt after from their own definitions
+    # (read here, before the load's transaction locks the table).
+    rebuild = []
+    if not args.keep_indexes:
+        foreign = psql_query(url, """
+            SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE contype = 'f' AND (conrelid = 'hour_reports'::regclass OR confrelid = 'hour_reports'::regclass)""")
+        keys = psql_query(url, """
+            SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE contype IN ('p', 'u', 'x') AND conrelid = 'hour_reports'::regclass""")
+        indexes = psql_query(url, """
+            SELECT i.indexrelid::regclass, pg_get_indexdef(i.indexrelid) FROM pg_index i
+            WHERE i.indrelid = 'hour_reports'::regclass
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)""")
+        rebuild = ([f"{definition}" for _, definition in indexes]
+                   + [f'ALTER TABLE hour_reports ADD CONSTRAINT "{name}" {definition}' for name, definition in keys]
+                   + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for table, name, definition in foreign])
 
     t0 = time.monotonic()
     loader = Loader(url)
@@ -449,31 +483,16 @@ def main():
                                "end_date", "weekly_hours", "reduced_hours_agreed", "on_clause_operation", "counting",
                                "eligibility_criteria", "created_by_label", "created_at"], pl_rows)
     del pl_rows
-    loader.sql(f"SELECT setval('placement_code_seq', {max(args.placements, 1)})")
+    loader.sql(f"DO $$ BEGIN PERFORM setval('placement_code_seq', {max(args.placements, 1)}); END $$")
     log(f"referential, participants and placements generated in {time.monotonic() - t0:.1f} s; now {args.reports:,} hour reports")
 
-    # hour_reports: indexes and foreign keys off during the COPY, rebuilt from their own definitions after.
-    rebuild = []
     if not args.keep_indexes:
-        foreign = psql_query(url, """
-            SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint
-            WHERE contype = 'f' AND (conrelid = 'hour_reports'::regclass OR confrelid = 'hour_reports'::regclass)""")
-        keys = psql_query(url, """
-            SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-            WHERE contype IN ('p', 'u', 'x') AND conrelid = 'hour_reports'::regclass""")
-        indexes = psql_query(url, """
-            SELECT i.indexrelid::regclass, pg_get_indexdef(i.indexrelid) FROM pg_index i
-            WHERE i.indrelid = 'hour_reports'::regclass
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)""")
         for table, name, _ in foreign:
             loader.sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _ in keys:
             loader.sql(f'ALTER TABLE hour_reports DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
             loader.sql(f"DROP INDEX {name}")
-        rebuild = ([f"{definition}" for _, definition in indexes]
-                   + [f'ALTER TABLE hour_reports ADD CONSTRAINT "{name}" {definition}' for name, definition in keys]
-                   + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for table, name, definition in foreign])
 
     factors = [Decimal(f) for f in ["1", "0.95", "0.9", "1", "0.97", "0.85", "1", "0.92", "0.8", "1", "0.98", "0.88"]]
     hour_tables = {}
@@ -491,7 +510,7 @@ def main():
                 worked = (monthly * factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
                 attested = str(worked) if siae == "attested" else "\\N"
                 amount = str((worked * 25).quantize(Decimal("0.01"))) if siae == "amount" else "\\N"
-                rows.append(f"{worked}\t{training}\t{attested}\t{amount}\t{source}\tbench{check}")
+                rows.append(f"\t{worked}\t{training}\t{attested}\t{amount}\t{source}\tbench{check}")
             hour_tables[key] = rows
         return hour_tables[key]
 
