@@ -35,8 +35,15 @@ struct ErrorMiddleware: RouterMiddleware {
             logger.error("database error", metadata: ["sqlstate": "\(postgres.sqlState ?? "-")", "error": "\(postgres.message)"])
             return internalError
         case let http as HTTPError:
+            // Hummingbird's own errors (unknown route, body too large…) get a French message.
+            let message = switch http.status.code {
+            case 404: "Page ou ressource introuvable."
+            case 405: "Méthode non autorisée pour cette adresse."
+            case 413: "Requête trop volumineuse."
+            default: "Requête refusée (HTTP \(http.status.code))."
+            }
             let kind = DomainError.Kind(rawValue: Int(http.status.code)) ?? .badRequest
-            return DomainError(kind, code: "http_\(http.status.code)", message: http.body ?? http.status.reasonPhrase)
+            return DomainError(kind, code: "http_\(http.status.code)", message: message)
         default:
             logger.error("unexpected error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             return internalError

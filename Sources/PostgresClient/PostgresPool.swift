@@ -51,8 +51,8 @@ public final class PostgresPool: Sendable {
 
     /// Closes idle connections and stops the threads; later calls fail with `.poolClosed`.
     public func shutdown() async {
-        let idle = await state.close()
-        _ = idle
+        // Dropping the idle connections closes them (PQfinish in deinit).
+        _ = await state.close()
         try? await threads.shutdownGracefully()
     }
 

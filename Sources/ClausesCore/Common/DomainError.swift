@@ -8,7 +8,9 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case unauthorized = 401
         case forbidden = 403
         case notFound = 404
+        case methodNotAllowed = 405
         case conflict = 409
+        case payloadTooLarge = 413
         case unprocessable = 422
         case internalError = 500
         case unavailable = 503

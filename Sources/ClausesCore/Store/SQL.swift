@@ -17,9 +17,11 @@ public struct SQL: Sendable {
 }
 
 extension PostgresConnection {
+    @discardableResult
     func query(_ sql: SQL) async throws -> PostgresRows { try await query(sql.text, sql.parameters) }
 }
 
 extension PostgresPool {
+    @discardableResult
     func query(_ sql: SQL) async throws -> PostgresRows { try await query(sql.text, sql.parameters) }
 }
