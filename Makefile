@@ -9,6 +9,13 @@ CONFIG ?= $(CURDIR)/config.toml
 DEBIAN_PACKAGES := libpq-dev libcurl4-openssl-dev postgresql pkg-config python3-aiosmtpd
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/debug/clauses
+# `make bench`: release binary, private cluster and database (see docs/benchmarks.md). Parameters such as
+# BENCH_SCALE=0.1, BENCH_REUSE=1, BENCH_LOT_SAMPLES=… pass through the environment to bench/*.py.
+CLAUSES_BIN ?= .build/release/clauses
+BENCH_PG := $(VAR)/bench-pg
+BENCH_PORT ?= 54330
+BENCH_DB ?= clauses_bench
+BENCH_BUILD ?= 1
 
 .PHONY: deps build run test bench clean stop
 
@@ -56,6 +63,26 @@ test: deps
 	echo "Restarting PostgreSQL under a live pool (run alone: it disturbs every connection)"; \
 	swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter PostgresRestartTests 2>&1 | tee -a $(VAR)/test.log; \
 	test $${PIPESTATUS[0]} -eq 0
+
+## bench: the benchmark (not a test): release build, a private cluster on port 54330, the synthetic territory
+## loaded with COPY into a fresh `clauses_bench` (kept when BENCH_REUSE=1 and it holds the same load), then the
+## measures; figures in var/bench/results.json. `make bench BENCH_SCALE=0.01` for a quick run.
+bench: deps
+	@set -e; \
+	if [ "$(BENCH_BUILD)" != 0 ]; then swift build -c release $(SWIFT_BUILD_FLAGS); fi; \
+	scripts/pg.sh start $(BENCH_PG) $(BENCH_PORT); \
+	trap 'scripts/pg.sh stop $(BENCH_PG)' EXIT; \
+	export BENCH_DATABASE_URL=$$(scripts/pg.sh url $(BENCH_PG) $(BENCH_PORT) $(BENCH_DB)); \
+	export CLAUSES_DATABASE_URL=$$BENCH_DATABASE_URL CLAUSES_BIN=$(CLAUSES_BIN) CONFIG=$(CONFIG); \
+	if [ "$(BENCH_REUSE)" = 1 ] && python3 bench/generate.py --check; then \
+	  echo "Reusing the loaded database $(BENCH_DB)"; \
+	else \
+	  admin=$$(scripts/pg.sh url $(BENCH_PG) $(BENCH_PORT) postgres); \
+	  psql "$$admin" -Xq -c "DROP DATABASE IF EXISTS $(BENCH_DB)" -c "CREATE DATABASE $(BENCH_DB)"; \
+	  $(CLAUSES_BIN) migrate --config $(CONFIG); \
+	  python3 bench/generate.py; \
+	fi; \
+	python3 bench/run.py
 
 clean:
 	rm -rf .build $(VAR)

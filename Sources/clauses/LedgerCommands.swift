@@ -139,7 +139,7 @@ struct OutcomesCommand: AsyncParsableCommand {
             }
             print("\(candidates.count) candidat(s) à une sortie positive au \(date.french) (profil \(chosen.label)) :")
             for c in candidates {
-                print("  - \(c.reference) : \(c.candidate.evidence) (établie le \(c.candidate.establishedOn.french))")
+                print("  - \(c.reference) : \(c.candidate.evidence)")
             }
         }
     }

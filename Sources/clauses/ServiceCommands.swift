@@ -81,10 +81,32 @@ struct Demo: AsyncParsableCommand {
                 do {
                     try await DemoData.load(pool: runtime.pool)
                     print("Jeu de démonstration chargé. Connexion : \(DemoData.facilitatorEmail) / \(DemoData.password)")
+                    let file = try await writeMonthFile(runtime)
+                    print("Relevé d'heures du mois à importer (Windows-1252, « ; ») : \(file)")
                 } catch let error as DomainError where error.code == "not_empty" && ifEmpty {
                     print("Base déjà remplie : jeu de démonstration non chargé.")
                 }
             }
+        }
+
+        /// This month's hours of the running demo placements, as a spreadsheet would export them, so a
+        /// facilitateur can try an import at once (`var/demo/heures-AAAA-MM.csv`).
+        private func writeMonthFile(_ runtime: Runtime) async throws -> String {
+            let month = LocalDate.today().yearMonth
+            let running = try await LedgerServices(pool: runtime.pool, config: runtime.config).placements
+                .list(.system("demo load"), page: PageRequest(limit: 100), filters: ["active": "true"])
+            var csv = "Mise à l'emploi;Mois;Heures travaillées;Heures de formation\r\n"
+            for placement in running.items {
+                let weekly = FrenchNumber.formatFrench(placement.weeklyHours * 4, fractionDigits: 1)
+                csv += "\(placement.code);\(String(format: "%02d/%04d", month.month, month.year));\(weekly);0\r\n"
+            }
+            let directory = "var/demo"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let path = "\(directory)/heures-\(month).csv"
+            guard let data = csv.data(using: .windowsCP1252), FileManager.default.createFile(atPath: path, contents: data) else {
+                throw DomainError(.internalError, code: "demo_file", message: "impossible d'écrire \(path)")
+            }
+            return path
         }
     }
 }
