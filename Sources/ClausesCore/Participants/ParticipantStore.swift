@@ -92,9 +92,7 @@ public struct ParticipantStore: Sendable {
         let columns = try Participant.columns(from: input, existing: nil)
         return try await translating {
             try await pool.withTransaction { connection in
-                var sql = SQL()
-                let placeholders = columns.map { sql.bind($0.1) }
-                sql.text = "INSERT INTO participants (\(columns.map(\.0).joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", "))) RETURNING id"
+                let sql = SQL.insert(into: "participants", columns)
                 let id = try await connection.query(sql).scalar(UUID.self)!
                 let created = try await get(caller, id: id, on: connection)
                 try await Audit.record(.create, entity: "participant", id: id.uuidString.lowercased(),
@@ -111,9 +109,7 @@ public struct ParticipantStore: Sendable {
             try await pool.withTransaction { connection in
                 let existing = try await get(caller, id: id, on: connection, lock: true)
                 let columns = try Participant.columns(from: input, existing: existing)
-                var sql = SQL()
-                let assignments = columns.map { "\($0.0) = \(sql.bind($0.1))" }
-                sql.text = "UPDATE participants SET \(assignments.joined(separator: ", ")), updated_at = now() WHERE id = \(sql.bind(id))"
+                let sql = SQL.update("participants", columns, id: id)
                 try await connection.query(sql)
                 let updated = try await get(caller, id: id, on: connection)
                 var before = existing, after = updated

@@ -73,9 +73,7 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
         let columns = try Entity.columns(from: input, existing: nil)
         return try await translatingConstraints {
             try await pool.withTransaction { connection in
-                var sql = SQL()
-                let placeholders = columns.map { sql.bind($0.1) }
-                sql.text = "INSERT INTO \(Entity.table) (\(columns.map(\.0).joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", "))) RETURNING id"
+                let sql = SQL.insert(into: Entity.table, columns)
                 guard let id = try await connection.query(sql).scalar(UUID.self) else {
                     throw PostgresError(.query, "INSERT sans identifiant")
                 }
@@ -93,9 +91,7 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
             try await pool.withTransaction { connection in
                 let existing = try await get(caller, id: id, on: connection, lock: true)
                 let columns = try Entity.columns(from: input, existing: existing)
-                var sql = SQL()
-                let assignments = columns.map { "\($0.0) = \(sql.bind($0.1))" }
-                sql.text = "UPDATE \(Entity.table) SET \(assignments.joined(separator: ", ")), updated_at = now() WHERE id = \(sql.bind(id))"
+                let sql = SQL.update(Entity.table, columns, id: id)
                 try await connection.query(sql)
                 let updated = try await get(caller, id: id, on: connection)
                 let changes = try Audit.diff(from: existing, to: updated)

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 
 /// A statement being built with bound parameters: values never enter the SQL text.
@@ -14,6 +15,24 @@ public struct SQL: Sendable {
     }
 
     public mutating func append(_ fragment: String) { text += " " + fragment }
+}
+
+extension SQL {
+    /// `INSERT INTO table (columns) VALUES ($1, …) RETURNING id`.
+    static func insert(into table: String, _ columns: [(String, (any PostgresEncodable)?)]) -> SQL {
+        var sql = SQL()
+        let placeholders = columns.map { sql.bind($0.1) }
+        sql.text = "INSERT INTO \(table) (\(columns.map(\.0).joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", "))) RETURNING id"
+        return sql
+    }
+
+    /// `UPDATE table SET column = $1, …, updated_at = now() WHERE id = $n`.
+    static func update(_ table: String, _ columns: [(String, (any PostgresEncodable)?)], id: UUID) -> SQL {
+        var sql = SQL()
+        let assignments = columns.map { "\($0.0) = \(sql.bind($0.1))" }
+        sql.text = "UPDATE \(table) SET \(assignments.joined(separator: ", ")), updated_at = now() WHERE id = \(sql.bind(id))"
+        return sql
+    }
 }
 
 extension PostgresConnection {
