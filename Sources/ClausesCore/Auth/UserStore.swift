@@ -185,10 +185,17 @@ public struct UserStore: Sendable {
 
     /// The user behind a bearer token, if the token exists, is not revoked and its user is active.
     public func user(forToken token: String) async throws -> User? {
+        // `last_used_at` is refreshed at most once a minute: most API calls then write nothing.
         let rows = try await pool.query("""
-            UPDATE api_tokens t SET last_used_at = now() FROM users u
-            WHERE t.token_hash = \(Secrets.hashSQL) AND t.revoked_at IS NULL AND u.id = t.user_id AND u.active
-            RETURNING \(User.columns)
+            WITH found AS (
+                SELECT t.id AS token_id, t.last_used_at, \(User.columns)
+                FROM api_tokens t JOIN users u ON u.id = t.user_id
+                WHERE t.token_hash = \(Secrets.hashSQL) AND t.revoked_at IS NULL AND u.active
+            ), touched AS (
+                UPDATE api_tokens SET last_used_at = now() FROM found
+                WHERE api_tokens.id = found.token_id AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute')
+            )
+            SELECT * FROM found
             """, [token])
         return try rows.first.map(User.init(row:))
     }

@@ -88,25 +88,40 @@ public struct ImportService: Sendable {
                                                             "\($0.workedHours)", "\($0.trainingHours)", $0.comment] })
                 try await connection.execute("ANALYZE import_hours")
 
-                // Every problem against the database, in one query.
-                var sql = SQL("""
-                    SELECT i.line, i.code, to_char(i.month, 'YYYY-MM'), pl.id IS NOT NULL, pl.start_date, pl.end_date,
-                           r.worked_hours, r.training_hours, r.status
+                // Each line matched once with its placement (within the caller's scope) and the month's current
+                // report; the lateral lookup goes through the (placement, month) index line by line instead of
+                // hashing the whole reports table.
+                var match = SQL("""
+                    CREATE TEMP TABLE import_matched ON COMMIT DROP AS
+                    SELECT i.line, i.code, i.month, i.worked, i.training, i.comment, pl.id AS placement_id, pl.start_date, pl.end_date,
+                           r.id AS old_id, r.worked_hours AS old_worked, r.training_hours AS old_training, r.status AS old_status,
+                           r.attested_insertion_hours, r.subcontract_amount
                     FROM import_hours i
                     LEFT JOIN (placements pl JOIN participants pa ON pa.id = pl.participant_id) ON pl.code = i.code
                     """)
-                if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
+                if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &match) { match.append("AND \(predicate)") }
+                match.append("""
+                    LEFT JOIN LATERAL (SELECT r.id, r.worked_hours, r.training_hours, r.status, r.attested_insertion_hours, r.subcontract_amount
+                                       FROM hour_reports r WHERE r.placement_id = pl.id AND r.month = i.month AND r.current OFFSET 0) r ON true
+                    """)
+                try await connection.query(match)
+
+                // Every problem against the database, in one query.
+                var sql = SQL("""
+                    SELECT m.line, m.code, to_char(m.month, 'YYYY-MM'), m.placement_id IS NOT NULL, m.start_date, m.end_date,
+                           m.old_worked, m.old_training, m.old_status
+                    FROM import_matched m
+                    """)
                 let monthLimit = sql.bind(today.yearMonth.firstDay)
                 let replacing = sql.bind(replace)
                 sql.append("""
-                    LEFT JOIN hour_reports r ON r.placement_id = pl.id AND r.month = i.month AND r.current
-                    WHERE pl.id IS NULL
-                       OR i.month < date_trunc('month', pl.start_date)::date
-                       OR (pl.end_date IS NOT NULL AND i.month > date_trunc('month', pl.end_date)::date)
-                       OR i.month > \(monthLimit)::date
-                       OR (r.id IS NOT NULL AND NOT \(replacing)::boolean AND r.status <> 'rejected'
-                           AND (r.worked_hours, r.training_hours) IS DISTINCT FROM (i.worked, i.training))
-                    ORDER BY i.line
+                    WHERE m.placement_id IS NULL
+                       OR m.month < date_trunc('month', m.start_date)::date
+                       OR (m.end_date IS NOT NULL AND m.month > date_trunc('month', m.end_date)::date)
+                       OR m.month > \(monthLimit)::date
+                       OR (m.old_id IS NOT NULL AND NOT \(replacing)::boolean AND m.old_status <> 'rejected'
+                           AND (m.old_worked, m.old_training) IS DISTINCT FROM (m.worked, m.training))
+                    ORDER BY m.line
                     """)
                 var problems: [ValidationErrors.Problem] = []
                 for row in try await connection.query(sql) {
@@ -134,13 +149,12 @@ public struct ImportService: Sendable {
                 }
 
                 let counts = try await connection.query("""
-                    SELECT count(*) FILTER (WHERE r.id IS NULL),
-                           count(*) FILTER (WHERE r.id IS NOT NULL AND (r.status = 'rejected'
-                               OR (r.worked_hours, r.training_hours) IS DISTINCT FROM (i.worked, i.training))),
-                           count(*) FILTER (WHERE r.id IS NOT NULL AND r.status <> 'rejected'
-                               AND (r.worked_hours, r.training_hours) IS NOT DISTINCT FROM (i.worked, i.training))
-                    FROM import_hours i JOIN placements pl ON pl.code = i.code
-                    LEFT JOIN hour_reports r ON r.placement_id = pl.id AND r.month = i.month AND r.current
+                    SELECT count(*) FILTER (WHERE old_id IS NULL),
+                           count(*) FILTER (WHERE old_id IS NOT NULL AND (old_status = 'rejected'
+                               OR (old_worked, old_training) IS DISTINCT FROM (worked, training))),
+                           count(*) FILTER (WHERE old_id IS NOT NULL AND old_status <> 'rejected'
+                               AND (old_worked, old_training) IS NOT DISTINCT FROM (worked, training))
+                    FROM import_matched WHERE placement_id IS NOT NULL
                     """).first!
                 var report = ImportReport(status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
                                           unchanged: try counts.decode(2), criteriaAdded: 0, problems: problems, warnings: parsed.warnings)
@@ -161,12 +175,11 @@ public struct ImportService: Sendable {
 
                 try await connection.execute("""
                     CREATE TEMP TABLE import_changes ON COMMIT DROP AS
-                    SELECT i.line, pl.id AS placement_id, pl.code, i.month, i.worked, i.training, i.comment, r.id AS old_id,
-                           r.attested_insertion_hours, r.subcontract_amount, r.worked_hours AS old_worked, r.training_hours AS old_training,
-                           r.status AS old_status
-                    FROM import_hours i JOIN placements pl ON pl.code = i.code
-                    LEFT JOIN hour_reports r ON r.placement_id = pl.id AND r.month = i.month AND r.current
-                    WHERE r.id IS NULL OR r.status = 'rejected' OR (r.worked_hours, r.training_hours) IS DISTINCT FROM (i.worked, i.training)
+                    SELECT line, placement_id, code, month, worked, training, comment, old_id, attested_insertion_hours, subcontract_amount,
+                           old_worked, old_training, old_status
+                    FROM import_matched
+                    WHERE placement_id IS NOT NULL
+                      AND (old_id IS NULL OR old_status = 'rejected' OR (old_worked, old_training) IS DISTINCT FROM (worked, training))
                     """)
                 try await connection.execute("""
                     UPDATE hour_reports h SET current = false, superseded_at = now()
