@@ -93,8 +93,9 @@ struct LedgerAPIRoutes {
         for (path, subject) in [("public-contracts", BalanceSubject.publicContract), ("buyers", BalanceSubject.buyer),
                                 ("operations", BalanceSubject.operation), ("companies", BalanceSubject.company)] {
             api.get("/\(path)/:id/balance") { request, context in
-                try JSONBody.response(try await ledger.balances.balance(of: subject(try context.uuid("id")), at: try request.date("at") ?? .today(),
-                                                                       caller: try context.requireCaller()))
+                let summary = try await ledger.balances.balance(of: subject(try context.uuid("id")), at: try request.date("at") ?? .today(),
+                                                                caller: try context.requireCaller())
+                return try JSONBody.response(GroupBalance(summary))
             }
         }
 
@@ -155,5 +156,45 @@ extension Request {
     /// A boolean query flag (`?replace=true`).
     func flag(_ name: String) -> Bool {
         ["true", "1", "oui", "yes"].contains(queryDictionary[name]?.lowercased() ?? "")
+    }
+}
+
+/// A balance over several lots as the API returns it: each lot's figures without its month-by-month
+/// credit detail (`GET /lots/{id}/balance` has it), so a 1,000-lot buyer stays a small answer.
+struct GroupBalance: Encodable {
+    struct LotLine: Encodable {
+        let lotId: UUID
+        let lotNumber: Int
+        let lotLabel: String
+        let publicContractId: UUID
+        let publicContractReference: String
+        let contractorId: UUID?
+        let contractorName: String?
+        let calibrationMode: String
+        let placementCount: Int
+        let balance: Balance
+        let pendingHours: Decimal
+    }
+
+    let subject: String
+    let subjectId: UUID
+    let at: LocalDate
+    let aggregate: BalanceAggregate
+    let lots: [LotLine]
+    let months: [MonthTotal]
+    let pendingHours: Decimal
+
+    init(_ summary: BalanceSummary) {
+        subject = summary.subject
+        subjectId = summary.subjectId
+        at = summary.at
+        aggregate = summary.aggregate
+        months = summary.months
+        pendingHours = summary.pendingHours
+        lots = summary.lots.map {
+            LotLine(lotId: $0.lotId, lotNumber: $0.lotNumber, lotLabel: $0.lotLabel, publicContractId: $0.publicContractId,
+                    publicContractReference: $0.publicContractReference, contractorId: $0.contractorId, contractorName: $0.contractorName,
+                    calibrationMode: $0.calibrationMode, placementCount: $0.placementCount, balance: $0.balance, pendingHours: $0.pendingHours)
+        }
     }
 }
