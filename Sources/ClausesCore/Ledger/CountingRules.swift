@@ -299,167 +299,372 @@ public struct Credit: Codable, Sendable, Equatable {
 /// `through` limits the count to reports of months up to and including it (a bonus counts when its start
 /// month is within the limit).
 public func creditHours(placements: [PlacementFacts], requiredHours: Decimal, rules: CountingRuleTable, through: YearMonth? = nil) -> Credit {
-    struct MonthAcc {
-        var worked: Decimal = 0, training: Decimal = 0, countedWorked: Decimal = 0
-        var countedTraining: Decimal = 0, bonus: Decimal = 0, converted: Decimal = 0
+    // Stored figures have 2 decimals: count them in exact integer hundredths (Foundation's Decimal is slow on
+    // Linux); any figure that does not fit falls back to the same count in Decimal.
+    if let counted = CountedPlacement<Int64>.from(placements, Hundredths()),
+       let result = countCredit(counted, requiredHours: requiredHours, rules: rules, through: through, Hundredths()) {
+        return result.credit
     }
-    struct ModeAcc {
-        var placements = 0, hires = 0
-        var worked: Decimal = 0, countedWorked: Decimal = 0, uncountedWorked: Decimal = 0, attested: Decimal = 0
-        var training: Decimal = 0, trainingCandidate: Decimal = 0, uncountedTraining: Decimal = 0, countedTraining: Decimal = 0
-        var bonus: Decimal = 0, amount: Decimal = 0, converted: Decimal = 0, excluded: Decimal = 0
-    }
-    struct TrainingCandidate { let month: YearMonth; let placementId: String; let mode: ExecutionMode; let hours: Decimal }
+    return countCredit(CountedPlacement<Decimal>.from(placements, DecimalArithmetic())!, requiredHours: requiredHours,
+                       rules: rules, through: through, DecimalArithmetic())!.credit
+}
 
-    var byMonth: [YearMonth: MonthAcc] = [:]
-    var byMode: [ExecutionMode: ModeAcc] = [:]
-    var excluded: [ExclusionReason: (hours: Decimal, ids: [String])] = [:]
+/// `creditHours` over reports already in hundredths (the balance queries read them so), with the month
+/// totals in hundredths for callers that add lots up.
+func creditHours(hundredths placements: [CountedPlacement<Int64>], requiredHours: Decimal, rules: CountingRuleTable,
+                 through: YearMonth?) -> (credit: Credit, months: [CountedMonthTotal]?) {
+    if let result = countCredit(placements, requiredHours: requiredHours, rules: rules, through: through, Hundredths()) {
+        return (result.credit, result.months)
+    }
+    let decimal = placements.map { p in
+        CountedPlacement<Decimal>(facts: p.facts, months: p.months.map { m in
+            CountedMonth(month: m.month, worked: Hundredths.decimal(m.worked), training: Hundredths.decimal(m.training),
+                         attested: m.attested.map(Hundredths.decimal), amount: m.amount.map(Hundredths.decimal))
+        })
+    }
+    return (countCredit(decimal, requiredHours: requiredHours, rules: rules, through: through, DecimalArithmetic())!.credit, nil)
+}
+
+/// One placement and its reports in the number type the count runs on.
+struct CountedPlacement<Number>: Sendable where Number: Sendable {
+    /// The placement; its `months` are not read (the reports are `months` below).
+    var facts: PlacementFacts
+    var months: [CountedMonth<Number>]
+
+    static func from<A: CreditArithmetic>(_ placements: [PlacementFacts], _ arithmetic: A) -> [CountedPlacement<Number>]? where A.Number == Number {
+        var result: [CountedPlacement<Number>] = []
+        result.reserveCapacity(placements.count)
+        for placement in placements {
+            var months: [CountedMonth<Number>] = []
+            months.reserveCapacity(placement.months.count)
+            for m in placement.months {
+                guard let worked = arithmetic.number(m.workedHours), let training = arithmetic.number(m.trainingHours) else { return nil }
+                var attested: Number?, amount: Number?
+                if let value = m.attestedInsertionHours {
+                    guard let exact = arithmetic.number(value) else { return nil }
+                    attested = exact
+                }
+                if let value = m.subcontractAmount {
+                    guard let exact = arithmetic.number(value) else { return nil }
+                    amount = exact
+                }
+                months.append(CountedMonth(month: m.month.index, worked: worked, training: training, attested: attested, amount: amount))
+            }
+            var facts = placement
+            facts.months = []
+            result.append(CountedPlacement(facts: facts, months: months))
+        }
+        return result
+    }
+}
+
+/// One monthly report (`month` is `YearMonth.index`).
+struct CountedMonth<Number>: Sendable where Number: Sendable {
+    var month: Int
+    var worked: Number
+    var training: Number
+    var attested: Number?
+    var amount: Number?
+}
+
+/// A month of a lot's series in hundredths, for adding lots up without Decimal arithmetic.
+struct CountedMonthTotal: Sendable {
+    var month: Int
+    var worked: Int64
+    var training: Int64
+    var credited: Int64
+}
+
+/// The numbers `countCredit` adds up: exact hundredths, or Decimal for figures hundredths cannot hold.
+protocol CreditArithmetic {
+    associatedtype Number: Comparable, AdditiveArithmetic, Sendable
+    /// The exact number for a decimal, or nil when this arithmetic cannot hold it.
+    func number(_ value: Decimal) -> Number?
+    func decimal(_ value: Number) -> Decimal
+    /// `LedgerFormat.number(decimal(value))`, without going through Decimal when possible.
+    func text(_ value: Number) -> String
+    /// The value in hundredths when the arithmetic holds it so (month totals for adding lots up).
+    func hundredths(_ value: Number) -> Int64?
+    /// How many reports and placements one count may hold (see `Hundredths`).
+    var termLimit: Int { get }
+}
+
+struct DecimalArithmetic: CreditArithmetic {
+    func number(_ value: Decimal) -> Decimal? { value }
+    func decimal(_ value: Decimal) -> Decimal { value }
+    func text(_ value: Decimal) -> String { LedgerFormat.number(value) }
+    func hundredths(_ value: Decimal) -> Int64? { nil }
+    var termLimit: Int { .max }
+}
+
+/// Integer hundredths. Every figure is bounded by `limit` (2^40 hundredths, about 11 billion hours or euros) and
+/// a count by `termLimit` terms, so no sum can overflow Int64 (at most 4 × 2^20 × 2^40 = 2^62).
+struct Hundredths: CreditArithmetic {
+    static let limit: Int64 = 1 << 40
+    private static let decimalLimit = decimal(limit)
+    private static let significandLimit = Decimal(UInt64(1) << 62)
+
+    var termLimit: Int { 1 << 20 }
+    func number(_ value: Decimal) -> Int64? { Self.exact(value) }
+    func decimal(_ value: Int64) -> Decimal { Self.decimal(value) }
+    func hundredths(_ value: Int64) -> Int64? { value }
+
+    static func decimal(_ value: Int64) -> Decimal {
+        value == 0 ? Decimal() : Decimal(sign: value < 0 ? .minus : .plus, exponent: -2, significand: Decimal(value.magnitude))
+    }
+
+    /// The value in hundredths when it has at most 2 decimals and is within `limit`.
+    static func exact(_ value: Decimal) -> Int64? {
+        if value.isZero { return 0 }
+        guard value.isFinite, value.magnitude <= decimalLimit, value.significand.magnitude <= significandLimit else { return nil }
+        var digits = NSDecimalNumber(decimal: value.significand.magnitude).int64Value
+        var shift = value.exponent + 2
+        while shift < 0 {
+            guard digits % 10 == 0 else { return nil }
+            digits /= 10
+            shift += 1
+        }
+        while shift > 0 {
+            digits *= 10
+            shift -= 1
+        }
+        let result = value.sign == .minus ? -digits : digits
+        return decimal(result) == value ? result : nil
+    }
+
+    /// Same text as `LedgerFormat.number` (2 decimals at most, trailing zeros dropped, thousands spaced).
+    func text(_ value: Int64) -> String {
+        let magnitude = value.magnitude
+        let integer = Array(String(magnitude / 100).utf8)
+        var bytes: [UInt8] = value < 0 ? [UInt8(ascii: "-")] : []
+        bytes.reserveCapacity(integer.count + integer.count / 3 + 4)
+        for (i, digit) in integer.enumerated() {
+            if i > 0, (integer.count - i) % 3 == 0 { bytes.append(UInt8(ascii: " ")) }
+            bytes.append(digit)
+        }
+        let fraction = UInt8(magnitude % 100)
+        if fraction != 0 {
+            bytes.append(UInt8(ascii: ","))
+            bytes.append(UInt8(ascii: "0") + fraction / 10)
+            if fraction % 10 != 0 { bytes.append(UInt8(ascii: "0") + fraction % 10) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+private let allModes = ExecutionMode.allCases
+private let allReasons = ExclusionReason.allCases
+
+/// The count behind `creditHours`, written once for both arithmetics; nil when a figure (the training cap, a
+/// bonus, a conversion, or too many terms) does not fit the arithmetic.
+func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>], requiredHours: Decimal, rules: CountingRuleTable,
+                                      through: YearMonth?, _ arithmetic: A) -> (credit: Credit, months: [CountedMonthTotal])? {
+    typealias N = A.Number
+    typealias MonthAcc = MonthAccumulator<N>
+    typealias ModeAcc = ModeAccumulator<N>
+    typealias TrainingCandidate = TrainingCandidateHours<N>
+
+    let last = through?.index ?? Int.max
+    let modeRules = allModes.map { rules.rule(for: $0) }
+    var bonuses: [N?] = []
+    for rule in modeRules {
+        guard rule.hireBonusHours > 0 else { bonuses.append(nil); continue }
+        guard let bonus = arithmetic.number(rule.hireBonusHours) else { return nil }
+        bonuses.append(bonus)
+    }
+    let convert = rules.hourlyCost > 0
+    // By id (stable, like the training order); sorting indices keeps the placements where they are.
+    let order = placements.indices.sorted { placements[$0].facts.id < placements[$1].facts.id }
+
+    // Months that appear: reports up to `last` and bonus start months. A dense table maps a month to its slot
+    // (lots span a few years), a dictionary when the span is unusually wide.
+    var low = Int.max, high = Int.min, terms = placements.count
+    for p in placements {
+        terms += p.months.count
+        for m in p.months where m.month <= last {
+            low = min(low, m.month)
+            high = max(high, m.month)
+        }
+        let start = p.facts.start.yearMonth.index
+        if start <= last { low = min(low, start); high = max(high, start) }
+    }
+    guard terms < arithmetic.termLimit else { return nil }
+    var slots = MonthSlots(low: low, high: high)
+    var months: [MonthAcc] = []
+    var modes = [ModeAcc](repeating: ModeAcc(), count: allModes.count)
+    var modeSeen = [Bool](repeating: false, count: allModes.count)
+    var excludedHours = [N](repeating: .zero, count: allReasons.count)
+    var excludedIds = [[String]](repeating: [], count: allReasons.count)
     var candidates: [TrainingCandidate] = []
 
-    for placement in placements.sorted(by: { $0.id < $1.id }) {
-        let rule = rules.rule(for: placement.mode)
-        let reason: ExclusionReason? = !placement.eligibleAtStart ? .notEligibleAtStart
-            : !placement.onClauseOperation ? .offOperation : nil
-        var mode = byMode[placement.mode, default: ModeAcc()]
+    for (rank, index) in order.enumerated() {
+        let placement = placements[index]
+        let facts = placement.facts
+        let modeIndex = allModes.firstIndex(of: facts.mode)!
+        let rule = modeRules[modeIndex]
+        let reason: ExclusionReason? = !facts.eligibleAtStart ? .notEligibleAtStart : !facts.onClauseOperation ? .offOperation : nil
+        let isSIAE = facts.mode.isSIAEPurchase
+        var mode = modes[modeIndex]
+        modeSeen[modeIndex] = true
         mode.placements += 1
-        var placementExcluded: Decimal = 0
+        var placementExcluded: N = .zero
 
-        let reports = placement.months
-            .filter { through == nil || $0.month <= through! }
-            .sorted { $0.month < $1.month }
-        for report in reports {
-            var month = byMonth[report.month, default: MonthAcc()]
-            let attested = placement.mode.isSIAEPurchase ? report.attestedInsertionHours : nil
-            let worked = attested ?? report.workedHours
-            month.worked += worked
-            month.training += report.trainingHours
+        for report in placement.months where report.month <= last {
+            let s = slots.slot(report.month)
+            if s == months.count { months.append(MonthAcc()) }
+            let attested = isSIAE ? report.attested : nil
+            let worked = attested ?? report.worked
+            let training = report.training
+            months[s].worked += worked
+            months[s].training += training
             mode.worked += worked
-            mode.training += report.trainingHours
+            mode.training += training
 
             if reason != nil {
-                placementExcluded += worked + report.trainingHours
+                placementExcluded += worked + training
+                continue
+            }
+            if rule.countWorkedHours {
+                months[s].countedWorked += worked
+                mode.countedWorked += worked
+                if attested != nil { mode.attested += worked }
             } else {
-                if rule.countWorkedHours {
-                    month.countedWorked += worked
-                    mode.countedWorked += worked
-                    if attested != nil { mode.attested += worked }
+                mode.uncountedWorked += worked
+            }
+            if rule.convertSubcontractAmount, convert, let amount = report.amount, amount > .zero,
+               !(rule.countWorkedHours && worked > .zero) {
+                // The one multiplication and division of the count: done in Decimal, rounded per month as before.
+                let exact = LedgerFormat.round(arithmetic.decimal(amount) * rules.labourShare / rules.hourlyCost, scale: 2)
+                guard let hours = arithmetic.number(exact) else { return nil }
+                months[s].converted += hours
+                mode.converted += hours
+                mode.amount += amount
+            }
+            if training > .zero {
+                if rule.countTrainingHours {
+                    candidates.append(TrainingCandidate(slot: s, month: report.month, rank: rank, mode: modeIndex, hours: training))
+                    mode.trainingCandidate += training
                 } else {
-                    mode.uncountedWorked += worked
-                }
-                if rule.convertSubcontractAmount, let amount = report.subcontractAmount, amount > 0,
-                   !(rule.countWorkedHours && worked > 0), rules.hourlyCost > 0 {
-                    let hours = LedgerFormat.round(amount * rules.labourShare / rules.hourlyCost, scale: 2)
-                    month.converted += hours
-                    mode.converted += hours
-                    mode.amount += amount
-                }
-                if report.trainingHours > 0 {
-                    if rule.countTrainingHours {
-                        candidates.append(TrainingCandidate(month: report.month, placementId: placement.id, mode: placement.mode, hours: report.trainingHours))
-                        mode.trainingCandidate += report.trainingHours
-                    } else {
-                        mode.uncountedTraining += report.trainingHours
-                    }
+                    mode.uncountedTraining += training
                 }
             }
-            byMonth[report.month] = month
         }
 
-        if reason == nil, rule.hireBonusHours > 0, placement.qualifiesForHireBonus,
-           through == nil || placement.start.yearMonth <= through! {
-            byMonth[placement.start.yearMonth, default: MonthAcc()].bonus += rule.hireBonusHours
-            mode.bonus += rule.hireBonusHours
+        if reason == nil, let bonus = bonuses[modeIndex], facts.qualifiesForHireBonus, facts.start.yearMonth.index <= last {
+            let s = slots.slot(facts.start.yearMonth.index)
+            if s == months.count { months.append(MonthAcc()) }
+            months[s].bonus += bonus
+            mode.bonus += bonus
             mode.hires += 1
         }
         if let reason {
+            let r = reason == .notEligibleAtStart ? 0 : 1
             mode.excluded += placementExcluded
-            var entry = excluded[reason] ?? (hours: 0, ids: [])
-            entry.hours += placementExcluded
-            entry.ids.append(placement.id)
-            excluded[reason] = entry
+            excludedHours[r] += placementExcluded
+            excludedIds[r].append(facts.id)
         }
-        byMode[placement.mode] = mode
+        modes[modeIndex] = mode
     }
 
-    // Training cap, over the whole clause, chronologically.
-    let capHours = LedgerFormat.round(max(rules.trainingCapShare, 0) * max(requiredHours, 0), scale: 2)
+    // Training cap, over the whole clause, chronologically (months, then placements by id).
+    let capDecimal = LedgerFormat.round(max(rules.trainingCapShare, 0) * max(requiredHours, 0), scale: 2)
+    guard let capHours = arithmetic.number(capDecimal) else { return nil }
     var capLeft = capHours
-    let candidateTotal = candidates.reduce(Decimal(0)) { $0 + $1.hours }
-    for candidate in candidates.sorted(by: { ($0.month, $0.placementId) < ($1.month, $1.placementId) }) {
+    var candidateTotal: N = .zero
+    for candidate in candidates { candidateTotal += candidate.hours }
+    candidates.sort { ($0.month, $0.rank) < ($1.month, $1.rank) }
+    for candidate in candidates {
         let credited = min(candidate.hours, capLeft)
         capLeft -= credited
-        byMonth[candidate.month, default: MonthAcc()].countedTraining += credited
-        byMode[candidate.mode, default: ModeAcc()].countedTraining += credited
+        months[candidate.slot].countedTraining += credited
+        modes[candidate.mode].countedTraining += credited
     }
 
-    // Month series.
-    var cumulative: Decimal = 0
-    let series: [MonthCredit] = byMonth.keys.sorted().map { key in
-        let m = byMonth[key]!
+    // Month series, converted to Decimal once per figure.
+    let monthKeys = slots.months
+    let sortedSlots = monthKeys.indices.sorted { monthKeys[$0] < monthKeys[$1] }
+    var cumulative: N = .zero
+    var series: [MonthCredit] = []
+    var totals: [CountedMonthTotal] = []
+    series.reserveCapacity(sortedSlots.count)
+    for s in sortedSlots {
+        let m = months[s]
         let credited = m.countedWorked + m.countedTraining + m.bonus + m.converted
         cumulative += credited
-        return MonthCredit(month: key, worked: m.worked, training: m.training, countedWorked: m.countedWorked,
-                           countedTraining: m.countedTraining, bonus: m.bonus, converted: m.converted,
-                           credited: credited, cumulativeCredited: cumulative)
+        let d = arithmetic.decimal
+        series.append(MonthCredit(month: YearMonth(index: monthKeys[s]), worked: d(m.worked), training: d(m.training),
+                                  countedWorked: d(m.countedWorked), countedTraining: d(m.countedTraining), bonus: d(m.bonus),
+                                  converted: d(m.converted), credited: d(credited), cumulativeCredited: d(cumulative)))
+        if let worked = arithmetic.hundredths(m.worked), let training = arithmetic.hundredths(m.training),
+           let credited = arithmetic.hundredths(credited) {
+            totals.append(CountedMonthTotal(month: monthKeys[s], worked: worked, training: training, credited: credited))
+        }
     }
 
-    // By mode.
-    let modes: [ModeCredit] = ExecutionMode.allCases.compactMap { key in
-        guard let m = byMode[key] else { return nil }
-        return ModeCredit(mode: key, placementCount: m.placements, workedHours: m.worked, countedWorkedHours: m.countedWorked,
-                          attestedHours: m.attested, trainingHours: m.training, countedTrainingHours: m.countedTraining,
-                          bonusHours: m.bonus, hires: m.hires, subcontractAmount: m.amount, convertedHours: m.converted,
-                          excludedHours: m.excluded,
-                          creditedHours: m.countedWorked + m.countedTraining + m.bonus + m.converted)
+    // By mode, and the totals over modes.
+    var byMode: [ModeCredit] = []
+    var worked: N = .zero, training: N = .zero, countedWorked: N = .zero, countedTraining: N = .zero, bonus: N = .zero, converted: N = .zero
+    for (i, key) in allModes.enumerated() where modeSeen[i] {
+        let m = modes[i]
+        let d = arithmetic.decimal
+        byMode.append(ModeCredit(mode: key, placementCount: m.placements, workedHours: d(m.worked), countedWorkedHours: d(m.countedWorked),
+                                 attestedHours: d(m.attested), trainingHours: d(m.training), countedTrainingHours: d(m.countedTraining),
+                                 bonusHours: d(m.bonus), hires: m.hires, subcontractAmount: d(m.amount), convertedHours: d(m.converted),
+                                 excludedHours: d(m.excluded),
+                                 creditedHours: d(m.countedWorked + m.countedTraining + m.bonus + m.converted)))
+        worked += m.worked
+        training += m.training
+        countedWorked += m.countedWorked
+        countedTraining += m.countedTraining
+        bonus += m.bonus
+        converted += m.converted
     }
-
-    let exclusions = ExclusionReason.allCases.compactMap { reason in
-        excluded[reason].map { Exclusion(reason: reason, hours: $0.hours, placementIds: $0.ids) }
-    }
-    let sum: (KeyPath<ModeCredit, Decimal>) -> Decimal = { path in modes.reduce(Decimal(0)) { $0 + $1[keyPath: path] } }
-    let countedWorked = sum(\.countedWorkedHours)
-    let countedTraining = sum(\.countedTrainingHours)
-    let bonus = sum(\.bonusHours)
-    let converted = sum(\.convertedHours)
     let credited = countedWorked + countedTraining + bonus + converted
 
-    // Explanation.
-    let h = LedgerFormat.hours
-    var lines: [String] = []
-    for exclusion in exclusions {
-        let rule = exclusion.reason == .notEligibleAtStart ? "règle 1" : "règle 2"
-        let count = exclusion.placementIds.count
-        lines.append("Exclues : \(h(exclusion.hours)) de \(count) mise\(count > 1 ? "s" : "") à l'emploi, \(exclusion.reason.frenchLabel) (\(rule)).")
+    var exclusions: [Exclusion] = []
+    var excludedTotal: N = .zero
+    for (r, reason) in allReasons.enumerated() where !excludedIds[r].isEmpty {
+        exclusions.append(Exclusion(reason: reason, hours: arithmetic.decimal(excludedHours[r]), placementIds: excludedIds[r]))
+        excludedTotal += excludedHours[r]
     }
-    for key in ExecutionMode.allCases {
-        guard let m = byMode[key] else { continue }
+
+    // Explanation: a few lines per lot, built from the totals.
+    let h = { (value: N) in arithmetic.text(value) + " h" }
+    var lines: [String] = []
+    for (r, reason) in allReasons.enumerated() where !excludedIds[r].isEmpty {
+        let rule = reason == .notEligibleAtStart ? "règle 1" : "règle 2"
+        let count = excludedIds[r].count
+        lines.append("Exclues : \(h(excludedHours[r])) de \(count) mise\(count > 1 ? "s" : "") à l'emploi, \(reason.frenchLabel) (\(rule)).")
+    }
+    for (i, key) in allModes.enumerated() where modeSeen[i] {
+        let m = modes[i]
         let label = key.frenchLabel
-        if m.countedWorked > 0 {
-            let attested = m.attested > 0 ? " (dont \(h(m.attested)) attestées par la SIAE)" : ""
+        if m.countedWorked > .zero {
+            let attested = m.attested > .zero ? " (dont \(h(m.attested)) attestées par la SIAE)" : ""
             lines.append("\(label) : \(h(m.countedWorked)) travaillées valorisées\(attested).")
         }
-        if m.uncountedWorked > 0 {
+        if m.uncountedWorked > .zero {
             lines.append("\(label) : \(h(m.uncountedWorked)) travaillées non valorisées (règle de comptage de la clause).")
         }
-        if m.trainingCandidate > 0 {
+        if m.trainingCandidate > .zero {
             if m.countedTraining == m.trainingCandidate {
                 lines.append("\(label) : \(h(m.countedTraining)) de formation valorisées.")
             } else {
                 lines.append("\(label) : \(h(m.trainingCandidate)) de formation déclarées, \(h(m.countedTraining)) valorisées (plafond de formation).")
             }
         }
-        if m.uncountedTraining > 0 {
+        if m.uncountedTraining > .zero {
             lines.append("\(label) : \(h(m.uncountedTraining)) de formation non valorisées (règle de comptage de la clause).")
         }
-        if m.bonus > 0 {
-            let perHire = rules.rule(for: key).hireBonusHours
-            lines.append("\(label) : bonus de \(h(perHire)) par embauche en CDI ou en CDD d'au moins 6 mois × \(m.hires) = \(h(m.bonus)).")
+        if m.bonus > .zero {
+            let perHire = modeRules[i].hireBonusHours
+            lines.append("\(label) : bonus de \(LedgerFormat.hours(perHire)) par embauche en CDI ou en CDD d'au moins 6 mois × \(m.hires) = \(h(m.bonus)).")
         }
-        if m.converted > 0 {
-            lines.append("\(label) : \(LedgerFormat.euros(m.amount)) × \(LedgerFormat.percent(rules.labourShare)) ÷ \(LedgerFormat.number(rules.hourlyCost)) €/h = \(h(m.converted)) (montant payé à la SIAE converti en heures, faute d'heures attestées).")
+        if m.converted > .zero {
+            lines.append("\(label) : \(arithmetic.text(m.amount)) € × \(LedgerFormat.percent(rules.labourShare)) ÷ \(LedgerFormat.number(rules.hourlyCost)) €/h = \(h(m.converted)) (montant payé à la SIAE converti en heures, faute d'heures attestées).")
         }
     }
-    if candidateTotal > 0 {
+    if candidateTotal > .zero {
         if candidateTotal > capHours {
             lines.append("Heures de formation plafonnées à \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours))) : \(h(candidateTotal)) déclarées, \(h(countedTraining)) valorisées.")
         } else {
@@ -467,23 +672,73 @@ public func creditHours(placements: [PlacementFacts], requiredHours: Decimal, ru
         }
     }
     var parts: [String] = []
-    if countedWorked > 0 { parts.append("\(h(countedWorked)) travaillées") }
-    if countedTraining > 0 { parts.append("\(h(countedTraining)) de formation") }
-    if bonus > 0 { parts.append("\(h(bonus)) de bonus d'embauche") }
-    if converted > 0 { parts.append("\(h(converted)) converties") }
+    if countedWorked > .zero { parts.append("\(h(countedWorked)) travaillées") }
+    if countedTraining > .zero { parts.append("\(h(countedTraining)) de formation") }
+    if bonus > .zero { parts.append("\(h(bonus)) de bonus d'embauche") }
+    if converted > .zero { parts.append("\(h(converted)) converties") }
     if parts.count > 1 {
         lines.append("Heures valorisées : \(parts.joined(separator: " + ")) = \(h(credited)).")
     } else {
         lines.append("Heures valorisées : \(h(credited)).")
     }
-    if requiredHours > 0, credited > requiredHours {
-        lines.append("Excédent conservé : \(h(credited - requiredHours)) au-delà des \(h(requiredHours)) prescrites (effet levier).")
+    let creditedDecimal = arithmetic.decimal(credited)
+    if requiredHours > 0, creditedDecimal > requiredHours {
+        lines.append("Excédent conservé : \(LedgerFormat.hours(creditedDecimal - requiredHours)) au-delà des \(LedgerFormat.hours(requiredHours)) prescrites (effet levier).")
     }
 
-    return Credit(
-        workedHours: sum(\.workedHours), countedWorkedHours: countedWorked,
-        trainingHours: sum(\.trainingHours), countedTrainingHours: countedTraining,
-        trainingCapHours: capHours, bonusHours: bonus, convertedHours: converted, creditedHours: credited,
-        excludedHours: exclusions.reduce(Decimal(0)) { $0 + $1.hours }, exclusions: exclusions,
-        months: series, byMode: modes, explanation: lines)
+    let credit = Credit(
+        workedHours: arithmetic.decimal(worked), countedWorkedHours: arithmetic.decimal(countedWorked),
+        trainingHours: arithmetic.decimal(training), countedTrainingHours: arithmetic.decimal(countedTraining),
+        trainingCapHours: capDecimal, bonusHours: arithmetic.decimal(bonus), convertedHours: arithmetic.decimal(converted),
+        creditedHours: creditedDecimal, excludedHours: arithmetic.decimal(excludedTotal), exclusions: exclusions,
+        months: series, byMode: byMode, explanation: lines)
+    return (credit, totals)
+}
+
+private struct MonthAccumulator<N: AdditiveArithmetic> {
+    var worked: N = .zero, training: N = .zero, countedWorked: N = .zero
+    var countedTraining: N = .zero, bonus: N = .zero, converted: N = .zero
+}
+
+private struct ModeAccumulator<N: AdditiveArithmetic> {
+    var placements = 0, hires = 0
+    var worked: N = .zero, countedWorked: N = .zero, uncountedWorked: N = .zero, attested: N = .zero
+    var training: N = .zero, trainingCandidate: N = .zero, uncountedTraining: N = .zero, countedTraining: N = .zero
+    var bonus: N = .zero, amount: N = .zero, converted: N = .zero, excluded: N = .zero
+}
+
+/// Training hours waiting for the cap; `slot` is the month's accumulator, `rank` the placement's place by id.
+private struct TrainingCandidateHours<N> {
+    let slot: Int, month: Int, rank: Int, mode: Int
+    let hours: N
+}
+
+/// Slots of the months a count meets, in the order first met: a dense table over the months' span (a lot spans a
+/// few years), a dictionary when the span is unusually wide.
+private struct MonthSlots {
+    let low: Int
+    let dense: Bool
+    var table: [Int32]
+    var dictionary: [Int: Int] = [:]
+    /// Month (`YearMonth.index`) of each slot.
+    var months: [Int] = []
+
+    init(low: Int, high: Int) {
+        self.low = low
+        dense = low <= high && high - low < 4096
+        table = dense ? [Int32](repeating: -1, count: high - low + 1) : []
+    }
+
+    mutating func slot(_ month: Int) -> Int {
+        if dense {
+            let known = table[month - low]
+            if known >= 0 { return Int(known) }
+            table[month - low] = Int32(months.count)
+        } else {
+            if let known = dictionary[month] { return known }
+            dictionary[month] = months.count
+        }
+        months.append(month)
+        return months.count - 1
+    }
 }

@@ -56,19 +56,42 @@ enum LedgerAccess {
 enum NumericText {
     static func decimal(_ text: String) -> Decimal? { decimal(bytes: text.utf8) }
 
-    /// An integer count of hundredths (`15167`) as the exact decimal it stands for (`151.67`).
-    static func hundredths<Bytes: Collection>(_ bytes: Bytes) -> Decimal? where Bytes.Element == UInt8 {
+    /// `numeric` text with at most 2 decimals (`151.67`, `0.5`, `-3`) as an integer count of hundredths (`15167`);
+    /// nil for more decimals or more than 16 integer digits.
+    static func hundredths<Bytes: Collection>(text bytes: Bytes) -> Int64? where Bytes.Element == UInt8 {
         var value: Int64 = 0
-        var negative = false, any = false, first = true
+        var negative = false, digits = 0, fraction = -1, first = true
+        for byte in bytes {
+            defer { first = false }
+            switch byte {
+            case UInt8(ascii: "-") where first: negative = true
+            case UInt8(ascii: ".") where fraction < 0: fraction = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if fraction >= 0 { fraction += 1 }
+                digits += 1
+                guard fraction <= 2, digits <= 16 else { return nil }
+                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            default: return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        for _ in max(fraction, 0)..<2 { value *= 10 }
+        return negative ? -value : value
+    }
+
+    /// An integer (`15167`, `-3`) of at most 18 digits; nil for anything else (empty, signs, overflow).
+    static func integer<Bytes: Collection>(_ bytes: Bytes) -> Int64? where Bytes.Element == UInt8 {
+        var value: Int64 = 0
+        var negative = false, digits = 0, first = true
         for byte in bytes {
             defer { first = false }
             if byte == UInt8(ascii: "-") && first { negative = true; continue }
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value &* 10 &+ Int64(byte - UInt8(ascii: "0"))
-            any = true
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 18 else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            digits += 1
         }
-        guard any else { return nil }
-        return Decimal(sign: negative ? .minus : .plus, exponent: -2, significand: Decimal(UInt64(value)))
+        guard digits > 0 else { return nil }
+        return negative ? -value : value
     }
 
     static func decimal<Bytes: Collection>(bytes: Bytes) -> Decimal? where Bytes.Element == UInt8 {

@@ -102,7 +102,7 @@ public struct LedgerStore: Sendable {
         let lots = try await pool.withTransaction(isolation: .repeatableRead) { connection in
             try await compute(caller, subject: .lot(lotId), at: at, on: connection)
         }
-        guard let lot = lots.first else {
+        guard let lot = lots.first?.balance else {
             throw DomainError.notFound("Le lot \(lotId.uuidString.lowercased()) n'existe pas, ne vous est pas accessible ou n'a pas de clause d'insertion.")
         }
         return lot
@@ -114,7 +114,44 @@ public struct LedgerStore: Sendable {
             try await requireVisible(caller, subject, on: connection)
             return try await compute(caller, subject: subject, at: at, on: connection)
         }
-        let sorted = sortedByUrgency(lots) { $0.balance }
+        let sorted = sortedByUrgency(lots.map(\.balance)) { $0.balance }
+        return BalanceSummary(subject: subject.kind, subjectId: subject.id, at: at,
+                              aggregate: aggregateBalances(sorted.map(\.balance)), lots: sorted, months: Self.monthTotals(lots),
+                              pendingHours: Hundredths.decimal(lots.reduce(0) { $0 + $1.pendingHundredths }))
+    }
+
+    /// The lots' month series added up; in hundredths (Decimal additions are slow on Linux) unless a lot
+    /// was counted in Decimal.
+    static func monthTotals(_ lots: [ComputedLot]) -> [MonthTotal] {
+        // Overflow (never with real figures) falls back to Decimal rather than trapping.
+        func add(_ total: inout Int64, _ value: Int64) -> Bool {
+            let (sum, overflow) = total.addingReportingOverflow(value)
+            total = sum
+            return !overflow
+        }
+        var byMonth: [Int: CountedMonthTotal] = [:]
+        for lot in lots {
+            guard let months = lot.months else { return decimalMonthTotals(lots.map(\.balance)) }
+            for m in months {
+                var total = byMonth[m.month] ?? CountedMonthTotal(month: m.month, worked: 0, training: 0, credited: 0)
+                guard add(&total.worked, m.worked), add(&total.training, m.training), add(&total.credited, m.credited) else {
+                    return decimalMonthTotals(lots.map(\.balance))
+                }
+                byMonth[m.month] = total
+            }
+        }
+        var totals: [MonthTotal] = []
+        var cumulative: Int64 = 0
+        for key in byMonth.keys.sorted() {
+            let m = byMonth[key]!
+            guard add(&cumulative, m.credited) else { return decimalMonthTotals(lots.map(\.balance)) }
+            totals.append(MonthTotal(month: YearMonth(index: key), worked: Hundredths.decimal(m.worked), training: Hundredths.decimal(m.training),
+                                     credited: Hundredths.decimal(m.credited), cumulativeCredited: Hundredths.decimal(cumulative)))
+        }
+        return totals
+    }
+
+    private static func decimalMonthTotals(_ lots: [LotBalance]) -> [MonthTotal] {
         var byMonth: [YearMonth: MonthTotal] = [:]
         for lot in lots {
             for m in lot.credit.months {
@@ -126,15 +163,12 @@ public struct LedgerStore: Sendable {
             }
         }
         var cumulative: Decimal = 0
-        let months = byMonth.keys.sorted().map { key -> MonthTotal in
+        return byMonth.keys.sorted().map { key -> MonthTotal in
             var m = byMonth[key]!
             cumulative += m.credited
             m.cumulativeCredited = cumulative
             return m
         }
-        return BalanceSummary(subject: subject.kind, subjectId: subject.id, at: at,
-                              aggregate: aggregateBalances(sorted.map(\.balance)), lots: sorted, months: months,
-                              pendingHours: lots.reduce(Decimal(0)) { $0 + $1.pendingHours })
     }
 
     /// 404 for a subject the caller may not see (a buyer asking for another buyer…).
@@ -148,6 +182,13 @@ public struct LedgerStore: Sendable {
         }
     }
 
+    /// A lot's balance with its month series and pending hours in hundredths (months nil when counted in Decimal).
+    struct ComputedLot: Sendable {
+        let balance: LotBalance
+        let months: [CountedMonthTotal]?
+        let pendingHundredths: Int64
+    }
+
     private struct LotRow: Sendable {
         let id: UUID, number: Int, label: String, start: LocalDate?, end: LocalDate?, contractId: UUID, contractReference: String
         let buyerId: UUID, operationId: UUID?, mode: String, required: Decimal, overrides: String, contractorId: UUID?, contractorName: String?
@@ -156,7 +197,7 @@ public struct LedgerStore: Sendable {
     /// Reads the facts and computes; run inside a REPEATABLE READ transaction so the lots and their facts
     /// come from one snapshot. JIT compilation is turned off for it: these short set-based queries cross
     /// its cost threshold on large buyers and would pay more for compiling than they save.
-    func compute(_ caller: Caller, subject: BalanceSubject, at: LocalDate, on connection: PostgresConnection) async throws -> [LotBalance] {
+    func compute(_ caller: Caller, subject: BalanceSubject, at: LocalDate, on connection: PostgresConnection) async throws -> [ComputedLot] {
         try await connection.execute("SET LOCAL jit = off")
         var sql = SQL("""
             SELECT l.id, l.number, l.label, l.execution_start, l.execution_end, l.public_contract_id, pc.reference, pc.buyer_id,
@@ -186,19 +227,21 @@ public struct LedgerStore: Sendable {
         guard !lotRows.isEmpty else { return [] }
 
         // All facts of all these lots in one query: one row per placement, its current non-rejected reports
-        // packed as `monthIndex:v|d:worked:training:attested:amount` items (hours and euros in hundredths) joined by `;` (a row per
-        // report would repeat the placement's columns and multiply the per-cell cost).
+        // packed as `monthIndex:v|d:worked:training:attested:amount` items joined by `;` (a row per report would
+        // repeat the placement's columns and multiply the per-cell cost). The LATERAL aggregate reads each
+        // placement's reports by an index-only scan of hour_reports_current (a join + GROUP BY made large subjects
+        // hash-join the whole table and sort it on disk); the figures are sent as their numeric text and the month
+        // through date_part (float): numeric arithmetic (extract() is numeric) cost more than the rest of the row.
         let facts = try await connection.query("""
-            SELECT p.lot_id, p.code, p.execution_mode, p.contract_type, p.start_date, p.end_date, p.counting, p.on_clause_operation,
-                   string_agg(concat_ws(':', (extract(year FROM h.month) * 12 + extract(month FROM h.month) - 1)::int,
-                                        CASE WHEN h.status = 'validated' THEN 'v' ELSE 'd' END, (h.worked_hours * 100)::int,
-                                        (h.training_hours * 100)::int, coalesce((h.attested_insertion_hours * 100)::int::text, ''),
-                                        coalesce((h.subcontract_amount * 100)::bigint::text, '')), ';')
-                       FILTER (WHERE h.id IS NOT NULL)
+            SELECT p.lot_id, p.code, p.execution_mode, p.contract_type, p.start_date, p.end_date, p.counting, p.on_clause_operation, r.packed
             FROM placements p
-            LEFT JOIN hour_reports h ON h.placement_id = p.id AND h.current AND h.status <> 'rejected' AND h.month <= $2
+            CROSS JOIN LATERAL (
+                SELECT string_agg(concat_ws(':', (date_part('year', h.month) * 12 + date_part('month', h.month) - 1)::int,
+                                            CASE WHEN h.status = 'validated' THEN 'v' ELSE 'd' END, h.worked_hours, h.training_hours,
+                                            coalesce(h.attested_insertion_hours::text, ''), coalesce(h.subcontract_amount::text, '')), ';') AS packed
+                FROM hour_reports h
+                WHERE h.placement_id = p.id AND h.current AND h.status <> 'rejected' AND h.month <= $2) r
             WHERE p.lot_id = ANY($1::uuid[])
-            GROUP BY p.id
             """, [PostgresTextArray(lotRows.map { $0.id.uuidString.lowercased() }), at.yearMonth.firstDay])
 
         // Decode the rows (cheap), then parse the packed reports and apply the pure rules per lot, in parallel
@@ -234,40 +277,43 @@ public struct LedgerStore: Sendable {
         }
         let tolerance = tolerance
         return try await Self.concurrentMap(work) { lot, table, raw in
-            var placements: [PlacementFacts] = []
+            // Reports stay integer hundredths from the SQL text to the count: no Decimal per report.
+            var placements: [CountedPlacement<Int64>] = []
             placements.reserveCapacity(raw.count)
-            var pending: Decimal = 0
+            var pending: Int64 = 0
             var pendingCount = 0
             for item in raw {
-                var placement = item.facts
+                var months: [CountedMonth<Int64>] = []
                 if let packed = item.packed {
                     for report in packed.utf8.split(separator: UInt8(ascii: ";")) {
                         let fields = report.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-                        guard fields.count == 6, let index = Int(Substring(fields[0])),
-                              let worked = NumericText.hundredths(fields[2]), let training = NumericText.hundredths(fields[3]) else {
+                        guard fields.count == 6 else { throw PostgresError(.decoding, "relevé d'heures illisible") }
+                        let attested = fields[4].isEmpty ? nil : NumericText.hundredths(text: fields[4])
+                        let amount = fields[5].isEmpty ? nil : NumericText.hundredths(text: fields[5])
+                        guard let index = NumericText.integer(fields[0]),
+                              let worked = NumericText.hundredths(text: fields[2]), let training = NumericText.hundredths(text: fields[3]),
+                              fields[4].isEmpty || attested != nil, fields[5].isEmpty || amount != nil else {
                             throw PostgresError(.decoding, "relevé d'heures illisible")
                         }
                         if fields[1].first == UInt8(ascii: "v") {
-                            placement.months.append(MonthFacts(
-                                month: YearMonth(index: index), workedHours: worked, trainingHours: training,
-                                attestedInsertionHours: fields[4].isEmpty ? nil : NumericText.hundredths(fields[4]),
-                                subcontractAmount: fields[5].isEmpty ? nil : NumericText.hundredths(fields[5])))
+                            months.append(CountedMonth(month: Int(index), worked: worked, training: training, attested: attested, amount: amount))
                         } else {
                             pending += worked + training
                             pendingCount += 1
                         }
                     }
                 }
-                placements.append(placement)
+                placements.append(CountedPlacement(facts: item.facts, months: months))
             }
-            let credit = creditHours(placements: placements, requiredHours: lot.required, rules: table, through: at.yearMonth)
+            let (credit, months) = creditHours(hundredths: placements, requiredHours: lot.required, rules: table, through: at.yearMonth)
             let balance = computeBalance(BalanceInput(requiredHours: lot.required, credit: credit, executionStart: lot.start,
                                                       executionEnd: lot.end, at: at, tolerance: tolerance))
-            return LotBalance(
+            return ComputedLot(balance: LotBalance(
                 lotId: lot.id, lotNumber: lot.number, lotLabel: lot.label, publicContractId: lot.contractId,
                 publicContractReference: lot.contractReference, buyerId: lot.buyerId, operationId: lot.operationId,
                 contractorId: lot.contractorId, contractorName: lot.contractorName, calibrationMode: lot.mode,
-                placementCount: placements.count, balance: balance, credit: credit, pendingHours: pending, pendingReports: pendingCount)
+                placementCount: placements.count, balance: balance, credit: credit, pendingHours: Hundredths.decimal(pending),
+                pendingReports: pendingCount), months: months, pendingHundredths: pending)
         }
     }
 
