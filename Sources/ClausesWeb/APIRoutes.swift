@@ -73,7 +73,3 @@ struct APIRoutes {
     }
 }
 
-/// `{"items": [...]}` for short lists that need no pagination.
-struct Items<T: Encodable & Sendable>: Encodable, Sendable {
-    let items: [T]
-}

@@ -32,7 +32,8 @@ struct ErrorMiddleware: RouterMiddleware {
         case let postgres as PostgresError:
             let translated = ConstraintMessages.translate(postgres)
             if let domain = translated as? DomainError { return domain }
-            logger.error("database error", metadata: ["sqlstate": "\(postgres.sqlState ?? "-")", "error": "\(postgres.message)"])
+            // SQLSTATE and constraint only: the server's message may quote a value (personal data).
+            logger.error("database error", metadata: ["sqlstate": "\(postgres.sqlState ?? "-")", "constraint": "\(postgres.constraint ?? "-")"])
             return internalError
         case let http as HTTPError:
             // Hummingbird's own errors (unknown route, body too large…) get a French message.

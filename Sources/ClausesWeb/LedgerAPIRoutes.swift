@@ -113,12 +113,8 @@ struct LedgerAPIRoutes {
             return try JSONBody.response(report, status: Self.status(of: report))
         }
         api.get("/outcomes/candidates") { request, context in
-            let profile = try request.queryDictionary["profile"].map { name throws(DomainError) in
-                guard let profile = OutcomeProfile.named(name) else {
-                    throw DomainError.invalid("profile", "Profil de sortie inconnu « \(name) ».")
-                }
-                return profile
-            } ?? ledger.outcomeProfile
+            let profile = try request.queryDictionary["profile"].map { name throws(DomainError) in try OutcomeProfile.named(name, field: "profile") }
+                ?? ledger.outcomeProfile
             return try JSONBody.response(Items(items: try await ledger.outcomes.candidates(try context.requireCaller(), profile: profile,
                                                                                          asOf: try request.date("asOf") ?? .today())))
         }
@@ -146,11 +142,7 @@ struct LedgerAPIRoutes {
 extension Request {
     /// A `YYYY-MM-DD` query parameter, refused in French when malformed.
     func date(_ name: String) throws(DomainError) -> LocalDate? {
-        guard let text = queryDictionary[name] else { return nil }
-        guard let date = LocalDate(iso: text) else {
-            throw DomainError.invalid(name, "« \(name) » doit être une date au format AAAA-MM-JJ (reçu « \(text) »).")
-        }
-        return date
+        try queryDictionary[name].map { text throws(DomainError) in try LocalDate.parse(text, field: name) }
     }
 
     /// A boolean query flag (`?replace=true`).

@@ -49,13 +49,9 @@ struct PageRoutes {
         web.get("/lots") { request, context in
             let caller = try context.requireCaller()
             let page = try await services.lots.list(caller, page: try request.pageRequest())
-            var references: [UUID: String] = [:]
-            for id in Set(page.items.map(\.publicContractId)) {
-                references[id] = try await services.publicContracts.get(caller, id: id).reference
-            }
             let items = page.items.map { lot -> [String: Any] in
                 var row = lotRow(lot)
-                row["contract"] = references[lot.publicContractId] ?? ""
+                row["contract"] = lot.publicContractReference
                 row["contractId"] = lot.publicContractId.uuidString.lowercased()
                 return row
             }
@@ -164,13 +160,13 @@ struct PageRoutes {
     private func lotPage(request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let lot = try await services.lots.get(caller, id: try context.uuid("id"))
-        let contract = try await services.publicContracts.get(caller, id: lot.publicContractId)
-        let clause = try? await services.clauses.get(caller, lotId: lot.id)
+        // The lot's summary says whether it has a clause; any other failure must surface, not hide the clause.
+        let clause = lot.clause == nil ? nil : try await services.clauses.get(caller, lotId: lot.id)
         let companies = try await services.lotCompanies.list(caller, lotId: lot.id)
         let at = try request.date("at") ?? .today()
         var model: [String: Any] = [
             "lot": ["number": lot.number, "label": lot.label],
-            "contractId": contract.id.uuidString.lowercased(), "contractReference": contract.reference,
+            "contractId": lot.publicContractId.uuidString.lowercased(), "contractReference": lot.publicContractReference,
             "amount": Display.euros(lot.amountExclVat), "period": period(lot),
             "rome": lot.romeCodes.isEmpty ? "—" : lot.romeCodes.joined(separator: ", "),
             "worksite": lot.worksiteInsee ?? "—",

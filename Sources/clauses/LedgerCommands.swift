@@ -13,10 +13,7 @@ struct BalanceCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let uuid = UUID(uuidString: id) else { throw DomainError.invalid("id", "identifiant invalide « \(id) » (UUID attendu)") }
-        let date = try at.map { text throws(DomainError) in
-            guard let date = LocalDate(iso: text) else { throw DomainError.invalid("at", "date invalide « \(text) » (AAAA-MM-JJ attendu)") }
-            return date
-        } ?? .today()
+        let date = try at.map { text throws(DomainError) in try LocalDate.parse(text, field: "at") } ?? .today()
         let subject: BalanceSubject = switch kind {
         case "lot": .lot(uuid)
         case "contract": .publicContract(uuid)
@@ -122,16 +119,10 @@ struct OutcomesCommand: AsyncParsableCommand {
     @Flag(help: "Sortie JSON.") var json = false
 
     func run() async throws {
-        let date = try asOf.map { text throws(DomainError) in
-            guard let date = LocalDate(iso: text) else { throw DomainError.invalid("as-of", "date invalide « \(text) » (AAAA-MM-JJ attendu)") }
-            return date
-        } ?? .today()
+        let date = try asOf.map { text throws(DomainError) in try LocalDate.parse(text, field: "as-of") } ?? .today()
         try await Runtime.using(global) { runtime in
             let ledger = LedgerServices(pool: runtime.pool, config: runtime.config)
-            let chosen = try profile.map { name throws(DomainError) in
-                guard let p = OutcomeProfile.named(name) else { throw DomainError.invalid("profile", "profil inconnu « \(name) »") }
-                return p
-            } ?? ledger.outcomeProfile
+            let chosen = try profile.map { name throws(DomainError) in try OutcomeProfile.named(name, field: "profile") } ?? ledger.outcomeProfile
             let candidates = try await ledger.outcomes.candidates(.system("cli: outcomes"), profile: chosen, asOf: date)
             if json {
                 print(String(decoding: try JSONCoding.encoder.encode(Items(items: candidates)), as: UTF8.self))
@@ -144,5 +135,4 @@ struct OutcomesCommand: AsyncParsableCommand {
         }
     }
 
-    struct Items<T: Encodable>: Encodable { let items: [T] }
 }

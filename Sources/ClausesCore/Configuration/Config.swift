@@ -157,10 +157,10 @@ public struct Config: Sendable {
             throw DomainError(.unprocessable, code: "config_invalid",
                               message: "configuration : « server.base_url » doit commencer par http:// ou https://", field: "server.base_url")
         }
-        if OutcomeProfile.named(ledger.outcomeProfile) == nil {
-            throw DomainError(.unprocessable, code: "config_invalid",
-                              message: "configuration : « ledger.outcome_profile » : profil inconnu « \(ledger.outcomeProfile) » (profils : istres-ouest-provence-2020, pays-d-aix)",
-                              field: "ledger.outcome_profile")
+        do {
+            _ = try OutcomeProfile.named(ledger.outcomeProfile, field: "ledger.outcome_profile")
+        } catch {
+            throw DomainError(.unprocessable, code: "config_invalid", message: "configuration : \(error.message)", field: error.field)
         }
         if !mail.smtpURL.isEmpty && !mail.smtpURL.hasPrefix("smtp://") && !mail.smtpURL.hasPrefix("smtps://") {
             throw DomainError(.unprocessable, code: "config_invalid",

@@ -28,6 +28,7 @@ public struct Lot: StoredEntity, Equatable {
 
     public let id: UUID
     public let publicContractId: UUID
+    public let publicContractReference: String
     public let buyerId: UUID
     public let number: Int
     public let label: String
@@ -45,7 +46,7 @@ public struct Lot: StoredEntity, Equatable {
     public static let entityName = "lot"
     public static let frenchName = "le lot"
     public static let selectColumns = """
-        l.id, l.public_contract_id, pc.buyer_id, l.number, l.label, l.amount_excl_vat, l.execution_start, l.execution_end, \
+        l.id, l.public_contract_id, pc.reference AS public_contract_reference, pc.buyer_id, l.number, l.label, l.amount_excl_vat, l.execution_start, l.execution_end, \
         l.rome_codes, l.worksite_insee, ic.calibration_mode, ic.required_hours, l.created_at, l.updated_at
         """
     public static let fromClause = "lots l JOIN public_contracts pc ON pc.id = l.public_contract_id LEFT JOIN insertion_clauses ic ON ic.lot_id = l.id"
@@ -93,6 +94,7 @@ public struct Lot: StoredEntity, Equatable {
     public init(row: PostgresRow) throws {
         id = try row.decode("id")
         publicContractId = try row.decode("public_contract_id")
+        publicContractReference = try row.decode("public_contract_reference")
         buyerId = try row.decode("buyer_id")
         number = try row.decode("number")
         label = try row.decode("label")

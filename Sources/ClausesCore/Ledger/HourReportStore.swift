@@ -128,13 +128,14 @@ public struct DeclarationResult: Codable, Sendable, Equatable {
 public struct HourReportStore: Sendable {
     let pool: PostgresPool
     let plausibleMonthlyHours: Decimal
+    /// Where reports find their placement (with the caller's scope).
+    let placements: PlacementStore
 
-    public init(pool: PostgresPool, plausibleMonthlyHours: Decimal) {
+    public init(pool: PostgresPool, plausibleMonthlyHours: Decimal, placements: PlacementStore) {
         self.pool = pool
         self.plausibleMonthlyHours = plausibleMonthlyHours
+        self.placements = placements
     }
-
-    private var placements: PlacementStore { PlacementStore(pool: pool, eligibilityValidityMonths: 6) }
 
     public func declare(_ caller: Caller, _ declaration: HourDeclaration, replace: Bool = false, confirmPlausible: Bool = false,
                         validate: Bool = false, today: LocalDate = .today()) async throws -> DeclarationResult {

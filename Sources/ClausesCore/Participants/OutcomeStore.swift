@@ -181,7 +181,7 @@ public struct LedgerServices: Sendable {
     public init(pool: PostgresPool, config: Config) {
         participants = ParticipantStore(pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths)
         placements = PlacementStore(pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths)
-        hours = HourReportStore(pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours)
+        hours = HourReportStore(pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours, placements: placements)
         balances = LedgerStore(pool: pool, countingDefaults: config.counting.table, tolerance: config.ledger.tolerance)
         imports = ImportService(pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours)
         outcomes = OutcomeStore(pool: pool)
