@@ -6,7 +6,7 @@ TEST_PG := $(VAR)/test-pg
 RUN_PORT ?= 54320
 TEST_PORT ?= 54329
 CONFIG ?= $(CURDIR)/config.toml
-DEBIAN_PACKAGES := libpq-dev libcurl4-openssl-dev postgresql pkg-config python3-aiosmtpd
+DEBIAN_PACKAGES := libpq-dev libcurl4-openssl-dev postgresql pkg-config python3-aiosmtpd python3-venv curl
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/debug/clauses
 # `make bench`: release binary, private cluster and database (see docs/benchmarks.md). Parameters such as
@@ -17,7 +17,14 @@ BENCH_PORT ?= 54330
 BENCH_DB ?= clauses_bench
 BENCH_BUILD ?= 1
 
-.PHONY: deps build run test bench clean stop
+# The OpenAPI fuzzer, from PyPI, in a virtual environment of its own under var/.
+VENV := $(VAR)/venv
+SCHEMATHESIS_VERSION := 4.32.5
+SCHEMATHESIS := $(VENV)/bin/schemathesis
+FUZZ_SECONDS ?= 15
+FUZZ_LONG_SECONDS ?= 300
+
+.PHONY: deps build run test fuzz bench clean stop
 
 ## deps: install the Debian packages the build, the tests and `make run` need (only those missing).
 deps:
@@ -30,6 +37,10 @@ deps:
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
+
+$(SCHEMATHESIS): | deps
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION)
 
 ## run: the service with demo data on http://127.0.0.1:8080 (private PostgreSQL under ./var unless a URL is configured).
 run: build
@@ -49,8 +60,9 @@ run: build
 stop:
 	scripts/pg.sh stop $(RUN_PG)
 
-## test: a throw-away PostgreSQL cluster, then the whole suite.
-test: deps
+## test: a throw-away PostgreSQL cluster, then the whole suite, then the OpenAPI fuzzer (one role at a time,
+## FUZZ_SECONDS each, fixed seed).
+test: deps $(SCHEMATHESIS)
 	@set -e; \
 	scripts/pg.sh stop $(TEST_PG); rm -rf $(TEST_PG); \
 	scripts/pg.sh start $(TEST_PG) $(TEST_PORT); \
@@ -62,7 +74,19 @@ test: deps
 	test $${PIPESTATUS[0]} -eq 0; \
 	echo "Restarting PostgreSQL under a live pool (run alone: it disturbs every connection)"; \
 	swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter PostgresRestartTests 2>&1 | tee -a $(VAR)/test.log; \
-	test $${PIPESTATUS[0]} -eq 0
+	test $${PIPESTATUS[0]} -eq 0; \
+	echo "Fuzzing the served OpenAPI with schemathesis ($(FUZZ_SECONDS) s per role)"; \
+	SCHEMATHESIS=$(SCHEMATHESIS) scripts/fuzz.sh $(FUZZ_SECONDS) 20261130
+
+## fuzz: the same fuzzer, longer (FUZZ_LONG_SECONDS per role) and with a random seed.
+fuzz: deps $(SCHEMATHESIS)
+	@set -e; \
+	scripts/pg.sh stop $(TEST_PG); rm -rf $(TEST_PG); \
+	scripts/pg.sh start $(TEST_PG) $(TEST_PORT); \
+	trap 'scripts/pg.sh stop $(TEST_PG)' EXIT; \
+	export CLAUSES_TEST_DATABASE_URL=$$(scripts/pg.sh url $(TEST_PG) $(TEST_PORT) postgres); \
+	swift build $(SWIFT_BUILD_FLAGS); \
+	SCHEMATHESIS=$(SCHEMATHESIS) scripts/fuzz.sh $(FUZZ_LONG_SECONDS)
 
 ## bench: the benchmark (not a test): release build, a private cluster on port 54330, the synthetic territory
 ## loaded with COPY into a fresh `clauses_bench` (kept when BENCH_REUSE=1 and it holds the same load), then the

@@ -5,6 +5,7 @@ import Hummingbird
 /// The JSON API under `/api/v1`, described in `openapi.yaml`.
 struct APIRoutes {
     let services: AppServices
+    let reader: RequestReader
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/openapi") { _, _ in
@@ -27,29 +28,33 @@ struct APIRoutes {
             try JSONBody.response(try await services.clauses.get(try context.requireCaller(), lotId: try context.uuid("id")))
         }
         api.put("/lots/:id/clause") { request, context in
-            let input = try await JSONBody.decode(InsertionClause.Input.self, from: request, context: context)
+            let input = try await reader.json(InsertionClause.Input.self, from: request)
             return try JSONBody.response(try await services.clauses.put(try context.requireCaller(), lotId: try context.uuid("id"), input))
         }
         api.get("/lots/:id/companies") { _, context in
             try JSONBody.response(Items(items: try await services.lotCompanies.list(try context.requireCaller(), lotId: try context.uuid("id"))))
         }
         api.post("/lots/:id/companies") { request, context in
-            let input = try await JSONBody.decode(LotCompany.Input.self, from: request, context: context)
+            let input = try await reader.json(LotCompany.Input.self, from: request)
             let items = try await services.lotCompanies.assign(try context.requireCaller(), lotId: try context.uuid("id"), input)
             return try JSONBody.response(Items(items: items), status: .created)
         }
         api.post("/calibrate") { request, context in
             struct Body: Decodable { let calibration: CalibrationInput; let rounding: String? }
-            let body = try await JSONBody.decode(Body.self, from: request, context: context)
+            let body = try await reader.json(Body.self, from: request)
             let rounding = try body.rounding.map { (text: String) throws(DomainError) in try Rounding.parse(text) } ?? services.config.calibrationRounding
             return try JSONBody.response(CalibrationReport(try calibrate(body.calibration, rounding: rounding), input: body.calibration, rounding: rounding))
         }
         api.get("/users") { _, context in
             try JSONBody.response(Items(items: try await services.users.list(try context.requireCaller())))
         }
-        LedgerAPIRoutes(services: services).register(on: api)
+        LedgerAPIRoutes(services: services, reader: reader).register(on: api)
+        api.get("/login-failures") { request, context in
+            let limit = try request.pageRequest().limit
+            return try JSONBody.response(Items(items: try await services.loginFailures.recent(try context.requireCaller(), limit: limit)))
+        }
         api.post("/users") { request, context in
-            let input = try await JSONBody.decode(UserStore.NewUser.self, from: request, context: context)
+            let input = try await reader.json(UserStore.NewUser.self, from: request)
             return try JSONBody.response(try await services.users.create(try context.requireCaller(), input), status: .created)
         }
     }
@@ -60,14 +65,14 @@ struct APIRoutes {
             try JSONBody.response(try await store.list(try context.requireCaller(), page: try request.pageRequest(), filters: request.queryDictionary))
         }
         api.post("/\(path)") { request, context in
-            let input = try await JSONBody.decode(E.Input.self, from: request, context: context)
+            let input = try await reader.json(E.Input.self, from: request)
             return try JSONBody.response(try await store.create(try context.requireCaller(), input), status: .created)
         }
         api.get("/\(path)/:id") { _, context in
             try JSONBody.response(try await store.get(try context.requireCaller(), id: try context.uuid("id")))
         }
         api.patch("/\(path)/:id") { request, context in
-            let input = try await JSONBody.decode(E.Input.self, from: request, context: context)
+            let input = try await reader.json(E.Input.self, from: request)
             return try JSONBody.response(try await store.update(try context.requireCaller(), id: try context.uuid("id"), input))
         }
     }

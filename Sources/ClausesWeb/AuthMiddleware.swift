@@ -39,11 +39,17 @@ struct SessionMiddleware: RouterMiddleware {
     }
 }
 
-/// Form posts from pages: URL-encoded fields, with the session's CSRF token checked.
+/// Form posts from pages: URL-encoded fields within the JSON body limit, no control character in any
+/// field (line breaks and tabs only in multi-line ones), with the session's CSRF token checked.
 enum Form {
-    static func fields(_ request: Request, context: AppRequestContext) async throws -> [String: String] {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        return parse(String(buffer: buffer))
+    static func fields(_ request: Request, reader: RequestReader) async throws -> [String: String] {
+        let buffer = try await reader.body(request, limit: reader.jsonLimit)
+        let fields = parse(String(buffer: buffer))
+        for (name, value) in fields {
+            try TextInput.check(name, field: name, multiLine: false)
+            try TextInput.check(value, field: name)
+        }
+        return fields
     }
 
     static func parse(_ body: String) -> [String: String] {
@@ -58,8 +64,8 @@ enum Form {
     }
 
     /// Fields of a form sent by a signed-in person, refused when the CSRF token does not match.
-    static func checked(_ request: Request, context: AppRequestContext) async throws -> [String: String] {
-        let fields = try await fields(request, context: context)
+    static func checked(_ request: Request, context: AppRequestContext, reader: RequestReader) async throws -> [String: String] {
+        let fields = try await fields(request, reader: reader)
         guard let expected = context.csrfToken, let given = fields["_csrf"], constantTimeEqual(expected, given) else {
             throw DomainError(.forbidden, code: "csrf", message: "Le formulaire a expiré ou ne vient pas de cette application : rechargez la page et recommencez.")
         }

@@ -15,13 +15,16 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let domain = Self.domainError(error, logger: context.logger)
+            var response: Response
             if request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix("/healthz") || request.uri.path.hasPrefix("/readyz") {
-                return try Self.json(domain)
-            }
-            if domain.kind == .unauthorized {
+                response = try Self.json(domain)
+            } else if domain.kind == .unauthorized {
                 return Response.redirect(to: "/connexion?suite=\(request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")")
+            } else {
+                response = try pages.errorPage(domain, context: context)
             }
-            return try pages.errorPage(domain, context: context)
+            if let wait = domain.retryAfterSeconds { response.headers[.retryAfter] = String(wait) }
+            return response
         }
     }
 

@@ -2,25 +2,12 @@ import ClausesCore
 import Foundation
 import Hummingbird
 
-/// JSON in and out with the project's one JSON style, and decoding failures explained in French.
+/// JSON out with the project's one JSON style, and decoding failures explained in French.
 enum JSONBody {
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSONCoding.encoder.encode(value)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext) async throws -> T {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let data = Data(buffer: buffer)
-        guard !data.isEmpty else {
-            throw DomainError(.badRequest, code: "empty_body", message: "Le corps de la requête est vide : un objet JSON est attendu.")
-        }
-        do {
-            return try JSONCoding.decoder.decode(type, from: data)
-        } catch let error as DecodingError {
-            throw explain(error)
-        }
     }
 
     /// A French message naming the JSON field that could not be read.

@@ -6,6 +6,7 @@ import Hummingbird
 /// reports, balances, CSV imports and positive-outcome candidates.
 struct LedgerAPIRoutes {
     let services: AppServices
+    let reader: RequestReader
     var ledger: LedgerServices { services.ledger }
 
     func register(on api: RouterGroup<AppRequestContext>) {
@@ -14,18 +15,18 @@ struct LedgerAPIRoutes {
             try JSONBody.response(try await participants.list(try context.requireCaller(), page: try request.pageRequest(), filters: request.queryDictionary))
         }
         api.post("/participants") { request, context in
-            let input = try await JSONBody.decode(Participant.Input.self, from: request, context: context)
+            let input = try await reader.json(Participant.Input.self, from: request)
             return try JSONBody.response(try await participants.create(try context.requireCaller(), input), status: .created)
         }
         api.get("/participants/:id") { _, context in
             try JSONBody.response(try await participants.get(try context.requireCaller(), id: try context.uuid("id")))
         }
         api.patch("/participants/:id") { request, context in
-            let input = try await JSONBody.decode(Participant.Input.self, from: request, context: context)
+            let input = try await reader.json(Participant.Input.self, from: request)
             return try JSONBody.response(try await participants.update(try context.requireCaller(), id: try context.uuid("id"), input))
         }
         api.post("/participants/:id/criteria") { request, context in
-            let input = try await JSONBody.decode(EligibilityCriterion.Input.self, from: request, context: context)
+            let input = try await reader.json(EligibilityCriterion.Input.self, from: request)
             return try JSONBody.response(try await participants.addCriterion(try context.requireCaller(), participantId: try context.uuid("id"), input),
                                          status: .created)
         }
@@ -35,31 +36,38 @@ struct LedgerAPIRoutes {
         }
         api.get("/participants/:id/eligibility") { request, context in
             try JSONBody.response(try await participants.eligibility(try context.requireCaller(), participantId: try context.uuid("id"),
-                                                                     at: try request.date("at") ?? .today()))
+                                                                     at: try reader.date(request, "at") ?? services.clock.today()))
         }
         api.get("/participants/:id/outcome-decisions") { _, context in
             try JSONBody.response(Items(items: try await ledger.outcomes.decisions(try context.requireCaller(), participantId: try context.uuid("id"))))
         }
         api.post("/participants/:id/outcome-decisions") { request, context in
             struct Body: Decodable { let rule: OutcomeRule; let establishedOn: LocalDate; let decision: OutcomeDecisionValue; let note: String? }
-            let body = try await JSONBody.decode(Body.self, from: request, context: context)
+            let body = try await reader.json(Body.self, from: request)
             return try JSONBody.response(try await ledger.outcomes.recordDecision(
                 try context.requireCaller(), participantId: try context.uuid("id"), rule: body.rule,
                 establishedOn: body.establishedOn, decision: body.decision, note: body.note), status: .created)
         }
 
+        // A company reads its placements in the company view (no criteria, no eligibility).
         api.get("/placements") { request, context in
-            try JSONBody.response(try await placements.list(try context.requireCaller(), page: try request.pageRequest(), filters: request.queryDictionary))
+            let caller = try context.requireCaller(), page = try request.pageRequest()
+            if caller.role == .company {
+                return try JSONBody.response(try await placements.companyList(caller, page: page, filters: request.queryDictionary))
+            }
+            return try JSONBody.response(try await placements.list(caller, page: page, filters: request.queryDictionary))
         }
         api.post("/placements") { request, context in
-            let input = try await JSONBody.decode(Placement.Input.self, from: request, context: context)
+            let input = try await reader.json(Placement.Input.self, from: request)
             return try JSONBody.response(try await placements.create(try context.requireCaller(), input), status: .created)
         }
         api.get("/placements/:id") { _, context in
-            try JSONBody.response(try await placements.get(try context.requireCaller(), id: try context.uuid("id")))
+            let caller = try context.requireCaller(), id = try context.uuid("id")
+            if caller.role == .company { return try JSONBody.response(try await placements.companyGet(caller, id: id)) }
+            return try JSONBody.response(try await placements.get(caller, id: id))
         }
         api.patch("/placements/:id") { request, context in
-            let input = try await JSONBody.decode(Placement.Input.self, from: request, context: context)
+            let input = try await reader.json(Placement.Input.self, from: request)
             return try JSONBody.response(try await placements.update(try context.requireCaller(), id: try context.uuid("id"), input))
         }
         api.get("/placements/:id/hour-reports") { request, context in
@@ -69,7 +77,7 @@ struct LedgerAPIRoutes {
             return try JSONBody.response(Items(items: reports))
         }
         api.post("/hour-reports") { request, context in
-            let declaration = try await JSONBody.decode(HourDeclaration.self, from: request, context: context)
+            let declaration = try await reader.json(HourDeclaration.self, from: request)
             let result = try await hours.declare(try context.requireCaller(), declaration, replace: request.flag("replace"),
                                                  confirmPlausible: request.flag("confirm"), validate: request.flag("validate"))
             return try JSONBody.response(result, status: .created)
@@ -82,32 +90,32 @@ struct LedgerAPIRoutes {
         }
         api.post("/hour-reports/:id/reject") { request, context in
             struct Body: Decodable { let reason: String }
-            let body = try await JSONBody.decode(Body.self, from: request, context: context)
+            let body = try await reader.json(Body.self, from: request)
             return try JSONBody.response(try await hours.reject(try context.requireCaller(), reportId: try context.uuid("id"), reason: body.reason))
         }
 
         api.get("/lots/:id/balance") { request, context in
             try JSONBody.response(try await ledger.balances.lotBalance(try context.requireCaller(), lotId: try context.uuid("id"),
-                                                                      at: try request.date("at") ?? .today()))
+                                                                      at: try reader.date(request, "at") ?? services.clock.today()))
         }
         for (path, subject) in [("public-contracts", BalanceSubject.publicContract), ("buyers", BalanceSubject.buyer),
                                 ("operations", BalanceSubject.operation), ("companies", BalanceSubject.company)] {
             api.get("/\(path)/:id/balance") { request, context in
-                let summary = try await ledger.balances.balance(of: subject(try context.uuid("id")), at: try request.date("at") ?? .today(),
+                let summary = try await ledger.balances.balance(of: subject(try context.uuid("id")), at: try reader.date(request, "at") ?? services.clock.today(),
                                                                 caller: try context.requireCaller())
                 return try JSONBody.response(GroupBalance(summary))
             }
         }
 
         api.post("/imports/hours") { request, context in
-            let data = try await Self.body(request, context: context)
+            let data = try await reader.csv(request)
             let report = try await ledger.imports.importHours(data: data, caller: try context.requireCaller(), replace: request.flag("replace"),
                                                               confirmPlausible: request.flag("confirm"), dryRun: request.flag("dryRun"),
                                                               validate: request.flag("validate"))
             return try JSONBody.response(report, status: Self.status(of: report))
         }
         api.post("/imports/participants") { request, context in
-            let data = try await Self.body(request, context: context)
+            let data = try await reader.csv(request)
             let report = try await ledger.imports.importParticipants(data: data, caller: try context.requireCaller(), dryRun: request.flag("dryRun"),
                                                                      validateCriteria: request.flag("validateCriteria"))
             return try JSONBody.response(report, status: Self.status(of: report))
@@ -116,17 +124,8 @@ struct LedgerAPIRoutes {
             let profile = try request.queryDictionary["profile"].map { name throws(DomainError) in try OutcomeProfile.named(name, field: "profile") }
                 ?? ledger.outcomeProfile
             return try JSONBody.response(Items(items: try await ledger.outcomes.candidates(try context.requireCaller(), profile: profile,
-                                                                                         asOf: try request.date("asOf") ?? .today())))
+                                                                                         asOf: try reader.date(request, "asOf") ?? services.clock.today())))
         }
-    }
-
-    /// The raw CSV file sent as the request body.
-    static func body(_ request: Request, context: AppRequestContext) async throws -> Data {
-        let data = Data(buffer: try await request.body.collect(upTo: context.maxUploadSize))
-        guard !data.isEmpty else {
-            throw DomainError(.badRequest, code: "empty_body", message: "Le corps de la requête est vide : envoyez le fichier CSV.")
-        }
-        return data
     }
 
     /// 200 when written or a dry run passed, 422 when refused, 409 when figures need confirmation.
@@ -140,11 +139,6 @@ struct LedgerAPIRoutes {
 }
 
 extension Request {
-    /// A `YYYY-MM-DD` query parameter, refused in French when malformed.
-    func date(_ name: String) throws(DomainError) -> LocalDate? {
-        try queryDictionary[name].map { text throws(DomainError) in try LocalDate.parse(text, field: name) }
-    }
-
     /// A boolean query flag (`?replace=true`).
     func flag(_ name: String) -> Bool {
         ["true", "1", "oui", "yes"].contains(queryDictionary[name]?.lowercased() ?? "")

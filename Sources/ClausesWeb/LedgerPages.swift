@@ -10,12 +10,6 @@ enum LedgerPages {
         return FrenchNumber.formatFrench(value * 100, fractionDigits: 1) + " %"
     }
 
-    /// Width of a progress bar, clamped to 0–100 %, as CSS.
-    static func barWidth(_ value: Decimal?) -> String {
-        let share = min(max(value ?? 0, 0), 1) * 100
-        return FrenchNumber.format(share, maxFractionDigits: 1) + "%"
-    }
-
     static func balanceModel(_ lot: LotBalance) -> [String: Any] {
         let b = lot.balance
         return [
@@ -24,8 +18,9 @@ enum LedgerPages {
             "training": Display.hours(b.trainingHours), "credited": Display.hours(b.creditedHours),
             "remaining": Display.hours(b.remainingHours), "surplus": Display.hours(b.surplusHours),
             "expected": b.expectedHours.map(Display.hours) ?? "—",
-            "completion": percent(b.completionRate), "completionWidth": barWidth(b.completionRate),
-            "progress": percent(b.progress), "progressWidth": barWidth(b.progress),
+            "completion": percent(b.completionRate), "progress": percent(b.progress),
+            "meter": Meter.svg(completion: b.completionRate, expected: b.progress,
+                               label: "Heures valorisées : \(percent(b.completionRate)) des heures prescrites ; avancement attendu : \(percent(b.progress))"),
             "at": b.at.french,
             "pending": lot.pendingReports > 0 ? "\(lot.pendingReports) relevé(s) en attente de validation (\(Display.hours(lot.pendingHours)), non comptés)" : "",
             "chart": BalanceChart.svg(months: lot.credit.months, balance: b),
@@ -49,7 +44,8 @@ enum LedgerPages {
                 "label": lot.lotLabel, "contractor": lot.contractorName ?? "—", "status": b.status.rawValue, "statusLabel": b.status.frenchLabel,
                 "credited": Display.hours(b.creditedHours), "required": Display.hours(b.requiredHours),
                 "expected": b.expectedHours.map(Display.hours) ?? "—", "shortfall": Display.hours(b.shortfallHours),
-                "end": Display.date(b.executionEnd), "completionWidth": barWidth(b.completionRate)]
+                "end": Display.date(b.executionEnd),
+                "meter": Meter.svg(completion: b.completionRate, label: "\(percent(b.completionRate)) des heures prescrites", small: true)]
     }
 
     static func placementRow(_ p: Placement) -> [String: Any] {
@@ -63,6 +59,7 @@ enum LedgerPages {
 struct LedgerPageRoutes {
     let services: AppServices
     let pages: PageRenderer
+    let reader: RequestReader
 
     func register(on web: RouterGroup<AppRequestContext>) {
         web.get("/imports") { _, context in
@@ -73,13 +70,14 @@ struct LedgerPageRoutes {
         web.get("/sorties-positives") { request, context in try await outcomes(request: request, context: context) }
         web.post("/sorties-positives") { request, context in
             let caller = try context.requireCaller()
-            let fields = try await Form.checked(request, context: context)
+            let fields = try await Form.checked(request, context: context, reader: reader)
             guard let participant = fields["participant"].flatMap(UUID.init(uuidString:)),
                   let rule = fields["rule"].flatMap(OutcomeRule.init(rawValue:)),
-                  let established = fields["established"].flatMap(LocalDate.init(iso:)),
+                  let establishedText = fields["established"],
                   let decision = fields["decision"].flatMap(OutcomeDecisionValue.init(rawValue:)) else {
                 throw DomainError(.badRequest, code: "invalid_form", message: "Formulaire de décision incomplet.")
             }
+            let established = try reader.dates.parse(establishedText, field: "established")
             _ = try await services.ledger.outcomes.recordDecision(caller, participantId: participant, rule: rule, establishedOn: established,
                                                                   decision: decision, note: fields["note"])
             return try await outcomes(request: request, context: context, flash: "Décision du comité enregistrée.")
@@ -102,7 +100,7 @@ struct LedgerPageRoutes {
             .map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("boundary=") })?.dropFirst("boundary=".count) else {
             throw DomainError(.badRequest, code: "invalid_form", message: "Envoyez le fichier avec le formulaire de la page.")
         }
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = try await reader.body(request, limit: reader.importLimit)
         let form: Upload
         do {
             form = try FormDataDecoder().decode(Upload.self, from: body, boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
@@ -138,7 +136,7 @@ struct LedgerPageRoutes {
 
     private func outcomes(request: Request, context: AppRequestContext, flash: String? = nil) async throws -> Response {
         let caller = try context.requireCaller()
-        let asOf = try request.date("au") ?? .today()
+        let asOf = try reader.date(request, "au") ?? services.clock.today()
         let candidates = try await services.ledger.outcomes.candidates(caller, profile: services.ledger.outcomeProfile, asOf: asOf)
         return try pages.render("outcomes", title: "Sorties positives à proposer", model: [
             "profile": services.ledger.outcomeProfile.label, "asOf": asOf.french,

@@ -1,12 +1,15 @@
 import ClausesCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// French pages: login, dashboard, buyers, marchés and lots with their clause.
 struct PageRoutes {
     let services: AppServices
     let pages: PageRenderer
+    let reader: RequestReader
     static let loginCookie = "clauses_login_csrf"
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/static/:file") { _, context in
@@ -18,10 +21,10 @@ struct PageRoutes {
         }
 
         let web = router.group().add(middleware: SessionMiddleware(users: services.users))
-        web.get("/connexion") { request, context in try loginPage(request: request, context: context) }
+        web.get("/connexion") { request, context in try await loginPage(request: request, context: context) }
         web.post("/connexion") { request, context in try await login(request: request, context: context) }
         web.post("/deconnexion") { request, context in
-            _ = try await Form.checked(request, context: context)
+            _ = try await Form.checked(request, context: context, reader: reader)
             if let cookie = request.cookies[SessionMiddleware.cookieName]?.value { try await services.users.closeSession(cookie: cookie) }
             var response = Response.redirect(to: "/connexion")
             response.setCookie(Cookie(name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: services.config.server.secureCookies, httpOnly: true, sameSite: .lax))
@@ -58,41 +61,52 @@ struct PageRoutes {
             return try pages.render("lots", title: "Lots", model: ["items": items, "next": page.next as Any], context: context)
         }
         web.get("/lots/:id") { request, context in try await lotPage(request: request, context: context) }
-        LedgerPageRoutes(services: services, pages: pages).register(on: web)
+        LedgerPageRoutes(services: services, pages: pages, reader: reader).register(on: web)
     }
 
     // MARK: Login
 
-    private func loginPage(request: Request, context: AppRequestContext, error: String? = nil, email: String = "", status: HTTPResponse.Status = .ok) throws -> Response {
+    /// The login form, with a one-time token both in the form and in a strict same-site cookie.
+    private func loginPage(request: Request, context: AppRequestContext, error: DomainError? = nil, email: String = "",
+                           next: String? = nil) async throws -> Response {
         if context.caller != nil && error == nil { return .redirect(to: "/") }
-        let token = Secrets.random(bytes: 24)
+        let token = try await services.users.issueLoginFormToken(lifetimeMinutes: services.config.login.formLifetimeMinutes)
+        let target = LocalPath.sanitized(next ?? request.uri.queryParameters["suite"].map(String.init))
+        let status = error.map { HTTPResponse.Status(code: $0.kind.rawValue) } ?? .ok
         var response = try pages.render("login", title: "Connexion", model: [
-            "loginCsrf": token, "next": request.uri.queryParameters["suite"].map(String.init) ?? "/",
-            "error": error as Any, "email": email,
+            "loginCsrf": token, "next": target, "error": error?.message as Any, "email": email,
         ], context: context, status: status)
-        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/connexion", secure: services.config.server.secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: Self.loginCookie, value: token, maxAge: services.config.login.formLifetimeMinutes * 60,
+                                  path: "/connexion", secure: services.config.server.secureCookies, httpOnly: true, sameSite: .strict))
+        if let wait = error?.retryAfterSeconds { response.headers[.retryAfter] = String(wait) }
         return response
     }
 
     private func login(request: Request, context: AppRequestContext) async throws -> Response {
-        let fields = try await Form.fields(request, context: context)
+        let fields = try await Form.fields(request, reader: reader)
+        let email = fields["email"] ?? "", next = fields["suite"]
         guard let expected = request.cookies[Self.loginCookie]?.value, let given = fields["_login_csrf"], Form.constantTimeEqual(expected, given) else {
-            return try loginPage(request: request, context: context, error: "Le formulaire a expiré : recommencez.", status: .forbidden)
+            return try await loginPage(request: request, context: context, error: Self.expiredForm, email: email, next: next)
         }
-        let email = fields["email"] ?? ""
-        guard let user = try await services.users.authenticate(email: email, password: fields["password"] ?? "") else {
-            context.logger.notice("login refused")
-            return try loginPage(request: request, context: context, error: "Adresse ou mot de passe incorrect.", email: email, status: .unauthorized)
+        let address = IPAddress.client(peer: context.peerAddress, forwardedFor: Self.forwardedFor.flatMap { request.headers[$0] },
+                                       trustedProxies: Set(services.config.server.trustedProxies))
+        let user: User
+        do {
+            user = try await services.logIn(email: email, password: fields["password"] ?? "", formToken: given, address: address)
+        } catch let refusal as DomainError {
+            // Only the account's id goes to the log, never the address typed.
+            context.logger.notice("login refused", metadata: ["reason": "\(refusal.code)"])
+            return try await loginPage(request: request, context: context, error: refusal, email: email, next: next)
         }
         let session = try await services.users.openSession(for: user, lifetimeHours: services.config.server.sessionLifetimeHours)
-        // Only local paths: never redirect to another site after login.
-        let next = fields["suite"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
-        var response = Response.redirect(to: next)
+        var response = Response.redirect(to: LocalPath.sanitized(next))
         response.setCookie(Cookie(name: SessionMiddleware.cookieName, value: session.cookie,
                                   maxAge: services.config.server.sessionLifetimeHours * 3600, path: "/",
                                   secure: services.config.server.secureCookies, httpOnly: true, sameSite: .lax))
         return response
     }
+
+    static let expiredForm = DomainError(.forbidden, code: "csrf", message: "Le formulaire a expiré : recommencez.")
 
     // MARK: Pages
 
@@ -122,7 +136,7 @@ struct PageRoutes {
         let id = buyer.id.uuidString.lowercased()
         let contracts = try await services.publicContracts.list(caller, page: PageRequest(limit: PageRequest.maximumLimit), filters: ["buyerId": id])
         let operations = try await services.operations.list(caller, page: PageRequest(limit: PageRequest.maximumLimit), filters: ["buyerId": id])
-        let summary = try await services.ledger.balances.balance(of: .buyer(buyer.id), at: .today(), caller: caller)
+        let summary = try await services.ledger.balances.balance(of: .buyer(buyer.id), at: services.clock.today(), caller: caller)
         return try pages.render("buyer", title: buyer.name, model: [
             "buyer": ["name": buyer.name, "siret": buyer.siret],
             "total": LedgerPages.aggregateModel(summary.aggregate),
@@ -163,7 +177,7 @@ struct PageRoutes {
         // The lot's summary says whether it has a clause; any other failure must surface, not hide the clause.
         let clause = lot.clause == nil ? nil : try await services.clauses.get(caller, lotId: lot.id)
         let companies = try await services.lotCompanies.list(caller, lotId: lot.id)
-        let at = try request.date("at") ?? .today()
+        let at = try reader.date(request, "at") ?? services.clock.today()
         var model: [String: Any] = [
             "lot": ["number": lot.number, "label": lot.label],
             "contractId": lot.publicContractId.uuidString.lowercased(), "contractReference": lot.publicContractReference,

@@ -9,13 +9,16 @@ public enum ClausesServer {
     /// The router with every route and middleware; tests drive it directly.
     public static func router(services: AppServices) throws -> Router<AppRequestContext> {
         let pages = try PageRenderer()
+        let reader = RequestReader(config: services.config)
         let router = Router(context: AppRequestContext.self)
-        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(strictTransport: services.config.server.secureCookies))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(pages: pages))
+        router.add(middleware: QueryTextMiddleware())
         HealthRoutes(services: services).register(on: router)
-        APIRoutes(services: services).register(on: router)
-        PageRoutes(services: services, pages: pages).register(on: router)
+        APIRoutes(services: services, reader: reader).register(on: router)
+        PageRoutes(services: services, pages: pages, reader: reader).register(on: router)
         return router
     }
 
@@ -35,7 +38,7 @@ public enum ClausesServer {
             logger.info("serving", metadata: ["url": "http://\(host):\(port)"])
             Systemd.notify("READY=1")
         }
-        var serviceList: [any Service] = [app]
+        var serviceList: [any Service] = [app, MaintenanceService(services: services, logger: logger)]
         if let interval = Systemd.watchdogInterval() { serviceList.append(WatchdogService(interval: interval)) }
         var configuration = ServiceGroupConfiguration(services: serviceList.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -45,11 +48,34 @@ public enum ClausesServer {
             try await group.run()
         } catch {
             Systemd.notify("STOPPING=1")
+            await services.shutdown()
             await services.pool.shutdown()
             throw error
         }
         Systemd.notify("STOPPING=1")
+        await services.shutdown()
         await services.pool.shutdown()
         logger.info("stopped")
+    }
+}
+
+/// Periodic upkeep while serving: removes expired sessions and login-form tokens and old failed logins
+/// (`login.failure_retention_days`). Every ten minutes, and once at start.
+struct MaintenanceService: Service {
+    let services: AppServices
+    let logger: Logger
+    var interval: Duration = .seconds(600)
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await services.users.pruneExpired(failureRetentionDays: services.config.login.failureRetentionDays)
+                } catch {
+                    logger.warning("maintenance failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
     }
 }

@@ -1,15 +1,28 @@
 import Foundation
 
 /// A calendar date without time or zone (SQL `date`). Month boundaries are civil dates in Europe/Paris.
+///
+/// Every value lies between `LocalDate.min` (0001-01-01) and `LocalDate.max` (9999-12-31), the dates a
+/// four-digit ISO year can write; arithmetic is total: a result beyond those bounds is clamped to them
+/// (the service's own date window, far narrower, is enforced where dates enter).
 public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
     public let month: Int
     public let day: Int
 
-    /// Creates a date, or nil when the components do not name a real day.
+    public static let yearRange = 1...9999
+    public static let min = LocalDate(checkedYear: 1, month: 1, day: 1)
+    public static let max = LocalDate(checkedYear: 9999, month: 12, day: 31)
+
+    /// Creates a date, or nil when the components do not name a real day within `yearRange`.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month),
+        guard LocalDate.yearRange.contains(year), (1...12).contains(month),
               day >= 1, day <= LocalDate.daysIn(year: year, month: month) else { return nil }
+        self.init(checkedYear: year, month: month, day: day)
+    }
+
+    /// Components already known to name a real day within `yearRange`.
+    fileprivate init(checkedYear year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day
@@ -60,7 +73,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return era * 146097 + doe - 719468
     }
 
-    public init(dayNumber z0: Int) {
+    /// The date `dayNumber` days after 1970-01-01, clamped to `min`…`max`.
+    public init(dayNumber: Int) {
+        let z0 = Swift.min(Swift.max(dayNumber, LocalDate.min.dayNumber), LocalDate.max.dayNumber)
         let z = z0 + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
@@ -70,23 +85,29 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        self.year = y
-        self.month = m
-        self.day = d
+        self.init(checkedYear: y, month: m, day: d)
     }
 
-    public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
+    /// Adds days (negative: subtracts), clamped to `min`…`max`.
+    public func adding(days: Int) -> LocalDate {
+        let (sum, overflow) = dayNumber.addingReportingOverflow(days)
+        return LocalDate(dayNumber: overflow ? (days < 0 ? Int.min : Int.max) : sum)
+    }
 
-    /// Adds calendar months, clamping the day to the end of the target month (31 Jan + 1 month = 28/29 Feb).
+    /// Adds calendar months, clamping the day to the end of the target month (31 Jan + 1 month = 28/29 Feb)
+    /// and the result to `min`…`max`.
     public func adding(months: Int) -> LocalDate {
-        let index = year * 12 + (month - 1) + months
-        let y = index / 12, m = index % 12 + 1
-        return LocalDate(year: y, month: m, day: min(day, LocalDate.daysIn(year: y, month: m)))!
+        let (sum, overflow) = yearMonth.index.addingReportingOverflow(months)
+        let index = overflow ? (months < 0 ? Int.min : Int.max) : sum
+        if index < YearMonth.min.index { return .min }
+        if index > YearMonth.max.index { return .max }
+        let target = YearMonth(index: index)
+        return LocalDate(checkedYear: target.year, month: target.month, day: Swift.min(day, target.dayCount))
     }
 
     public func days(until other: LocalDate) -> Int { other.dayNumber - dayNumber }
 
-    public var yearMonth: YearMonth { YearMonth(year: year, month: month)! }
+    public var yearMonth: YearMonth { YearMonth(checkedYear: year, month: month) }
 
     /// Today's civil date in Europe/Paris.
     public static func today(in timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!) -> LocalDate {
@@ -97,13 +118,21 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 }
 
-/// A calendar month (`2026-01`), the unit of hour reports.
+/// A calendar month (`2026-01`), the unit of hour reports, between `YearMonth.min` (0001-01) and
+/// `YearMonth.max` (9999-12); arithmetic clamps to those bounds like `LocalDate`'s.
 public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
     public let month: Int
 
+    public static let min = YearMonth(checkedYear: 1, month: 1)
+    public static let max = YearMonth(checkedYear: 9999, month: 12)
+
     public init?(year: Int, month: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month) else { return nil }
+        guard LocalDate.yearRange.contains(year), (1...12).contains(month) else { return nil }
+        self.init(checkedYear: year, month: month)
+    }
+
+    fileprivate init(checkedYear year: Int, month: Int) {
         self.year = year
         self.month = month
     }
@@ -129,12 +158,23 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
         (lhs.year, lhs.month) < (rhs.year, rhs.month)
     }
 
+    /// Months since January of year 0: consecutive months have consecutive indexes.
     public var index: Int { year * 12 + month - 1 }
-    public init(index: Int) { self.year = index / 12; self.month = index % 12 + 1 }
 
-    public func adding(months: Int) -> YearMonth { YearMonth(index: index + months) }
-    public var firstDay: LocalDate { LocalDate(year: year, month: month, day: 1)! }
-    public var lastDay: LocalDate { LocalDate(year: year, month: month, day: LocalDate.daysIn(year: year, month: month))! }
+    /// The month of that index, clamped to `min`…`max`.
+    public init(index: Int) {
+        let clamped = Swift.min(Swift.max(index, YearMonth.min.index), YearMonth.max.index)
+        self.init(checkedYear: clamped / 12, month: clamped % 12 + 1)
+    }
+
+    /// Adds months (negative: subtracts), clamped to `min`…`max`.
+    public func adding(months: Int) -> YearMonth {
+        let (sum, overflow) = index.addingReportingOverflow(months)
+        return YearMonth(index: overflow ? (months < 0 ? Int.min : Int.max) : sum)
+    }
+
+    public var firstDay: LocalDate { LocalDate(checkedYear: year, month: month, day: 1) }
+    public var lastDay: LocalDate { LocalDate(checkedYear: year, month: month, day: dayCount) }
     public var dayCount: Int { LocalDate.daysIn(year: year, month: month) }
 
     /// Months from `self` to `other` inclusive, or empty when `other` is earlier.
@@ -144,6 +184,25 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 }
 
+extension CodingUserInfoKey {
+    /// A decoder carrying a `ClosedRange<LocalDate>` under this key refuses dates and months outside it
+    /// (the service's accepted window); without it only the format is checked. (The initializer is
+    /// failable in the standard library's signature only.)
+    public static let acceptedDates = CodingUserInfoKey(rawValue: "clauses.acceptedDates")
+}
+
+extension Decoder {
+    /// The accepted window of dates this decoder was given, if any.
+    var acceptedDates: ClosedRange<LocalDate>? {
+        CodingUserInfoKey.acceptedDates.flatMap { userInfo[$0] as? ClosedRange<LocalDate> }
+    }
+}
+
+/// `du 01/01/1900 au 31/12/2199`.
+private func frenchRange(_ range: ClosedRange<LocalDate>) -> String {
+    "du \(range.lowerBound.french) au \(range.upperBound.french)"
+}
+
 /// JSON form: `"2026-01-31"`.
 extension LocalDate: Codable {
     public init(from decoder: any Decoder) throws {
@@ -151,6 +210,9 @@ extension LocalDate: Codable {
         let text = try container.decode(String.self)
         guard let value = LocalDate(iso: text) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "date attendue au format AAAA-MM-JJ, reçu « \(text) »")
+        }
+        if let range = decoder.acceptedDates, !range.contains(value) {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "la date \(value.french) est hors de la période acceptée (\(frenchRange(range)))")
         }
         self = value
     }
@@ -168,6 +230,9 @@ extension YearMonth: Codable {
         let text = try container.decode(String.self)
         guard let value = YearMonth(text: text) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "mois attendu au format AAAA-MM, reçu « \(text) »")
+        }
+        if let range = decoder.acceptedDates, value < range.lowerBound.yearMonth || value > range.upperBound.yearMonth {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "le mois \(value) est hors de la période acceptée (\(frenchRange(range)))")
         }
         self = value
     }

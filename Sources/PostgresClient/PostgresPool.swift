@@ -127,12 +127,19 @@ public final class PostgresPool: Sendable {
         }
     }
 
+    /// Opens a connection; the first failure after a success is logged as a warning (the database became
+    /// unreachable), the first success after failures as a notice (it is back).
     private func openOrGiveBack() async throws(PostgresError) -> RawConnection {
         let conninfo = configuration.conninfo
         do {
-            return try await blocking { () throws(PostgresError) in try RawConnection(conninfo: conninfo) }
+            let raw = try await blocking { () throws(PostgresError) in try RawConnection(conninfo: conninfo) }
+            if await state.noteReachable(true) { logger.notice("database reachable again") }
+            return raw
         } catch {
             await state.release(nil)
+            if error.kind == .connection, await state.noteReachable(false) {
+                logger.warning("database unreachable", metadata: ["error": "\(error.message)"])
+            }
             throw error
         }
     }
@@ -230,6 +237,7 @@ actor PoolState {
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Grant, any Error>)] = []
     private var acquireTimeouts = 0
     private var replaced = 0
+    private var databaseReachable = true
 
     init(maxSize: Int) { self.maxSize = maxSize }
 
@@ -283,6 +291,12 @@ actor PoolState {
     }
 
     func noteReplaced() { replaced += 1 }
+
+    /// Records whether the last connection attempt succeeded; true when that changes what was known.
+    func noteReachable(_ reachable: Bool) -> Bool {
+        defer { databaseReachable = reachable }
+        return databaseReachable != reachable
+    }
 
     func close() -> [RawConnection] {
         closed = true

@@ -71,3 +71,11 @@ extension PostgresRows {
         return try self[0].decode(0, as: type)
     }
 }
+
+extension PostgresRows {
+    /// The first row of a statement that always returns one (`INSERT … RETURNING`, an aggregate).
+    public func one() throws(PostgresError) -> PostgresRow {
+        guard count > 0 else { throw PostgresError(.decoding, "aucune ligne renvoyée là où une ligne était attendue") }
+        return self[0]
+    }
+}

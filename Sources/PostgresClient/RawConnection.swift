@@ -47,6 +47,10 @@ final class RawConnection: @unchecked Sendable {
     }
 
     func execute(_ sql: String, _ parameters: [String?]) throws(PostgresError) -> PostgresRows {
+        // libpq takes C strings: a NUL would silently cut the value. PostgreSQL's own answer to a NUL in text.
+        if parameters.contains(where: { $0?.utf8.contains(0) == true }) {
+            throw PostgresError(.query, "caractère nul (0x00) dans un paramètre : refusé plutôt que tronqué", sqlState: "22021")
+        }
         let result: OpaquePointer? = withCStrings(parameters) { pointers in
             PQexecParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
         }

@@ -14,11 +14,13 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// What every database command needs: the configuration, a logger and a connected pool.
+/// What every database command needs: the configuration, a logger, a connected pool and the services
+/// built on them (the same composition root as `serve`).
 struct Runtime {
     let config: Config
     let logger: Logger
     let pool: PostgresPool
+    let services: AppServices
 
     static func start(_ options: GlobalOptions, label: String = "clauses") async throws -> Runtime {
         let config = try options.loadConfig()
@@ -33,7 +35,7 @@ struct Runtime {
             conninfo: config.database.url, poolSize: config.database.poolSize,
             acquireTimeout: .seconds(config.database.acquireTimeoutSeconds)), logger: logger)
         try await waitForDatabase(pool, config: config.database, logger: logger)
-        return Runtime(config: config, logger: logger, pool: pool)
+        return Runtime(config: config, logger: logger, pool: pool, services: AppServices(config: config, pool: pool))
     }
 
     /// Tries to reach the database `connect_retries` more times, `connect_retry_interval_seconds` apart.
@@ -62,11 +64,16 @@ extension Runtime {
         let runtime = try await start(options)
         do {
             let value = try await body(runtime)
-            await runtime.pool.shutdown()
+            await runtime.stop()
             return value
         } catch {
-            await runtime.pool.shutdown()
+            await runtime.stop()
             throw error
         }
+    }
+
+    func stop() async {
+        await services.shutdown()
+        await pool.shutdown()
     }
 }

@@ -13,7 +13,6 @@ struct BalanceCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let uuid = UUID(uuidString: id) else { throw DomainError.invalid("id", "identifiant invalide « \(id) » (UUID attendu)") }
-        let date = try at.map { text throws(DomainError) in try LocalDate.parse(text, field: "at") } ?? .today()
         let subject: BalanceSubject = switch kind {
         case "lot": .lot(uuid)
         case "contract": .publicContract(uuid)
@@ -23,8 +22,8 @@ struct BalanceCommand: AsyncParsableCommand {
         default: throw DomainError.invalid("kind", "« \(kind) » inconnu : lot, contract, company, buyer ou operation")
         }
         try await Runtime.using(global) { runtime in
-            let summary = try await LedgerServices(pool: runtime.pool, config: runtime.config).balances
-                .balance(of: subject, at: date, caller: .system("cli: balance"))
+            let date = try at.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "at") } ?? runtime.services.clock.today()
+            let summary = try await runtime.services.ledger.balances.balance(of: subject, at: date, caller: .system("cli: balance"))
             if json {
                 print(String(decoding: try JSONCoding.encoder.encode(summary), as: UTF8.self))
                 return
@@ -60,7 +59,7 @@ struct ImportCommand: AsyncParsableCommand {
         func run() async throws {
             let data = try ImportCommand.read(file)
             try await Runtime.using(global) { runtime in
-                let report = try await LedgerServices(pool: runtime.pool, config: runtime.config).imports.importHours(
+                let report = try await runtime.services.ledger.imports.importHours(
                     data: data, caller: .system("cli: import hours"), replace: replace, confirmPlausible: confirm, dryRun: dryRun, validate: validate)
                 try ImportCommand.print(report)
             }
@@ -77,7 +76,7 @@ struct ImportCommand: AsyncParsableCommand {
         func run() async throws {
             let data = try ImportCommand.read(file)
             try await Runtime.using(global) { runtime in
-                let report = try await LedgerServices(pool: runtime.pool, config: runtime.config).imports.importParticipants(
+                let report = try await runtime.services.ledger.imports.importParticipants(
                     data: data, caller: .system("cli: import participants"), dryRun: dryRun, validateCriteria: validateCriteria)
                 try ImportCommand.print(report)
             }
@@ -119,9 +118,9 @@ struct OutcomesCommand: AsyncParsableCommand {
     @Flag(help: "Sortie JSON.") var json = false
 
     func run() async throws {
-        let date = try asOf.map { text throws(DomainError) in try LocalDate.parse(text, field: "as-of") } ?? .today()
         try await Runtime.using(global) { runtime in
-            let ledger = LedgerServices(pool: runtime.pool, config: runtime.config)
+            let date = try asOf.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "as-of") } ?? runtime.services.clock.today()
+            let ledger = runtime.services.ledger
             let chosen = try profile.map { name throws(DomainError) in try OutcomeProfile.named(name, field: "profile") } ?? ledger.outcomeProfile
             let candidates = try await ledger.outcomes.candidates(.system("cli: outcomes"), profile: chosen, asOf: date)
             if json {

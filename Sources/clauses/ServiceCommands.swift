@@ -16,14 +16,13 @@ struct Serve: AsyncParsableCommand {
         try Migrator.refuseUnsafe(status)
         if !status.pending.isEmpty {
             guard runtime.config.database.autoMigrate else {
-                await runtime.pool.shutdown()
+                await runtime.stop()
                 throw DomainError(.conflict, code: "migrations_pending",
                                   message: "migrations en attente (\(status.pending.map(\.name).joined(separator: ", "))) : lancez « clauses migrate » ou activez database.auto_migrate")
             }
             try await migrator.migrate()
         }
-        let services = AppServices(config: runtime.config, pool: runtime.pool)
-        try await ClausesServer.run(services: services, host: host ?? runtime.config.server.host,
+        try await ClausesServer.run(services: runtime.services, host: host ?? runtime.config.server.host,
                                     port: port ?? runtime.config.server.port, logger: runtime.logger)
     }
 }
@@ -79,7 +78,7 @@ struct Demo: AsyncParsableCommand {
         func run() async throws {
             try await Runtime.using(global) { runtime in
                 do {
-                    try await DemoData.load(pool: runtime.pool)
+                    try await DemoData.load(runtime.services)
                     print("Jeu de démonstration chargé. Connexion : \(DemoData.facilitatorEmail) / \(DemoData.password)")
                     let file = try await writeMonthFile(runtime)
                     print("Relevé d'heures du mois à importer (Windows-1252, « ; ») : \(file)")
@@ -92,8 +91,8 @@ struct Demo: AsyncParsableCommand {
         /// This month's hours of the running demo placements, as a spreadsheet would export them, so a
         /// facilitateur can try an import at once (`var/demo/heures-AAAA-MM.csv`).
         private func writeMonthFile(_ runtime: Runtime) async throws -> String {
-            let month = LocalDate.today().yearMonth
-            let running = try await LedgerServices(pool: runtime.pool, config: runtime.config).placements
+            let month = runtime.services.clock.today().yearMonth
+            let running = try await runtime.services.ledger.placements
                 .list(.system("demo load"), page: PageRequest(limit: 100), filters: ["active": "true"])
             var csv = "Mise à l'emploi;Mois;Heures travaillées;Heures de formation\r\n"
             for placement in running.items {

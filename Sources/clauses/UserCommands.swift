@@ -25,7 +25,7 @@ struct UserCommand: AsyncParsableCommand {
                 let caller = Caller.system("cli: user add")
                 let buyerId = try await id(siret: buyerSiret, table: "buyers", runtime: runtime)
                 let companyId = try await id(siret: companySiret, table: "companies", runtime: runtime)
-                let user = try await UserStore(pool: runtime.pool).create(caller, .init(
+                let user = try await runtime.services.users.create(caller, .init(
                     email: email, displayName: displayName, role: role, password: password, buyerId: buyerId, companyId: companyId))
                 print("Compte créé : \(user.email) (\(user.role.frenchLabel))")
                 if typed == nil { print("Mot de passe (affiché une seule fois) : \(password)") }
@@ -54,7 +54,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Runtime.using(global) { runtime in
-                let store = UserStore(pool: runtime.pool)
+                let store = runtime.services.users
                 guard let user = try await store.find(email: email) else {
                     throw DomainError.invalid("email", "aucun compte avec l'adresse « \(email) »")
                 }
@@ -71,7 +71,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Runtime.using(global) { runtime in
-                guard try await UserStore(pool: runtime.pool).revokeToken(token, by: .system("cli: token revoke")) else {
+                guard try await runtime.services.users.revokeToken(token, by: .system("cli: token revoke")) else {
                     throw DomainError.notFound("aucun jeton actif ne correspond")
                 }
                 print("Jeton révoqué.")

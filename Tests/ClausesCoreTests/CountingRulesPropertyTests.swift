@@ -281,7 +281,7 @@ private func referenceCreditHours(placements: [PlacementFacts], requiredHours: D
     var lines: [String] = []
     for exclusion in exclusions {
         let rule = exclusion.reason == .notEligibleAtStart ? "règle 1" : "règle 2"
-        let count = exclusion.placementIds.count
+        let count = (exclusion.placementIds ?? []).count
         lines.append("Exclues : \(h(exclusion.hours)) de \(count) mise\(count > 1 ? "s" : "") à l'emploi, \(exclusion.reason.frenchLabel) (\(rule)).")
     }
     for key in ExecutionMode.allCases {

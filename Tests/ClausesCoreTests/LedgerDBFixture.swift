@@ -25,7 +25,8 @@ func ledgerError(_ body: () async throws -> Void) async -> DomainError? {
 /// and accounts of every role; fictional names only.
 struct LedgerFixture {
     let db: TestDatabase
-    let ledger: LedgerServices
+    let services: AppServices
+    var ledger: LedgerServices { services.ledger }
     let config: Config
     let staff = Caller.system("test ledger")
     let buyerId: UUID
@@ -58,7 +59,7 @@ struct LedgerFixture {
             users.append(try await db.pool.query(
                 "INSERT INTO users (email, role, password_hash) VALUES ($1, 'referent', 'x') RETURNING id", [email]).scalar(UUID.self)!)
         }
-        return LedgerFixture(db: db, ledger: LedgerServices(pool: db.pool, config: config), config: config, buyerId: buyer.id,
+        return LedgerFixture(db: db, services: AppServices(config: config, pool: db.pool, bcryptCost: 4), config: config, buyerId: buyer.id,
                              contractId: contract.id, lotId: lot, companyId: company.id, otherCompanyId: other.id,
                              referentId: users[0], otherReferentId: users[1])
     }
@@ -107,5 +108,8 @@ struct LedgerFixture {
         try await pool.query(sql, parameters).scalar(Int.self) ?? 0
     }
 
-    func close() async { await db.pool.shutdown() }
+    func close() async {
+        await services.shutdown()
+        await db.pool.shutdown()
+    }
 }

@@ -294,11 +294,14 @@ struct LedgerDBScopeTests {
         defer { Task { await f.close() } }
         let own = try await f.placement(try await f.participant("C-1", first: "Samira", last: "Benali"))
         let other = try await f.placement(try await f.participant("C-2", first: "Léo", last: "Martin"), company: f.otherCompanyId)
-        let listed = try await f.ledger.placements.list(f.company, page: PageRequest()).items
+        let listed = try await f.ledger.placements.companyList(f.company, page: PageRequest()).items
         #expect(listed.map(\.code) == [own.code])
         #expect(listed.first?.participantName == "Samira B.")
         #expect(try await f.ledger.placements.get(f.staff, id: own.id).participantName == "Samira BENALI")
-        #expect(await ledgerError { _ = try await f.ledger.placements.get(f.company, id: other.id) }?.kind == .notFound)
+        #expect(await ledgerError { _ = try await f.ledger.placements.companyGet(f.company, id: other.id) }?.kind == .notFound)
+        // The full view, with the eligibility criteria, is never a company's.
+        #expect(await ledgerError { _ = try await f.ledger.placements.list(f.company, page: PageRequest()) }?.kind == .forbidden)
+        #expect(await ledgerError { _ = try await f.ledger.placements.get(f.company, id: own.id) }?.kind == .forbidden)
         #expect(await ledgerError { _ = try await f.declare(other, "2026-04", worked: 10, by: f.company) }?.kind == .notFound)
         #expect(try await f.declare(own, "2026-04", worked: 10, by: f.company).outcome == .created)
         #expect(await ledgerError { _ = try await f.declare(own, "2026-05", worked: 10, by: f.company, validate: true) }?.kind == .forbidden)
@@ -469,8 +472,10 @@ struct LedgerDBDemoTests {
     func demo() async throws {
         let db = try await TestDatabase.create()
         defer { Task { await db.pool.shutdown() } }
-        try await DemoData.load(pool: db.pool, bcryptCost: 4)
-        let ledger = LedgerServices(pool: db.pool, config: Config())
+        let services = AppServices(config: Config(), pool: db.pool, bcryptCost: 4)
+        defer { Task { await services.shutdown() } }
+        try await DemoData.load(services)
+        let ledger = services.ledger
         let staff = Caller.system("test")
         let today = LocalDate.today()
         let lot = try #require(try await db.pool.query(

@@ -38,6 +38,7 @@ struct APIHarness {
     func run(_ body: @Sendable @escaping (Client) async throws -> Void) async throws {
         let app = try ClausesServer.application(services: services, host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
         try await app.test(.router) { client in try await body(Client(client: client, tokens: tokens)) }
+        await services.shutdown()
         await db.pool.shutdown()
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-public enum Role: String, Sendable, Codable, CaseIterable {
+public enum Role: String, InputEnum {
     case admin, facilitator, referent, buyer, company
 
     public var frenchLabel: String {

@@ -1,5 +1,4 @@
 import Foundation
-import HummingbirdBcrypt
 import PostgresClient
 
 /// A person who signs in. The password hash never leaves the store.
@@ -22,7 +21,9 @@ public struct User: Codable, Sendable, Equatable {
         id = try row.decode("id")
         email = try row.decode("email")
         displayName = try row.decode("display_name")
-        role = Role(rawValue: try row.decode("role")) ?? .referent
+        let roleText: String = try row.decode("role")
+        guard let role = Role(rawValue: roleText) else { throw PostgresError(.decoding, "rôle inconnu « \(roleText) » (users.role)") }
+        self.role = role
         buyerId = try row.decode("buyer_id")
         companyId = try row.decode("company_id")
         active = try row.decode("active")
@@ -46,12 +47,11 @@ public enum Secrets {
 /// Users, passwords, web sessions and API tokens.
 public struct UserStore: Sendable {
     let pool: PostgresPool
-    /// bcrypt cost: 2^cost rounds. 11 is about 0.15 s on a server core.
-    let bcryptCost: UInt8
+    let passwords: PasswordHasher
 
-    public init(pool: PostgresPool, bcryptCost: UInt8 = 11) {
+    public init(pool: PostgresPool, passwords: PasswordHasher) {
         self.pool = pool
-        self.bcryptCost = bcryptCost
+        self.passwords = passwords
     }
 
     public struct NewUser: Codable, Sendable {
@@ -67,8 +67,6 @@ public struct UserStore: Sendable {
         }
     }
 
-    public static let minimumPasswordLength = 10
-
     public func create(_ caller: Caller, _ input: NewUser) async throws -> User {
         guard caller.role == .admin else { throw DomainError.forbidden }
         let email = try Validate.text(input.email, existing: nil, field: "email", maxLength: 254).lowercased()
@@ -76,24 +74,23 @@ public struct UserStore: Sendable {
             throw DomainError.invalid("email", "Adresse électronique invalide « \(email) ».")
         }
         let role = try Validate.choice(input.role, existing: nil, field: "role", as: Role.self)
-        guard let password = input.password, password.count >= Self.minimumPasswordLength else {
-            throw DomainError.invalid("password", "Le mot de passe doit compter au moins \(Self.minimumPasswordLength) caractères.")
-        }
+        let displayName = try Validate.optionalText(input.displayName, existing: nil, field: "displayName", maxLength: 200) ?? ""
+        let password = try PasswordPolicy.check(input.password)
         if role == .buyer && input.buyerId == nil {
             throw DomainError.invalid("buyerId", "Un compte « donneur d'ordre » doit être rattaché à un donneur d'ordre (buyerId).")
         }
         if role == .company && input.companyId == nil {
             throw DomainError.invalid("companyId", "Un compte « entreprise » doit être rattaché à une entreprise (companyId).")
         }
-        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let hash = try await passwords.hash(password)
         do {
             return try await pool.withTransaction { connection in
                 let row = try await connection.query("""
                     INSERT INTO users AS u (email, display_name, role, password_hash, buyer_id, company_id)
                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING \(User.columns)
-                    """, [email, input.displayName ?? "", role.rawValue, hash,
-                          role == .buyer ? input.buyerId : nil, role == .company ? input.companyId : nil]).first!
-                let user = try User(row: row)
+                    """, [email, displayName, role.rawValue, hash,
+                          role == .buyer ? input.buyerId : nil, role == .company ? input.companyId : nil])
+                let user = try User(row: try row.one())
                 try await Audit.record(.create, entity: "user", id: user.id.uuidString.lowercased(),
                                        changes: ["email": email, "role": role.rawValue], by: caller, on: connection)
                 return user
@@ -118,18 +115,21 @@ public struct UserStore: Sendable {
 
     /// The active user with this email and password, or nil (same answer whether the email or the password is wrong).
     public func authenticate(email: String, password: String) async throws -> User? {
+        // A password with a control character was never accepted: refused without a database round trip.
+        guard TextInput.problem(in: password, multiLine: false) == nil, TextInput.problem(in: email, multiLine: false) == nil else {
+            try await passwords.verifyNothing(password)
+            return nil
+        }
         let rows = try await pool.query("SELECT \(User.columns), u.password_hash FROM users u WHERE u.email = $1 AND u.active",
-                                        [email.trimmingCharacters(in: .whitespaces).lowercased()])
+                                        [LoginFailureStore.normalized(email)])
         guard let row = rows.first else {
             // Spend the same time as a real check so response times do not reveal which emails exist.
-            _ = Bcrypt.verify(password, hash: Self.timingHash)
+            try await passwords.verifyNothing(password)
             return nil
         }
         let hash: String = try row.decode("password_hash")
-        return Bcrypt.verify(password, hash: hash) ? try User(row: row) : nil
+        return try await passwords.verify(password, hash: hash) ? try User(row: row) : nil
     }
-
-    private static let timingHash = Bcrypt.hash("timing-equaliser", cost: 11)
 
     // MARK: Sessions
 
@@ -145,9 +145,28 @@ public struct UserStore: Sendable {
             INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at)
             VALUES (\(Secrets.hashSQL), $2, $3, now() + make_interval(hours => $4))
             """, [cookie, user.id, csrf, lifetimeHours])
-        // Expired sessions are removed as new ones open: no separate clean-up job needed.
-        try await pool.query("DELETE FROM sessions WHERE expires_at < now()")
         return (cookie, csrf)
+    }
+
+    /// A token for one login form, accepted once by `consumeLoginFormToken` within `lifetimeMinutes`.
+    public func issueLoginFormToken(lifetimeMinutes: Int) async throws -> String {
+        let token = Secrets.random(bytes: 24)
+        try await pool.query("INSERT INTO login_form_tokens (token_hash, expires_at) VALUES (\(Secrets.hashSQL), now() + make_interval(mins => $2))",
+                             [token, lifetimeMinutes])
+        return token
+    }
+
+    /// Whether the token was issued, has not expired and was not used before (it cannot be used again).
+    public func consumeLoginFormToken(_ token: String) async throws -> Bool {
+        try await pool.query("DELETE FROM login_form_tokens WHERE token_hash = \(Secrets.hashSQL) AND expires_at > now() RETURNING 1", [token]).count > 0
+    }
+
+    /// Removes expired sessions and login-form tokens, and failed logins older than `failureRetentionDays`
+    /// (the service's periodic maintenance).
+    public func pruneExpired(failureRetentionDays: Int) async throws {
+        try await pool.query("DELETE FROM sessions WHERE expires_at < now()")
+        try await pool.query("DELETE FROM login_form_tokens WHERE expires_at < now()")
+        try await pool.query("DELETE FROM login_failures WHERE attempted_at < now() - make_interval(days => $1)", [failureRetentionDays])
     }
 
     public func session(cookie: String) async throws -> Session? {
@@ -176,7 +195,7 @@ public struct UserStore: Sendable {
         return try await pool.withTransaction { connection in
             let id = try await connection.query("""
                 INSERT INTO api_tokens (user_id, name, token_hash, prefix) VALUES ($2, $3, \(Secrets.hashSQL), $4) RETURNING id
-                """, [token, user.id, name, String(token.prefix(10))]).scalar(UUID.self)!
+                """, [token, user.id, name, String(token.prefix(10))]).one().decode(0, as: UUID.self)
             try await Audit.record(.create, entity: "api_token", id: id.uuidString.lowercased(),
                                    changes: ["user": user.email, "name": name], by: caller, on: connection)
             return IssuedToken(id: id, token: token)

@@ -12,6 +12,7 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict = 409
         case payloadTooLarge = 413
         case unprocessable = 422
+        case tooManyRequests = 429
         case internalError = 500
         case unavailable = 503
     }
@@ -21,12 +22,15 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     /// The input field (JSON key, CLI flag, CSV column, config key path) the message is about, if any.
     public let field: String?
+    /// For `tooManyRequests`: seconds after which the same request may succeed (`Retry-After`).
+    public let retryAfterSeconds: Int?
 
-    public init(_ kind: Kind, code: String, message: String, field: String? = nil) {
+    public init(_ kind: Kind, code: String, message: String, field: String? = nil, retryAfterSeconds: Int? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { message }

@@ -3,11 +3,14 @@ import PostgresClient
 
 /// Checks shared by every input: each failure names the field and says why, in French.
 enum Validate {
+    /// Trimmed, non-empty text of at most `maxLength` characters, without control characters (line
+    /// breaks and tabs only in multi-line fields, `TextInput.multiLineFields`).
     static func text(_ value: String?, existing: String?, field: String, maxLength: Int = 500) throws(DomainError) -> String {
         guard let raw = value ?? existing else { throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field") }
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw DomainError.invalid(field, "« \(field) » ne peut pas être vide.", code: "missing_field") }
         guard trimmed.count <= maxLength else { throw DomainError.invalid(field, "« \(field) » dépasse \(maxLength) caractères.") }
+        try TextInput.check(trimmed, field: field)
         return trimmed
     }
 
@@ -16,7 +19,38 @@ enum Validate {
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return nil }
         guard trimmed.count <= maxLength else { throw DomainError.invalid(field, "« \(field) » dépasse \(maxLength) caractères.") }
+        try TextInput.check(trimmed, field: field)
         return trimmed
+    }
+
+    /// The largest value of an `integer` column.
+    static let maxInt32 = Int(Int32.max)
+
+    /// An integer within what the field (and its column) can hold, refused in French naming the field.
+    static func integer(_ value: Int?, existing: Int?, field: String, in range: ClosedRange<Int>) throws(DomainError) -> Int? {
+        guard let value else { return existing }
+        guard range.contains(value) else {
+            throw DomainError.invalid(field, "« \(field) » doit être un entier entre \(range.lowerBound) et \(range.upperBound) (reçu \(value)).",
+                                      code: "out_of_range")
+        }
+        return value
+    }
+
+    /// Hours (`FieldRules.hoursProblem`), refused in French naming the field.
+    static func hours(_ value: Decimal, field: String) throws(DomainError) -> Decimal {
+        if let problem = FieldRules.hoursProblem(value) {
+            throw DomainError.invalid(field, "« \(field) » : \(problem) (reçu \(LedgerFormat.number(value, maxFraction: 6))).")
+        }
+        return value
+    }
+
+    /// An amount in euros (`FieldRules.amountProblem`), refused in French naming the field.
+    static func amount(_ value: Decimal?, existing: Decimal?, field: String) throws(DomainError) -> Decimal? {
+        guard let value else { return existing }
+        if let problem = FieldRules.amountProblem(value) {
+            throw DomainError.invalid(field, "« \(field) » : \(problem) (reçu \(LedgerFormat.number(value, maxFraction: 6))).")
+        }
+        return value
     }
 
     static func siret(_ value: String?, existing: String?, field: String = "siret") throws(DomainError) -> String {
@@ -50,20 +84,12 @@ enum Validate {
         return codes
     }
 
-    static func nonNegative(_ value: Decimal?, existing: Decimal?, field: String) throws(DomainError) -> Decimal? {
-        guard let value else { return existing }
-        guard value >= 0 else { throw DomainError.invalid(field, "« \(field) » ne peut pas être négatif (reçu \(value)).") }
-        return value
-    }
-
     static func choice<T: RawRepresentable & CaseIterable>(_ value: String?, existing: T?, field: String, as type: T.Type) throws(DomainError) -> T where T.RawValue == String {
         guard let value else {
             guard let existing else { throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field") }
             return existing
         }
-        guard let v = T(rawValue: value) else {
-            throw DomainError.invalid(field, "« \(field) » doit valoir \(T.allCases.map { "« \($0.rawValue) »" }.joined(separator: ", ")) (reçu « \(value) »).")
-        }
+        guard let v = T(rawValue: value) else { throw DomainError.invalid(field, InputEnumMessage.text(field: field, value: value, allowed: T.allCases.map(\.rawValue))) }
         return v
     }
 }

@@ -11,6 +11,29 @@ public struct Config: Sendable {
         public var shutdownTimeoutSeconds = 10
         public var sessionLifetimeHours = 12
         public var secureCookies = false
+        /// Addresses of the reverse proxies whose `X-Forwarded-For` tells the client's address.
+        public var trustedProxies: [String] = []
+        public var maxJSONBodyBytes = 1_048_576
+        public var maxImportBodyBytes = 33_554_432
+        public var passwordHashThreads = 1
+    }
+
+    /// What people, files and the command line may give (`[input]`).
+    public struct Input: Sendable {
+        public var dates = DateWindow.standard
+    }
+
+    /// Bounds on CSV imports (`[imports]`).
+    public struct Imports: Sendable {
+        public var limits = CSVLimits()
+        public var maxConcurrent = 2
+    }
+
+    /// Login throttling and its records (`[login]`).
+    public struct Login: Sendable {
+        public var throttle = LoginThrottle()
+        public var failureRetentionDays = 90
+        public var formLifetimeMinutes = 120
     }
 
     public struct Database: Sendable {
@@ -46,6 +69,9 @@ public struct Config: Sendable {
     }
 
     public var server = Server()
+    public var input = Input()
+    public var imports = Imports()
+    public var login = Login()
     public var database = Database()
     public var log = Log()
     public var calibrationRounding = Rounding.halfUp
@@ -92,7 +118,44 @@ public struct Config: Sendable {
         c.server.shutdownTimeoutSeconds = try server.int("shutdown_timeout_seconds", c.server.shutdownTimeoutSeconds, in: 1...600)
         c.server.sessionLifetimeHours = try server.int("session_lifetime_hours", c.server.sessionLifetimeHours, in: 1...720)
         c.server.secureCookies = try server.bool("secure_cookies", c.server.secureCookies)
+        c.server.trustedProxies = try server.stringArray("trusted_proxies", c.server.trustedProxies).map { (text: String) throws(DomainError) in
+            guard let address = IPAddress.canonical(text) else {
+                throw DomainError(.unprocessable, code: "config_invalid",
+                                  message: "configuration : « server.trusted_proxies » : « \(text) » n'est pas une adresse IP", field: "server.trusted_proxies")
+            }
+            return address
+        }
+        c.server.maxJSONBodyBytes = try server.int("max_json_body_bytes", c.server.maxJSONBodyBytes, in: 1024...67_108_864)
+        c.server.maxImportBodyBytes = try server.int("max_import_body_bytes", c.server.maxImportBodyBytes, in: 1024...1_073_741_824)
+        c.server.passwordHashThreads = try server.int("password_hash_threads", c.server.passwordHashThreads, in: 1...64)
         try server.rejectUnknownKeys()
+
+        var input = try root.section("input")
+        let earliest = try input.date("earliest_date", c.input.dates.earliest)
+        let latest = try input.date("latest_date", c.input.dates.latest)
+        guard earliest < latest else {
+            throw DomainError(.unprocessable, code: "config_invalid",
+                              message: "configuration : « input.earliest_date » doit précéder « input.latest_date »", field: "input.earliest_date")
+        }
+        c.input.dates = DateWindow(earliest: earliest, latest: latest)
+        try input.rejectUnknownKeys()
+
+        var imports = try root.section("imports")
+        c.imports.limits.maxLines = try imports.int("max_lines", c.imports.limits.maxLines, in: 1...10_000_000)
+        c.imports.limits.maxLineBytes = try imports.int("max_line_bytes", c.imports.limits.maxLineBytes, in: 80...1_048_576)
+        c.imports.limits.maxColumns = try imports.int("max_columns", c.imports.limits.maxColumns, in: 5...1000)
+        c.imports.maxConcurrent = try imports.int("max_concurrent", c.imports.maxConcurrent, in: 1...64)
+        try imports.rejectUnknownKeys()
+
+        var login = try root.section("login")
+        c.login.throttle.windowSeconds = try login.int("window_seconds", c.login.throttle.windowSeconds, in: 60...86_400)
+        c.login.throttle.freeFailuresPerAccount = try login.int("free_failures_per_account", c.login.throttle.freeFailuresPerAccount, in: 1...1000)
+        c.login.throttle.freeFailuresPerAddress = try login.int("free_failures_per_address", c.login.throttle.freeFailuresPerAddress, in: 1...100_000)
+        c.login.throttle.maxAccountDelaySeconds = try login.int("max_account_delay_seconds", c.login.throttle.maxAccountDelaySeconds, in: 1...3600)
+        c.login.throttle.maxAddressDelaySeconds = try login.int("max_address_delay_seconds", c.login.throttle.maxAddressDelaySeconds, in: 1...86_400)
+        c.login.failureRetentionDays = try login.int("failure_retention_days", c.login.failureRetentionDays, in: 1...3650)
+        c.login.formLifetimeMinutes = try login.int("form_lifetime_minutes", c.login.formLifetimeMinutes, in: 1...1440)
+        try login.rejectUnknownKeys()
 
         var database = try root.section("database")
         c.database.url = try secret(&database, "url", env: environment["CLAUSES_DATABASE_URL"])
@@ -189,6 +252,29 @@ public struct Config: Sendable {
         shutdown_timeout_seconds = \(server.shutdownTimeoutSeconds)
         session_lifetime_hours = \(server.sessionLifetimeHours)
         secure_cookies = \(server.secureCookies)
+        trusted_proxies = [\(server.trustedProxies.map { "\"\($0)\"" }.joined(separator: ", "))]
+        max_json_body_bytes = \(server.maxJSONBodyBytes)
+        max_import_body_bytes = \(server.maxImportBodyBytes)
+        password_hash_threads = \(server.passwordHashThreads)
+
+        [input]
+        earliest_date = "\(input.dates.earliest)"
+        latest_date = "\(input.dates.latest)"
+
+        [imports]
+        max_lines = \(imports.limits.maxLines)
+        max_line_bytes = \(imports.limits.maxLineBytes)
+        max_columns = \(imports.limits.maxColumns)
+        max_concurrent = \(imports.maxConcurrent)
+
+        [login]
+        window_seconds = \(login.throttle.windowSeconds)
+        free_failures_per_account = \(login.throttle.freeFailuresPerAccount)
+        free_failures_per_address = \(login.throttle.freeFailuresPerAddress)
+        max_account_delay_seconds = \(login.throttle.maxAccountDelaySeconds)
+        max_address_delay_seconds = \(login.throttle.maxAddressDelaySeconds)
+        failure_retention_days = \(login.failureRetentionDays)
+        form_lifetime_minutes = \(login.formLifetimeMinutes)
 
         [database]
         url = \(maskURL(database.url))

@@ -74,6 +74,13 @@ struct TOMLReader {
         return v
     }
 
+    /// A `YYYY-MM-DD` date given as a string.
+    mutating func date(_ key: String, _ fallback: LocalDate) throws(DomainError) -> LocalDate {
+        let text = try string(key, fallback.description)
+        guard let date = LocalDate(iso: text) else { throw problem(key, "doit être une date au format AAAA-MM-JJ (reçu « \(text) »)") }
+        return date
+    }
+
     mutating func stringArray(_ key: String, _ fallback: [String]) throws(DomainError) -> [String] {
         known.insert(key)
         guard let value = table?[key] else { return fallback }

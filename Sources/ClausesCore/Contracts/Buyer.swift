@@ -42,7 +42,7 @@ public struct Buyer: StoredEntity, Equatable {
 }
 
 /// Regime of an operation: what share of its hours must go to QPV residents.
-public enum OperationRegime: String, Codable, Sendable, CaseIterable {
+public enum OperationRegime: String, InputEnum {
     case free, anru, gup
 
     public var frenchLabel: String {
@@ -117,7 +117,7 @@ public struct Operation: StoredEntity, Equatable {
 }
 
 /// Kinds of company: ordinary firms, insertion structures (SIAE: EI, ETTI, AI, ACI, EITI), GEIQ, EA, ESAT, ETT.
-public enum CompanyKind: String, Codable, Sendable, CaseIterable {
+public enum CompanyKind: String, InputEnum {
     case ordinary, EI, ETTI, AI, ACI, EITI, GEIQ, EA, ESAT, ETT
 
     public var frenchLabel: String {

@@ -3,7 +3,7 @@ import Foundation
 // How many insertion hours a lot's clause requires (DOMAIN.md §3). Pure functions, exact decimals.
 
 /// How the final figure is brought to a whole number of hours.
-public enum Rounding: String, Sendable, Codable, CaseIterable {
+public enum Rounding: String, InputEnum {
     case halfUp = "half-up"
     case down
     case up
@@ -37,7 +37,7 @@ public enum Rounding: String, Sendable, Codable, CaseIterable {
 }
 
 /// The ways a clause states its required hours.
-public enum CalibrationMode: String, Sendable, Codable, CaseIterable {
+public enum CalibrationMode: String, InputEnum {
     case standard
     case fixed
     case shareOfWorkedHours

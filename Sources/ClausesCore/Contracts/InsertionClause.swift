@@ -110,7 +110,7 @@ public struct InsertionClauseStore: Sendable {
 }
 
 /// The role a company holds on a lot.
-public enum LotRole: String, Codable, Sendable, CaseIterable {
+public enum LotRole: String, InputEnum {
     case contractor, coContractor = "co_contractor", subcontractor
 
     public var frenchLabel: String {

@@ -72,10 +72,9 @@ public struct Lot: StoredEntity, Equatable {
         guard let contract = input.publicContractId ?? existing?.publicContractId else {
             throw DomainError.invalid("publicContractId", "« publicContractId » est obligatoire.", code: "missing_field")
         }
-        guard let number = input.number ?? existing?.number else {
+        guard let number = try Validate.integer(input.number, existing: existing?.number, field: "number", in: 1...Validate.maxInt32) else {
             throw DomainError.invalid("number", "« number » (numéro du lot) est obligatoire.", code: "missing_field")
         }
-        guard number > 0 else { throw DomainError.invalid("number", "Le numéro du lot doit être positif (reçu \(number)).") }
         let start = input.executionStart ?? existing?.executionStart
         let end = input.executionEnd ?? existing?.executionEnd
         if let start, let end, end < start {
@@ -84,7 +83,7 @@ public struct Lot: StoredEntity, Equatable {
         return [("public_contract_id", contract),
                 ("number", number),
                 ("label", try Validate.text(input.label, existing: existing?.label, field: "label")),
-                ("amount_excl_vat", try Validate.nonNegative(input.amountExclVat?.value, existing: existing?.amountExclVat, field: "amountExclVat")),
+                ("amount_excl_vat", try Validate.amount(input.amountExclVat?.value, existing: existing?.amountExclVat, field: "amountExclVat")),
                 ("execution_start", start),
                 ("execution_end", end),
                 ("rome_codes", PostgresTextArray(try Validate.romeCodes(input.romeCodes, existing: existing?.romeCodes ?? [], field: "romeCodes"))),

@@ -64,10 +64,7 @@ public struct PublicContract: StoredEntity, Equatable {
         guard let buyer = input.buyerId ?? existing?.buyerId else {
             throw DomainError.invalid("buyerId", "« buyerId » est obligatoire.", code: "missing_field")
         }
-        let duration = input.durationMonths ?? existing?.durationMonths
-        if let duration, duration <= 0 {
-            throw DomainError.invalid("durationMonths", "La durée du marché doit être d'au moins un mois (reçu \(duration)).")
-        }
+        let duration = try Validate.integer(input.durationMonths, existing: existing?.durationMonths, field: "durationMonths", in: 1...1200)
         let considerations = input.socialConsiderations ?? existing?.socialConsiderations ?? []
         for value in considerations where !socialConsiderationValues.contains(value) {
             throw DomainError.invalid("socialConsiderations", "Considération sociale inconnue « \(value) » : valeurs possibles \(socialConsiderationValues.map { "« \($0) »" }.joined(separator: ", ")).")

@@ -10,17 +10,15 @@ public enum DemoData {
     public static let facilitatorEmail = "facilitatrice@demo.clauses.fr"
 
     /// Loads the dataset; refuses a database that already holds buyers.
-    public static func load(pool: PostgresPool, bcryptCost: UInt8 = 10) async throws {
+    public static func load(_ services: AppServices) async throws {
+        let pool = services.pool
         let count = try await pool.query("SELECT count(*) FROM buyers").scalar(Int.self) ?? 0
         guard count == 0 else {
             throw DomainError.conflict("La base contient déjà des données : le jeu de démonstration ne se charge que dans une base vide.", code: "not_empty")
         }
         let caller = Caller.system("demo load")
-        let buyers = EntityStore<Buyer>(pool: pool), operations = EntityStore<Operation>(pool: pool)
-        let contracts = EntityStore<PublicContract>(pool: pool), lots = EntityStore<Lot>(pool: pool)
-        let companies = EntityStore<Company>(pool: pool)
-        let clauses = InsertionClauseStore(pool: pool, defaultRounding: .halfUp)
-        let roles = LotCompanyStore(pool: pool)
+        let (buyers, operations, contracts, lots) = (services.buyers, services.operations, services.publicContracts, services.lots)
+        let (companies, clauses, roles) = (services.companies, services.clauses, services.lotCompanies)
 
         var company: [String: UUID] = [:]
         for (key, name, kind, base) in [
@@ -124,7 +122,7 @@ public enum DemoData {
             }
         }
 
-        let users = UserStore(pool: pool, bcryptCost: bcryptCost)
+        let users = services.users
         var referentId: UUID?
         for (email, name, role, buyer, companyId) in [
             ("admin@demo.clauses.fr", "Administratrice démo", "admin", nil, nil),
@@ -137,15 +135,15 @@ public enum DemoData {
                                                             buyerId: buyer, companyId: companyId))
             if role == "referent" { referentId = user.id }
         }
-        try await loadLedger(pool: pool, caller: caller, lots: lotIds, companies: company, referentId: referentId)
+        try await loadLedger(services.ledger, caller: caller, lots: lotIds, companies: company, referentId: referentId,
+                             today: services.clock.today())
     }
 
     /// Participants (invented people), their proofs, placements on the demo lots and monthly hours up to
     /// last month (validated, the last month left to validate), so that balances move and one participant
     /// reaches the 624 h positive-outcome rule.
-    static func loadLedger(pool: PostgresPool, caller: Caller, lots: [String: UUID], companies: [String: UUID],
-                           referentId: UUID?, today: LocalDate = .today()) async throws {
-        let ledger = LedgerServices(pool: pool, config: Config())
+    static func loadLedger(_ ledger: LedgerServices, caller: Caller, lots: [String: UUID], companies: [String: UUID],
+                           referentId: UUID?, today: LocalDate) async throws {
         struct PersonSpec {
             let reference: String, first: String, last: String, sex: String, birth: String, commune: String, qpv: Bool
             let criterion: EligibilityCriterionCode, proof: String, validated: Bool
@@ -172,7 +170,7 @@ public enum DemoData {
             .init(person: "DEMO-004", lot: "VME-2025-207/1", company: "aci", mode: .siaeSubcontracting, contract: .cddi,
                   start: "2025-10-01", end: "2026-09-30", weekly: 26, monthly: 110, training: 0),
             .init(person: "DEMO-005", lot: "SINOE-2026-005/1", company: "essonne", mode: .directHire, contract: .cdi,
-                  start: "2026-03-16", end: nil, weekly: 35, monthly: 151.67, training: 0),
+                  start: "2026-03-16", end: nil, weekly: 35, monthly: 15167 / 100, training: 0),
         ]
         var participant: [String: UUID] = [:]
         for spec in people {

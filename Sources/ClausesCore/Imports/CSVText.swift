@@ -1,6 +1,59 @@
 import Foundation
 import SwiftCSV
 
+/// The size and shape an import file may have (`[imports]` in config.toml), checked on the raw bytes
+/// before anything is decoded: a header of a million columns or a line of megabytes is refused at once
+/// instead of being split into millions of cells.
+public struct CSVLimits: Sendable, Equatable {
+    /// Data lines (the header not included).
+    public var maxLines = 200_000
+    public var maxLineBytes = 4096
+    public var maxColumns = 50
+
+    public init() {}
+
+    /// Every limit at once, for callers that have none of their own (tests, small fixtures).
+    public static let unlimited: CSVLimits = {
+        var limits = CSVLimits()
+        limits.maxLines = .max
+        limits.maxLineBytes = .max
+        limits.maxColumns = .max
+        return limits
+    }()
+
+    /// Refuses a file whose header has too many columns, a line that is too long or too many lines.
+    func check(_ data: Data) throws(ValidationErrors) {
+        var line = 1, lineBytes = 0, lineBreaks = 0
+        var separators: [UInt8: Int] = [UInt8(ascii: ";"): 0, UInt8(ascii: ","): 0, UInt8(ascii: "\t"): 0]
+        for byte in data {
+            if byte == UInt8(ascii: "\n") {
+                lineBreaks += 1
+                line += 1
+                lineBytes = 0
+                if lineBreaks - 1 > maxLines { break }
+                continue
+            }
+            lineBytes += 1
+            if lineBytes > maxLineBytes {
+                throw ValidationErrors([.init(line: line, message:
+                    "ligne trop longue : plus de \(maxLineBytes) octets (limite de l'import) ; vérifiez qu'il s'agit bien du fichier attendu")])
+            }
+            if line == 1, let count = separators[byte] {
+                separators[byte] = count + 1
+                if count + 2 > maxColumns {
+                    throw ValidationErrors([.init(line: 1, message:
+                        "la ligne des en-têtes compte plus de \(maxColumns) colonnes (limite de l'import) : le fichier n'a pas la forme attendue")])
+                }
+            }
+        }
+        let trailing = data.last == UInt8(ascii: "\n") ? 0 : 1
+        if lineBreaks + trailing - 1 > maxLines {
+            throw ValidationErrors([.init(message:
+                "le fichier compte plus de \(maxLines) lignes de données (limite de l'import) : découpez-le en plusieurs fichiers")])
+        }
+    }
+}
+
 /// One data record of a CSV file: the physical line where it starts (the header is line 1; a quoted
 /// field spanning several lines makes the next record start further down) and its fields.
 public struct CSVRecord: Sendable, Equatable {
@@ -35,8 +88,8 @@ public struct CSVText: Sendable, Equatable {
 
     /// Decodes and splits a file; throws every structural problem at once (blank lines in the middle,
     /// records with the wrong number of fields, undefined Windows-1252 bytes, unclosed quotes…).
-    public static func decode(_ data: Data) throws(ValidationErrors) -> CSVText {
-        let (text, problems) = try read(data)
+    public static func decode(_ data: Data, limits: CSVLimits = .unlimited) throws(ValidationErrors) -> CSVText {
+        let (text, problems) = try read(data, limits: limits)
         if !problems.isEmpty { throw ValidationErrors(problems) }
         return text
     }
@@ -44,7 +97,8 @@ public struct CSVText: Sendable, Equatable {
     /// Like `decode`, but returns the problems of individual records (those records are left out)
     /// so that an import can add its own cell problems and report everything together. Throws only
     /// when nothing sensible can be read (encoding, quotes, empty file).
-    static func read(_ data: Data) throws(ValidationErrors) -> (CSVText, [ValidationErrors.Problem]) {
+    static func read(_ data: Data, limits: CSVLimits) throws(ValidationErrors) -> (CSVText, [ValidationErrors.Problem]) {
+        try limits.check(data)
         let (string, encoding) = try decodeText(data)
         var text = string
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }

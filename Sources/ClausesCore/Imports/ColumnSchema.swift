@@ -11,12 +11,15 @@ public struct ColumnSchema: Sendable {
         public let label: String
         public let aliases: [String]
         public let isRequired: Bool
+        /// Whether a cell may hold line breaks and tabs (comments); other cells are single-line.
+        public let isMultiLine: Bool
 
-        public init(_ key: String, label: String? = nil, aliases: [String] = [], required: Bool = false) {
+        public init(_ key: String, label: String? = nil, aliases: [String] = [], required: Bool = false, multiLine: Bool = false) {
             self.key = key
             self.label = label ?? key
             self.aliases = aliases
             self.isRequired = required
+            self.isMultiLine = multiLine
         }
     }
 
@@ -91,16 +94,27 @@ struct ColumnBinding: Sendable {
 
 // MARK: - Reading a whole file
 
+/// What an import accepts beyond each column's own format: the file's size and shape, and the dates.
+public struct ImportRules: Sendable, Equatable {
+    public var limits: CSVLimits
+    public var dates: DateWindow
+
+    public init(limits: CSVLimits = CSVLimits(), dates: DateWindow = .standard) {
+        self.limits = limits
+        self.dates = dates
+    }
+}
+
 enum CSVImport {
     /// Decodes `data`, matches its header and hands each record to `parseRow`, collecting every
     /// problem. Throws (sorted by line) when the file cannot be read, when its header is wrong (cell
     /// checks would only add noise), or when any record has a problem; `parseRow` returns nil for
     /// records it reported problems on.
     static func rows<Row>(
-        _ data: Data, schema: ColumnSchema,
+        _ data: Data, schema: ColumnSchema, rules: ImportRules,
         _ parseRow: (inout CellReader) -> Row?
     ) throws(ValidationErrors) -> [Row] {
-        let (csv, structureProblems) = try CSVText.read(data)
+        let (csv, structureProblems) = try CSVText.read(data, limits: rules.limits)
         let (binding, headerProblems) = schema.bind(csv)
         if !headerProblems.isEmpty {
             throw ValidationErrors(sortedByLine(headerProblems + structureProblems))
@@ -108,7 +122,8 @@ enum CSVImport {
         var problems = structureProblems
         var rows: [Row] = []
         for record in csv.records {
-            var reader = CellReader(record: record, binding: binding)
+            var reader = CellReader(record: record, binding: binding, dates: rules.dates)
+            reader.checkCharacters()
             let row = parseRow(&reader)
             // Within a line, problems follow the file's column order.
             problems += reader.problems.enumerated().sorted {
@@ -149,12 +164,23 @@ struct CellReader {
     let line: Int
     private let fields: [String]
     private let binding: ColumnBinding
+    private let dates: DateWindow
     private(set) var problems: [ValidationErrors.Problem] = []
 
-    init(record: CSVRecord, binding: ColumnBinding) {
+    init(record: CSVRecord, binding: ColumnBinding, dates: DateWindow) {
         self.line = record.line
         self.fields = record.fields
         self.binding = binding
+        self.dates = dates
+    }
+
+    /// Reports control characters in any cell (line breaks and tabs only in multi-line columns).
+    mutating func checkCharacters() {
+        for column in binding.schema.columns {
+            guard let index = binding.indexes[column.key],
+                  let problem = TextInput.problem(in: fields[index], multiLine: column.isMultiLine) else { continue }
+            report(column.key, problem)
+        }
     }
 
     /// The trimmed cell, or nil when empty or when the column is absent from the file.
@@ -196,12 +222,24 @@ struct CellReader {
     }
 
     mutating func hours(_ key: String, missing: String? = nil) -> Decimal? { parse(key, missing: missing, CellParsers.hours) }
-    mutating func date(_ key: String) -> LocalDate? { parse(key, CellParsers.date) }
-    mutating func month(_ key: String, missing: String? = nil) -> YearMonth? { parse(key, missing: missing, CellParsers.month) }
+    mutating func date(_ key: String) -> LocalDate? {
+        let dates = dates
+        return parse(key) { raw in CellParsers.date(raw).flatMap { date in
+            dates.range.contains(date) ? .success(date) : .failure(CellProblem("date \(date.french) hors de la période acceptée (\(dates.frenchRange))"))
+        } }
+    }
+
+    mutating func month(_ key: String, missing: String? = nil) -> YearMonth? {
+        let dates = dates
+        return parse(key, missing: missing) { raw in CellParsers.month(raw).flatMap { month in
+            month >= dates.earliest.yearMonth && month <= dates.latest.yearMonth
+                ? .success(month) : .failure(CellProblem("mois \(month) hors de la période acceptée (\(dates.frenchRange))"))
+        } }
+    }
     mutating func yesNo(_ key: String) -> Bool? { parse(key, CellParsers.yesNo) }
     mutating func communeCode(_ key: String) -> String? { parse(key, CellParsers.communeCode) }
     mutating func siret(_ key: String) -> String? { parse(key, CellParsers.siret) }
-    mutating func nonNegativeInteger(_ key: String) -> Int? { parse(key, CellParsers.nonNegativeInteger) }
+    mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? { parse(key) { CellParsers.integer($0, in: range) } }
 }
 
 struct CellProblem: Error, Equatable {
@@ -224,7 +262,6 @@ enum CellParsers {
         guard parts.count <= 2, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               parts.contains(where: { !$0.isEmpty }) else { return .failure(invalid) }
         let integer = parts[0], fraction = parts.count == 2 ? parts[1] : ""
-        guard fraction.count <= 2 else { return .failure(CellProblem("« \(raw) » : deux décimales au plus")) }
         guard integer.count + fraction.count <= 18 else { return .failure(invalid) }
         var significand = Decimal(0)
         for digit in (integer + fraction) { significand = significand * 10 + Decimal(digit.wholeNumberValue!) }
@@ -232,10 +269,10 @@ enum CellParsers {
         return .success(value)
     }
 
-    /// A decimal number of hours, never negative.
+    /// A number of hours (`FieldRules.hoursProblem`: not negative, two decimals at most).
     static func hours(_ raw: String) -> Result<Decimal, CellProblem> {
         decimal(raw, noun: "un nombre d'heures").flatMap { value in
-            value < 0 ? .failure(CellProblem("les heures ne peuvent pas être négatives (« \(raw) »)")) : .success(value)
+            FieldRules.hoursProblem(value).map { .failure(CellProblem("\($0) (« \(raw) »)")) } ?? .success(value)
         }
     }
 
@@ -329,14 +366,20 @@ enum CellParsers {
         return .success(siret)
     }
 
-    /// A whole number ≥ 0 (spaces allowed as thousands separators).
-    static func nonNegativeInteger(_ raw: String) -> Result<Int, CellProblem> {
-        let text = raw.filter { !$0.isWhitespace }
+    /// A whole number within `range` (spaces allowed as thousands separators).
+    static func integer(_ raw: String, in range: ClosedRange<Int>) -> Result<Int, CellProblem> {
+        var text = raw.filter { !$0.isWhitespace }
+        var negative = false
         if text.hasPrefix("-") || text.hasPrefix("\u{2212}") {
-            return .failure(CellProblem("« \(raw) » : la valeur ne peut pas être négative"))
+            negative = true
+            text.removeFirst()
         }
-        guard (1...9).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text) else {
+        guard (1...9).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }), let magnitude = Int(text) else {
             return .failure(CellProblem("« \(raw) » n'est pas un nombre entier"))
+        }
+        let value = negative ? -magnitude : magnitude
+        guard range.contains(value) else {
+            return .failure(CellProblem("« \(raw) » : entier entre \(range.lowerBound) et \(range.upperBound) attendu"))
         }
         return .success(value)
     }

@@ -29,16 +29,16 @@ public enum HoursImport {
         .init("heures travaillees", label: "heures travaillées",
               aliases: ["heures", "heures realisees", "worked hours"], required: true),
         .init("heures formation", label: "heures de formation", aliases: ["heures de formation", "training hours"]),
-        .init("commentaire", aliases: ["commentaires", "comment"]),
+        .init("commentaire", aliases: ["commentaires", "comment"], multiLine: true),
     ])
 
     /// Checks the whole file. Throws every problem (sorted by line) if there is any; otherwise returns
     /// the rows and the warnings to confirm (a month above `plausibleMonthlyCeiling` hours, e.g. 220).
-    public static func parse(_ data: Data, plausibleMonthlyCeiling: Decimal)
+    public static func parse(_ data: Data, plausibleMonthlyCeiling: Decimal, rules: ImportRules = ImportRules())
         throws(ValidationErrors) -> (rows: [HoursImportRow], warnings: [ValidationErrors.Problem]) {
         var seen = FirstOccurrence<[String]>()
         var warnings: [ValidationErrors.Problem] = []
-        let rows = try CSVImport.rows(data, schema: schema) { cells -> HoursImportRow? in
+        let rows = try CSVImport.rows(data, schema: schema, rules: rules) { cells -> HoursImportRow? in
             let code = cells.required("placement", "code de la mise à l'emploi manquant")?.uppercased()
             let month = cells.month("mois", missing: "mois manquant")
             let worked = cells.hours("heures travaillees", missing: "heures travaillées manquantes (indiquez 0 si aucune)")

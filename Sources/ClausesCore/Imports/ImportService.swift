@@ -41,13 +41,28 @@ public struct ImportReport: Codable, Sendable, Equatable {
 /// CSV imports of monthly hours and of participants: the whole file is checked (format first, then
 /// against the database), every problem is reported with its line, and everything is written in one
 /// transaction or nothing is.
+///
+/// Files are parsed on the background workers, never on the threads serving requests; an account runs one
+/// import at a time and the service at most `imports.max_concurrent` (`ImportGate`).
 public struct ImportService: Sendable {
     let pool: PostgresPool
     let plausibleMonthlyHours: Decimal
+    let rules: ImportRules
+    let workers: BackgroundWorkers
+    let gate: ImportGate
 
-    public init(pool: PostgresPool, plausibleMonthlyHours: Decimal) {
+    public init(pool: PostgresPool, plausibleMonthlyHours: Decimal, rules: ImportRules, workers: BackgroundWorkers, maxConcurrent: Int) {
         self.pool = pool
         self.plausibleMonthlyHours = plausibleMonthlyHours
+        self.rules = rules
+        self.workers = workers
+        self.gate = ImportGate(maxConcurrent: maxConcurrent)
+    }
+
+    /// Parses on the background workers; a full queue is answered like a busy service.
+    private func parse<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        guard let value = try await workers.run(work) else { throw ImportGate.busy }
+        return value
     }
 
     /// Thrown inside the transaction to roll it back and hand the report out.
@@ -68,11 +83,22 @@ public struct ImportService: Sendable {
                             validate: Bool = false, today: LocalDate = .today()) async throws -> ImportReport {
         try LedgerAccess.requireDeclarer(caller)
         if validate { try caller.requireEditor() }
+        return try await gate.run(for: caller) {
+            try await importHoursChecked(data: data, caller: caller, replace: replace, confirmPlausible: confirmPlausible, dryRun: dryRun,
+                                         validate: validate, today: today)
+        }
+    }
+
+    private func importHoursChecked(data: Data, caller: Caller, replace: Bool, confirmPlausible: Bool, dryRun: Bool,
+                                    validate: Bool, today: LocalDate) async throws -> ImportReport {
+        let (plausible, rules) = (plausibleMonthlyHours, rules)
+        let parsing: Result<(rows: [HoursImportRow], warnings: [ValidationErrors.Problem]), ValidationErrors> = try await parse {
+            Result { () throws(ValidationErrors) in try HoursImport.parse(data, plausibleMonthlyCeiling: plausible, rules: rules) }
+        }
         let parsed: (rows: [HoursImportRow], warnings: [ValidationErrors.Problem])
-        do {
-            parsed = try HoursImport.parse(data, plausibleMonthlyCeiling: plausibleMonthlyHours)
-        } catch {
-            return .rejected(error.problems)
+        switch parsing {
+        case .success(let value): parsed = value
+        case .failure(let error): return .rejected(error.problems)
         }
         let rows = parsed.rows
         let source = caller.role == .company ? HourReportSource.company : .facilitator
@@ -231,11 +257,21 @@ public struct ImportService: Sendable {
     public func importParticipants(data: Data, caller: Caller, today: LocalDate = .today(), dryRun: Bool = false,
                                    validateCriteria: Bool = false) async throws -> ImportReport {
         try caller.requireEditor()
+        return try await gate.run(for: caller) {
+            try await importParticipantsChecked(data: data, caller: caller, today: today, dryRun: dryRun, validateCriteria: validateCriteria)
+        }
+    }
+
+    private func importParticipantsChecked(data: Data, caller: Caller, today: LocalDate, dryRun: Bool,
+                                           validateCriteria: Bool) async throws -> ImportReport {
+        let rules = rules
+        let parsing: Result<[ParticipantImportRow], ValidationErrors> = try await parse {
+            Result { () throws(ValidationErrors) in try ParticipantsImport.parse(data, today: today, rules: rules) }
+        }
         let rows: [ParticipantImportRow]
-        do {
-            rows = try ParticipantsImport.parse(data, today: today)
-        } catch {
-            return .rejected(error.problems)
+        switch parsing {
+        case .success(let value): rows = value
+        case .failure(let error): return .rejected(error.problems)
         }
         func flag(_ value: Bool?) -> String? { value.map { $0 ? "t" : "f" } }
         func array(_ values: [String]) -> String { PostgresTextArray(values).postgresText! }

@@ -86,9 +86,9 @@ public enum ParticipantsImport {
 
     /// Checks the whole file; throws every problem (sorted by line) if there is any.
     /// `today` is the civil date proofs must not be later than.
-    public static func parse(_ data: Data, today: LocalDate) throws(ValidationErrors) -> [ParticipantImportRow] {
+    public static func parse(_ data: Data, today: LocalDate, rules: ImportRules = ImportRules()) throws(ValidationErrors) -> [ParticipantImportRow] {
         var seen = FirstOccurrence<String>()
-        return try CSVImport.rows(data, schema: schema) { cells -> ParticipantImportRow? in
+        return try CSVImport.rows(data, schema: schema, rules: rules) { cells -> ParticipantImportRow? in
             let reference = cells.required("reference", "référence manquante")
             if let reference, let earlier = seen.earlierLine(of: reference.uppercased(), line: cells.line) {
                 cells.report("reference", "doublon de la ligne \(earlier) : la référence « \(reference) » y figure déjà")
@@ -96,7 +96,7 @@ public enum ParticipantsImport {
             let lastName = cells.required("nom", "nom manquant")
             let firstName = cells.required("prenom", "prénom manquant")
             let birthDate = cells.date("date de naissance")
-            if let birthDate, birthDate > today { cells.report("date de naissance", "date de naissance dans le futur") }
+            if let birthDate, let problem = FieldRules.birthDateProblem(birthDate, today: today) { cells.report("date de naissance", problem) }
             let sex = cells.parse("sexe", sex)
             let romeCodes = cells.parse("metiers") { text in list(text, valid: isROMECode,
                 invalid: { "code ROME « \($0) » invalide (une lettre de A à N puis 4 chiffres, ex. F1703)" }) } ?? []
@@ -112,7 +112,7 @@ public enum ParticipantsImport {
                 birthDate: birthDate, sex: sex, communeCode: cells.communeCode("commune"), livesInQPV: cells.yesNo("qpv"),
                 qualificationLevel: cells.text("niveau de qualification"), prescriber: cells.text("prescripteur"),
                 pathwayEntryDate: cells.date("entree plie"), hasDrivingLicence: cells.yesNo("permis"),
-                hasVehicle: cells.yesNo("vehicule"), maxDistanceKm: cells.nonNegativeInteger("distance max km"),
+                hasVehicle: cells.yesNo("vehicule"), maxDistanceKm: cells.integer("distance max km", in: FieldRules.travelKilometres),
                 availableFrom: cells.date("disponible le"), romeCodes: romeCodes, criteria: criteria,
                 criteriaProofDate: proofDate)
             return row

@@ -201,7 +201,7 @@ public struct PlacementFacts: Codable, Sendable, Equatable {
 // MARK: - Result
 
 /// Why a placement's hours were left out of the count.
-public enum ExclusionReason: String, CaseIterable, Codable, Sendable {
+public enum ExclusionReason: String, InputEnum {
     /// Rule 1: the person was not eligible on the placement's start date.
     case notEligibleAtStart = "not_eligible_at_start"
     /// Rule 2: the hours were worked off the operation that carries the clause.
@@ -219,7 +219,8 @@ public struct Exclusion: Codable, Sendable, Equatable {
     public var reason: ExclusionReason
     /// Worked (or attested) plus training hours left out.
     public var hours: Decimal
-    public var placementIds: [String]
+    /// The placements concerned; nil (absent from JSON) in a buyer's answer, which names no placement.
+    public var placementIds: [String]?
 }
 
 public struct MonthCredit: Codable, Sendable, Equatable {

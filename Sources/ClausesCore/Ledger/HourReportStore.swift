@@ -1,11 +1,11 @@
 import Foundation
 import PostgresClient
 
-public enum HourReportSource: String, Codable, Sendable, CaseIterable {
+public enum HourReportSource: String, InputEnum {
     case company, siae, facilitator
 }
 
-public enum HourReportStatus: String, Codable, Sendable, CaseIterable {
+public enum HourReportStatus: String, InputEnum {
     case declared, validated, rejected
 
     public var frenchLabel: String {
@@ -146,9 +146,10 @@ public struct HourReportStore: Sendable {
         let attested = declaration.attestedInsertionHours?.value
         let amount = declaration.subcontractAmount?.value
         let month = declaration.month
-        for (value, field) in [(worked, "workedHours"), (training, "trainingHours"), (attested ?? 0, "attestedInsertionHours"), (amount ?? 0, "subcontractAmount")] where value < 0 {
-            throw DomainError.invalid(field, "Les heures et montants ne peuvent pas être négatifs (« \(field) » : \(LedgerFormat.number(value))).")
+        for (value, field) in [(worked, "workedHours"), (training, "trainingHours"), (attested ?? 0, "attestedInsertionHours")] {
+            _ = try Validate.hours(value, field: field)
         }
+        _ = try Validate.amount(amount, existing: nil, field: "subcontractAmount")
         let limit = Decimal(month.dayCount * 24)
         if worked + training > limit {
             throw DomainError.invalid("workedHours", "\(LedgerFormat.hours(worked + training)) en \(LedgerFormat.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(LedgerFormat.hours(limit)).")

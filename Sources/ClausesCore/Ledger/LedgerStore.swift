@@ -27,6 +27,16 @@ public enum BalanceSubject: Sendable, Equatable {
     }
 }
 
+extension LotBalance {
+    /// The balance as `caller` may read it: a buyer's names no placement (DOMAIN §8, §11).
+    func visible(to caller: Caller) -> LotBalance {
+        guard caller.role == .buyer else { return self }
+        var copy = self
+        for index in copy.credit.exclusions.indices { copy.credit.exclusions[index].placementIds = nil }
+        return copy
+    }
+}
+
 /// One lot's balance, computed from stored facts, with the credit's detail (month by month, by mode,
 /// explanation lines) and what still waits for validation.
 public struct LotBalance: Codable, Sendable, Equatable {
@@ -42,7 +52,7 @@ public struct LotBalance: Codable, Sendable, Equatable {
     public let calibrationMode: String
     public let placementCount: Int
     public let balance: Balance
-    public let credit: Credit
+    public internal(set) var credit: Credit
     /// Worked + training hours of current reports declared but not validated yet (not counted).
     public let pendingHours: Decimal
     public let pendingReports: Int
@@ -105,7 +115,7 @@ public struct LedgerStore: Sendable {
         guard let lot = lots.first?.balance else {
             throw DomainError.notFound("Le lot \(lotId.uuidString.lowercased()) n'existe pas, ne vous est pas accessible ou n'a pas de clause d'insertion.")
         }
-        return lot
+        return lot.visible(to: caller)
     }
 
     /// The balance of a lot, a marché, a company (as contractor), a buyer or an operation.
@@ -114,7 +124,7 @@ public struct LedgerStore: Sendable {
             try await requireVisible(caller, subject, on: connection)
             return try await compute(caller, subject: subject, at: at, on: connection)
         }
-        let sorted = sortedByUrgency(lots.map(\.balance)) { $0.balance }
+        let sorted = sortedByUrgency(lots.map { $0.balance.visible(to: caller) }) { $0.balance }
         return BalanceSummary(subject: subject.kind, subjectId: subject.id, at: at,
                               aggregate: aggregateBalances(sorted.map(\.balance)), lots: sorted, months: Self.monthTotals(lots),
                               pendingHours: Hundredths.decimal(lots.reduce(0) { $0 + $1.pendingHundredths }))

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How the contractor executes its clause (DOMAIN §4). Raw values are stored in the database.
-public enum ExecutionMode: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
+public enum ExecutionMode: String, InputEnum, CodingKeyRepresentable {
     case directHire
     case workStudy
     case temporaryWork
@@ -31,7 +31,7 @@ public enum ExecutionMode: String, CaseIterable, Codable, CodingKeyRepresentable
 }
 
 /// The employment contract of a placement.
-public enum EmploymentContractType: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
+public enum EmploymentContractType: String, InputEnum, CodingKeyRepresentable {
     case cdi
     case cdd
     case cddChantier
@@ -63,7 +63,7 @@ public enum EmploymentContractType: String, CaseIterable, Codable, CodingKeyRepr
 }
 
 /// Public eligibility criteria (DOMAIN §5). Raw values are the codes used in files and the database.
-public enum EligibilityCriterionCode: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
+public enum EligibilityCriterionCode: String, InputEnum, CodingKeyRepresentable {
     case DELD
     case DETLD
     case RSA
@@ -100,7 +100,7 @@ public enum EligibilityCriterionCode: String, CaseIterable, Codable, CodingKeyRe
 }
 
 /// Where a lot stands against its clause (DOMAIN §4, §8). Raw values are snake_case for the database and JSON.
-public enum LotStatus: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
+public enum LotStatus: String, InputEnum, CodingKeyRepresentable {
     case onTrack = "on_track"
     case behind = "behind"
     case done = "done"

@@ -84,7 +84,7 @@ public struct OutcomePlacement: Codable, Sendable, Equatable {
     }
 }
 
-public enum OutcomeRule: String, CaseIterable, Codable, Sendable {
+public enum OutcomeRule: String, InputEnum {
     case sustainedActivity = "sustained_activity"
     case qualifyingContract = "qualifying_contract"
 

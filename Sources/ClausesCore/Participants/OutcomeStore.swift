@@ -1,7 +1,7 @@
 import Foundation
 import PostgresClient
 
-public enum OutcomeDecisionValue: String, Codable, Sendable, CaseIterable {
+public enum OutcomeDecisionValue: String, InputEnum {
     case accepted, refused
 
     public var frenchLabel: String { self == .accepted ? "Sortie positive validée" : "Sortie positive refusée" }
@@ -134,16 +134,11 @@ public struct OutcomeStore: Sendable {
         let note = try Validate.optionalText(note, existing: nil, field: "note", maxLength: 2000)
         do {
             return try await pool.withTransaction { connection in
-                var sql = SQL("SELECT 1 FROM participants pa WHERE pa.id = $1")
-                _ = sql.bind(participantId)
-                if let predicate = try LedgerAccess.participants(caller, alias: "pa", &sql) { sql.append("AND \(predicate)") }
-                guard try await connection.query(sql).count > 0 else {
-                    throw DomainError.notFound("Le participant \(participantId.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
-                }
+                try await requireVisible(caller, participantId: participantId, on: connection)
                 let row = try await connection.query("""
                     INSERT INTO outcome_decisions (participant_id, rule, established_on, decision, note, decided_by, decided_by_label)
                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING \(OutcomeDecision.columns)
-                    """, [participantId, rule.rawValue, establishedOn, decision.rawValue, note, caller.userId, caller.label]).first!
+                    """, [participantId, rule.rawValue, establishedOn, decision.rawValue, note, caller.userId, caller.label]).one()
                 let recorded = try OutcomeDecision(row: row)
                 try await Audit.record(.create, entity: "outcome_decision", id: recorded.id.uuidString.lowercased(),
                                        changes: ["participantId": participantId.uuidString.lowercased(), "rule": rule.rawValue,
@@ -158,33 +153,22 @@ public struct OutcomeStore: Sendable {
         }
     }
 
+    /// The committee's decisions on a participant; 404 like every other route when the participant is
+    /// unknown or outside the caller's scope.
     public func decisions(_ caller: Caller, participantId: UUID) async throws -> [OutcomeDecision] {
-        var sql = SQL("SELECT \(OutcomeDecision.columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM outcome_decisions d JOIN participants pa ON pa.id = d.participant_id WHERE d.participant_id = $1")
+        try await pool.withConnection { connection in
+            try await requireVisible(caller, participantId: participantId, on: connection)
+            return try await connection.query("SELECT \(OutcomeDecision.columns) FROM outcome_decisions WHERE participant_id = $1 ORDER BY decided_at",
+                                              [participantId]).map(OutcomeDecision.init(row:))
+        }
+    }
+
+    private func requireVisible(_ caller: Caller, participantId: UUID, on connection: PostgresConnection) async throws {
+        var sql = SQL("SELECT 1 FROM participants pa WHERE pa.id = $1")
         _ = sql.bind(participantId)
         if let predicate = try LedgerAccess.participants(caller, alias: "pa", &sql) { sql.append("AND \(predicate)") }
-        sql.append("ORDER BY d.decided_at")
-        return try await pool.query(sql).map(OutcomeDecision.init(row:))
-    }
-}
-
-/// Every ledger store, built from the configuration (what `AppServices` and the CLI need).
-public struct LedgerServices: Sendable {
-    public let participants: ParticipantStore
-    public let placements: PlacementStore
-    public let hours: HourReportStore
-    public let balances: LedgerStore
-    public let imports: ImportService
-    public let outcomes: OutcomeStore
-    /// `ledger.outcome_profile`.
-    public let outcomeProfile: OutcomeProfile
-
-    public init(pool: PostgresPool, config: Config) {
-        participants = ParticipantStore(pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths)
-        placements = PlacementStore(pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths)
-        hours = HourReportStore(pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours, placements: placements)
-        balances = LedgerStore(pool: pool, countingDefaults: config.counting.table, tolerance: config.ledger.tolerance)
-        imports = ImportService(pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours)
-        outcomes = OutcomeStore(pool: pool)
-        outcomeProfile = OutcomeProfile.named(config.ledger.outcomeProfile) ?? .istresOuestProvence2020
+        guard try await connection.query(sql).count > 0 else {
+            throw DomainError.notFound("Le participant \(participantId.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import PostgresClient
 
-public enum PathwayStatus: String, Codable, Sendable, CaseIterable {
+public enum PathwayStatus: String, InputEnum {
     case active, suspended, exited
 
     public var frenchLabel: String {
@@ -14,7 +14,7 @@ public enum PathwayStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// How a pathway ended (DOMAIN §6).
-public enum ExitKind: String, Codable, Sendable, CaseIterable {
+public enum ExitKind: String, InputEnum {
     case positiveEmployment = "positive_employment"
     case positiveTraining = "positive_training"
     case droppedOut = "dropped_out"
@@ -192,7 +192,7 @@ public struct Participant: Codable, Sendable, Equatable {
     }
 
     /// Validated column values for an insert (existing nil) or an update merged over `existing`.
-    static func columns(from input: Input, existing: Participant?) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
+    static func columns(from input: Input, existing: Participant?, today: LocalDate) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
         let sex: String?
         if let raw = input.sex {
             let s = raw.trimmingCharacters(in: .whitespaces).uppercased()
@@ -223,8 +223,10 @@ public struct Participant: Codable, Sendable, Equatable {
         if let entry, let exitDate, exitDate < entry {
             throw DomainError.invalid("exitDate", "La date de sortie (\(exitDate.french)) précède l'entrée dans le PLIE (\(entry.french)).")
         }
-        if let km = input.maxTravelKm, km < 0 {
-            throw DomainError.invalid("maxTravelKm", "La distance maximale ne peut pas être négative.")
+        let maxTravelKm = try Validate.integer(input.maxTravelKm, existing: existing?.maxTravelKm, field: "maxTravelKm", in: FieldRules.travelKilometres)
+        let birthDate = input.birthDate ?? existing?.birthDate
+        if let birthDate, let problem = FieldRules.birthDateProblem(birthDate, today: today) {
+            throw DomainError.invalid("birthDate", "« birthDate » : \(problem) (\(birthDate.french)).")
         }
         let email = try Validate.optionalText(input.email, existing: existing?.email, field: "email", maxLength: 254)?.lowercased()
         if let email, !email.contains("@") {
@@ -234,7 +236,7 @@ public struct Participant: Codable, Sendable, Equatable {
             ("reference", try Validate.text(input.reference, existing: existing?.reference, field: "reference", maxLength: 64)),
             ("last_name", try Validate.text(input.lastName, existing: existing?.lastName, field: "lastName", maxLength: 200)),
             ("first_name", try Validate.text(input.firstName, existing: existing?.firstName, field: "firstName", maxLength: 200)),
-            ("birth_date", input.birthDate ?? existing?.birthDate),
+            ("birth_date", birthDate),
             ("sex", sex),
             ("phone", try Validate.optionalText(input.phone, existing: existing?.phone, field: "phone", maxLength: 40)),
             ("email", email),
@@ -251,7 +253,7 @@ public struct Participant: Codable, Sendable, Equatable {
             ("target_jobs", PostgresTextArray(try Validate.romeCodes(input.targetJobs, existing: existing?.targetJobs ?? [], field: "targetJobs"))),
             ("driving_licence", input.drivingLicence ?? existing?.drivingLicence),
             ("vehicle", input.vehicle ?? existing?.vehicle),
-            ("max_travel_km", input.maxTravelKm ?? existing?.maxTravelKm),
+            ("max_travel_km", maxTravelKm),
             ("available_from", input.availableFrom ?? existing?.availableFrom),
         ]
     }

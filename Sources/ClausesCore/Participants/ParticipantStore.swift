@@ -7,10 +7,12 @@ import PostgresClient
 public struct ParticipantStore: Sendable {
     let pool: PostgresPool
     let validityMonths: Int
+    let clock: any CivilClock
 
-    public init(pool: PostgresPool, eligibilityValidityMonths: Int) {
+    public init(pool: PostgresPool, eligibilityValidityMonths: Int, clock: any CivilClock) {
         self.pool = pool
         self.validityMonths = eligibilityValidityMonths
+        self.clock = clock
     }
 
     private func select(_ caller: Caller) throws(DomainError) -> SQL {
@@ -89,7 +91,7 @@ public struct ParticipantStore: Sendable {
             guard input.referentUserId == nil || input.referentUserId == caller.userId else { throw DomainError.forbidden }
             input.referentUserId = caller.userId
         }
-        let columns = try Participant.columns(from: input, existing: nil)
+        let columns = try Participant.columns(from: input, existing: nil, today: clock.today())
         return try await translating {
             try await pool.withTransaction { connection in
                 let sql = SQL.insert(into: "participants", columns)
@@ -108,7 +110,7 @@ public struct ParticipantStore: Sendable {
         return try await translating {
             try await pool.withTransaction { connection in
                 let existing = try await get(caller, id: id, on: connection, lock: true)
-                let columns = try Participant.columns(from: input, existing: existing)
+                let columns = try Participant.columns(from: input, existing: existing, today: clock.today())
                 let sql = SQL.update("participants", columns, id: id)
                 try await connection.query(sql)
                 let updated = try await get(caller, id: id, on: connection)

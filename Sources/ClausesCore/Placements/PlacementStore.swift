@@ -100,6 +100,58 @@ public struct Placement: Codable, Sendable, Equatable {
     }
 }
 
+/// A placement as the employing company sees it: the person's first name and initial (`Samira B.`,
+/// computed in SQL), the lot, the contract, the dates, the weekly hours and the hours reported — never
+/// the eligibility criteria, whether the hours count, the pathway, benefits, disability or residence.
+public struct CompanyPlacement: Codable, Sendable, Equatable {
+    public let id: UUID
+    public let code: String
+    public let participantName: String
+    public let lotId: UUID
+    public let lotLabel: String
+    public let publicContractReference: String
+    public let companyId: UUID
+    public let companyName: String
+    public let executionMode: ExecutionMode
+    public let contractType: EmploymentContractType
+    public let startDate: LocalDate
+    public let endDate: LocalDate?
+    public let weeklyHours: Decimal
+    /// Worked + training hours of the current reports, declared or validated (rejected ones left out).
+    public let reportedHours: Decimal
+    public let createdAt: Date
+
+    static let columns = """
+        pl.id, pl.code, (pa.first_name || ' ' || left(pa.last_name, 1) || '.') AS participant_name, pl.lot_id, l.label AS lot_label, \
+        pc.reference AS contract_reference, pl.company_id, c.name AS company_name, pl.execution_mode, pl.contract_type, pl.start_date, \
+        pl.end_date, pl.weekly_hours, pl.created_at, \
+        (SELECT coalesce(sum(r.worked_hours + r.training_hours), 0) FROM hour_reports r
+         WHERE r.placement_id = pl.id AND r.current AND r.status <> 'rejected') AS reported_hours
+        """
+
+    init(row: PostgresRow) throws {
+        id = try row.decode("id")
+        code = try row.decode("code")
+        participantName = try row.decode("participant_name")
+        lotId = try row.decode("lot_id")
+        lotLabel = try row.decode("lot_label")
+        publicContractReference = try row.decode("contract_reference")
+        companyId = try row.decode("company_id")
+        companyName = try row.decode("company_name")
+        let modeText: String = try row.decode("execution_mode"), contractText: String = try row.decode("contract_type")
+        guard let mode = ExecutionMode(rawValue: modeText), let contract = EmploymentContractType(rawValue: contractText) else {
+            throw PostgresError(.decoding, "modalité « \(modeText) » ou contrat « \(contractText) » inconnu (placements)")
+        }
+        executionMode = mode
+        contractType = contract
+        startDate = try row.decode("start_date")
+        endDate = try row.decode("end_date")
+        weeklyHours = try row.decode("weekly_hours")
+        reportedHours = try row.decode("reported_hours")
+        createdAt = try row.decode("created_at")
+    }
+}
+
 /// Placements: created by staff (admin, facilitator) after the eligibility and overlap checks, read by
 /// staff, by the participant's référent and by the employing company.
 public struct PlacementStore: Sendable {
@@ -122,8 +174,48 @@ public struct PlacementStore: Sendable {
     }
 
     /// Filters: `lotId`, `participantId`, `companyId`, `active` (`true`: running on `at`, default today).
+    /// Staff and référents only: a company reads `companyList`.
     public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<Placement> {
+        try Self.refuseCompany(caller)
         var sql = try select(caller)
+        try Self.filter(&sql, filters)
+        try Keyset.apply(page, alias: "pl", to: &sql)
+        let rows = try await pool.query(sql)
+        return try Keyset.page(rows, limit: page.limit) { try Placement(row: $0) }
+    }
+
+    /// The employing company's placements, in the company view (same filters as `list`).
+    public func companyList(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<CompanyPlacement> {
+        var sql = try companySelect(caller)
+        try Self.filter(&sql, filters)
+        try Keyset.apply(page, alias: "pl", to: &sql)
+        let rows = try await pool.query(sql)
+        return try Keyset.page(rows, limit: page.limit) { try CompanyPlacement(row: $0) }
+    }
+
+    /// One placement in the company view.
+    public func companyGet(_ caller: Caller, id: UUID) async throws -> CompanyPlacement {
+        var sql = try companySelect(caller)
+        sql.append("AND pl.id = \(sql.bind(id))")
+        guard let row = try await pool.query(sql).first else {
+            throw DomainError.notFound("La mise à l'emploi \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+        }
+        return try CompanyPlacement(row: row)
+    }
+
+    private func companySelect(_ caller: Caller) throws(DomainError) -> SQL {
+        guard caller.role == .company else { throw DomainError.forbidden }
+        var sql = SQL("SELECT \(CompanyPlacement.columns) FROM \(Placement.from) WHERE true")
+        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
+        return sql
+    }
+
+    /// The full view (criteria, eligibility) is for staff and référents; a company reads the company view.
+    private static func refuseCompany(_ caller: Caller) throws(DomainError) {
+        if caller.role == .company { throw DomainError.forbidden }
+    }
+
+    private static func filter(_ sql: inout SQL, _ filters: [String: String]) throws(DomainError) {
         if let lot = try filters.uuid("lotId") { sql.append("AND pl.lot_id = \(sql.bind(lot))") }
         if let participant = try filters.uuid("participantId") { sql.append("AND pl.participant_id = \(sql.bind(participant))") }
         if let company = try filters.uuid("companyId") { sql.append("AND pl.company_id = \(sql.bind(company))") }
@@ -131,17 +223,16 @@ public struct PlacementStore: Sendable {
             let today = sql.bind(LocalDate.today())
             sql.append("AND pl.start_date <= \(today) AND (pl.end_date IS NULL OR pl.end_date >= \(today))")
         }
-        try Keyset.apply(page, alias: "pl", to: &sql)
-        let rows = try await pool.query(sql)
-        return try Keyset.page(rows, limit: page.limit) { try Placement(row: $0) }
     }
 
     public func get(_ caller: Caller, id: UUID) async throws -> Placement {
-        try await pool.withConnection { try await get(caller, id: id, on: $0) }
+        try Self.refuseCompany(caller)
+        return try await pool.withConnection { try await get(caller, id: id, on: $0) }
     }
 
     public func get(_ caller: Caller, code: String) async throws -> Placement {
-        try await pool.withConnection { try await get(caller, code: code, on: $0) }
+        try Self.refuseCompany(caller)
+        return try await pool.withConnection { try await get(caller, code: code, on: $0) }
     }
 
     func get(_ caller: Caller, id: UUID, on connection: PostgresConnection, lock: Bool = false) async throws -> Placement {

@@ -127,8 +127,14 @@ public enum ConstraintMessages {
             }
             return DomainError.invalid(error.constraint ?? "", "Une référence ne désigne aucun enregistrement existant.", code: "unknown_reference")
         }
-        if error.isCheckViolation || error.sqlState == "22P02" || error.sqlState == "22003" {
-            return DomainError.invalid(error.constraint ?? "", "Valeur refusée par la base de données : \(error.message)", code: "invalid_value")
+        if error.isCheckViolation {
+            return DomainError.invalid(error.constraint ?? "", "Valeur refusée par une règle de la base de données (\(error.constraint ?? "contrôle")).",
+                                       code: "invalid_value")
+        }
+        // Data exceptions (SQLSTATE class 22): a value the checks before the query should have refused. Never
+        // echo the server's message: it is in English and may quote the value.
+        if error.sqlState?.hasPrefix("22") == true {
+            return DomainError.invalid(error.column ?? "", "Valeur refusée par la base de données : hors des limites ou mal formée.", code: "invalid_value")
         }
         if error.isConnectionFailure || error.kind == .poolTimeout || error.kind == .poolClosed {
             return DomainError(.unavailable, code: "database_unavailable", message: "La base de données est momentanément indisponible. Réessayez dans un instant.")

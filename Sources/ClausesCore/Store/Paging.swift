@@ -44,6 +44,10 @@ enum Keyset {
                 throw DomainError.invalid("cursor", "« cursor » n'est pas un curseur de pagination valide")
             }
             let at = String(text[..<bar])
+            // The timestamp as PostgreSQL printed it (`2026-11-30 16:03:28.123456+01`): anything else is not ours.
+            guard at.wholeMatch(of: /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?/) != nil else {
+                throw DomainError.invalid("cursor", "« cursor » n'est pas un curseur de pagination valide")
+            }
             sql.append("AND (\(alias).created_at, \(alias).id) > (\(sql.bind(at))::timestamptz, \(sql.bind(id)))")
         }
         sql.append("ORDER BY \(alias).created_at, \(alias).id LIMIT \(sql.bind(request.limit + 1))")

@@ -1,0 +1,74 @@
+import Foundation
+import PostgresClient
+
+/// Every ledger store, built from the configuration.
+public struct LedgerServices: Sendable {
+    public let participants: ParticipantStore
+    public let placements: PlacementStore
+    public let hours: HourReportStore
+    public let balances: LedgerStore
+    public let imports: ImportService
+    public let outcomes: OutcomeStore
+    /// `ledger.outcome_profile`.
+    public let outcomeProfile: OutcomeProfile
+
+    init(pool: PostgresPool, config: Config, clock: any CivilClock, parsing: BackgroundWorkers) {
+        participants = ParticipantStore(pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths, clock: clock)
+        placements = PlacementStore(pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths)
+        hours = HourReportStore(pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours, placements: placements)
+        balances = LedgerStore(pool: pool, countingDefaults: config.counting.table, tolerance: config.ledger.tolerance)
+        imports = ImportService(pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours,
+                                rules: ImportRules(limits: config.imports.limits, dates: config.input.dates),
+                                workers: parsing, maxConcurrent: config.imports.maxConcurrent)
+        outcomes = OutcomeStore(pool: pool)
+        outcomeProfile = OutcomeProfile.named(config.ledger.outcomeProfile) ?? .istresOuestProvence2020
+    }
+}
+
+/// The composition root: everything `serve`, the commands and the tests use, built the same way from
+/// the configuration, a database pool and a clock. Call `shutdown()` when done (it stops the worker
+/// threads; the pool belongs to whoever opened it).
+public struct AppServices: Sendable {
+    public let config: Config
+    public let pool: PostgresPool
+    public let clock: any CivilClock
+    /// bcrypt, on threads of its own so a login flood never takes the request threads.
+    let passwordWorkers: BackgroundWorkers
+    /// CSV parsing, on a low-priority thread of its own.
+    let parsingWorkers: BackgroundWorkers
+    public let users: UserStore
+    public let loginFailures: LoginFailureStore
+    public let buyers: EntityStore<Buyer>
+    public let operations: EntityStore<Operation>
+    public let publicContracts: EntityStore<PublicContract>
+    public let lots: EntityStore<Lot>
+    public let companies: EntityStore<Company>
+    public let clauses: InsertionClauseStore
+    public let lotCompanies: LotCompanyStore
+    public let ledger: LedgerServices
+
+    /// `bcryptCost`: 2^cost rounds per password (11 in production, about 0.15 s; tests use 4).
+    public init(config: Config, pool: PostgresPool, clock: any CivilClock = SystemCivilClock(), bcryptCost: UInt8 = 11) {
+        self.config = config
+        self.pool = pool
+        self.clock = clock
+        passwordWorkers = BackgroundWorkers(threads: config.server.passwordHashThreads, niceness: 5)
+        parsingWorkers = BackgroundWorkers(threads: 1, niceness: 10, maxQueued: config.imports.maxConcurrent)
+        users = UserStore(pool: pool, passwords: PasswordHasher(workers: passwordWorkers, cost: bcryptCost))
+        loginFailures = LoginFailureStore(pool: pool, throttle: config.login.throttle)
+        buyers = EntityStore(pool: pool)
+        operations = EntityStore(pool: pool)
+        publicContracts = EntityStore(pool: pool)
+        lots = EntityStore(pool: pool)
+        companies = EntityStore(pool: pool)
+        clauses = InsertionClauseStore(pool: pool, defaultRounding: config.calibrationRounding)
+        lotCompanies = LotCompanyStore(pool: pool)
+        ledger = LedgerServices(pool: pool, config: config, clock: clock, parsing: parsingWorkers)
+    }
+
+    /// Stops the worker threads (after the last request).
+    public func shutdown() async {
+        await passwordWorkers.shutdown()
+        await parsingWorkers.shutdown()
+    }
+}
