@@ -10,13 +10,22 @@
    reported on existing placements, within each placement's period and not after the current month,
    imported by `clauses import hours FILE`: lines/s (wall time of the command, parsing and checks
    included); the imported reports are deleted afterwards so the database can be measured again;
-5. memory: VmHWM (peak) and VmRSS of the service process from /proc/PID/status after the measures.
+5. other users under load: p95 of `GET /api/v1/me` (one keep-alive connection) idle, then during a login
+   flood (16 clients posting the login form with wrong passwords for unknown accounts, each from its own
+   address through `X-Forwarded-For`, the service trusting 127.0.0.1 as its proxy: neither throttle
+   triggers, every attempt costs a bcrypt check), then during the largest upload the service accepts
+   (`imports.max_lines` lines of real placements padded to `server.max_import_body_bytes`, sent again and
+   again with `dryRun=true`): the ratio to idle, target <= 2;
+6. memory: VmHWM (peak) and VmRSS of the service process from /proc/PID/status after the measures.
 
 Prints a table with PASS/MISS against the issue's targets and writes var/bench/results.json. Exits 0
 whatever the figures (a measurement, not a test); non-zero only when something could not be measured.
 """
 import argparse
 import datetime as dt
+import re
+import threading
+import urllib.parse
 import http.client
 import json
 import os
@@ -34,6 +43,8 @@ TARGETS = {  # metric -> (limit, "max" | "min", unit)
     "lot_balance_p95_ms": (10.0, "max", "ms"),
     "buyer_balance_p95_ms": (100.0, "max", "ms"),
     "import_lines_per_s": (20_000.0, "min", "lines/s"),
+    "login_flood_p95_ratio": (2.0, "max", "× idle"),
+    "max_upload_p95_ratio": (2.0, "max", "× idle"),
     "service_peak_rss_mb": (200.0, "max", "MB"),
 }
 
@@ -114,7 +125,9 @@ def parse_args():
     p.add_argument("--buyer-runs", type=int, default=int(env("BENCH_BUYER_RUNS", "20")))
     p.add_argument("--import-lines", type=int, default=int(env("BENCH_IMPORT_LINES", "100000")))
     p.add_argument("--keep-imported", action="store_true", help="keep the imported reports (default: deleted after the measure)")
-    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,import")
+    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,import,flood,upload")
+    p.add_argument("--probe-seconds", type=float, default=float(env("BENCH_PROBE_SECONDS", "10")))
+    p.add_argument("--flood-clients", type=int, default=int(env("BENCH_FLOOD_CLIENTS", "16")))
     p.add_argument("--seed", type=int, default=int(env("BENCH_SEED", "20261123")))
     p.add_argument("--out", default=env("BENCH_OUT", "var/bench/results.json"))
     p.add_argument("--admin-email", default="bench-admin@bench.clauses.fr")
@@ -125,10 +138,37 @@ def parse_args():
     return args
 
 
-def start_service(args, port, log_path):
+def bench_config(args, out_dir):
+    """The configuration under test with one change: 127.0.0.1 is a trusted proxy, so the login flood's
+    `X-Forwarded-For` addresses are believed (a distributed flood, the worst case for the throttle)."""
+    with open(args.config) as f:
+        text = f.read()
+    text, count = re.subn(r"(?m)^trusted_proxies = \[\]$", 'trusted_proxies = ["127.0.0.1"]', text)
+    if count != 1:
+        raise SystemExit(f"run: {args.config} has no `trusted_proxies = []` line to change")
+    path = os.path.join(out_dir, "config.toml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def config_value(path, section, key):
+    """An integer key of the configuration (the documented config.toml writes each on its own line)."""
+    current = None
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("["):
+                current = line.strip("[]")
+            elif current == section and line.startswith(key + " ="):
+                return int(line.split("=", 1)[1].strip().replace("_", ""))
+    raise SystemExit(f"run: {section}.{key} not found in {path}")
+
+
+def start_service(args, port, log_path, config):
     env = dict(os.environ, CLAUSES_DATABASE_URL=args.database_url)
     log_file = open(log_path, "w")
-    process = subprocess.Popen([args.clauses_bin, "serve", "--config", args.config, "--host", "127.0.0.1", "--port", str(port)],
+    process = subprocess.Popen([args.clauses_bin, "serve", "--config", config, "--host", "127.0.0.1", "--port", str(port)],
                                stdout=log_file, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -253,6 +293,115 @@ def measure_import(args, url, out_dir):
     return result
 
 
+def probe(client, seconds):
+    """Other users' experience: `GET /api/v1/me`, one request after the other, for `seconds`."""
+    times = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        times.append(client.timed("/api/v1/me")[0])
+    return summary(times)
+
+
+def under_load(port, token, seconds, load):
+    """`probe` while `load(stop)` runs in background threads; the load's own counts come back with it."""
+    stop = threading.Event()
+    counts = {}
+    threads = load(stop, counts)
+    time.sleep(1.0)  # let the load reach its steady state
+    client = Client(port, token)
+    try:
+        result = probe(client, seconds)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+        client.connection.close()
+    result.update(counts)
+    return result
+
+
+def login_flood(port, clients):
+    """`clients` threads posting the login form, each attempt from its own address, for unknown accounts."""
+    def attack(stop, counts, number):
+        rng = random.Random(number)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while not stop.is_set():
+            address = f"10.{number}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+            connection.request("GET", "/connexion", headers={"X-Forwarded-For": address})
+            response = connection.getresponse()
+            page = response.read().decode()
+            token = re.search(r'name="_login_csrf" value="([^"]+)"', page)
+            cookie = next((c.split(";")[0] for c in response.headers.get_all("Set-Cookie") or [] if c.startswith("clauses_login_csrf=")), None)
+            if not token or not cookie:
+                counts["flood_errors"] = counts.get("flood_errors", 0) + 1
+                continue
+            body = urllib.parse.urlencode({"_login_csrf": token.group(1), "email": f"inconnu{rng.randrange(10**9)}@bench.fr",
+                                           "password": secrets.token_urlsafe(12)})
+            connection.request("POST", "/connexion", body=body, headers={
+                "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie, "X-Forwarded-For": address})
+            response = connection.getresponse()
+            response.read()
+            key = f"flood_status_{response.status}"
+            counts[key] = counts.get(key, 0) + 1
+        connection.close()
+
+    def start(stop, counts):
+        threads = [threading.Thread(target=attack, args=(stop, counts, n), daemon=True) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        return threads
+    return start
+
+
+def largest_upload(args, url, out_dir, config):
+    """The largest hours file the service takes: `imports.max_lines` lines of existing placements, each
+    padded with a comment so the file reaches `server.max_import_body_bytes` (less 1 KiB)."""
+    max_lines = config_value(config, "imports", "max_lines")
+    max_bytes = config_value(config, "server", "max_import_body_bytes") - 1024
+    max_line = config_value(config, "imports", "max_line_bytes")
+    codes = [r[0] for r in psql(url, f"SELECT code FROM placements ORDER BY md5(code || '{args.seed}') LIMIT {max_lines}")]
+    header = "Placement;Mois;Heures travaillées;Heures de formation;Commentaire\n"
+    lines = max_lines
+    # Every line is the same length: code, month, hours, then a quoted comment filling the byte budget.
+    bare = max(len(f"{code};01/2026;151,5;0;\"\"\n") for code in codes)
+    padding = max(0, min(max_line - bare, (max_bytes - len(header.encode())) // lines - bare))
+    path = os.path.join(out_dir, "largest-upload.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(header)
+        for i in range(lines):
+            code = codes[i % len(codes)]
+            start = f"{code};{1 + (i // len(codes)) % 12:02d}/2026;151,5;0;"
+            f.write(start + '"' + "x" * (padding + bare - len(start) - 3) + '"\n')
+    size = os.path.getsize(path)
+    log(f"upload: {lines:,} lines, {size / 2**20:.1f} MiB (limits: {max_lines:,} lines, {(max_bytes + 1024) / 2**20:.0f} MiB)")
+    return path, lines, size
+
+
+def uploads(port, token, path):
+    """One thread sending the file again and again (dry run: checked whole, nothing written)."""
+    with open(path, "rb") as f:
+        data = f.read()
+
+    def send(stop, counts):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        while not stop.is_set():
+            start = time.perf_counter()
+            connection.request("POST", "/api/v1/imports/hours?dryRun=true", body=data,
+                               headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"})
+            response = connection.getresponse()
+            response.read()
+            counts.setdefault("upload_seconds", []).append(round(time.perf_counter() - start, 2))
+            key = f"upload_status_{response.status}"
+            counts[key] = counts.get(key, 0) + 1
+        connection.close()
+
+    def start(stop, counts):
+        thread = threading.Thread(target=send, args=(stop, counts), daemon=True)
+        thread.start()
+        return [thread]
+    return start
+
+
 def main():
     args = parse_args()
     out_dir = os.path.dirname(os.path.abspath(args.out))
@@ -277,7 +426,8 @@ def main():
     except OSError:
         pass
     port = free_port()
-    service = start_service(args, port, os.path.join(out_dir, "serve.log"))
+    config = bench_config(args, out_dir)
+    service = start_service(args, port, os.path.join(out_dir, "serve.log"), config)
     log(f"clauses serve (pid {service.pid}) ready on port {port}")
     results["service_rss_at_start_mb"] = round(proc_status(service.pid)["VmRSS"], 1)
     try:
@@ -288,7 +438,18 @@ def main():
         if "buyer" not in args.skip:
             log(f"buyer balance: {args.buyer_runs} runs")
             results["buyer_balance"] = measure_buyer(args, client, url)
+        if "flood" not in args.skip or "upload" not in args.skip:
+            probe(client, 1)
+            results["idle"] = probe(client, args.probe_seconds)
+            log(f"idle: GET /api/v1/me p95 {results['idle']['p95_ms']:.2f} ms")
         client.connection.close()
+        if "flood" not in args.skip:
+            log(f"login flood: {args.flood_clients} clients")
+            results["login_flood"] = under_load(port, token, args.probe_seconds, login_flood(port, args.flood_clients))
+        if "upload" not in args.skip:
+            path, lines, size = largest_upload(args, url, out_dir, config)
+            results["largest_upload"] = under_load(port, token, args.probe_seconds, uploads(port, token, path))
+            results["largest_upload"].update(lines=lines, file_bytes=size)
         if "import" not in args.skip:
             results["import"] = measure_import(args, url, out_dir)
         status = proc_status(service.pid)
@@ -305,6 +466,8 @@ def main():
         "lot_balance_p95_ms": results.get("lot_balance", {}).get("p95_ms"),
         "buyer_balance_p95_ms": results.get("buyer_balance", {}).get("p95_ms"),
         "import_lines_per_s": results.get("import", {}).get("lines_per_s") if results.get("import", {}).get("exit_status") == 0 else None,
+        "login_flood_p95_ratio": round(results["login_flood"]["p95_ms"] / results["idle"]["p95_ms"], 2) if "login_flood" in results else None,
+        "max_upload_p95_ratio": round(results["largest_upload"]["p95_ms"] / results["idle"]["p95_ms"], 2) if "largest_upload" in results else None,
         "service_peak_rss_mb": results["service_memory"]["peak_rss_mb"],
     }
     verdicts = {}
@@ -331,6 +494,13 @@ def main():
     if imp:
         print(f"{'hours import (%d lines, %.2f s)' % (imp['lines'], imp['seconds']):<34}{imp['lines_per_s']:>10,} lines/s"
               f"{'':>15}   >= 20,000/s    {verdicts['import_lines_per_s']['verdict']}")
+    idle = results.get("idle")
+    for key, label, metric in [("login_flood", "other users, login flood", "login_flood_p95_ratio"),
+                               ("largest_upload", "other users, largest upload", "max_upload_p95_ratio")]:
+        if idle and key in results:
+            m = results[key]
+            print(f"{label + ' (ms)':<34}{m['median_ms']:>10.2f}{m['p95_ms']:>10.2f}{m['p99_ms']:>10.2f}{m['max_ms']:>10.2f}   "
+                  f"p95 <= 2 × {idle['p95_ms']:.2f}  {verdicts[metric]['verdict']} ({figures[metric]} ×)")
     mem = results["service_memory"]
     print(f"{'service memory (MB)':<34}{'peak %.1f' % mem['peak_rss_mb']:>10}{'now %.1f' % mem['rss_mb']:>20}{'':>10}   "
           f"peak <= 200 MB {verdicts['service_peak_rss_mb']['verdict']}")

@@ -6,12 +6,12 @@ public struct FixedClock: CivilClock {
     public let day: LocalDate
     public let instant: Date
 
-    /// `day` at noon in Europe/Paris (10:00 or 11:00 UTC): `now()` and `today()` agree.
+    /// `day` at noon in Europe/Paris (10:00 or 11:00 UTC): `now` and `today` agree.
     public init(_ day: LocalDate) {
         self.day = day
         self.instant = Date(timeIntervalSince1970: TimeInterval(day.dayNumber * 86_400 + 10 * 3600))
     }
 
-    public func now() -> Date { instant }
-    public func today() -> LocalDate { day }
+    public var now: Date { instant }
+    public var today: LocalDate { day }
 }

@@ -30,7 +30,9 @@ enum JSONBody {
             if field.isEmpty {
                 return DomainError(.badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
             }
-            return DomainError.invalid(field, "« \(field) » : \(context.debugDescription)", code: "invalid_value")
+            let code = context.underlyingError is DateOutsideAcceptedWindow ? "date_out_of_range" : "invalid_value"
+            let sentence = context.debugDescription.hasSuffix(".") ? context.debugDescription : context.debugDescription + "."
+            return DomainError.invalid(field, "« \(field) » : \(sentence)", code: code)
         @unknown default:
             return DomainError(.badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
         }

@@ -36,7 +36,7 @@ struct LedgerAPIRoutes {
         }
         api.get("/participants/:id/eligibility") { request, context in
             try JSONBody.response(try await participants.eligibility(try context.requireCaller(), participantId: try context.uuid("id"),
-                                                                     at: try reader.date(request, "at") ?? services.clock.today()))
+                                                                     at: try reader.date(request, "at") ?? services.clock.today))
         }
         api.get("/participants/:id/outcome-decisions") { _, context in
             try JSONBody.response(Items(items: try await ledger.outcomes.decisions(try context.requireCaller(), participantId: try context.uuid("id"))))
@@ -96,12 +96,12 @@ struct LedgerAPIRoutes {
 
         api.get("/lots/:id/balance") { request, context in
             try JSONBody.response(try await ledger.balances.lotBalance(try context.requireCaller(), lotId: try context.uuid("id"),
-                                                                      at: try reader.date(request, "at") ?? services.clock.today()))
+                                                                      at: try reader.date(request, "at") ?? services.clock.today))
         }
         for (path, subject) in [("public-contracts", BalanceSubject.publicContract), ("buyers", BalanceSubject.buyer),
                                 ("operations", BalanceSubject.operation), ("companies", BalanceSubject.company)] {
             api.get("/\(path)/:id/balance") { request, context in
-                let summary = try await ledger.balances.balance(of: subject(try context.uuid("id")), at: try reader.date(request, "at") ?? services.clock.today(),
+                let summary = try await ledger.balances.balance(of: subject(try context.uuid("id")), at: try reader.date(request, "at") ?? services.clock.today,
                                                                 caller: try context.requireCaller())
                 return try JSONBody.response(GroupBalance(summary))
             }
@@ -124,7 +124,7 @@ struct LedgerAPIRoutes {
             let profile = try request.queryDictionary["profile"].map { name throws(DomainError) in try OutcomeProfile.named(name, field: "profile") }
                 ?? ledger.outcomeProfile
             return try JSONBody.response(Items(items: try await ledger.outcomes.candidates(try context.requireCaller(), profile: profile,
-                                                                                         asOf: try reader.date(request, "asOf") ?? services.clock.today())))
+                                                                                         asOf: try reader.date(request, "asOf") ?? services.clock.today)))
         }
     }
 

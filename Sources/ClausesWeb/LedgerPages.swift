@@ -136,7 +136,7 @@ struct LedgerPageRoutes {
 
     private func outcomes(request: Request, context: AppRequestContext, flash: String? = nil) async throws -> Response {
         let caller = try context.requireCaller()
-        let asOf = try reader.date(request, "au") ?? services.clock.today()
+        let asOf = try reader.date(request, "au") ?? services.clock.today
         let candidates = try await services.ledger.outcomes.candidates(caller, profile: services.ledger.outcomeProfile, asOf: asOf)
         return try pages.render("outcomes", title: "Sorties positives à proposer", model: [
             "profile": services.ledger.outcomeProfile.label, "asOf": asOf.french,

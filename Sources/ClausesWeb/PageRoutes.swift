@@ -136,7 +136,7 @@ struct PageRoutes {
         let id = buyer.id.uuidString.lowercased()
         let contracts = try await services.publicContracts.list(caller, page: PageRequest(limit: PageRequest.maximumLimit), filters: ["buyerId": id])
         let operations = try await services.operations.list(caller, page: PageRequest(limit: PageRequest.maximumLimit), filters: ["buyerId": id])
-        let summary = try await services.ledger.balances.balance(of: .buyer(buyer.id), at: services.clock.today(), caller: caller)
+        let summary = try await services.ledger.balances.balance(of: .buyer(buyer.id), at: services.clock.today, caller: caller)
         return try pages.render("buyer", title: buyer.name, model: [
             "buyer": ["name": buyer.name, "siret": buyer.siret],
             "total": LedgerPages.aggregateModel(summary.aggregate),
@@ -177,7 +177,7 @@ struct PageRoutes {
         // The lot's summary says whether it has a clause; any other failure must surface, not hide the clause.
         let clause = lot.clause == nil ? nil : try await services.clauses.get(caller, lotId: lot.id)
         let companies = try await services.lotCompanies.list(caller, lotId: lot.id)
-        let at = try reader.date(request, "at") ?? services.clock.today()
+        let at = try reader.date(request, "at") ?? services.clock.today
         var model: [String: Any] = [
             "lot": ["number": lot.number, "label": lot.label],
             "contractId": lot.publicContractId.uuidString.lowercased(), "contractReference": lot.publicContractReference,

@@ -198,6 +198,16 @@ extension Decoder {
     }
 }
 
+/// The underlying error of a date or month refused because it lies outside the decoder's window.
+public struct DateOutsideAcceptedWindow: Error {}
+
+extension DecodingError {
+    static func outsideWindow(_ what: String, in container: any SingleValueDecodingContainer, range: ClosedRange<LocalDate>) -> DecodingError {
+        .dataCorrupted(Context(codingPath: container.codingPath, debugDescription: "\(what) est hors de la période acceptée (\(frenchRange(range)))",
+                               underlyingError: DateOutsideAcceptedWindow()))
+    }
+}
+
 /// `du 01/01/1900 au 31/12/2199`.
 private func frenchRange(_ range: ClosedRange<LocalDate>) -> String {
     "du \(range.lowerBound.french) au \(range.upperBound.french)"
@@ -212,7 +222,7 @@ extension LocalDate: Codable {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "date attendue au format AAAA-MM-JJ, reçu « \(text) »")
         }
         if let range = decoder.acceptedDates, !range.contains(value) {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "la date \(value.french) est hors de la période acceptée (\(frenchRange(range)))")
+            throw DecodingError.outsideWindow("la date \(value.french)", in: container, range: range)
         }
         self = value
     }
@@ -232,7 +242,7 @@ extension YearMonth: Codable {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "mois attendu au format AAAA-MM, reçu « \(text) »")
         }
         if let range = decoder.acceptedDates, value < range.lowerBound.yearMonth || value > range.upperBound.yearMonth {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "le mois \(value) est hors de la période acceptée (\(frenchRange(range)))")
+            throw DecodingError.outsideWindow("le mois \(value)", in: container, range: range)
         }
         self = value
     }

@@ -22,7 +22,7 @@ struct BalanceCommand: AsyncParsableCommand {
         default: throw DomainError.invalid("kind", "« \(kind) » inconnu : lot, contract, company, buyer ou operation")
         }
         try await Runtime.using(global) { runtime in
-            let date = try at.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "at") } ?? runtime.services.clock.today()
+            let date = try at.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "at") } ?? runtime.services.clock.today
             let summary = try await runtime.services.ledger.balances.balance(of: subject, at: date, caller: .system("cli: balance"))
             if json {
                 print(String(decoding: try JSONCoding.encoder.encode(summary), as: UTF8.self))
@@ -119,7 +119,7 @@ struct OutcomesCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.using(global) { runtime in
-            let date = try asOf.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "as-of") } ?? runtime.services.clock.today()
+            let date = try asOf.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "as-of") } ?? runtime.services.clock.today
             let ledger = runtime.services.ledger
             let chosen = try profile.map { name throws(DomainError) in try OutcomeProfile.named(name, field: "profile") } ?? ledger.outcomeProfile
             let candidates = try await ledger.outcomes.candidates(.system("cli: outcomes"), profile: chosen, asOf: date)

@@ -91,7 +91,7 @@ struct Demo: AsyncParsableCommand {
         /// This month's hours of the running demo placements, as a spreadsheet would export them, so a
         /// facilitateur can try an import at once (`var/demo/heures-AAAA-MM.csv`).
         private func writeMonthFile(_ runtime: Runtime) async throws -> String {
-            let month = runtime.services.clock.today().yearMonth
+            let month = runtime.services.clock.today.yearMonth
             let running = try await runtime.services.ledger.placements
                 .list(.system("demo load"), page: PageRequest(limit: 100), filters: ["active": "true"])
             var csv = "Mise à l'emploi;Mois;Heures travaillées;Heures de formation\r\n"

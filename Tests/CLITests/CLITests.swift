@@ -127,4 +127,23 @@ struct CLITests {
         let revoke = try CLI.run(["token", "revoke", token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], environment: env)
         #expect(revoke.status == 0)
     }
+
+    @Test("dates outside the window and weak or truncating passwords are refused with exit 2 and a French message")
+    func badInput() async throws {
+        let db = try await TestDatabase.create()
+        await db.pool.shutdown()
+        let env = ["CLAUSES_DATABASE_URL": db.url]
+        let balance = try CLI.run(["balance", "buyer", UUID().uuidString, "--at", "0001-01-01"], environment: env)
+        #expect(balance.status == 2)
+        #expect(balance.stderr.contains("« at » : la date 01/01/0001 est hors de la période acceptée"))
+        let outcomes = try CLI.run(["outcomes", "--as-of", "9999-12-31"], environment: env)
+        #expect(outcomes.status == 2)
+        #expect(outcomes.stderr.contains("hors de la période acceptée"))
+        let weak = try CLI.run(["user", "add", "--email", "faible@test.fr", "--role", "facilitator"], environment: env, stdin: "0123456789\n")
+        #expect(weak.status == 2)
+        #expect(weak.stderr.contains("au moins 12 caractères"))
+        let nul = try CLI.run(["user", "add", "--email", "nul@test.fr", "--role", "facilitator"], environment: env, stdin: "abc\u{1B}defghijklmnop\n")
+        #expect(nul.status == 2)
+        #expect(nul.stderr.contains("caractère de contrôle"))
+    }
 }

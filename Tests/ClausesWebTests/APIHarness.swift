@@ -18,9 +18,9 @@ struct APIHarness {
 
     static let sirets = (buyerA: "21130047500012", buyerB: "21130056500010", companyX: "73282932000074", companyY: "44306184100047")
 
-    static func make() async throws -> APIHarness {
+    static func make(config: Config = Config(), clock: any CivilClock = SystemCivilClock()) async throws -> APIHarness {
         let db = try await TestDatabase.create()
-        let services = AppServices(config: Config(), pool: db.pool, bcryptCost: 4)
+        let services = AppServices(config: config, pool: db.pool, clock: clock, bcryptCost: 4)
         let system = Caller.system("test")
         let buyerA = try await services.buyers.create(system, .init(siret: sirets.buyerA, name: "Acheteur A")).id
         let buyerB = try await services.buyers.create(system, .init(siret: sirets.buyerB, name: "Acheteur B")).id
@@ -35,8 +35,8 @@ struct APIHarness {
         return harness
     }
 
-    func run(_ body: @Sendable @escaping (Client) async throws -> Void) async throws {
-        let app = try ClausesServer.application(services: services, host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
+    func run(logger: Logger = Logger(label: "test"), _ body: @Sendable @escaping (Client) async throws -> Void) async throws {
+        let app = try ClausesServer.application(services: services, host: "127.0.0.1", port: 0, logger: logger)
         try await app.test(.router) { client in try await body(Client(client: client, tokens: tokens)) }
         await services.shutdown()
         await db.pool.shutdown()
@@ -50,6 +50,7 @@ struct APIHarness {
             let status: HTTPResponse.Status
             let json: Any?
             let text: String
+            var headers: HTTPFields = [:]
             var object: [String: Any] { json as? [String: Any] ?? [:] }
             var items: [[String: Any]] { object["items"] as? [[String: Any]] ?? [] }
             var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
@@ -72,7 +73,8 @@ struct APIHarness {
             }
             return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
                 let text = String(buffer: response.body)
-                return Reply(status: response.status, json: try? JSONSerialization.jsonObject(with: Data(text.utf8)), text: text)
+                return Reply(status: response.status, json: try? JSONSerialization.jsonObject(with: Data(text.utf8)), text: text,
+                             headers: response.headers)
             }
         }
     }

@@ -172,4 +172,26 @@ struct PostgresRestartTests {
         }
         #expect(await db.pool.statistics().replacedConnections >= 1)
     }
+
+    @Test("an outage is logged once as a warning when the database becomes unreachable, and once when it is back")
+    func outageIsLogged() async throws {
+        guard let dir = ProcessInfo.processInfo.environment["CLAUSES_TEST_PG_DIR"] else {
+            throw TestSetupError("CLAUSES_TEST_PG_DIR is not set: run the suite with `make test`")
+        }
+        let db = try await TestDatabase.create(poolSize: 1)
+        let records = LogRecorder()
+        let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: db.url, poolSize: 1), logger: records.logger())
+        #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../scripts/pg.sh").standardized.path
+        #expect(system("/bin/bash '\(script)' stop '\(dir)'") == 0)
+        for _ in 0..<3 { _ = try? await pool.query("SELECT 1") }
+        let port = URLComponents(string: db.url)?.port ?? 54329
+        #expect(system("/bin/bash '\(script)' start '\(dir)' \(port) >/dev/null") == 0)
+        #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
+        let lines = records.lines
+        #expect(lines.filter { $0.hasPrefix("warning database unreachable") }.count == 1)
+        #expect(lines.filter { $0.hasPrefix("notice database reachable again") }.count == 1)
+        await pool.shutdown()
+        await db.pool.shutdown()
+    }
 }

@@ -4,16 +4,16 @@ import Foundation
 /// matters so rules and tests never depend on the machine's calendar (tests use a fixed clock).
 public protocol CivilClock: Sendable {
     /// The current instant.
-    func now() -> Date
+    var now: Date { get }
     /// Today's civil date in Europe/Paris.
-    func today() -> LocalDate
+    var today: LocalDate { get }
 }
 
 /// The machine's clock, read in Europe/Paris: the only place the service reads the system date.
 public struct SystemCivilClock: CivilClock {
     public init() {}
 
-    public func now() -> Date { Date() }
+    public var now: Date { Date() }
 
-    public func today() -> LocalDate { LocalDate.today() }
+    public var today: LocalDate { LocalDate.today() }
 }

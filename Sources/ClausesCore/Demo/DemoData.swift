@@ -136,7 +136,7 @@ public enum DemoData {
             if role == "referent" { referentId = user.id }
         }
         try await loadLedger(services.ledger, caller: caller, lots: lotIds, companies: company, referentId: referentId,
-                             today: services.clock.today())
+                             today: services.clock.today)
     }
 
     /// Participants (invented people), their proofs, placements on the demo lots and monthly hours up to

@@ -36,6 +36,23 @@ public struct ImportReport: Codable, Sendable, Equatable {
     static func rejected(_ problems: [ValidationErrors.Problem], lines: Int = 0, warnings: [ValidationErrors.Problem] = []) -> ImportReport {
         ImportReport(status: .rejected, lines: lines, created: 0, updated: 0, unchanged: 0, criteriaAdded: 0, problems: problems, warnings: warnings)
     }
+
+    /// At most this many problems (and warnings) are listed: a file wrong on every one of its 200,000
+    /// lines would otherwise be answered with tens of megabytes. The last entry says how many more there are.
+    public static let listedProblems = 1000
+
+    /// The report with its lists cut to `listedProblems` entries plus one counting the rest.
+    func listingAtMost(_ limit: Int = listedProblems) -> ImportReport {
+        func cut(_ list: [ValidationErrors.Problem]) -> [ValidationErrors.Problem] {
+            guard list.count > limit else { return list }
+            let rest = list.count - limit
+            return Array(list.prefix(limit)) + [.init(message: "… et \(rest) de plus, non listé\(rest > 1 ? "s" : "") ici")]
+        }
+        var report = self
+        report.problems = cut(problems)
+        report.warnings = cut(warnings)
+        return report
+    }
 }
 
 /// CSV imports of monthly hours and of participants: the whole file is checked (format first, then
@@ -85,7 +102,7 @@ public struct ImportService: Sendable {
         if validate { try caller.requireEditor() }
         return try await gate.run(for: caller) {
             try await importHoursChecked(data: data, caller: caller, replace: replace, confirmPlausible: confirmPlausible, dryRun: dryRun,
-                                         validate: validate, today: today)
+                                         validate: validate, today: today).listingAtMost()
         }
     }
 
@@ -259,6 +276,7 @@ public struct ImportService: Sendable {
         try caller.requireEditor()
         return try await gate.run(for: caller) {
             try await importParticipantsChecked(data: data, caller: caller, today: today, dryRun: dryRun, validateCriteria: validateCriteria)
+                .listingAtMost()
         }
     }
 

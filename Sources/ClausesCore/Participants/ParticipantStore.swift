@@ -91,7 +91,7 @@ public struct ParticipantStore: Sendable {
             guard input.referentUserId == nil || input.referentUserId == caller.userId else { throw DomainError.forbidden }
             input.referentUserId = caller.userId
         }
-        let columns = try Participant.columns(from: input, existing: nil, today: clock.today())
+        let columns = try Participant.columns(from: input, existing: nil, today: clock.today)
         return try await translating {
             try await pool.withTransaction { connection in
                 let sql = SQL.insert(into: "participants", columns)
@@ -110,7 +110,7 @@ public struct ParticipantStore: Sendable {
         return try await translating {
             try await pool.withTransaction { connection in
                 let existing = try await get(caller, id: id, on: connection, lock: true)
-                let columns = try Participant.columns(from: input, existing: existing, today: clock.today())
+                let columns = try Participant.columns(from: input, existing: existing, today: clock.today)
                 let sql = SQL.update("participants", columns, id: id)
                 try await connection.query(sql)
                 let updated = try await get(caller, id: id, on: connection)
@@ -127,8 +127,9 @@ public struct ParticipantStore: Sendable {
 
     /// Records the proof of a criterion (not validated yet). The proof may not be dated after `today`.
     public func addCriterion(_ caller: Caller, participantId: UUID, _ input: EligibilityCriterion.Input,
-                             today: LocalDate = .today()) async throws -> Participant {
+                             today: LocalDate? = nil) async throws -> Participant {
         try Self.requireWriter(caller)
+        let today = today ?? clock.today
         let code = try Validate.choice(input.code, existing: nil, field: "code", as: EligibilityCriterionCode.self)
         guard let proofDate = input.proofDate else {
             throw DomainError.invalid("proofDate", "La date du justificatif est obligatoire.", code: "missing_field")
