@@ -124,7 +124,7 @@ struct LedgerPageRoutes {
         let summary = switch report.status {
         case .written: "Import terminé : \(report.lines) ligne(s) lue(s), \(report.created) créée(s), \(report.updated) corrigée(s), \(report.unchanged) inchangée(s)."
         case .dryRun: "Vérification réussie, rien n'a été écrit : \(report.created) à créer, \(report.updated) à corriger, \(report.unchanged) inchangée(s)."
-        case .rejected: "Fichier refusé : \(report.problems.count) problème(s). Rien n'a été écrit ; corrigez le fichier et recommencez."
+        case .rejected: "Fichier refusé : \(report.problemSummary). Rien n'a été écrit ; corrigez le fichier et recommencez."
         case .confirmationRequired: "Des heures dépassent le plafond plausible : vérifiez-les puis cochez « confirmer » pour importer. Rien n'a été écrit."
         }
         return try pages.render("imports", title: "Importer un fichier", model: [

@@ -178,18 +178,20 @@ public struct PostgresConnection: Sendable {
     /// Bulk-loads rows with `COPY table (columns) FROM STDIN`; each row's values are text or nil for NULL.
     /// Returns the number of rows copied.
     @discardableResult
-    public func copy(into table: String, columns: [String], rows: [[String?]]) async throws(PostgresError) -> Int {
+    public func copy(into table: String, columns: [String], rows: some Sequence<[String?]>) async throws(PostgresError) -> Int {
         let raw = raw
         let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
+        // Encoded here, row by row, so a lazy sequence never holds every row at once.
+        let chunks = CopyEncoder.chunks(rows)
         return try await pool.blocking { () throws(PostgresError) in
-            try raw.copyIn(sql, chunks: CopyEncoder.chunks(rows))
+            try raw.copyIn(sql, chunks: chunks)
         }
     }
 }
 
 /// Encodes rows in COPY's text format, in chunks of about 64 KiB.
 enum CopyEncoder {
-    static func chunks(_ rows: [[String?]]) -> [String] {
+    static func chunks(_ rows: some Sequence<[String?]>) -> [String] {
         var chunks: [String] = []
         var current = ""
         current.reserveCapacity(70_000)

@@ -100,7 +100,7 @@ struct ImportCommand: AsyncParsableCommand {
         case .dryRun:
             Swift.print("Vérification réussie (rien n'a été écrit) : \(report.lines) ligne(s), \(report.created) à créer, \(report.updated) à corriger, \(report.unchanged) inchangée(s).")
         case .rejected:
-            FileHandle.standardError.write(Data("erreur : fichier refusé (\(report.problems.count) problème(s)) ; rien n'a été écrit\n".utf8))
+            FileHandle.standardError.write(Data("erreur : fichier refusé (\(report.problemSummary)) ; rien n'a été écrit\n".utf8))
             throw ExitCode(2)
         case .confirmationRequired:
             FileHandle.standardError.write(Data("erreur : des heures dépassent le plafond plausible ; relancez avec --confirm après vérification ; rien n'a été écrit\n".utf8))

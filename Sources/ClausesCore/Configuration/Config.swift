@@ -14,7 +14,7 @@ public struct Config: Sendable {
         /// Addresses of the reverse proxies whose `X-Forwarded-For` tells the client's address.
         public var trustedProxies: [String] = []
         public var maxJSONBodyBytes = 1_048_576
-        public var maxImportBodyBytes = 33_554_432
+        public var maxImportBodyBytes = 16_777_216
         public var passwordHashThreads = 1
     }
 

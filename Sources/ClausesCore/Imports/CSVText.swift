@@ -111,55 +111,63 @@ public struct CSVText: Sendable, Equatable {
         let separator = detectSeparator(text)
         let starts = try recordStartLines(text, separator: separator)
 
-        var rawRecords: [[String]] = []
-        do {
-            let csv = try CSV<Enumerated>(string: text, delimiter: CSVDelimiter(unicodeScalarLiteral: separator),
-                                          loadColumns: false, rowLimit: 0)
-            try csv.enumerateAsArray(startAt: 0, rowLimit: nil) { rawRecords.append($0) }
-        } catch {
-            // The scan above reports quote problems with their line; this is a safety net.
-            throw ValidationErrors([.init(message: "structure CSV illisible (guillemets mal placés ?)")])
-        }
-        guard rawRecords.count == starts.count else {
-            throw ValidationErrors([.init(message: "structure CSV illisible (guillemets mal placés ?)")])
-        }
-
         func isBlank(_ fields: [String]) -> Bool {
             fields.allSatisfy { $0.allSatisfy(\.isWhitespace) }
         }
 
-        if isBlank(rawRecords[0]) {
-            throw ValidationErrors([.init(line: 1, message: "la ligne 1 doit contenir les noms des colonnes, elle est vide")])
-        }
-        // Trailing separators after the last column name are common; data rows may have them or not.
-        var header = rawRecords[0].map { $0.trimmingCharacters(in: .whitespaces) }
-        while header.last?.isEmpty == true { header.removeLast() }
-        // Blank records (or records made only of separators) at the very end are what spreadsheets
-        // export after the last row: ignore them.
-        var end = rawRecords.count
-        while end > 1, isBlank(rawRecords[end - 1]) { end -= 1 }
-        if end == 1 {
-            throw ValidationErrors([.init(line: nil, message: "le fichier ne contient que la ligne des en-têtes : aucune donnée à importer")])
-        }
-
+        // Records are checked as SwiftCSV splits them, so the file is held once as fields, not twice.
+        // Blank records are held back: between rows they are problems, at the very end they are what
+        // spreadsheets export after the last row and are ignored.
+        var header: [String]?
         var records: [CSVRecord] = []
         var problems: [ValidationErrors.Problem] = []
+        var blankLines: [Int] = []
+        var index = 0
+        var headerBlank = false
         let sep = separator == "\t" ? "tabulation" : "« \(separator) »"
-        for index in 1..<end {
-            var fields = rawRecords[index]
-            let line = starts[index]
-            if isBlank(fields) {
-                problems.append(.init(line: line, message: "ligne vide"))
-                continue
+        do {
+            let csv = try CSV<Enumerated>(string: text, delimiter: CSVDelimiter(unicodeScalarLiteral: separator),
+                                          loadColumns: false, rowLimit: 0)
+            try csv.enumerateAsArray(startAt: 0, rowLimit: nil) { raw in
+                defer { index += 1 }
+                guard index < starts.count else { return }
+                guard let columns = header else {
+                    // Trailing separators after the last column name are common; data rows may have them or not.
+                    var names = raw.map { $0.trimmingCharacters(in: .whitespaces) }
+                    while names.last?.isEmpty == true { names.removeLast() }
+                    headerBlank = isBlank(raw)
+                    header = names
+                    return
+                }
+                let line = starts[index]
+                if isBlank(raw) {
+                    blankLines.append(line)
+                    return
+                }
+                problems += blankLines.map { .init(line: $0, message: "ligne vide") }
+                blankLines = []
+                var fields = raw
+                // Extra fields that are empty (a trailing separator) lose nothing: tolerate them.
+                while fields.count > columns.count, fields.last?.allSatisfy(\.isWhitespace) == true { fields.removeLast() }
+                if fields.count != columns.count {
+                    problems.append(.init(line: line, message:
+                        "\(fields.count) champ\(fields.count > 1 ? "s" : "") au lieu de \(columns.count) (vérifiez le séparateur \(sep) et les guillemets)"))
+                    return
+                }
+                records.append(CSVRecord(line: line, fields: fields))
             }
-            // Extra fields that are empty (a trailing separator) lose nothing: tolerate them.
-            while fields.count > header.count, fields.last?.allSatisfy(\.isWhitespace) == true { fields.removeLast() }
-            if fields.count != header.count {
-                problems.append(.init(line: line, message:
-                    "\(fields.count) champ\(fields.count > 1 ? "s" : "") au lieu de \(header.count) (vérifiez le séparateur \(sep) et les guillemets)"))
-                continue
-            }
-            records.append(CSVRecord(line: line, fields: fields))
+        } catch {
+            // The scan above reports quote problems with their line; this is a safety net.
+            throw ValidationErrors([.init(message: "structure CSV illisible (guillemets mal placés ?)")])
+        }
+        guard index == starts.count, let header else {
+            throw ValidationErrors([.init(message: "structure CSV illisible (guillemets mal placés ?)")])
+        }
+        if headerBlank {
+            throw ValidationErrors([.init(line: 1, message: "la ligne 1 doit contenir les noms des colonnes, elle est vide")])
+        }
+        if records.isEmpty && problems.isEmpty {
+            throw ValidationErrors([.init(line: nil, message: "le fichier ne contient que la ligne des en-têtes : aucune donnée à importer")])
         }
         return (CSVText(header: header, records: records, separator: separator, encoding: encoding), problems)
     }
@@ -167,7 +175,7 @@ public struct CSVText: Sendable, Equatable {
     // MARK: - Encoding
 
     private static func decodeText(_ data: Data) throws(ValidationErrors) -> (String, String) {
-        var bytes = [UInt8](data)
+        var bytes = data[...]
         if bytes.isEmpty { throw ValidationErrors([.init(message: "le fichier est vide")]) }
         let advice = "enregistrez le fichier en UTF-8 ou Windows-1252 (CSV point-virgule)"
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
@@ -179,7 +187,7 @@ public struct CSVText: Sendable, Equatable {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || bytes.contains(0) {
             throw ValidationErrors([.init(message: "encodage non pris en charge : UTF-16 ; \(advice)")])
         }
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         let utf8 = String(decoding: bytes, as: UTF8.self)
         if utf8.utf8.elementsEqual(bytes) { return (utf8, "UTF-8") }
 

@@ -186,7 +186,10 @@ struct CellReader {
     /// The trimmed cell, or nil when empty or when the column is absent from the file.
     func text(_ key: String) -> String? {
         guard let index = binding.indexes[key] else { return nil }
-        let value = fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+        let field = fields[index]
+        // Most cells need no trimming: they are returned as they are, sharing the file's storage.
+        let untrimmed = field.first.map { !$0.isWhitespace } == true && field.last.map { !$0.isWhitespace } == true
+        let value = untrimmed ? field : field.trimmingCharacters(in: .whitespacesAndNewlines)
         return value.isEmpty ? nil : value
     }
 

@@ -26,10 +26,13 @@ public struct ImportReport: Codable, Sendable, Equatable {
     public var unchanged: Int
     /// Participants: eligibility proofs added.
     public var criteriaAdded: Int
-    /// Every problem, with its line and column, sorted by line.
+    /// The problems, with their line and column, sorted by line: the first `listedProblems` of them.
     public var problems: [ValidationErrors.Problem]
-    /// Figures to confirm (hours above `ledger.plausible_monthly_hours`).
+    /// Figures to confirm (hours above `ledger.plausible_monthly_hours`): the first `listedProblems`.
     public var warnings: [ValidationErrors.Problem]
+    /// How many problems and warnings there are in all, listed or not.
+    public var problemCount = 0
+    public var warningCount = 0
 
     public var written: Bool { status == .written }
 
@@ -37,21 +40,25 @@ public struct ImportReport: Codable, Sendable, Equatable {
         ImportReport(status: .rejected, lines: lines, created: 0, updated: 0, unchanged: 0, criteriaAdded: 0, problems: problems, warnings: warnings)
     }
 
-    /// At most this many problems (and warnings) are listed: a file wrong on every one of its 200,000
-    /// lines would otherwise be answered with tens of megabytes. The last entry says how many more there are.
+    /// At most this many problems (and warnings) are listed, and counted apart: a file wrong on every one
+    /// of its 200,000 lines would otherwise be answered with tens of megabytes.
     public static let listedProblems = 1000
 
-    /// The report with its lists cut to `listedProblems` entries plus one counting the rest.
+    /// The report with its lists cut to `listedProblems` entries, their totals kept in the counts.
     func listingAtMost(_ limit: Int = listedProblems) -> ImportReport {
-        func cut(_ list: [ValidationErrors.Problem]) -> [ValidationErrors.Problem] {
-            guard list.count > limit else { return list }
-            let rest = list.count - limit
-            return Array(list.prefix(limit)) + [.init(message: "… et \(rest) de plus, non listé\(rest > 1 ? "s" : "") ici")]
-        }
         var report = self
-        report.problems = cut(problems)
-        report.warnings = cut(warnings)
+        report.problemCount = max(problemCount, problems.count)
+        report.warningCount = max(warningCount, warnings.count)
+        report.problems = Array(problems.prefix(limit))
+        report.warnings = Array(warnings.prefix(limit))
         return report
+    }
+
+    /// `12 problème(s)`, or `1 500 problèmes (les 1 000 premiers sont listés)`.
+    public var problemSummary: String {
+        let total = max(problemCount, problems.count)
+        let listed = total > problems.count ? " (les \(FrenchNumber.formatFrench(Decimal(problems.count))) premiers sont listés)" : ""
+        return "\(FrenchNumber.formatFrench(Decimal(total))) problème\(total > 1 ? "s" : "")\(listed)"
     }
 }
 
@@ -127,7 +134,7 @@ public struct ImportService: Sendable {
                         worked numeric(7, 2) NOT NULL, training numeric(7, 2) NOT NULL, comment text) ON COMMIT DROP
                     """)
                 try await connection.copy(into: "import_hours", columns: ["line", "code", "month", "worked", "training", "comment"],
-                                          rows: rows.map { ["\($0.line)", $0.placementCode, $0.month.firstDay.description,
+                                          rows: rows.lazy.map { ["\($0.line)", $0.placementCode, $0.month.firstDay.description,
                                                             "\($0.workedHours)", "\($0.trainingHours)", $0.comment] })
                 try await connection.execute("ANALYZE import_hours")
 
@@ -150,9 +157,10 @@ public struct ImportService: Sendable {
                 try await connection.query(match)
 
                 // Every problem against the database, in one query.
+                // The first `listedProblems` problems are read, and how many there are in all.
                 var sql = SQL("""
                     SELECT m.line, m.code, to_char(m.month, 'YYYY-MM'), m.placement_id IS NOT NULL, m.start_date, m.end_date,
-                           m.old_worked, m.old_training, m.old_status
+                           m.old_worked, m.old_training, m.old_status, count(*) OVER () AS total
                     FROM import_matched m
                     """)
                 let monthLimit = sql.bind(today.yearMonth.firstDay)
@@ -164,13 +172,17 @@ public struct ImportService: Sendable {
                        OR m.month > \(monthLimit)::date
                        OR (m.old_id IS NOT NULL AND NOT \(replacing)::boolean AND m.old_status <> 'rejected'
                            AND (m.old_worked, m.old_training) IS DISTINCT FROM (m.worked, m.training))
-                    ORDER BY m.line
+                    ORDER BY m.line LIMIT \(sql.bind(ImportReport.listedProblems))
                     """)
                 var problems: [ValidationErrors.Problem] = []
+                var problemCount = 0
                 for row in try await connection.query(sql) {
                     let line: Int = try row.decode(0)
                     let code: String = try row.decode(1)
-                    let month = YearMonth(text: try row.decode(2, as: String.self))!
+                    problemCount = try row.decode(9)
+                    guard let month = YearMonth(text: try row.decode(2, as: String.self)) else {
+                        throw PostgresError(.decoding, "mois illisible (import_matched)")
+                    }
                     guard try row.decode(3, as: Bool.self) else {
                         problems.append(.init(line: line, column: "placement", message: "mise à l'emploi « \(code) » inconnue ou hors de votre périmètre"))
                         continue
@@ -200,7 +212,8 @@ public struct ImportService: Sendable {
                     FROM import_matched WHERE placement_id IS NOT NULL
                     """).first!
                 var report = ImportReport(status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
-                                          unchanged: try counts.decode(2), criteriaAdded: 0, problems: problems, warnings: parsed.warnings)
+                                          unchanged: try counts.decode(2), criteriaAdded: 0, problems: problems, warnings: parsed.warnings,
+                                          problemCount: problemCount)
                 if !problems.isEmpty {
                     report.status = .rejected
                     report.created = 0; report.updated = 0; report.unchanged = 0
@@ -305,7 +318,7 @@ public struct ImportService: Sendable {
                 try await connection.copy(into: "import_participants", columns: [
                     "line", "reference", "last_name", "first_name", "birth_date", "sex", "commune_insee", "qpv_resident", "qualification_level",
                     "prescriber", "plie_entry_date", "driving_licence", "vehicle", "max_travel_km", "available_from", "target_jobs", "criteria", "proof_date",
-                ], rows: rows.map { r in
+                ], rows: rows.lazy.map { r in
                     ["\(r.line)", r.reference, r.lastName, r.firstName, r.birthDate?.description, r.sex?.rawValue, r.communeCode, flag(r.livesInQPV),
                      r.qualificationLevel, r.prescriber, r.pathwayEntryDate?.description, flag(r.hasDrivingLicence), flag(r.hasVehicle),
                      r.maxDistanceKm.map(String.init), r.availableFrom?.description, r.romeCodes.isEmpty ? nil : array(r.romeCodes),

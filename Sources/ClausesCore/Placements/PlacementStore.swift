@@ -31,7 +31,7 @@ public struct Placement: Codable, Sendable, Equatable {
     public let id: UUID
     public let code: String
     public let participantId: UUID
-    /// Staff: `Prénom NOM`; the employing company: `Prénom N.`.
+    /// `Prénom NOM` (the company view, `CompanyPlacement`, has `Prénom N.`).
     public let participantName: String
     public let lotId: UUID
     public let lotLabel: String
@@ -67,6 +67,15 @@ public struct Placement: Codable, Sendable, Equatable {
         """
     }
 
+    /// The execution mode and contract type of a placement row; an unknown stored value is an error.
+    static func modeAndContract(_ row: PostgresRow) throws -> (ExecutionMode, EmploymentContractType) {
+        let modeText: String = try row.decode("execution_mode"), contractText: String = try row.decode("contract_type")
+        guard let mode = ExecutionMode(rawValue: modeText), let contract = EmploymentContractType(rawValue: contractText) else {
+            throw PostgresError(.decoding, "modalité « \(modeText) » ou contrat « \(contractText) » inconnu (placements)")
+        }
+        return (mode, contract)
+    }
+
     static let from = """
         placements pl JOIN participants pa ON pa.id = pl.participant_id JOIN lots l ON l.id = pl.lot_id \
         JOIN public_contracts pc ON pc.id = l.public_contract_id JOIN companies c ON c.id = pl.company_id
@@ -82,12 +91,7 @@ public struct Placement: Codable, Sendable, Equatable {
         publicContractReference = try row.decode("contract_reference")
         companyId = try row.decode("company_id")
         companyName = try row.decode("company_name")
-        guard let mode = ExecutionMode(rawValue: try row.decode("execution_mode")),
-              let contract = EmploymentContractType(rawValue: try row.decode("contract_type")) else {
-            throw PostgresError(.decoding, "modalité ou contrat inconnu")
-        }
-        executionMode = mode
-        contractType = contract
+        (executionMode, contractType) = try Self.modeAndContract(row)
         startDate = try row.decode("start_date")
         endDate = try row.decode("end_date")
         weeklyHours = try row.decode("weekly_hours")
@@ -121,13 +125,15 @@ public struct CompanyPlacement: Codable, Sendable, Equatable {
     public let reportedHours: Decimal
     public let createdAt: Date
 
-    static let columns = """
-        pl.id, pl.code, (pa.first_name || ' ' || left(pa.last_name, 1) || '.') AS participant_name, pl.lot_id, l.label AS lot_label, \
+    static func columns(_ caller: Caller) -> String {
+        """
+        pl.id, pl.code, \(LedgerAccess.personName(caller, participant: "pa")) AS participant_name, pl.lot_id, l.label AS lot_label, \
         pc.reference AS contract_reference, pl.company_id, c.name AS company_name, pl.execution_mode, pl.contract_type, pl.start_date, \
         pl.end_date, pl.weekly_hours, pl.created_at, \
         (SELECT coalesce(sum(r.worked_hours + r.training_hours), 0) FROM hour_reports r
          WHERE r.placement_id = pl.id AND r.current AND r.status <> 'rejected') AS reported_hours
         """
+    }
 
     init(row: PostgresRow) throws {
         id = try row.decode("id")
@@ -138,12 +144,7 @@ public struct CompanyPlacement: Codable, Sendable, Equatable {
         publicContractReference = try row.decode("contract_reference")
         companyId = try row.decode("company_id")
         companyName = try row.decode("company_name")
-        let modeText: String = try row.decode("execution_mode"), contractText: String = try row.decode("contract_type")
-        guard let mode = ExecutionMode(rawValue: modeText), let contract = EmploymentContractType(rawValue: contractText) else {
-            throw PostgresError(.decoding, "modalité « \(modeText) » ou contrat « \(contractText) » inconnu (placements)")
-        }
-        executionMode = mode
-        contractType = contract
+        (executionMode, contractType) = try Placement.modeAndContract(row)
         startDate = try row.decode("start_date")
         endDate = try row.decode("end_date")
         weeklyHours = try row.decode("weekly_hours")
@@ -205,7 +206,7 @@ public struct PlacementStore: Sendable {
 
     private func companySelect(_ caller: Caller) throws(DomainError) -> SQL {
         guard caller.role == .company else { throw DomainError.forbidden }
-        var sql = SQL("SELECT \(CompanyPlacement.columns) FROM \(Placement.from) WHERE true")
+        var sql = SQL("SELECT \(CompanyPlacement.columns(caller)) FROM \(Placement.from) WHERE true")
         if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
         return sql
     }
