@@ -94,7 +94,7 @@ struct PageRoutes {
         do {
             user = try await services.logIn(email: email, password: fields["password"] ?? "", formToken: given, address: address)
         } catch let refusal as DomainError {
-            // Only the account's id goes to the log, never the address typed.
+            // The reason only: the address typed is never logged.
             context.logger.notice("login refused", metadata: ["reason": "\(refusal.code)"])
             return try await loginPage(request: request, context: context, error: refusal, email: email, next: next)
         }
