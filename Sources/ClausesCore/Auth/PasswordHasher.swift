@@ -31,16 +31,14 @@ public struct PasswordHasher: Sendable {
         return matches
     }
 
-    /// Spends the time of a real check, for an account that does not exist.
+    /// Spends the time of a real check (one bcrypt run), for an account that does not exist. The first
+    /// time, that run makes the reference hash the later calls check against.
     public func verifyNothing(_ password: String) async throws {
-        let existing = timingHash.withLockedValue { $0 }
-        let reference: String
-        if let existing {
-            reference = existing
+        if let reference = timingHash.withLockedValue({ $0 }) {
+            _ = try await verify(password, hash: reference)
         } else {
-            reference = try await hash("timing-equaliser")
+            let reference = try await hash("timing-equaliser")
             timingHash.withLockedValue { $0 = reference }
         }
-        _ = try await verify(password, hash: reference)
     }
 }
