@@ -24,7 +24,7 @@ SCHEMATHESIS := $(VENV)/bin/schemathesis
 FUZZ_SECONDS ?= 15
 FUZZ_LONG_SECONDS ?= 300
 
-.PHONY: deps build run test fuzz bench clean stop
+.PHONY: deps build run lint test fuzz bench clean stop
 
 ## deps: install the Debian packages the build, the tests and `make run` need (only those missing).
 deps:
@@ -60,9 +60,13 @@ run: build
 stop:
 	scripts/pg.sh stop $(RUN_PG)
 
-## test: a throw-away PostgreSQL cluster, then the whole suite, then the OpenAPI fuzzer (one role at a time,
+## lint: the committed .swift-format style (the toolchain's `swift format`); `swift format --in-place -r Sources Tests` fixes it.
+lint:
+	swift format lint --strict --recursive --parallel Sources Tests Package.swift
+
+## test: the style check, a throw-away PostgreSQL cluster, then the whole suite, then the OpenAPI fuzzer (one role at a time,
 ## FUZZ_SECONDS each, fixed seed).
-test: deps $(SCHEMATHESIS)
+test: lint deps $(SCHEMATHESIS)
 	@set -e; \
 	scripts/pg.sh stop $(TEST_PG); rm -rf $(TEST_PG); \
 	scripts/pg.sh start $(TEST_PG) $(TEST_PORT); \

@@ -2,14 +2,14 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
     name: "clauses",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "clauses", targets: ["clauses"]),
+        .executable(name: "clauses", targets: ["clauses"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

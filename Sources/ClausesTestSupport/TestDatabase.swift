@@ -14,7 +14,9 @@ public struct TestDatabase: Sendable {
     /// The cluster's maintenance URL; tests fail with this message when it is missing.
     public static func adminURL() throws -> String {
         guard let url = ProcessInfo.processInfo.environment["CLAUSES_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw TestSetupError("CLAUSES_TEST_DATABASE_URL is not set: run the suite with `make test`, which starts a throw-away PostgreSQL cluster")
+            throw TestSetupError(
+                "CLAUSES_TEST_DATABASE_URL is not set: run the suite with `make test`, which starts a throw-away PostgreSQL cluster"
+            )
         }
         return url
     }
@@ -22,7 +24,9 @@ public struct TestDatabase: Sendable {
     /// The URL of another database on the same cluster.
     public static func url(forDatabase name: String) throws -> String {
         let admin = try adminURL()
-        guard var components = URLComponents(string: admin) else { throw TestSetupError("CLAUSES_TEST_DATABASE_URL must be a postgresql:// URI") }
+        guard var components = URLComponents(string: admin) else {
+            throw TestSetupError("CLAUSES_TEST_DATABASE_URL must be a postgresql:// URI")
+        }
         components.path = "/\(name)"
         return components.string!
     }
@@ -35,8 +39,9 @@ public struct TestDatabase: Sendable {
             try await admin.query("CREATE DATABASE \(name) TEMPLATE \(template)")
         }
         let url = try url(forDatabase: name)
-        let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: url, poolSize: poolSize, acquireTimeout: acquireTimeout),
-                                logger: Logger(label: "test"))
+        let pool = PostgresPool(
+            configuration: PostgresConfiguration(conninfo: url, poolSize: poolSize, acquireTimeout: acquireTimeout),
+            logger: Logger(label: "test"))
         return TestDatabase(name: name, url: url, pool: pool)
     }
 
@@ -45,11 +50,15 @@ public struct TestDatabase: Sendable {
         let name = "e_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20))"
         _ = try await withAdminPool { admin in try await admin.query("CREATE DATABASE \(name)") }
         let url = try url(forDatabase: name)
-        return TestDatabase(name: name, url: url, pool: PostgresPool(configuration: PostgresConfiguration(conninfo: url, poolSize: 2), logger: Logger(label: "test")))
+        return TestDatabase(
+            name: name, url: url,
+            pool: PostgresPool(
+                configuration: PostgresConfiguration(conninfo: url, poolSize: 2), logger: Logger(label: "test")))
     }
 
     static func withAdminPool<T>(_ body: (PostgresPool) async throws -> T) async throws -> T {
-        let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: try adminURL(), poolSize: 1), logger: Logger(label: "test"))
+        let pool = PostgresPool(
+            configuration: PostgresConfiguration(conninfo: try adminURL(), poolSize: 1), logger: Logger(label: "test"))
         do {
             let value = try await body(pool)
             await pool.shutdown()
@@ -83,14 +92,17 @@ actor Template {
             try await admin.withConnection { connection in
                 // Serialise template creation across test processes; closing the admin pool releases the lock on failure.
                 try await connection.execute("SELECT pg_advisory_lock(4242)")
-                let exists = try await connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]).count > 0
+                let exists =
+                    try await connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]).count > 0
                 if !exists {
                     // Migrate under a scratch name, then rename: a run killed half-way never leaves a broken template.
                     let scratch = "\(name)_wip"
                     try await connection.execute("DROP DATABASE IF EXISTS \(scratch)")
                     try await connection.execute("CREATE DATABASE \(scratch)")
-                    let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: try TestDatabase.url(forDatabase: scratch), poolSize: 1),
-                                            logger: Logger(label: "test"))
+                    let pool = PostgresPool(
+                        configuration: PostgresConfiguration(
+                            conninfo: try TestDatabase.url(forDatabase: scratch), poolSize: 1),
+                        logger: Logger(label: "test"))
                     do {
                         try await Migrator(pool: pool, logger: Logger(label: "test")).migrate()
                         await pool.shutdown()

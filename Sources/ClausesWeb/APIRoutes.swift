@@ -10,12 +10,15 @@ struct APIRoutes {
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/openapi") { _, _ in
             guard let text = PageRenderer.asset("openapi.yaml") else { throw HTTPError(.notFound) }
-            return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(users: services.users))
         api.get("/me") { _, context in
-            guard let user = context.user else { throw DomainError(.unauthorized, code: "unauthenticated", message: "Authentification requise.") }
+            guard let user = context.user else {
+                throw DomainError(.unauthorized, code: "unauthenticated", message: "Authentification requise.")
+            }
             return try JSONBody.response(user)
         }
         entity(api, "buyers", services.buyers)
@@ -25,25 +28,38 @@ struct APIRoutes {
         entity(api, "companies", services.companies)
 
         api.get("/lots/:id/clause") { _, context in
-            try JSONBody.response(try await services.clauses.get(try context.requireCaller(), lotId: try context.uuid("id")))
+            try JSONBody.response(
+                try await services.clauses.get(try context.requireCaller(), lotId: try context.uuid("id")))
         }
         api.put("/lots/:id/clause") { request, context in
             let input = try await reader.json(InsertionClause.Input.self, from: request)
-            return try JSONBody.response(try await services.clauses.put(try context.requireCaller(), lotId: try context.uuid("id"), input))
+            return try JSONBody.response(
+                try await services.clauses.put(try context.requireCaller(), lotId: try context.uuid("id"), input))
         }
         api.get("/lots/:id/companies") { _, context in
-            try JSONBody.response(Items(items: try await services.lotCompanies.list(try context.requireCaller(), lotId: try context.uuid("id"))))
+            try JSONBody.response(
+                Items(
+                    items: try await services.lotCompanies.list(
+                        try context.requireCaller(), lotId: try context.uuid("id"))))
         }
         api.post("/lots/:id/companies") { request, context in
             let input = try await reader.json(LotCompany.Input.self, from: request)
-            let items = try await services.lotCompanies.assign(try context.requireCaller(), lotId: try context.uuid("id"), input)
+            let items = try await services.lotCompanies.assign(
+                try context.requireCaller(), lotId: try context.uuid("id"), input)
             return try JSONBody.response(Items(items: items), status: .created)
         }
         api.post("/calibrate") { request, context in
-            struct Body: Decodable { let calibration: CalibrationInput; let rounding: String? }
+            struct Body: Decodable {
+                let calibration: CalibrationInput
+                let rounding: String?
+            }
             let body = try await reader.json(Body.self, from: request)
-            let rounding = try body.rounding.map { (text: String) throws(DomainError) in try Rounding.parse(text) } ?? services.config.calibrationRounding
-            return try JSONBody.response(CalibrationReport(try calibrate(body.calibration, rounding: rounding), input: body.calibration, rounding: rounding))
+            let rounding =
+                try body.rounding.map { (text: String) throws(DomainError) in try Rounding.parse(text) }
+                ?? services.config.calibrationRounding
+            return try JSONBody.response(
+                CalibrationReport(
+                    try calibrate(body.calibration, rounding: rounding), input: body.calibration, rounding: rounding))
         }
         api.get("/users") { _, context in
             try JSONBody.response(Items(items: try await services.users.list(try context.requireCaller())))
@@ -51,18 +67,23 @@ struct APIRoutes {
         LedgerAPIRoutes(services: services, reader: reader).register(on: api)
         api.get("/login-failures") { request, context in
             let limit = try request.pageRequest().limit
-            return try JSONBody.response(Items(items: try await services.loginFailures.recent(try context.requireCaller(), limit: limit)))
+            return try JSONBody.response(
+                Items(items: try await services.loginFailures.recent(try context.requireCaller(), limit: limit)))
         }
         api.post("/users") { request, context in
             let input = try await reader.json(UserStore.NewUser.self, from: request)
-            return try JSONBody.response(try await services.users.create(try context.requireCaller(), input), status: .created)
+            return try JSONBody.response(
+                try await services.users.create(try context.requireCaller(), input), status: .created)
         }
     }
 
     /// List (paginated), create, read and update routes of one referential resource.
-    private func entity<E: StoredEntity>(_ api: RouterGroup<AppRequestContext>, _ path: String, _ store: EntityStore<E>) {
+    private func entity<E: StoredEntity>(_ api: RouterGroup<AppRequestContext>, _ path: String, _ store: EntityStore<E>)
+    {
         api.get("/\(path)") { request, context in
-            try JSONBody.response(try await store.list(try context.requireCaller(), page: try request.pageRequest(), filters: request.queryDictionary))
+            try JSONBody.response(
+                try await store.list(
+                    try context.requireCaller(), page: try request.pageRequest(), filters: request.queryDictionary))
         }
         api.post("/\(path)") { request, context in
             let input = try await reader.json(E.Input.self, from: request)
@@ -73,8 +94,8 @@ struct APIRoutes {
         }
         api.patch("/\(path)/:id") { request, context in
             let input = try await reader.json(E.Input.self, from: request)
-            return try JSONBody.response(try await store.update(try context.requireCaller(), id: try context.uuid("id"), input))
+            return try JSONBody.response(
+                try await store.update(try context.requireCaller(), id: try context.uuid("id"), input))
         }
     }
 }
-

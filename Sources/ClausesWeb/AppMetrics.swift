@@ -1,8 +1,8 @@
 import ClausesCore
 import Foundation
 import Metrics
-import Prometheus
 import PostgresClient
+import Prometheus
 
 /// The process-wide Prometheus registry behind swift-metrics (bootstrapped once per process), plus the
 /// database pool gauges refreshed at each scrape.
@@ -17,7 +17,9 @@ public final class AppMetrics: Sendable {
         self.registry = registry
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         func gauge(_ name: String, _ help: String) -> Prometheus.Gauge {
-            registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "clauses", subsystem: "db_pool", metricName: name, unitName: "", helpText: help))
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    namespace: "clauses", subsystem: "db_pool", metricName: name, unitName: "", helpText: help))
         }
         poolSize = gauge("size", "Maximum number of database connections")
         poolOpen = gauge("open", "Open database connections")

@@ -6,14 +6,20 @@ import Hummingbird
 struct BearerAuthMiddleware: RouterMiddleware {
     let users: UserStore
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
-            throw DomainError(.unauthorized, code: "unauthenticated", message: "Authentification requise : en-tête « Authorization: Bearer <jeton> » manquant.")
+            throw DomainError(
+                .unauthorized, code: "unauthenticated",
+                message: "Authentification requise : en-tête « Authorization: Bearer <jeton> » manquant.")
         }
         let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard let user = try await users.user(forToken: token) else {
-            throw DomainError(.unauthorized, code: "invalid_token", message: "Jeton d'API inconnu, révoqué ou rattaché à un compte désactivé.")
+            throw DomainError(
+                .unauthorized, code: "invalid_token",
+                message: "Jeton d'API inconnu, révoqué ou rattaché à un compte désactivé.")
         }
         context.caller = user.caller
         context.user = user
@@ -27,7 +33,9 @@ struct SessionMiddleware: RouterMiddleware {
     static let cookieName = "clauses_session"
     let users: UserStore
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         if let cookie = request.cookies[Self.cookieName]?.value, let session = try await users.session(cookie: cookie) {
             context.caller = session.user.caller
@@ -64,16 +72,22 @@ enum Form {
     }
 
     /// Fields of a form sent by a signed-in person, refused when the CSRF token does not match.
-    static func checked(_ request: Request, context: AppRequestContext, reader: RequestReader) async throws -> [String: String] {
+    static func checked(_ request: Request, context: AppRequestContext, reader: RequestReader) async throws -> [String:
+        String]
+    {
         let fields = try await fields(request, reader: reader)
         guard let expected = context.csrfToken, let given = fields["_csrf"], constantTimeEqual(expected, given) else {
-            throw DomainError(.forbidden, code: "csrf", message: "Le formulaire a expiré ou ne vient pas de cette application : rechargez la page et recommencez.")
+            throw DomainError(
+                .forbidden, code: "csrf",
+                message:
+                    "Le formulaire a expiré ou ne vient pas de cette application : rechargez la page et recommencez.")
         }
         return fields
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var diff: UInt8 = 0
         for i in 0..<x.count { diff |= x[i] ^ y[i] }

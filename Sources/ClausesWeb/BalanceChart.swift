@@ -8,7 +8,10 @@ enum BalanceChart {
     static let left = 56.0, right = 16.0, top = 16.0, bottom = 40.0
 
     static func svg(months: [MonthCredit], balance: Balance) -> String {
-        guard let first = (balance.executionStart?.yearMonth).map({ min($0, months.first?.month ?? $0) }) ?? months.first?.month else {
+        guard
+            let first = (balance.executionStart?.yearMonth).map({ min($0, months.first?.month ?? $0) })
+                ?? months.first?.month
+        else {
             return "<p>Aucune heure déclarée pour l'instant.</p>"
         }
         let last = max(balance.executionEnd?.yearMonth ?? first, months.last?.month ?? first, first)
@@ -23,35 +26,44 @@ enum BalanceChart {
         }
         let maxBar = axis.map { double(byMonth[$0]?.credited ?? 0) }.max() ?? 0
         let top = max(required, cumulative.last ?? 0, maxBar, 1) * 1.08
-        let plotW = width - left - right, plotH = height - self.top - bottom
+        let plotW = width - left - right
+        let plotH = height - self.top - bottom
         let step = plotW / Double(max(axis.count, 1))
         func x(_ i: Int) -> Double { left + step * Double(i) }
         func y(_ v: Double) -> Double { self.top + plotH * (1 - v / top) }
 
         var svg = """
-        <svg class="chart" viewBox="0 0 \(fmt(width)) \(fmt(height))" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
-        <title id="chart-title">Heures valorisées par mois et cumul, comparés aux heures prescrites et à l'avancement attendu</title>
-        """
+            <svg class="chart" viewBox="0 0 \(fmt(width)) \(fmt(height))" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
+            <title id="chart-title">Heures valorisées par mois et cumul, comparés aux heures prescrites et à l'avancement attendu</title>
+            """
         for fraction in [0.0, 0.25, 0.5, 0.75, 1.0] {
             let value = top / 1.08 * fraction
-            svg += "<line class=\"grid\" x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(y(value)))\" y2=\"\(fmt(y(value)))\"/>"
-            svg += "<text class=\"tick\" x=\"\(fmt(left - 6))\" y=\"\(fmt(y(value) + 4))\" text-anchor=\"end\">\(Int(value.rounded()))</text>"
+            svg +=
+                "<line class=\"grid\" x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(y(value)))\" y2=\"\(fmt(y(value)))\"/>"
+            svg +=
+                "<text class=\"tick\" x=\"\(fmt(left - 6))\" y=\"\(fmt(y(value) + 4))\" text-anchor=\"end\">\(Int(value.rounded()))</text>"
         }
         for (i, month) in axis.enumerated() {
             let value = double(byMonth[month]?.credited ?? 0)
             if value > 0 {
-                svg += "<rect class=\"bar\" x=\"\(fmt(x(i) + step * 0.15))\" y=\"\(fmt(y(value)))\" width=\"\(fmt(step * 0.7))\" height=\"\(fmt(y(0) - y(value)))\"><title>\(month.frenchLabel) : \(FrenchNumber.formatFrench(byMonth[month]!.credited)) h valorisées</title></rect>"
+                svg +=
+                    "<rect class=\"bar\" x=\"\(fmt(x(i) + step * 0.15))\" y=\"\(fmt(y(value)))\" width=\"\(fmt(step * 0.7))\" height=\"\(fmt(y(0) - y(value)))\"><title>\(month.frenchLabel) : \(FrenchNumber.formatFrench(byMonth[month]!.credited)) h valorisées</title></rect>"
             }
             if axis.count <= 18 || i % max(1, axis.count / 12) == 0 {
-                svg += "<text class=\"tick\" x=\"\(fmt(x(i) + step / 2))\" y=\"\(fmt(height - bottom + 16))\" text-anchor=\"middle\">\(String(format: "%02d/%02d", month.month, month.year % 100))</text>"
+                svg +=
+                    "<text class=\"tick\" x=\"\(fmt(x(i) + step / 2))\" y=\"\(fmt(height - bottom + 16))\" text-anchor=\"middle\">\(String(format: "%02d/%02d", month.month, month.year % 100))</text>"
             }
         }
         if required > 0 {
-            svg += "<line class=\"required\" x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(y(required)))\" y2=\"\(fmt(y(required)))\"/>"
-            svg += "<text class=\"legend\" x=\"\(fmt(width - right))\" y=\"\(fmt(y(required) - 4))\" text-anchor=\"end\">prescrites : \(FrenchNumber.formatFrench(balance.requiredHours)) h</text>"
+            svg +=
+                "<line class=\"required\" x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(y(required)))\" y2=\"\(fmt(y(required)))\"/>"
+            svg +=
+                "<text class=\"legend\" x=\"\(fmt(width - right))\" y=\"\(fmt(y(required) - 4))\" text-anchor=\"end\">prescrites : \(FrenchNumber.formatFrench(balance.requiredHours)) h</text>"
             if let start = balance.executionStart?.yearMonth, let end = balance.executionEnd?.yearMonth,
-               let i0 = axis.firstIndex(of: start), let i1 = axis.firstIndex(of: end) {
-                svg += "<line class=\"expected\" x1=\"\(fmt(x(i0)))\" y1=\"\(fmt(y(0)))\" x2=\"\(fmt(x(i1) + step))\" y2=\"\(fmt(y(required)))\"/>"
+                let i0 = axis.firstIndex(of: start), let i1 = axis.firstIndex(of: end)
+            {
+                svg +=
+                    "<line class=\"expected\" x1=\"\(fmt(x(i0)))\" y1=\"\(fmt(y(0)))\" x2=\"\(fmt(x(i1) + step))\" y2=\"\(fmt(y(required)))\"/>"
             }
         }
         let shown = axis.indices.filter { axis[$0] <= balance.at.yearMonth }
@@ -59,7 +71,8 @@ enum BalanceChart {
             let points = shown.map { "\(fmt(x($0) + step / 2)),\(fmt(y(cumulative[$0])))" }.joined(separator: " ")
             svg += "<polyline class=\"cumulative\" points=\"\(points)\"/>"
         }
-        svg += "<line class=\"axis\" x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(y(0)))\" y2=\"\(fmt(y(0)))\"/>"
+        svg +=
+            "<line class=\"axis\" x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(y(0)))\" y2=\"\(fmt(y(0)))\"/>"
         svg += "</svg>"
         return svg
     }
@@ -69,7 +82,10 @@ enum BalanceChart {
 }
 
 extension YearMonth {
-    static let frenchMonths = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+    static let frenchMonths = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+        "décembre",
+    ]
     /// "août 2026".
     var frenchLabel: String { "\(Self.frenchMonths[month - 1]) \(year)" }
 }

@@ -10,16 +10,23 @@ import PostgresClient
 struct ErrorMiddleware: RouterMiddleware {
     let pages: PageRenderer
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
             let domain = Self.domainError(error, logger: context.logger)
             var response: Response
-            if request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix("/healthz") || request.uri.path.hasPrefix("/readyz") {
+            if request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix("/healthz")
+                || request.uri.path.hasPrefix("/readyz")
+            {
                 response = try Self.json(domain)
             } else if domain.kind == .unauthorized {
-                return Response.redirect(to: "/connexion?suite=\(request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")")
+                return Response.redirect(
+                    to:
+                        "/connexion?suite=\(request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")"
+                )
             } else {
                 response = try pages.errorPage(domain, context: context)
             }
@@ -36,16 +43,19 @@ struct ErrorMiddleware: RouterMiddleware {
             let translated = ConstraintMessages.translate(postgres)
             if let domain = translated as? DomainError { return domain }
             // SQLSTATE and constraint only: the server's message may quote a value (personal data).
-            logger.error("database error", metadata: ["sqlstate": "\(postgres.sqlState ?? "-")", "constraint": "\(postgres.constraint ?? "-")"])
+            logger.error(
+                "database error",
+                metadata: ["sqlstate": "\(postgres.sqlState ?? "-")", "constraint": "\(postgres.constraint ?? "-")"])
             return internalError
         case let http as HTTPError:
             // Hummingbird's own errors (unknown route, body too large…) get a French message.
-            let message = switch http.status.code {
-            case 404: "Page ou ressource introuvable."
-            case 405: "Méthode non autorisée pour cette adresse."
-            case 413: "Requête trop volumineuse."
-            default: "Requête refusée (HTTP \(http.status.code))."
-            }
+            let message =
+                switch http.status.code {
+                case 404: "Page ou ressource introuvable."
+                case 405: "Méthode non autorisée pour cette adresse."
+                case 413: "Requête trop volumineuse."
+                default: "Requête refusée (HTTP \(http.status.code))."
+                }
             let kind = DomainError.Kind(rawValue: Int(http.status.code)) ?? .badRequest
             return DomainError(kind, code: "http_\(http.status.code)", message: message)
         default:
@@ -54,14 +64,20 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
-    static let internalError = DomainError(.internalError, code: "internal_error", message: "Erreur interne du serveur.")
+    static let internalError = DomainError(
+        .internalError, code: "internal_error", message: "Erreur interne du serveur.")
 
     static func json(_ error: DomainError) throws -> Response {
         struct Body: Encodable {
-            struct Detail: Encodable { let code: String; let message: String; let field: String? }
+            struct Detail: Encodable {
+                let code: String
+                let message: String
+                let field: String?
+            }
             let error: Detail
         }
         let status = HTTPResponse.Status(code: error.kind.rawValue)
-        return try JSONBody.response(Body(error: .init(code: error.code, message: error.message, field: error.field)), status: status)
+        return try JSONBody.response(
+            Body(error: .init(code: error.code, message: error.message, field: error.field)), status: status)
     }
 }

@@ -15,19 +15,25 @@ struct HealthRoutes {
             do {
                 let status = try await Migrator(pool: services.pool, logger: context.logger).status()
                 guard status.isCurrent else {
-                    return try JSONBody.response(["status": "schema_not_current", "message": "Le schéma de la base n'est pas à jour pour ce binaire."],
-                                                 status: .serviceUnavailable)
+                    return try JSONBody.response(
+                        [
+                            "status": "schema_not_current",
+                            "message": "Le schéma de la base n'est pas à jour pour ce binaire.",
+                        ],
+                        status: .serviceUnavailable)
                 }
                 return try JSONBody.response(["status": "ready"])
             } catch {
-                return try JSONBody.response(["status": "database_unavailable", "message": "La base de données est injoignable."],
-                                             status: .serviceUnavailable)
+                return try JSONBody.response(
+                    ["status": "database_unavailable", "message": "La base de données est injoignable."],
+                    status: .serviceUnavailable)
             }
         }
         router.get("/metrics") { _, _ in
             let text = await AppMetrics.shared.exposition(pool: services.pool)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
     }
 }

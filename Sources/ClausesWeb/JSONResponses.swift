@@ -6,8 +6,9 @@ import Hummingbird
 enum JSONBody {
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSONCoding.encoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// A French message naming the JSON field that could not be read.
@@ -21,20 +22,24 @@ enum JSONBody {
             return DomainError.invalid(field, "Champ obligatoire manquant : « \(field) ».", code: "missing_field")
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)
-            return DomainError.invalid(field, "Type invalide pour « \(field) » : \(frenchTypeName(type)) attendu.", code: "invalid_type")
+            return DomainError.invalid(
+                field, "Type invalide pour « \(field) » : \(frenchTypeName(type)) attendu.", code: "invalid_type")
         case .valueNotFound(_, let context):
             let field = path(context.codingPath)
             return DomainError.invalid(field, "« \(field) » ne peut pas être nul.", code: "missing_field")
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
             if field.isEmpty {
-                return DomainError(.badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
+                return DomainError(
+                    .badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
             }
             let code = context.underlyingError is DateOutsideAcceptedWindow ? "date_out_of_range" : "invalid_value"
-            let sentence = context.debugDescription.hasSuffix(".") ? context.debugDescription : context.debugDescription + "."
+            let sentence =
+                context.debugDescription.hasSuffix(".") ? context.debugDescription : context.debugDescription + "."
             return DomainError.invalid(field, "« \(field) » : \(sentence)", code: code)
         @unknown default:
-            return DomainError(.badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
+            return DomainError(
+                .badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
         }
     }
 

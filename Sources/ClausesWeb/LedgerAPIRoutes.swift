@@ -10,121 +10,167 @@ struct LedgerAPIRoutes {
     var ledger: LedgerServices { services.ledger }
 
     func register(on api: RouterGroup<AppRequestContext>) {
-        let participants = ledger.participants, placements = ledger.placements, hours = ledger.hours
+        let participants = ledger.participants
+        let placements = ledger.placements
+        let hours = ledger.hours
         api.get("/participants") { request, context in
-            try JSONBody.response(try await participants.list(try context.requireCaller(), page: try request.pageRequest(), filters: request.queryDictionary))
+            try JSONBody.response(
+                try await participants.list(
+                    try context.requireCaller(), page: try request.pageRequest(), filters: request.queryDictionary))
         }
         api.post("/participants") { request, context in
             let input = try await reader.json(Participant.Input.self, from: request)
-            return try JSONBody.response(try await participants.create(try context.requireCaller(), input), status: .created)
+            return try JSONBody.response(
+                try await participants.create(try context.requireCaller(), input), status: .created)
         }
         api.get("/participants/:id") { _, context in
             try JSONBody.response(try await participants.get(try context.requireCaller(), id: try context.uuid("id")))
         }
         api.patch("/participants/:id") { request, context in
             let input = try await reader.json(Participant.Input.self, from: request)
-            return try JSONBody.response(try await participants.update(try context.requireCaller(), id: try context.uuid("id"), input))
+            return try JSONBody.response(
+                try await participants.update(try context.requireCaller(), id: try context.uuid("id"), input))
         }
         api.post("/participants/:id/criteria") { request, context in
             let input = try await reader.json(EligibilityCriterion.Input.self, from: request)
-            return try JSONBody.response(try await participants.addCriterion(try context.requireCaller(), participantId: try context.uuid("id"), input),
-                                         status: .created)
+            return try JSONBody.response(
+                try await participants.addCriterion(
+                    try context.requireCaller(), participantId: try context.uuid("id"), input),
+                status: .created)
         }
         api.post("/participants/:id/criteria/:criterionId/validate") { _, context in
-            try JSONBody.response(try await participants.validateCriterion(try context.requireCaller(), participantId: try context.uuid("id"),
-                                                                          criterionId: try context.uuid("criterionId")))
+            try JSONBody.response(
+                try await participants.validateCriterion(
+                    try context.requireCaller(), participantId: try context.uuid("id"),
+                    criterionId: try context.uuid("criterionId")))
         }
         api.get("/participants/:id/eligibility") { request, context in
-            try JSONBody.response(try await participants.eligibility(try context.requireCaller(), participantId: try context.uuid("id"),
-                                                                     at: try reader.date(request, "at") ?? services.clock.today))
+            try JSONBody.response(
+                try await participants.eligibility(
+                    try context.requireCaller(), participantId: try context.uuid("id"),
+                    at: try reader.date(request, "at") ?? services.clock.today))
         }
         api.get("/participants/:id/outcome-decisions") { _, context in
-            try JSONBody.response(Items(items: try await ledger.outcomes.decisions(try context.requireCaller(), participantId: try context.uuid("id"))))
+            try JSONBody.response(
+                Items(
+                    items: try await ledger.outcomes.decisions(
+                        try context.requireCaller(), participantId: try context.uuid("id"))))
         }
         api.post("/participants/:id/outcome-decisions") { request, context in
-            struct Body: Decodable { let rule: OutcomeRule; let establishedOn: LocalDate; let decision: OutcomeDecisionValue; let note: String? }
+            struct Body: Decodable {
+                let rule: OutcomeRule
+                let establishedOn: LocalDate
+                let decision: OutcomeDecisionValue
+                let note: String?
+            }
             let body = try await reader.json(Body.self, from: request)
-            return try JSONBody.response(try await ledger.outcomes.recordDecision(
-                try context.requireCaller(), participantId: try context.uuid("id"), rule: body.rule,
-                establishedOn: body.establishedOn, decision: body.decision, note: body.note), status: .created)
+            return try JSONBody.response(
+                try await ledger.outcomes.recordDecision(
+                    try context.requireCaller(), participantId: try context.uuid("id"), rule: body.rule,
+                    establishedOn: body.establishedOn, decision: body.decision, note: body.note), status: .created)
         }
 
         // A company reads its placements in the company view (no criteria, no eligibility).
         api.get("/placements") { request, context in
-            let caller = try context.requireCaller(), page = try request.pageRequest()
+            let caller = try context.requireCaller()
+            let page = try request.pageRequest()
             if caller.role == .company {
-                return try JSONBody.response(try await placements.companyList(caller, page: page, filters: request.queryDictionary))
+                return try JSONBody.response(
+                    try await placements.companyList(caller, page: page, filters: request.queryDictionary))
             }
-            return try JSONBody.response(try await placements.list(caller, page: page, filters: request.queryDictionary))
+            return try JSONBody.response(
+                try await placements.list(caller, page: page, filters: request.queryDictionary))
         }
         api.post("/placements") { request, context in
             let input = try await reader.json(Placement.Input.self, from: request)
-            return try JSONBody.response(try await placements.create(try context.requireCaller(), input), status: .created)
+            return try JSONBody.response(
+                try await placements.create(try context.requireCaller(), input), status: .created)
         }
         api.get("/placements/:id") { _, context in
-            let caller = try context.requireCaller(), id = try context.uuid("id")
+            let caller = try context.requireCaller()
+            let id = try context.uuid("id")
             if caller.role == .company { return try JSONBody.response(try await placements.companyGet(caller, id: id)) }
             return try JSONBody.response(try await placements.get(caller, id: id))
         }
         api.patch("/placements/:id") { request, context in
             let input = try await reader.json(Placement.Input.self, from: request)
-            return try JSONBody.response(try await placements.update(try context.requireCaller(), id: try context.uuid("id"), input))
+            return try JSONBody.response(
+                try await placements.update(try context.requireCaller(), id: try context.uuid("id"), input))
         }
         api.get("/placements/:id/hour-reports") { request, context in
-            let caller = try context.requireCaller(), id = try context.uuid("id")
-            let reports = request.queryDictionary["history"] == "true"
+            let caller = try context.requireCaller()
+            let id = try context.uuid("id")
+            let reports =
+                request.queryDictionary["history"] == "true"
                 ? try await hours.history(caller, placementId: id) : try await hours.list(caller, placementId: id)
             return try JSONBody.response(Items(items: reports))
         }
         api.post("/hour-reports") { request, context in
             let declaration = try await reader.json(HourDeclaration.self, from: request)
-            let result = try await hours.declare(try context.requireCaller(), declaration, replace: request.flag("replace"),
-                                                 confirmPlausible: request.flag("confirm"), validate: request.flag("validate"))
+            let result = try await hours.declare(
+                try context.requireCaller(), declaration, replace: request.flag("replace"),
+                confirmPlausible: request.flag("confirm"), validate: request.flag("validate"))
             return try JSONBody.response(result, status: .created)
         }
         api.get("/hour-reports/pending") { _, context in
             try JSONBody.response(Items(items: try await hours.pending(try context.requireCaller())))
         }
         api.post("/hour-reports/:id/validate") { _, context in
-            try JSONBody.response(try await hours.validate(try context.requireCaller(), reportId: try context.uuid("id")))
+            try JSONBody.response(
+                try await hours.validate(try context.requireCaller(), reportId: try context.uuid("id")))
         }
         api.post("/hour-reports/:id/reject") { request, context in
             struct Body: Decodable { let reason: String }
             let body = try await reader.json(Body.self, from: request)
-            return try JSONBody.response(try await hours.reject(try context.requireCaller(), reportId: try context.uuid("id"), reason: body.reason))
+            return try JSONBody.response(
+                try await hours.reject(
+                    try context.requireCaller(), reportId: try context.uuid("id"), reason: body.reason))
         }
 
         api.get("/lots/:id/balance") { request, context in
-            try JSONBody.response(try await ledger.balances.lotBalance(try context.requireCaller(), lotId: try context.uuid("id"),
-                                                                      at: try reader.date(request, "at") ?? services.clock.today))
+            try JSONBody.response(
+                try await ledger.balances.lotBalance(
+                    try context.requireCaller(), lotId: try context.uuid("id"),
+                    at: try reader.date(request, "at") ?? services.clock.today))
         }
-        for (path, subject) in [("public-contracts", BalanceSubject.publicContract), ("buyers", BalanceSubject.buyer),
-                                ("operations", BalanceSubject.operation), ("companies", BalanceSubject.company)] {
+        for (path, subject) in [
+            ("public-contracts", BalanceSubject.publicContract), ("buyers", BalanceSubject.buyer),
+            ("operations", BalanceSubject.operation), ("companies", BalanceSubject.company),
+        ] {
             api.get("/\(path)/:id/balance") { request, context in
-                let summary = try await ledger.balances.balance(of: subject(try context.uuid("id")), at: try reader.date(request, "at") ?? services.clock.today,
-                                                                caller: try context.requireCaller())
+                let summary = try await ledger.balances.balance(
+                    of: subject(try context.uuid("id")), at: try reader.date(request, "at") ?? services.clock.today,
+                    caller: try context.requireCaller())
                 return try JSONBody.response(GroupBalance(summary))
             }
         }
 
         api.post("/imports/hours") { request, context in
             let data = try await reader.csv(request)
-            let report = try await ledger.imports.importHours(data: data, caller: try context.requireCaller(), replace: request.flag("replace"),
-                                                              confirmPlausible: request.flag("confirm"), dryRun: request.flag("dryRun"),
-                                                              validate: request.flag("validate"))
+            let report = try await ledger.imports.importHours(
+                data: data, caller: try context.requireCaller(), replace: request.flag("replace"),
+                confirmPlausible: request.flag("confirm"), dryRun: request.flag("dryRun"),
+                validate: request.flag("validate"))
             return try JSONBody.response(report, status: Self.status(of: report))
         }
         api.post("/imports/participants") { request, context in
             let data = try await reader.csv(request)
-            let report = try await ledger.imports.importParticipants(data: data, caller: try context.requireCaller(), dryRun: request.flag("dryRun"),
-                                                                     validateCriteria: request.flag("validateCriteria"))
+            let report = try await ledger.imports.importParticipants(
+                data: data, caller: try context.requireCaller(), dryRun: request.flag("dryRun"),
+                validateCriteria: request.flag("validateCriteria"))
             return try JSONBody.response(report, status: Self.status(of: report))
         }
         api.get("/outcomes/candidates") { request, context in
-            let profile = try request.queryDictionary["profile"].map { name throws(DomainError) in try OutcomeProfile.named(name, field: "profile") }
+            let profile =
+                try request.queryDictionary["profile"].map { name throws(DomainError) in
+                    try OutcomeProfile.named(name, field: "profile")
+                }
                 ?? ledger.outcomeProfile
-            return try JSONBody.response(Items(items: try await ledger.outcomes.candidates(try context.requireCaller(), profile: profile,
-                                                                                         asOf: try reader.date(request, "asOf") ?? services.clock.today)))
+            return try JSONBody.response(
+                Items(
+                    items: try await ledger.outcomes.candidates(
+                        try context.requireCaller(), profile: profile,
+                        asOf: try reader.date(request, "asOf") ?? services.clock.today)))
         }
     }
 
@@ -178,9 +224,12 @@ struct GroupBalance: Encodable {
         months = summary.months
         pendingHours = summary.pendingHours
         lots = summary.lots.map {
-            LotLine(lotId: $0.lotId, lotNumber: $0.lotNumber, lotLabel: $0.lotLabel, publicContractId: $0.publicContractId,
-                    publicContractReference: $0.publicContractReference, contractorId: $0.contractorId, contractorName: $0.contractorName,
-                    calibrationMode: $0.calibrationMode, placementCount: $0.placementCount, balance: $0.balance, pendingHours: $0.pendingHours)
+            LotLine(
+                lotId: $0.lotId, lotNumber: $0.lotNumber, lotLabel: $0.lotLabel, publicContractId: $0.publicContractId,
+                publicContractReference: $0.publicContractReference, contractorId: $0.contractorId,
+                contractorName: $0.contractorName,
+                calibrationMode: $0.calibrationMode, placementCount: $0.placementCount, balance: $0.balance,
+                pendingHours: $0.pendingHours)
         }
     }
 }

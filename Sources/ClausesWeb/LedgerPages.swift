@@ -19,39 +19,56 @@ enum LedgerPages {
             "remaining": Display.hours(b.remainingHours), "surplus": Display.hours(b.surplusHours),
             "expected": b.expectedHours.map(Display.hours) ?? "—",
             "completion": percent(b.completionRate), "progress": percent(b.progress),
-            "meter": Meter.svg(completion: b.completionRate, expected: b.progress,
-                               label: "Heures valorisées : \(percent(b.completionRate)) des heures prescrites ; avancement attendu : \(percent(b.progress))"),
+            "meter": Meter.svg(
+                completion: b.completionRate, expected: b.progress,
+                label:
+                    "Heures valorisées : \(percent(b.completionRate)) des heures prescrites ; avancement attendu : \(percent(b.progress))"
+            ),
             "at": b.at.french,
-            "pending": lot.pendingReports > 0 ? "\(lot.pendingReports) relevé(s) en attente de validation (\(Display.hours(lot.pendingHours)), non comptés)" : "",
+            "pending": lot.pendingReports > 0
+                ? "\(lot.pendingReports) relevé(s) en attente de validation (\(Display.hours(lot.pendingHours)), non comptés)"
+                : "",
             "chart": BalanceChart.svg(months: lot.credit.months, balance: b),
             "explanation": lot.credit.explanation,
             "months": lot.credit.months.reversed().map { m -> [String: Any] in
-                ["month": m.month.frenchLabel, "worked": Display.hours(m.worked), "training": Display.hours(m.training),
-                 "credited": Display.hours(m.credited), "cumulative": Display.hours(m.cumulativeCredited)]
+                [
+                    "month": m.month.frenchLabel, "worked": Display.hours(m.worked),
+                    "training": Display.hours(m.training),
+                    "credited": Display.hours(m.credited), "cumulative": Display.hours(m.cumulativeCredited),
+                ]
             },
         ]
     }
 
     static func aggregateModel(_ a: BalanceAggregate) -> [String: Any] {
-        ["status": a.status.rawValue, "statusLabel": a.status.frenchLabel, "required": Display.hours(a.requiredHours),
-         "credited": Display.hours(a.creditedHours), "remaining": Display.hours(a.remainingHours),
-         "completion": percent(a.completionRate), "lots": a.lotCount]
+        [
+            "status": a.status.rawValue, "statusLabel": a.status.frenchLabel,
+            "required": Display.hours(a.requiredHours),
+            "credited": Display.hours(a.creditedHours), "remaining": Display.hours(a.remainingHours),
+            "completion": percent(a.completionRate), "lots": a.lotCount,
+        ]
     }
 
     static func urgencyRow(_ lot: LotBalance) -> [String: Any] {
         let b = lot.balance
-        return ["id": lot.lotId.uuidString.lowercased(), "reference": lot.publicContractReference, "number": lot.lotNumber,
-                "label": lot.lotLabel, "contractor": lot.contractorName ?? "—", "status": b.status.rawValue, "statusLabel": b.status.frenchLabel,
-                "credited": Display.hours(b.creditedHours), "required": Display.hours(b.requiredHours),
-                "expected": b.expectedHours.map(Display.hours) ?? "—", "shortfall": Display.hours(b.shortfallHours),
-                "end": Display.date(b.executionEnd),
-                "meter": Meter.svg(completion: b.completionRate, label: "\(percent(b.completionRate)) des heures prescrites", small: true)]
+        return [
+            "id": lot.lotId.uuidString.lowercased(), "reference": lot.publicContractReference, "number": lot.lotNumber,
+            "label": lot.lotLabel, "contractor": lot.contractorName ?? "—", "status": b.status.rawValue,
+            "statusLabel": b.status.frenchLabel,
+            "credited": Display.hours(b.creditedHours), "required": Display.hours(b.requiredHours),
+            "expected": b.expectedHours.map(Display.hours) ?? "—", "shortfall": Display.hours(b.shortfallHours),
+            "end": Display.date(b.executionEnd),
+            "meter": Meter.svg(
+                completion: b.completionRate, label: "\(percent(b.completionRate)) des heures prescrites", small: true),
+        ]
     }
 
     static func placementRow(_ p: Placement) -> [String: Any] {
-        ["code": p.code, "person": p.participantName, "company": p.companyName, "mode": p.executionMode.frenchLabel,
-         "contract": p.contractType.frenchLabel, "period": "\(p.startDate.french) → \(Display.date(p.endDate))",
-         "weekly": Display.hours(p.weeklyHours), "counting": p.counting ? "" : "non comptée"]
+        [
+            "code": p.code, "person": p.participantName, "company": p.companyName, "mode": p.executionMode.frenchLabel,
+            "contract": p.contractType.frenchLabel, "period": "\(p.startDate.french) → \(Display.date(p.endDate))",
+            "weekly": Display.hours(p.weeklyHours), "counting": p.counting ? "" : "non comptée",
+        ]
     }
 }
 
@@ -72,14 +89,16 @@ struct LedgerPageRoutes {
             let caller = try context.requireCaller()
             let fields = try await Form.checked(request, context: context, reader: reader)
             guard let participant = fields["participant"].flatMap(UUID.init(uuidString:)),
-                  let rule = fields["rule"].flatMap(OutcomeRule.init(rawValue:)),
-                  let establishedText = fields["established"],
-                  let decision = fields["decision"].flatMap(OutcomeDecisionValue.init(rawValue:)) else {
+                let rule = fields["rule"].flatMap(OutcomeRule.init(rawValue:)),
+                let establishedText = fields["established"],
+                let decision = fields["decision"].flatMap(OutcomeDecisionValue.init(rawValue:))
+            else {
                 throw DomainError(.badRequest, code: "invalid_form", message: "Formulaire de décision incomplet.")
             }
             let established = try reader.dates.parse(establishedText, field: "established")
-            _ = try await services.ledger.outcomes.recordDecision(caller, participantId: participant, rule: rule, establishedOn: established,
-                                                                  decision: decision, note: fields["note"])
+            _ = try await services.ledger.outcomes.recordDecision(
+                caller, participantId: participant, rule: rule, establishedOn: established,
+                decision: decision, note: fields["note"])
             return try await outcomes(request: request, context: context, flash: "Décision du comité enregistrée.")
         }
     }
@@ -96,56 +115,84 @@ struct LedgerPageRoutes {
 
     private func upload(request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
-        guard let type = request.headers[.contentType], let boundary = type.split(separator: ";").lazy
-            .map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("boundary=") })?.dropFirst("boundary=".count) else {
-            throw DomainError(.badRequest, code: "invalid_form", message: "Envoyez le fichier avec le formulaire de la page.")
+        guard let type = request.headers[.contentType],
+            let boundary = type.split(separator: ";").lazy
+                .map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("boundary=") })?
+                .dropFirst("boundary=".count)
+        else {
+            throw DomainError(
+                .badRequest, code: "invalid_form", message: "Envoyez le fichier avec le formulaire de la page.")
         }
         let body = try await reader.body(request, limit: reader.importLimit)
         let form: Upload
         do {
-            form = try FormDataDecoder().decode(Upload.self, from: body, boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+            form = try FormDataDecoder().decode(
+                Upload.self, from: body,
+                boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
         } catch {
-            throw DomainError(.badRequest, code: "invalid_form", message: "Formulaire d'import illisible : choisissez un fichier et recommencez.")
+            throw DomainError(
+                .badRequest, code: "invalid_form",
+                message: "Formulaire d'import illisible : choisissez un fichier et recommencez.")
         }
         guard let expected = context.csrfToken, Form.constantTimeEqual(expected, form._csrf) else {
-            throw DomainError(.forbidden, code: "csrf", message: "Le formulaire a expiré : rechargez la page et recommencez.")
+            throw DomainError(
+                .forbidden, code: "csrf", message: "Le formulaire a expiré : rechargez la page et recommencez.")
         }
         let data = form.file
         guard !data.isEmpty else { throw DomainError.invalid("file", "Choisissez un fichier CSV à importer.") }
-        let report: ImportReport = switch form.kind {
-        case "participants":
-            try await services.ledger.imports.importParticipants(data: data, caller: caller, dryRun: form.dryRun != nil,
-                                                                 validateCriteria: form.validate != nil)
-        default:
-            try await services.ledger.imports.importHours(data: data, caller: caller, replace: form.replace != nil,
-                                                          confirmPlausible: form.confirm != nil, dryRun: form.dryRun != nil,
-                                                          validate: form.validate != nil)
-        }
-        let summary = switch report.status {
-        case .written: "Import terminé : \(report.lines) ligne(s) lue(s), \(report.created) créée(s), \(report.updated) corrigée(s), \(report.unchanged) inchangée(s)."
-        case .dryRun: "Vérification réussie, rien n'a été écrit : \(report.created) à créer, \(report.updated) à corriger, \(report.unchanged) inchangée(s)."
-        case .rejected: "Fichier refusé : \(report.problemSummary). Rien n'a été écrit ; corrigez le fichier et recommencez."
-        case .confirmationRequired: "Des heures dépassent le plafond plausible : vérifiez-les puis cochez « confirmer » pour importer. Rien n'a été écrit."
-        }
-        return try pages.render("imports", title: "Importer un fichier", model: [
-            "result": ["summary": summary, "ok": report.written || report.status == .dryRun,
-                       "problems": report.problems.map(\.frenchDescription), "warnings": report.warnings.map(\.frenchDescription),
-                       "hasProblems": !report.problems.isEmpty, "hasWarnings": !report.warnings.isEmpty],
-        ], context: context, status: report.status == .rejected ? .unprocessableContent : .ok)
+        let report: ImportReport =
+            switch form.kind {
+            case "participants":
+                try await services.ledger.imports.importParticipants(
+                    data: data, caller: caller, dryRun: form.dryRun != nil,
+                    validateCriteria: form.validate != nil)
+            default:
+                try await services.ledger.imports.importHours(
+                    data: data, caller: caller, replace: form.replace != nil,
+                    confirmPlausible: form.confirm != nil, dryRun: form.dryRun != nil,
+                    validate: form.validate != nil)
+            }
+        let summary =
+            switch report.status {
+            case .written:
+                "Import terminé : \(report.lines) ligne(s) lue(s), \(report.created) créée(s), \(report.updated) corrigée(s), \(report.unchanged) inchangée(s)."
+            case .dryRun:
+                "Vérification réussie, rien n'a été écrit : \(report.created) à créer, \(report.updated) à corriger, \(report.unchanged) inchangée(s)."
+            case .rejected:
+                "Fichier refusé : \(report.problemSummary). Rien n'a été écrit ; corrigez le fichier et recommencez."
+            case .confirmationRequired:
+                "Des heures dépassent le plafond plausible : vérifiez-les puis cochez « confirmer » pour importer. Rien n'a été écrit."
+            }
+        return try pages.render(
+            "imports", title: "Importer un fichier",
+            model: [
+                "result": [
+                    "summary": summary, "ok": report.written || report.status == .dryRun,
+                    "problems": report.problems.map(\.frenchDescription),
+                    "warnings": report.warnings.map(\.frenchDescription),
+                    "hasProblems": !report.problems.isEmpty, "hasWarnings": !report.warnings.isEmpty,
+                ]
+            ], context: context, status: report.status == .rejected ? .unprocessableContent : .ok)
     }
 
     private func outcomes(request: Request, context: AppRequestContext, flash: String? = nil) async throws -> Response {
         let caller = try context.requireCaller()
         let asOf = try reader.date(request, "au") ?? services.clock.today
-        let candidates = try await services.ledger.outcomes.candidates(caller, profile: services.ledger.outcomeProfile, asOf: asOf)
-        return try pages.render("outcomes", title: "Sorties positives à proposer", model: [
-            "profile": services.ledger.outcomeProfile.label, "asOf": asOf.french,
-            "candidates": candidates.map { c -> [String: Any] in
-                ["participant": c.participantId.uuidString.lowercased(), "reference": c.reference, "name": c.participantName,
-                 "rule": c.candidate.rule.rawValue, "established": c.candidate.establishedOn.description,
-                 "establishedFr": c.candidate.establishedOn.french, "evidence": c.candidate.evidence,
-                 "unvalidated": c.includesUnvalidatedHours]
-            },
-        ], context: context, flash: flash)
+        let candidates = try await services.ledger.outcomes.candidates(
+            caller, profile: services.ledger.outcomeProfile, asOf: asOf)
+        return try pages.render(
+            "outcomes", title: "Sorties positives à proposer",
+            model: [
+                "profile": services.ledger.outcomeProfile.label, "asOf": asOf.french,
+                "candidates": candidates.map { c -> [String: Any] in
+                    [
+                        "participant": c.participantId.uuidString.lowercased(), "reference": c.reference,
+                        "name": c.participantName,
+                        "rule": c.candidate.rule.rawValue, "established": c.candidate.establishedOn.description,
+                        "establishedFr": c.candidate.establishedOn.french, "evidence": c.candidate.evidence,
+                        "unvalidated": c.includesUnvalidatedHours,
+                    ]
+                },
+            ], context: context, flash: flash)
     }
 }

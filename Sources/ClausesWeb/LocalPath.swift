@@ -4,7 +4,9 @@
 enum LocalPath {
     static func sanitized(_ candidate: String?) -> String {
         guard let path = candidate, path.hasPrefix("/"), !path.hasPrefix("//"), path.count <= 2000,
-              !path.unicodeScalars.contains(where: { $0 == "\\" || $0.properties.generalCategory == .control || $0 == " " })
+            !path.unicodeScalars.contains(where: {
+                $0 == "\\" || $0.properties.generalCategory == .control || $0 == " "
+            })
         else { return "/" }
         return path
     }

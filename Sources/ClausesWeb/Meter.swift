@@ -6,13 +6,17 @@ import Foundation
 /// French label for screen readers.
 enum Meter {
     static func svg(completion: Decimal?, expected: Decimal? = nil, label: String, small: Bool = false) -> String {
-        var parts = ["<svg class=\"meter\(small ? " small" : "")\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"\(escape(label))\">",
-                     "<title>\(escape(label))</title>",
-                     "<rect class=\"meter-track\" width=\"100\" height=\"10\"/>",
-                     "<rect class=\"meter-fill\" width=\"\(percent(completion))\" height=\"10\"/>"]
+        var parts = [
+            "<svg class=\"meter\(small ? " small" : "")\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"\(escape(label))\">",
+            "<title>\(escape(label))</title>",
+            "<rect class=\"meter-track\" width=\"100\" height=\"10\"/>",
+            "<rect class=\"meter-fill\" width=\"\(percent(completion))\" height=\"10\"/>",
+        ]
         if let expected {
             // The mark is 1 unit wide: at 100 % it sits at 99 so it stays inside the bar.
-            parts.append("<rect class=\"meter-expected\" x=\"\(percent(min(max(expected, 0), 1) * 99 / 100))\" width=\"1\" height=\"10\"/>")
+            parts.append(
+                "<rect class=\"meter-expected\" x=\"\(percent(min(max(expected, 0), 1) * 99 / 100))\" width=\"1\" height=\"10\"/>"
+            )
         }
         parts.append("</svg>")
         return parts.joined()

@@ -19,43 +19,55 @@ public struct PageRenderer: Sendable {
     static func asset(_ name: String) -> String? { EmbeddedAssets.files.first { $0.name == name }?.text }
 
     /// `page` is the template name; `model` its values. The layout adds the user, navigation and CSRF token.
-    func render(_ page: String, title: String, model: [String: Any], context: AppRequestContext,
-                flash: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+    func render(
+        _ page: String, title: String, model: [String: Any], context: AppRequestContext,
+        flash: String? = nil, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         var values = model
         values["csrf"] = context.csrfToken ?? ""
         // Mustache cannot ask whether a list is empty: `hasItems` is true when `items` has any.
         for (key, value) in model {
-            if let list = value as? [Any] { values["has" + key.prefix(1).uppercased() + key.dropFirst()] = !list.isEmpty }
+            if let list = value as? [Any] {
+                values["has" + key.prefix(1).uppercased() + key.dropFirst()] = !list.isEmpty
+            }
         }
         guard let body = library.render(values, withTemplate: page) else {
             throw DomainError(.internalError, code: "template_missing", message: "Modèle de page introuvable : \(page)")
         }
         var layout: [String: Any] = ["title": title, "body": body, "csrf": context.csrfToken ?? ""]
         if let user = context.user {
-            layout["user"] = ["email": user.email, "role": user.role.frenchLabel, "isStaff": [.admin, .facilitator, .referent].contains(user.role)]
+            layout["user"] = [
+                "email": user.email, "role": user.role.frenchLabel,
+                "isStaff": [.admin, .facilitator, .referent].contains(user.role),
+            ]
         }
         if let flash { layout["flash"] = flash }
         let html = library.render(layout, withTemplate: "layout") ?? body
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
     func errorPage(_ error: DomainError, context: AppRequestContext) throws -> Response {
-        let title = switch error.kind {
-        case .notFound: "Page introuvable"
-        case .forbidden: "Accès refusé"
-        case .internalError: "Erreur interne"
-        case .unavailable: "Service indisponible"
-        default: "Requête refusée"
-        }
-        return try render("error", title: title, model: ["message": error.message, "title": title],
-                          context: context, status: HTTPResponse.Status(code: error.kind.rawValue))
+        let title =
+            switch error.kind {
+            case .notFound: "Page introuvable"
+            case .forbidden: "Accès refusé"
+            case .internalError: "Erreur interne"
+            case .unavailable: "Service indisponible"
+            default: "Requête refusée"
+            }
+        return try render(
+            "error", title: title, model: ["message": error.message, "title": title],
+            context: context, status: HTTPResponse.Status(code: error.kind.rawValue))
     }
 }
 
 /// French display of figures on pages.
 enum Display {
     static func hours(_ value: Decimal) -> String { FrenchNumber.formatFrench(value) + " h" }
-    static func euros(_ value: Decimal?) -> String { value.map { FrenchNumber.formatFrench($0, fractionDigits: 2) + " €" } ?? "—" }
+    static func euros(_ value: Decimal?) -> String {
+        value.map { FrenchNumber.formatFrench($0, fractionDigits: 2) + " €" } ?? "—"
+    }
     static func date(_ value: LocalDate?) -> String { value?.french ?? "—" }
 }

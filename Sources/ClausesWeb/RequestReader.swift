@@ -39,19 +39,25 @@ struct RequestReader: Sendable {
     }
 
     static func tooLarge(_ limit: Int) -> DomainError {
-        DomainError(.payloadTooLarge, code: "payload_too_large",
-                    message: "Requête trop volumineuse : \(FrenchNumber.formatFrench(Decimal(limit / 1024))) Kio au plus pour cette adresse.")
+        DomainError(
+            .payloadTooLarge, code: "payload_too_large",
+            message:
+                "Requête trop volumineuse : \(FrenchNumber.formatFrench(Decimal(limit / 1024))) Kio au plus pour cette adresse."
+        )
     }
 
     /// A JSON body decoded into `type`, every problem explained in French with its field.
     func json<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let data = Data(buffer: try await body(request, limit: jsonLimit))
         guard !data.isEmpty else {
-            throw DomainError(.badRequest, code: "empty_body", message: "Le corps de la requête est vide : un objet JSON est attendu.")
+            throw DomainError(
+                .badRequest, code: "empty_body", message: "Le corps de la requête est vide : un objet JSON est attendu."
+            )
         }
         // Control characters hide in JSON escapes (\u0000): checked on the document before typing it.
         guard let document = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
-            throw DomainError(.badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
+            throw DomainError(
+                .badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
         }
         try TextInput.checkJSON(document)
         do {
@@ -65,7 +71,8 @@ struct RequestReader: Sendable {
     func csv(_ request: Request) async throws -> Data {
         let data = Data(buffer: try await body(request, limit: importLimit))
         guard !data.isEmpty else {
-            throw DomainError(.badRequest, code: "empty_body", message: "Le corps de la requête est vide : envoyez le fichier CSV.")
+            throw DomainError(
+                .badRequest, code: "empty_body", message: "Le corps de la requête est vide : envoyez le fichier CSV.")
         }
         return data
     }

@@ -17,10 +17,14 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     ]
 
     /// Header names HTTPTypes does not predefine (both are valid tokens, so none is dropped).
-    static let framingAndReferrer: [(HTTPField.Name, String)] = [("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin")]
-        .compactMap { name, value in HTTPField.Name(name).map { ($0, value) } }
+    static let framingAndReferrer: [(HTTPField.Name, String)] = [
+        ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
+    ]
+    .compactMap { name, value in HTTPField.Name(name).map { ($0, value) } }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var response = try await next(request, context)
         response.headers[.contentSecurityPolicy] = Self.policy.description
         response.headers[.xContentTypeOptions] = "nosniff"
@@ -36,24 +40,30 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)
             log(request, context, status: Int(response.status.code), since: start)
             return response
         } catch {
-            log(request, context, status: (error as? any HTTPResponseError).map { Int($0.status.code) } ?? 500, since: start)
+            log(
+                request, context, status: (error as? any HTTPResponseError).map { Int($0.status.code) } ?? 500,
+                since: start)
             throw error
         }
     }
 
     private func log(_ request: Request, _ context: Context, status: Int, since start: ContinuousClock.Instant) {
         let milliseconds = start.duration(to: .now) / .milliseconds(1)
-        context.logger.info("request", metadata: [
-            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(status)",
-            "duration_ms": "\(String(format: "%.1f", milliseconds))",
-        ])
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(status)",
+                "duration_ms": "\(String(format: "%.1f", milliseconds))",
+            ])
     }
 }
 
@@ -62,7 +72,9 @@ struct RequestLogMiddleware: RouterMiddleware {
 struct QueryTextMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         for (name, value) in request.uri.queryParameters {
             try TextInput.check(String(name), field: String(name), multiLine: false)
             try TextInput.check(String(value), field: String(name), multiLine: false)

@@ -22,8 +22,10 @@ public enum ClausesServer {
         return router
     }
 
-    public static func application(services: AppServices, host: String, port: Int, logger: Logger,
-                                   onRunning: @escaping @Sendable () async -> Void = {}) throws -> some ApplicationProtocol {
+    public static func application(
+        services: AppServices, host: String, port: Int, logger: Logger,
+        onRunning: @escaping @Sendable () async -> Void = {}
+    ) throws -> some ApplicationProtocol {
         _ = AppMetrics.shared
         return Application(
             router: try router(services: services),
@@ -40,8 +42,9 @@ public enum ClausesServer {
         }
         var serviceList: [any Service] = [app, MaintenanceService(services: services, logger: logger)]
         if let interval = Systemd.watchdogInterval() { serviceList.append(WatchdogService(interval: interval)) }
-        var configuration = ServiceGroupConfiguration(services: serviceList.map { .init(service: $0) },
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var configuration = ServiceGroupConfiguration(
+            services: serviceList.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(services.config.server.shutdownTimeoutSeconds)
         let group = ServiceGroup(configuration: configuration)
         do {
@@ -70,7 +73,8 @@ struct MaintenanceService: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await services.users.pruneExpired(failureRetentionDays: services.config.login.failureRetentionDays)
+                    try await services.users.pruneExpired(
+                        failureRetentionDays: services.config.login.failureRetentionDays)
                 } catch {
                     logger.warning("maintenance failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
                 }

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// sd_notify(3) without libsystemd: a datagram to `$NOTIFY_SOCKET` ("READY=1", "WATCHDOG=1", "STOPPING=1").
@@ -35,7 +36,9 @@ public enum Systemd {
     }
 
     /// Half of `$WATCHDOG_USEC`, when systemd asked for watchdog pings.
-    public static func watchdogInterval(environment: [String: String] = ProcessInfo.processInfo.environment) -> Duration? {
+    public static func watchdogInterval(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> Duration?
+    {
         guard let text = environment["WATCHDOG_USEC"], let usec = Int64(text), usec > 0 else { return nil }
         return .microseconds(usec / 2)
     }

@@ -33,8 +33,8 @@ enum MailFormat {
         let forbidden = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "<>,;\""))
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-              address.rangeOfCharacter(from: forbidden) == nil,
-              display.map({ $0.rangeOfCharacter(from: .newlines) == nil }) ?? true
+            address.rangeOfCharacter(from: forbidden) == nil,
+            display.map({ $0.rangeOfCharacter(from: .newlines) == nil }) ?? true
         else {
             throw MailError(message: "Adresse électronique invalide : « \(raw) ».", isTransient: false)
         }

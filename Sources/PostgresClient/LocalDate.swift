@@ -17,7 +17,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Creates a date, or nil when the components do not name a real day within `yearRange`.
     public init?(year: Int, month: Int, day: Int) {
         guard LocalDate.yearRange.contains(year), (1...12).contains(month),
-              day >= 1, day <= LocalDate.daysIn(year: year, month: month) else { return nil }
+            day >= 1, day <= LocalDate.daysIn(year: year, month: month)
+        else { return nil }
         self.init(checkedYear: year, month: month, day: day)
     }
 
@@ -32,7 +33,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(iso text: some StringProtocol) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -140,14 +142,19 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses `YYYY-MM`, `MM/YYYY` or a full date's month.
     public init?(text: some StringProtocol) {
         let s = text.trimmingCharacters(in: .whitespaces)
-        if let d = LocalDate(iso: s) { self = d.yearMonth; return }
+        if let d = LocalDate(iso: s) {
+            self = d.yearMonth
+            return
+        }
         let iso = s.split(separator: "-")
         if iso.count == 2, iso[0].count == 4, let y = Int(iso[0]), let m = Int(iso[1]) {
-            self.init(year: y, month: m); return
+            self.init(year: y, month: m)
+            return
         }
         let fr = s.split(separator: "/")
         if fr.count == 2, fr[1].count == 4, let m = Int(fr[0]), let y = Int(fr[1]) {
-            self.init(year: y, month: m); return
+            self.init(year: y, month: m)
+            return
         }
         return nil
     }
@@ -202,9 +209,14 @@ extension Decoder {
 public struct DateOutsideAcceptedWindow: Error {}
 
 extension DecodingError {
-    static func outsideWindow(_ what: String, in container: any SingleValueDecodingContainer, range: ClosedRange<LocalDate>) -> DecodingError {
-        .dataCorrupted(Context(codingPath: container.codingPath, debugDescription: "\(what) est hors de la période acceptée (\(frenchRange(range)))",
-                               underlyingError: DateOutsideAcceptedWindow()))
+    static func outsideWindow(
+        _ what: String, in container: any SingleValueDecodingContainer, range: ClosedRange<LocalDate>
+    ) -> DecodingError {
+        .dataCorrupted(
+            Context(
+                codingPath: container.codingPath,
+                debugDescription: "\(what) est hors de la période acceptée (\(frenchRange(range)))",
+                underlyingError: DateOutsideAcceptedWindow()))
     }
 }
 
@@ -219,7 +231,8 @@ extension LocalDate: Codable {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let value = LocalDate(iso: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "date attendue au format AAAA-MM-JJ, reçu « \(text) »")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "date attendue au format AAAA-MM-JJ, reçu « \(text) »")
         }
         if let range = decoder.acceptedDates, !range.contains(value) {
             throw DecodingError.outsideWindow("la date \(value.french)", in: container, range: range)
@@ -239,7 +252,8 @@ extension YearMonth: Codable {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let value = YearMonth(text: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "mois attendu au format AAAA-MM, reçu « \(text) »")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "mois attendu au format AAAA-MM, reçu « \(text) »")
         }
         if let range = decoder.acceptedDates, value < range.lowerBound.yearMonth || value > range.upperBound.yearMonth {
             throw DecodingError.outsideWindow("le mois \(value)", in: container, range: range)

@@ -22,8 +22,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public var constraint: String?
     public var column: String?
 
-    public init(_ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil,
-                constraint: String? = nil, column: String? = nil) {
+    public init(
+        _ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil,
+        constraint: String? = nil, column: String? = nil
+    ) {
         self.kind = kind
         self.message = message
         self.sqlState = sqlState
@@ -38,11 +40,12 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             return String(cString: p)
         }
         let primary = field(CChar(UInt8(ascii: "M")))
-        self.init(.query, primary ?? fallback,
-                  sqlState: field(CChar(UInt8(ascii: "C"))),
-                  detail: field(CChar(UInt8(ascii: "D"))),
-                  constraint: field(CChar(UInt8(ascii: "n"))),
-                  column: field(CChar(UInt8(ascii: "c"))))
+        self.init(
+            .query, primary ?? fallback,
+            sqlState: field(CChar(UInt8(ascii: "C"))),
+            detail: field(CChar(UInt8(ascii: "D"))),
+            constraint: field(CChar(UInt8(ascii: "n"))),
+            column: field(CChar(UInt8(ascii: "c"))))
     }
 
     public var description: String {

@@ -10,7 +10,9 @@ public struct PostgresConfiguration: Sendable {
     /// How many times a transaction is replayed after a serialization failure or deadlock.
     public var transactionRetries: Int
 
-    public init(conninfo: String, poolSize: Int = 8, acquireTimeout: Duration = .seconds(5), transactionRetries: Int = 3) {
+    public init(
+        conninfo: String, poolSize: Int = 8, acquireTimeout: Duration = .seconds(5), transactionRetries: Int = 3
+    ) {
         self.conninfo = conninfo
         self.poolSize = max(1, poolSize)
         self.acquireTimeout = acquireTimeout
@@ -59,7 +61,9 @@ public final class PostgresPool: Sendable {
     public func statistics() async -> PoolStatistics { await state.statistics() }
 
     /// Runs blocking libpq work on the pool's threads.
-    func blocking<T: Sendable>(_ work: @escaping @Sendable () throws(PostgresError) -> T) async throws(PostgresError) -> T {
+    func blocking<T: Sendable>(_ work: @escaping @Sendable () throws(PostgresError) -> T) async throws(PostgresError)
+        -> T
+    {
         do {
             return try await threads.runIfActive { try work() }
         } catch let error as PostgresError {
@@ -85,8 +89,10 @@ public final class PostgresPool: Sendable {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws, replayed
     /// from the start after a serialization failure or deadlock.
-    public func withTransaction<T>(isolation: IsolationLevel = .readCommitted,
-                                   _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    public func withTransaction<T>(
+        isolation: IsolationLevel = .readCommitted,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
         var attempt = 0
         while true {
             do {
@@ -101,9 +107,12 @@ public final class PostgresPool: Sendable {
                         throw error
                     }
                 }
-            } catch let error as PostgresError where error.isRetryableTransactionFailure && attempt < configuration.transactionRetries {
+            } catch let error as PostgresError
+                where error.isRetryableTransactionFailure && attempt < configuration.transactionRetries
+            {
                 attempt += 1
-                logger.debug("transaction replayed", metadata: ["sqlstate": "\(error.sqlState ?? "")", "attempt": "\(attempt)"])
+                logger.debug(
+                    "transaction replayed", metadata: ["sqlstate": "\(error.sqlState ?? "")", "attempt": "\(attempt)"])
                 try? await Task.sleep(for: .milliseconds(10 * attempt * attempt))
             }
         }
@@ -159,7 +168,9 @@ public struct PostgresConnection: Sendable {
     let pool: PostgresPool
 
     @discardableResult
-    public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws(PostgresError) -> PostgresRows {
+    public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws(PostgresError)
+        -> PostgresRows
+    {
         let raw = raw
         let texts = parameters.map { $0?.postgresText }
         return try await pool.blocking { () throws(PostgresError) in try raw.execute(sql, texts) }
@@ -178,7 +189,9 @@ public struct PostgresConnection: Sendable {
     /// Bulk-loads rows with `COPY table (columns) FROM STDIN`; each row's values are text or nil for NULL.
     /// Returns the number of rows copied.
     @discardableResult
-    public func copy(into table: String, columns: [String], rows: some Sequence<[String?]>) async throws(PostgresError) -> Int {
+    public func copy(into table: String, columns: [String], rows: some Sequence<[String?]>) async throws(PostgresError)
+        -> Int
+    {
         let raw = raw
         let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
         // Encoded here, row by row, so a lazy sequence never holds every row at once.
@@ -271,7 +284,8 @@ actor PoolState {
         guard let i = waiters.firstIndex(where: { $0.id == id }) else { return }
         let waiter = waiters.remove(at: i)
         acquireTimeouts += 1
-        waiter.continuation.resume(throwing: PostgresError(.poolTimeout, "aucune connexion à la base de données disponible à temps"))
+        waiter.continuation.resume(
+            throwing: PostgresError(.poolTimeout, "aucune connexion à la base de données disponible à temps"))
     }
 
     /// Gives a connection back, or nil when it was broken or could not be opened.
@@ -313,7 +327,8 @@ actor PoolState {
     }
 
     func statistics() -> PoolStatistics {
-        PoolStatistics(size: maxSize, open: open, inUse: open - idle.count, idle: idle.count,
-                       waiting: waiters.count, acquireTimeouts: acquireTimeouts, replacedConnections: replaced)
+        PoolStatistics(
+            size: maxSize, open: open, inUse: open - idle.count, idle: idle.count,
+            waiting: waiters.count, acquireTimeouts: acquireTimeouts, replacedConnections: replaced)
     }
 }

@@ -25,7 +25,9 @@ private func bad<T>(_ text: String, _ type: T.Type) -> PostgresError {
 
 extension String: PostgresCodable {
     public var postgresText: String? { self }
-    public static func decode(postgresText text: String?) throws(PostgresError) -> String { try requireText(text, String.self) }
+    public static func decode(postgresText text: String?) throws(PostgresError) -> String {
+        try requireText(text, String.self)
+    }
 }
 
 extension Int: PostgresCodable {
@@ -112,8 +114,9 @@ extension Date: PostgresCodable {
             return v
         }
         guard let y = int(0..<4), let mo = int(5..<7), let d = int(8..<10),
-              let h = int(11..<13), let mi = int(14..<16), let s = int(17..<19),
-              let date = LocalDate(year: y, month: mo, day: d) else { return nil }
+            let h = int(11..<13), let mi = int(14..<16), let s = int(17..<19),
+            let date = LocalDate(year: y, month: mo, day: d)
+        else { return nil }
         var i = 19
         var fraction = 0.0
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
@@ -128,7 +131,9 @@ extension Date: PostgresCodable {
         var offsetSeconds = 0
         if i < bytes.count {
             let sign = bytes[i] == UInt8(ascii: "-") ? -1 : 1
-            guard bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-"), let oh = int((i + 1)..<(i + 3)) else { return nil }
+            guard bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-"), let oh = int((i + 1)..<(i + 3)) else {
+                return nil
+            }
             var om = 0
             if i + 3 < bytes.count, bytes[i + 3] == UInt8(ascii: ":"), let m = int((i + 4)..<(i + 6)) { om = m }
             offsetSeconds = sign * (oh * 3600 + om * 60)
@@ -169,15 +174,24 @@ extension PostgresTextArray: PostgresDecodable {
         guard t.hasPrefix("{"), t.hasSuffix("}") else { throw bad(t, PostgresTextArray.self) }
         var items: [String] = []
         var current = ""
-        var quoted = false, inQuotes = false, escape = false
+        var quoted = false
+        var inQuotes = false
+        var escape = false
         for ch in t.dropFirst().dropLast() {
-            if escape { current.append(ch); escape = false; continue }
+            if escape {
+                current.append(ch)
+                escape = false
+                continue
+            }
             switch ch {
             case "\\" where inQuotes: escape = true
-            case "\"": inQuotes.toggle(); quoted = true
+            case "\"":
+                inQuotes.toggle()
+                quoted = true
             case "," where !inQuotes:
                 if quoted || current != "NULL" { items.append(current) }
-                current = ""; quoted = false
+                current = ""
+                quoted = false
             default: current.append(ch)
             }
         }

@@ -21,7 +21,8 @@ final class RawConnection: @unchecked Sendable {
         // Server notices (e.g. "relation already exists, skipping") would go to stderr otherwise.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         // Instants are exchanged with explicit offsets; civil dates and months follow Europe/Paris.
-        _ = try? execute("SET DateStyle = 'ISO, YMD'; SET TimeZone = 'Europe/Paris'; SET IntervalStyle = 'iso_8601'", [])
+        _ = try? execute(
+            "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'Europe/Paris'; SET IntervalStyle = 'iso_8601'", [])
     }
 
     deinit { PQfinish(conn) }
@@ -49,7 +50,8 @@ final class RawConnection: @unchecked Sendable {
     func execute(_ sql: String, _ parameters: [String?]) throws(PostgresError) -> PostgresRows {
         // libpq takes C strings: a NUL would silently cut the value. PostgreSQL's own answer to a NUL in text.
         if parameters.contains(where: { $0?.utf8.contains(0) == true }) {
-            throw PostgresError(.query, "caractère nul (0x00) dans un paramètre : refusé plutôt que tronqué", sqlState: "22021")
+            throw PostgresError(
+                .query, "caractère nul (0x00) dans un paramètre : refusé plutôt que tronqué", sqlState: "22021")
         }
         let result: OpaquePointer? = withCStrings(parameters) { pointers in
             PQexecParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
@@ -77,7 +79,10 @@ final class RawConnection: @unchecked Sendable {
             let ok = chunk.withUTF8 { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
             }
-            if ok != 1 { failure = connectionError(); break }
+            if ok != 1 {
+                failure = connectionError()
+                break
+            }
         }
         if PQputCopyEnd(conn, failure == nil ? nil : "abandon") != 1 { failure = failure ?? connectionError() }
         var copied = 0

@@ -127,7 +127,9 @@ struct Calibrate: ParsableCommand {
         @OptionGroup var output: Output
 
         mutating func run() throws {
-            let (turnover, months, rate, transferred, coefficient) = (turnover, months, rate, transferredMonthlyHours, coefficient)
+            let (turnover, months, rate, transferred, coefficient) = (
+                turnover, months, rate, transferredMonthlyHours, coefficient
+            )
             try Calibrate.execute(output) { () throws(DomainError) in
                 .cleaningPACT(
                     turnover: try Calibrate.decimal(turnover, "turnover"),
@@ -173,7 +175,10 @@ extension Calibrate {
     /// Builds the input, computes, prints. A `DomainError` becomes "erreur : …" on stderr and exit status 2.
     static func execute(_ output: Output, _ makeInput: () throws(DomainError) -> CalibrationInput) throws {
         do throws(DomainError) {
-            let rounding = if let text = output.rounding { try Rounding.parse(text) } else { try output.global.loadConfig().calibrationRounding }
+            let rounding =
+                if let text = output.rounding { try Rounding.parse(text) } else {
+                    try output.global.loadConfig().calibrationRounding
+                }
             let input = try makeInput()
             let result = try calibrate(input, rounding: rounding)
             if output.json {

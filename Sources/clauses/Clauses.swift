@@ -7,8 +7,11 @@ struct Clauses: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clauses",
         abstract: "Suivi des clauses sociales d'insertion des marchés publics.",
-        subcommands: [Serve.self, Migrate.self, ConfigCommand.self, Demo.self, UserCommand.self, TokenCommand.self, Calibrate.self,
-                      BalanceCommand.self, ImportCommand.self, OutcomesCommand.self])
+        subcommands: [
+            Serve.self, Migrate.self, ConfigCommand.self, Demo.self, UserCommand.self, TokenCommand.self,
+            Calibrate.self,
+            BalanceCommand.self, ImportCommand.self, OutcomesCommand.self,
+        ])
 }
 
 /// Runs the command; refused input gets a French message on stderr and exit status 2, other failures 1.

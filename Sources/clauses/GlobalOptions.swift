@@ -6,7 +6,9 @@ import Logging
 /// `--config PATH`, taken by every subcommand (default `./config.toml` when present, else
 /// `/etc/clauses/config.toml`); `CLAUSES_DATABASE_URL` overrides `database.url`.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Fichier de configuration (défaut : ./config.toml s'il existe, sinon /etc/clauses/config.toml).")
+    @Option(
+        name: .long,
+        help: "Fichier de configuration (défaut : ./config.toml s'il existe, sinon /etc/clauses/config.toml).")
     var config: String?
 
     func loadConfig() throws(DomainError) -> Config {
@@ -27,13 +29,16 @@ struct Runtime {
         Logs.bootstrap(config.log)
         let logger = Logger(label: label)
         guard !config.database.url.isEmpty else {
-            throw DomainError(.unprocessable, code: "config_invalid",
-                              message: "aucune base de données configurée : renseignez « database.url » ou la variable CLAUSES_DATABASE_URL",
-                              field: "database.url")
+            throw DomainError(
+                .unprocessable, code: "config_invalid",
+                message:
+                    "aucune base de données configurée : renseignez « database.url » ou la variable CLAUSES_DATABASE_URL",
+                field: "database.url")
         }
-        let pool = PostgresPool(configuration: PostgresConfiguration(
-            conninfo: config.database.url, poolSize: config.database.poolSize,
-            acquireTimeout: .seconds(config.database.acquireTimeoutSeconds)), logger: logger)
+        let pool = PostgresPool(
+            configuration: PostgresConfiguration(
+                conninfo: config.database.url, poolSize: config.database.poolSize,
+                acquireTimeout: .seconds(config.database.acquireTimeoutSeconds)), logger: logger)
         try await waitForDatabase(pool, config: config.database, logger: logger)
         return Runtime(config: config, logger: logger, pool: pool, services: AppServices(config: config, pool: pool))
     }
@@ -47,12 +52,15 @@ struct Runtime {
                 return
             } catch let error as PostgresError where error.kind == .connection && attempt < config.connectRetries {
                 attempt += 1
-                logger.warning("database unreachable, retrying", metadata: ["attempt": "\(attempt)", "of": "\(config.connectRetries)"])
+                logger.warning(
+                    "database unreachable, retrying",
+                    metadata: ["attempt": "\(attempt)", "of": "\(config.connectRetries)"])
                 try await Task.sleep(for: .seconds(config.connectRetryIntervalSeconds))
             } catch let error as PostgresError where error.kind == .connection {
                 await pool.shutdown()
-                throw DomainError(.unavailable, code: "database_unreachable",
-                                  message: "base de données injoignable après \(attempt + 1) tentative(s) : \(error.message)")
+                throw DomainError(
+                    .unavailable, code: "database_unreachable",
+                    message: "base de données injoignable après \(attempt + 1) tentative(s) : \(error.message)")
             }
         }
     }

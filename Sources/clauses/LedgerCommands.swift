@@ -4,7 +4,9 @@ import Foundation
 
 /// `clauses balance lot|contract|company|buyer|operation ID [--at DATE] [--json]`
 struct BalanceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "balance", abstract: "Bilan d'heures d'un lot, d'un marché, d'une entreprise, d'un donneur d'ordre ou d'une opération.")
+    static let configuration = CommandConfiguration(
+        commandName: "balance",
+        abstract: "Bilan d'heures d'un lot, d'un marché, d'une entreprise, d'un donneur d'ordre ou d'une opération.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "lot, contract, company, buyer ou operation.") var kind: String
     @Argument(help: "Identifiant (UUID).") var id: String
@@ -12,29 +14,42 @@ struct BalanceCommand: AsyncParsableCommand {
     @Flag(help: "Sortie JSON.") var json = false
 
     func run() async throws {
-        guard let uuid = UUID(uuidString: id) else { throw DomainError.invalid("id", "identifiant invalide « \(id) » (UUID attendu)") }
-        let subject: BalanceSubject = switch kind {
-        case "lot": .lot(uuid)
-        case "contract": .publicContract(uuid)
-        case "company": .company(uuid)
-        case "buyer": .buyer(uuid)
-        case "operation": .operation(uuid)
-        default: throw DomainError.invalid("kind", "« \(kind) » inconnu : lot, contract, company, buyer ou operation")
+        guard let uuid = UUID(uuidString: id) else {
+            throw DomainError.invalid("id", "identifiant invalide « \(id) » (UUID attendu)")
         }
+        let subject: BalanceSubject =
+            switch kind {
+            case "lot": .lot(uuid)
+            case "contract": .publicContract(uuid)
+            case "company": .company(uuid)
+            case "buyer": .buyer(uuid)
+            case "operation": .operation(uuid)
+            default:
+                throw DomainError.invalid("kind", "« \(kind) » inconnu : lot, contract, company, buyer ou operation")
+            }
         try await Runtime.using(global) { runtime in
-            let date = try at.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "at") } ?? runtime.services.clock.today
-            let summary = try await runtime.services.ledger.balances.balance(of: subject, at: date, caller: .system("cli: balance"))
+            let date =
+                try at.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "at") }
+                ?? runtime.services.clock.today
+            let summary = try await runtime.services.ledger.balances.balance(
+                of: subject, at: date, caller: .system("cli: balance"))
             if json {
                 print(String(decoding: try JSONCoding.encoder.encode(summary), as: UTF8.self))
                 return
             }
             let total = summary.aggregate
             print("Bilan au \(date.french) (\(summary.lots.count) lot(s)) : \(total.status.frenchLabel)")
-            print("  prescrites \(Self.h(total.requiredHours)) · réalisées \(Self.h(total.workedHours)) · valorisées \(Self.h(total.creditedHours))")
-            print("  attendues à date \(total.expectedHours.map(Self.h) ?? "—") · restantes \(Self.h(total.remainingHours)) · excédent \(Self.h(total.surplusHours))")
+            print(
+                "  prescrites \(Self.h(total.requiredHours)) · réalisées \(Self.h(total.workedHours)) · valorisées \(Self.h(total.creditedHours))"
+            )
+            print(
+                "  attendues à date \(total.expectedHours.map(Self.h) ?? "—") · restantes \(Self.h(total.remainingHours)) · excédent \(Self.h(total.surplusHours))"
+            )
             for lot in summary.lots {
                 let b = lot.balance
-                print("  - \(lot.publicContractReference) lot \(lot.lotNumber) \(lot.lotLabel) : \(Self.h(b.creditedHours)) / \(Self.h(b.requiredHours)), \(b.status.frenchLabel)")
+                print(
+                    "  - \(lot.publicContractReference) lot \(lot.lotNumber) \(lot.lotLabel) : \(Self.h(b.creditedHours)) / \(Self.h(b.requiredHours)), \(b.status.frenchLabel)"
+                )
             }
         }
     }
@@ -44,14 +59,19 @@ struct BalanceCommand: AsyncParsableCommand {
 
 /// `clauses import hours|participants FILE`
 struct ImportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Importe un fichier CSV (tout ou rien).",
-                                                    subcommands: [Hours.self, Participants.self])
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Importe un fichier CSV (tout ou rien).",
+        subcommands: [Hours.self, Participants.self])
 
     struct Hours: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Relevés d'heures mensuels (colonnes : docs/imports.md).")
+        static let configuration = CommandConfiguration(
+            abstract: "Relevés d'heures mensuels (colonnes : docs/imports.md).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Fichier CSV.") var file: String
-        @Flag(help: "Remplace les mois déjà déclarés (une correction est enregistrée, l'ancien chiffre reste dans l'historique).") var replace = false
+        @Flag(
+            help:
+                "Remplace les mois déjà déclarés (une correction est enregistrée, l'ancien chiffre reste dans l'historique)."
+        ) var replace = false
         @Flag(help: "Confirme les heures au-dessus du plafond plausible.") var confirm = false
         @Flag(help: "Valide les relevés importés (facilitateur).") var validate = false
         @Flag(name: .customLong("dry-run"), help: "Vérifie sans rien écrire.") var dryRun = false
@@ -60,24 +80,29 @@ struct ImportCommand: AsyncParsableCommand {
             let data = try ImportCommand.read(file)
             try await Runtime.using(global) { runtime in
                 let report = try await runtime.services.ledger.imports.importHours(
-                    data: data, caller: .system("cli: import hours"), replace: replace, confirmPlausible: confirm, dryRun: dryRun, validate: validate)
+                    data: data, caller: .system("cli: import hours"), replace: replace, confirmPlausible: confirm,
+                    dryRun: dryRun, validate: validate)
                 try ImportCommand.print(report)
             }
         }
     }
 
     struct Participants: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Participants et justificatifs d'éligibilité (colonnes : docs/imports.md).")
+        static let configuration = CommandConfiguration(
+            abstract: "Participants et justificatifs d'éligibilité (colonnes : docs/imports.md).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Fichier CSV.") var file: String
-        @Flag(name: .customLong("validate-criteria"), help: "Valide les critères d'éligibilité du fichier (facilitateur).") var validateCriteria = false
+        @Flag(
+            name: .customLong("validate-criteria"), help: "Valide les critères d'éligibilité du fichier (facilitateur)."
+        ) var validateCriteria = false
         @Flag(name: .customLong("dry-run"), help: "Vérifie sans rien écrire.") var dryRun = false
 
         func run() async throws {
             let data = try ImportCommand.read(file)
             try await Runtime.using(global) { runtime in
                 let report = try await runtime.services.ledger.imports.importParticipants(
-                    data: data, caller: .system("cli: import participants"), dryRun: dryRun, validateCriteria: validateCriteria)
+                    data: data, caller: .system("cli: import participants"), dryRun: dryRun,
+                    validateCriteria: validateCriteria)
                 try ImportCommand.print(report)
             }
         }
@@ -92,18 +117,30 @@ struct ImportCommand: AsyncParsableCommand {
 
     /// Prints the report; a refused file exits 2 with every problem on stderr.
     static func print(_ report: ImportReport) throws {
-        for problem in report.problems { FileHandle.standardError.write(Data("erreur : \(problem.frenchDescription)\n".utf8)) }
-        for warning in report.warnings { FileHandle.standardError.write(Data("attention : \(warning.frenchDescription)\n".utf8)) }
+        for problem in report.problems {
+            FileHandle.standardError.write(Data("erreur : \(problem.frenchDescription)\n".utf8))
+        }
+        for warning in report.warnings {
+            FileHandle.standardError.write(Data("attention : \(warning.frenchDescription)\n".utf8))
+        }
         switch report.status {
         case .written:
-            Swift.print("Import terminé : \(report.lines) ligne(s), \(report.created) créée(s), \(report.updated) corrigée(s), \(report.unchanged) inchangée(s).")
+            Swift.print(
+                "Import terminé : \(report.lines) ligne(s), \(report.created) créée(s), \(report.updated) corrigée(s), \(report.unchanged) inchangée(s)."
+            )
         case .dryRun:
-            Swift.print("Vérification réussie (rien n'a été écrit) : \(report.lines) ligne(s), \(report.created) à créer, \(report.updated) à corriger, \(report.unchanged) inchangée(s).")
+            Swift.print(
+                "Vérification réussie (rien n'a été écrit) : \(report.lines) ligne(s), \(report.created) à créer, \(report.updated) à corriger, \(report.unchanged) inchangée(s)."
+            )
         case .rejected:
-            FileHandle.standardError.write(Data("erreur : fichier refusé (\(report.problemSummary)) ; rien n'a été écrit\n".utf8))
+            FileHandle.standardError.write(
+                Data("erreur : fichier refusé (\(report.problemSummary)) ; rien n'a été écrit\n".utf8))
             throw ExitCode(2)
         case .confirmationRequired:
-            FileHandle.standardError.write(Data("erreur : des heures dépassent le plafond plausible ; relancez avec --confirm après vérification ; rien n'a été écrit\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "erreur : des heures dépassent le plafond plausible ; relancez avec --confirm après vérification ; rien n'a été écrit\n"
+                        .utf8))
             throw ExitCode(2)
         }
     }
@@ -111,17 +148,24 @@ struct ImportCommand: AsyncParsableCommand {
 
 /// `clauses outcomes [--as-of DATE] [--profile NAME] [--json]`
 struct OutcomesCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "outcomes", abstract: "Participants proposés au comité pour une sortie positive, avec les preuves.")
+    static let configuration = CommandConfiguration(
+        commandName: "outcomes", abstract: "Participants proposés au comité pour une sortie positive, avec les preuves."
+    )
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("as-of"), help: "Date d'observation (AAAA-MM-JJ, défaut : aujourd'hui).") var asOf: String?
+    @Option(name: .customLong("as-of"), help: "Date d'observation (AAAA-MM-JJ, défaut : aujourd'hui).") var asOf:
+        String?
     @Option(help: "Profil de sortie (défaut : ledger.outcome_profile).") var profile: String?
     @Flag(help: "Sortie JSON.") var json = false
 
     func run() async throws {
         try await Runtime.using(global) { runtime in
-            let date = try asOf.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "as-of") } ?? runtime.services.clock.today
+            let date =
+                try asOf.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "as-of") }
+                ?? runtime.services.clock.today
             let ledger = runtime.services.ledger
-            let chosen = try profile.map { name throws(DomainError) in try OutcomeProfile.named(name, field: "profile") } ?? ledger.outcomeProfile
+            let chosen =
+                try profile.map { name throws(DomainError) in try OutcomeProfile.named(name, field: "profile") }
+                ?? ledger.outcomeProfile
             let candidates = try await ledger.outcomes.candidates(.system("cli: outcomes"), profile: chosen, asOf: date)
             if json {
                 print(String(decoding: try JSONCoding.encoder.encode(Items(items: candidates)), as: UTF8.self))

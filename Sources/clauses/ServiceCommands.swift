@@ -17,20 +17,25 @@ struct Serve: AsyncParsableCommand {
         if !status.pending.isEmpty {
             guard runtime.config.database.autoMigrate else {
                 await runtime.stop()
-                throw DomainError(.conflict, code: "migrations_pending",
-                                  message: "migrations en attente (\(status.pending.map(\.name).joined(separator: ", "))) : lancez « clauses migrate » ou activez database.auto_migrate")
+                throw DomainError(
+                    .conflict, code: "migrations_pending",
+                    message:
+                        "migrations en attente (\(status.pending.map(\.name).joined(separator: ", "))) : lancez « clauses migrate » ou activez database.auto_migrate"
+                )
             }
             try await migrator.migrate()
         }
-        try await ClausesServer.run(services: runtime.services, host: host ?? runtime.config.server.host,
-                                    port: port ?? runtime.config.server.port, logger: runtime.logger)
+        try await ClausesServer.run(
+            services: runtime.services, host: host ?? runtime.config.server.host,
+            port: port ?? runtime.config.server.port, logger: runtime.logger)
     }
 }
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Applique les migrations du schéma en attente.")
     @OptionGroup var global: GlobalOptions
-    @Flag(name: .customLong("dry-run"), help: "N'applique rien ; code de sortie 3 s'il reste des migrations à appliquer.")
+    @Flag(
+        name: .customLong("dry-run"), help: "N'applique rien ; code de sortie 3 s'il reste des migrations à appliquer.")
     var dryRun = false
 
     func run() async throws {
@@ -48,16 +53,19 @@ struct Migrate: AsyncParsableCommand {
                 throw ExitCode(3)
             }
             let applied = try await migrator.migrate()
-            print(applied.isEmpty ? "Schéma déjà à jour." : "Migrations appliquées : \(applied.joined(separator: ", "))")
+            print(
+                applied.isEmpty ? "Schéma déjà à jour." : "Migrations appliquées : \(applied.joined(separator: ", "))")
         }
     }
 }
 
 struct ConfigCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "config", abstract: "Configuration du service.", subcommands: [Check.self])
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Configuration du service.", subcommands: [Check.self])
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vérifie la configuration et l'affiche, secrets masqués.")
+        static let configuration = CommandConfiguration(
+            abstract: "Vérifie la configuration et l'affiche, secrets masqués.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -67,10 +75,12 @@ struct ConfigCommand: ParsableCommand {
 }
 
 struct Demo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Jeu de données de démonstration.", subcommands: [Load.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Jeu de données de démonstration.", subcommands: [Load.self])
 
     struct Load: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Charge le jeu de démonstration dans une base vide (refuse sinon).")
+        static let configuration = CommandConfiguration(
+            abstract: "Charge le jeu de démonstration dans une base vide (refuse sinon).")
         @OptionGroup var global: GlobalOptions
         @Flag(name: .customLong("if-empty"), help: "Ne fait rien (sans erreur) si la base contient déjà des données.")
         var ifEmpty = false
@@ -79,7 +89,8 @@ struct Demo: AsyncParsableCommand {
             try await Runtime.using(global) { runtime in
                 do {
                     try await DemoData.load(runtime.services)
-                    print("Jeu de démonstration chargé. Connexion : \(DemoData.facilitatorEmail) / \(DemoData.password)")
+                    print(
+                        "Jeu de démonstration chargé. Connexion : \(DemoData.facilitatorEmail) / \(DemoData.password)")
                     let file = try await writeMonthFile(runtime)
                     print("Relevé d'heures du mois à importer (Windows-1252, « ; ») : \(file)")
                 } catch let error as DomainError where error.code == "not_empty" && ifEmpty {
@@ -102,7 +113,9 @@ struct Demo: AsyncParsableCommand {
             let directory = "var/demo"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let path = "\(directory)/heures-\(month).csv"
-            guard let data = csv.data(using: .windowsCP1252), FileManager.default.createFile(atPath: path, contents: data) else {
+            guard let data = csv.data(using: .windowsCP1252),
+                FileManager.default.createFile(atPath: path, contents: data)
+            else {
                 throw DomainError(.internalError, code: "demo_file", message: "impossible d'écrire \(path)")
             }
             return path

@@ -1,13 +1,15 @@
 import ClausesTestSupport
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the built `clauses` binary like an operator would.
 enum CLI {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../..").standardized
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../..")
+        .standardized
 
     struct Run {
         let status: Int32
@@ -29,12 +31,14 @@ enum CLI {
         let input = dir.appending(path: "stdin")
         try (stdin ?? "").write(to: input, atomically: true, encoding: .utf8)
         let env = environment.map { "\($0.key)=\(quote($0.value))" }.joined(separator: " ")
-        let command = "cd \(quote(repository.path)) && env \(env) \(quote(binary)) \(arguments.map(quote).joined(separator: " ")) < \(quote(input.path)) > \(quote(dir.appending(path: "out").path)) 2> \(quote(dir.appending(path: "err").path))"
+        let command =
+            "cd \(quote(repository.path)) && env \(env) \(quote(binary)) \(arguments.map(quote).joined(separator: " ")) < \(quote(input.path)) > \(quote(dir.appending(path: "out").path)) 2> \(quote(dir.appending(path: "err").path))"
         let raw = system(command)
         let status = (raw >> 8) & 0xff
-        return Run(status: status,
-                   stdout: (try? String(contentsOf: dir.appending(path: "out"), encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOf: dir.appending(path: "err"), encoding: .utf8)) ?? "")
+        return Run(
+            status: status,
+            stdout: (try? String(contentsOf: dir.appending(path: "out"), encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: dir.appending(path: "err"), encoding: .utf8)) ?? "")
     }
 }
 
@@ -42,26 +46,41 @@ enum CLI {
 struct CLITests {
     @Test("calibrate: the published example gives 833 as JSON")
     func calibrate() throws {
-        let run = try CLI.run(["calibrate", "standard", "--amount", "1000000", "--labour-share", "0.50", "--rate", "0.05", "--hourly-cost", "30", "--json"])
+        let run = try CLI.run([
+            "calibrate", "standard", "--amount", "1000000", "--labour-share", "0.50", "--rate", "0.05", "--hourly-cost",
+            "30", "--json",
+        ])
         #expect(run.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect((json["requiredHours"] as? NSNumber)?.intValue == 833)
         #expect(json["unroundedHours"] as? String == "833.333333")
         #expect(json["mode"] as? String == "standard")
         #expect((json["warnings"] as? [Any])?.isEmpty == true)
-        let french = try CLI.run(["calibrate", "standard", "--amount", "1 000 000", "--labour-share", "50%", "--rate", "0,05", "--hourly-cost", "30", "--json"])
+        let french = try CLI.run([
+            "calibrate", "standard", "--amount", "1 000 000", "--labour-share", "50%", "--rate", "0,05",
+            "--hourly-cost", "30", "--json",
+        ])
         #expect(french.stdout.contains("\"requiredHours\":833"))
     }
 
     @Test("calibrate: refused input exits 2 with a French message naming it")
     func calibrateRefused() throws {
-        let share = try CLI.run(["calibrate", "standard", "--amount", "1000000", "--labour-share", "1,5", "--rate", "0.05", "--hourly-cost", "30"])
+        let share = try CLI.run([
+            "calibrate", "standard", "--amount", "1000000", "--labour-share", "1,5", "--rate", "0.05", "--hourly-cost",
+            "30",
+        ])
         #expect(share.status == 2)
         #expect(share.stderr.contains("erreur"))
         #expect(share.stderr.contains("main-d'œuvre"))
-        let pact = try CLI.run(["calibrate", "cleaning-pact", "--turnover", "120000", "--months", "12", "--rate", "0.05", "--transferred-monthly-hours", "500"])
+        let pact = try CLI.run([
+            "calibrate", "cleaning-pact", "--turnover", "120000", "--months", "12", "--rate", "0.05",
+            "--transferred-monthly-hours", "500",
+        ])
         #expect(pact.status == 2)
-        let warned = try CLI.run(["calibrate", "cleaning-pact", "--turnover", "50000", "--months", "12", "--rate", "0.05", "--transferred-monthly-hours", "0", "--json"])
+        let warned = try CLI.run([
+            "calibrate", "cleaning-pact", "--turnover", "50000", "--months", "12", "--rate", "0.05",
+            "--transferred-monthly-hours", "0", "--json",
+        ])
         #expect(warned.status == 0)
         #expect(warned.stdout.contains("150 h"))
         let unknownMode = try CLI.run(["calibrate", "magique"])
@@ -70,7 +89,9 @@ struct CLITests {
 
     @Test("config check prints the configuration with secrets masked, refuses an unknown key")
     func configCheck() throws {
-        let ok = try CLI.run(["config", "check"], environment: ["CLAUSES_DATABASE_URL": "postgresql://clauses:tres-secret@db.example/clauses"])
+        let ok = try CLI.run(
+            ["config", "check"],
+            environment: ["CLAUSES_DATABASE_URL": "postgresql://clauses:tres-secret@db.example/clauses"])
         #expect(ok.status == 0)
         #expect(ok.stdout.contains("db.example"))
         #expect(!ok.stdout.contains("tres-secret"))
@@ -100,7 +121,9 @@ struct CLITests {
     func unreachable() throws {
         let file = FileManager.default.temporaryDirectory.appending(path: "noretry-\(UUID().uuidString).toml")
         try "[database]\nconnect_retries = 0\n".write(to: file, atomically: true, encoding: .utf8)
-        let run = try CLI.run(["migrate", "--config", file.path], environment: ["CLAUSES_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none"])
+        let run = try CLI.run(
+            ["migrate", "--config", file.path],
+            environment: ["CLAUSES_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("base de données injoignable"))
     }
@@ -114,17 +137,23 @@ struct CLITests {
         #expect(demo.status == 0)
         #expect(try CLI.run(["demo", "load"], environment: env).status == 2)
         #expect(try CLI.run(["demo", "load", "--if-empty"], environment: env).status == 0)
-        let added = try CLI.run(["user", "add", "--email", "Nouvelle@Test.fr", "--role", "facilitator"], environment: env, stdin: "un-mot-de-passe-long\n")
+        let added = try CLI.run(
+            ["user", "add", "--email", "Nouvelle@Test.fr", "--role", "facilitator"], environment: env,
+            stdin: "un-mot-de-passe-long\n")
         #expect(added.status == 0)
         #expect(!added.stdout.contains("un-mot-de-passe-long"))
-        let generated = try CLI.run(["user", "add", "--email", "gen@test.fr", "--role", "referent", "--generate-password"], environment: env)
+        let generated = try CLI.run(
+            ["user", "add", "--email", "gen@test.fr", "--role", "referent", "--generate-password"], environment: env)
         #expect(generated.stdout.contains("Mot de passe (affiché une seule fois)"))
-        let duplicate = try CLI.run(["user", "add", "--email", "nouvelle@test.fr", "--role", "admin"], environment: env, stdin: "un-mot-de-passe-long\n")
+        let duplicate = try CLI.run(
+            ["user", "add", "--email", "nouvelle@test.fr", "--role", "admin"], environment: env,
+            stdin: "un-mot-de-passe-long\n")
         #expect(duplicate.status == 2)
         let token = try CLI.run(["token", "create", "--email", "nouvelle@test.fr"], environment: env)
         #expect(token.status == 0)
         #expect(token.stdout.hasPrefix("clk_"))
-        let revoke = try CLI.run(["token", "revoke", token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], environment: env)
+        let revoke = try CLI.run(
+            ["token", "revoke", token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], environment: env)
         #expect(revoke.status == 0)
     }
 
@@ -139,10 +168,14 @@ struct CLITests {
         let outcomes = try CLI.run(["outcomes", "--as-of", "9999-12-31"], environment: env)
         #expect(outcomes.status == 2)
         #expect(outcomes.stderr.contains("hors de la période acceptée"))
-        let weak = try CLI.run(["user", "add", "--email", "faible@test.fr", "--role", "facilitator"], environment: env, stdin: "0123456789\n")
+        let weak = try CLI.run(
+            ["user", "add", "--email", "faible@test.fr", "--role", "facilitator"], environment: env,
+            stdin: "0123456789\n")
         #expect(weak.status == 2)
         #expect(weak.stderr.contains("au moins 12 caractères"))
-        let nul = try CLI.run(["user", "add", "--email", "nul@test.fr", "--role", "facilitator"], environment: env, stdin: "abc\u{1B}defghijklmnop\n")
+        let nul = try CLI.run(
+            ["user", "add", "--email", "nul@test.fr", "--role", "facilitator"], environment: env,
+            stdin: "abc\u{1B}defghijklmnop\n")
         #expect(nul.status == 2)
         #expect(nul.stderr.contains("caractère de contrôle"))
     }

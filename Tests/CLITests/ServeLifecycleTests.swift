@@ -1,8 +1,9 @@
 import ClausesTestSupport
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `clauses serve` under a fake systemd: readiness through NOTIFY_SOCKET, then SIGTERM.
@@ -12,12 +13,16 @@ struct ServeLifecycleTests {
     func readyAndGracefulStop() async throws {
         let db = try await TestDatabase.create()
         await db.pool.shutdown()
-        let socketPath = FileManager.default.temporaryDirectory.appending(path: "notify-\(UUID().uuidString.prefix(8))").path
+        let socketPath = FileManager.default.temporaryDirectory.appending(path: "notify-\(UUID().uuidString.prefix(8))")
+            .path
         let notify = try NotifySocket(path: socketPath)
         defer { notify.close() }
         let port = 18_000 + Int.random(in: 0..<2000)
-        let pid = try spawn(["serve", "--port", "\(port)"], environment: [
-            "CLAUSES_DATABASE_URL": db.url, "NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "2000000"])
+        let pid = try spawn(
+            ["serve", "--port", "\(port)"],
+            environment: [
+                "CLAUSES_DATABASE_URL": db.url, "NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "2000000",
+            ])
 
         let ready = notify.receive(until: "READY=1", timeoutSeconds: 30)
         #expect(ready.contains("READY=1"))
@@ -47,7 +52,7 @@ struct ServeLifecycleTests {
         let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, binary, nil, &attributes, argv, envp)
         guard result == 0 else { throw TestSetupError("posix_spawn failed: \(result)") }
@@ -63,7 +68,9 @@ struct ServeLifecycleTests {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { return 0 }
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
@@ -89,7 +96,9 @@ final class NotifySocket: @unchecked Sendable {
             for (i, byte) in path.utf8.enumerated() { buffer[i] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0 else { throw TestSetupError("cannot bind \(path)") }
     }

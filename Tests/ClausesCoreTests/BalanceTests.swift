@@ -1,22 +1,29 @@
 import Foundation
 import Testing
+
 @testable import ClausesCore
 
 private func day(_ text: String) -> LocalDate { LocalDate(iso: text)! }
 private func dec(_ text: String) -> Decimal { Decimal(string: text)! }
 
 /// A lot executed 1–10 January 2026 (10 days), 1 000 h required, tolerance 10 %.
-private func tenDayLot(credited: Decimal, at: String, required: Decimal = 1000, tolerance: Decimal = dec("0.10")) -> Balance {
-    computeBalance(BalanceInput(requiredHours: required, workedHours: credited, trainingHours: 0, creditedHours: credited,
-                                executionStart: day("2026-01-01"), executionEnd: day("2026-01-10"), at: day(at), tolerance: tolerance))
+private func tenDayLot(credited: Decimal, at: String, required: Decimal = 1000, tolerance: Decimal = dec("0.10"))
+    -> Balance
+{
+    computeBalance(
+        BalanceInput(
+            requiredHours: required, workedHours: credited, trainingHours: 0, creditedHours: credited,
+            executionStart: day("2026-01-01"), executionEnd: day("2026-01-10"), at: day(at), tolerance: tolerance))
 }
 
 @Suite("Balances and status (DOMAIN §4, §8)")
 struct BalanceTests {
     @Test func notStartedBeforeExecutionStart() {
-        let balance = computeBalance(BalanceInput(requiredHours: 1000, workedHours: 0, trainingHours: 0, creditedHours: 0,
-                                                  executionStart: day("2026-03-01"), executionEnd: day("2026-12-31"),
-                                                  at: day("2026-02-28"), tolerance: dec("0.1")))
+        let balance = computeBalance(
+            BalanceInput(
+                requiredHours: 1000, workedHours: 0, trainingHours: 0, creditedHours: 0,
+                executionStart: day("2026-03-01"), executionEnd: day("2026-12-31"),
+                at: day("2026-02-28"), tolerance: dec("0.1")))
         #expect(balance.status == .notStarted)
         #expect(balance.progress == 0)
         #expect(balance.expectedHours == 0)
@@ -24,13 +31,17 @@ struct BalanceTests {
     }
 
     @Test func notStartedWithoutDatesAndHours() {
-        let none = computeBalance(BalanceInput(requiredHours: 500, workedHours: 0, trainingHours: 0, creditedHours: 0,
-                                               executionStart: nil, executionEnd: nil, at: day("2026-06-01"), tolerance: dec("0.1")))
+        let none = computeBalance(
+            BalanceInput(
+                requiredHours: 500, workedHours: 0, trainingHours: 0, creditedHours: 0,
+                executionStart: nil, executionEnd: nil, at: day("2026-06-01"), tolerance: dec("0.1")))
         #expect(none.status == .notStarted)
         #expect(none.progress == nil)
         #expect(none.expectedHours == nil)
-        let some = computeBalance(BalanceInput(requiredHours: 500, workedHours: 10, trainingHours: 0, creditedHours: 10,
-                                               executionStart: nil, executionEnd: nil, at: day("2026-06-01"), tolerance: dec("0.1")))
+        let some = computeBalance(
+            BalanceInput(
+                requiredHours: 500, workedHours: 10, trainingHours: 0, creditedHours: 10,
+                executionStart: nil, executionEnd: nil, at: day("2026-06-01"), tolerance: dec("0.1")))
         #expect(some.status == .onTrack)
         #expect(some.shortfallHours == 0)
     }
@@ -45,15 +56,20 @@ struct BalanceTests {
         let justBelow = tenDayLot(credited: dec("449.99"), at: "2026-01-05")
         #expect(justBelow.status == .behind)
         #expect(justBelow.shortfallHours == dec("50.01"))
-        #expect(justBelow.statusExplanation == "En retard : 449,99 h valorisées pour 500 h attendues à ce stade (50 % de la période écoulée), au-delà de la tolérance de 10 %.")
+        #expect(
+            justBelow.statusExplanation
+                == "En retard : 449,99 h valorisées pour 500 h attendues à ce stade (50 % de la période écoulée), au-delà de la tolérance de 10 %."
+        )
         #expect(tenDayLot(credited: 0, at: "2026-01-05", tolerance: 1).status == .onTrack)
         #expect(tenDayLot(credited: dec("499.99"), at: "2026-01-05", tolerance: 0).status == .behind)
     }
 
     @Test func progressIsDayBasedInclusiveAndRounded() {
-        let balance = computeBalance(BalanceInput(requiredHours: 833, workedHours: 0, trainingHours: 0, creditedHours: 400,
-                                                  executionStart: day("2026-01-01"), executionEnd: day("2026-12-31"),
-                                                  at: day("2026-07-02"), tolerance: dec("0.1")))
+        let balance = computeBalance(
+            BalanceInput(
+                requiredHours: 833, workedHours: 0, trainingHours: 0, creditedHours: 400,
+                executionStart: day("2026-01-01"), executionEnd: day("2026-12-31"),
+                at: day("2026-07-02"), tolerance: dec("0.1")))
         // 183 of 365 days.
         #expect(balance.progress == dec("0.5014"))
         #expect(balance.expectedHours == dec("417.67"))
@@ -84,7 +100,9 @@ struct BalanceTests {
         #expect(after.status == .nonCompliant)
         #expect(after.progress == 1)
         #expect(after.remainingHours == 50)
-        #expect(after.statusExplanation == "Exécution terminée le 10/01/2026 avec 950 h valorisées pour 1 000 h prescrites : 50 h manquantes.")
+        #expect(
+            after.statusExplanation
+                == "Exécution terminée le 10/01/2026 avec 950 h valorisées pour 1 000 h prescrites : 50 h manquantes.")
         #expect(tenDayLot(credited: 800, at: "2026-01-10").status == .behind)
     }
 
@@ -98,18 +116,25 @@ struct BalanceTests {
     }
 
     @Test func onTrackWithoutEndDate() {
-        let balance = computeBalance(BalanceInput(requiredHours: 500, workedHours: 10, trainingHours: 0, creditedHours: 10,
-                                                  executionStart: day("2026-01-01"), executionEnd: nil, at: day("2026-06-01"), tolerance: dec("0.1")))
+        let balance = computeBalance(
+            BalanceInput(
+                requiredHours: 500, workedHours: 10, trainingHours: 0, creditedHours: 10,
+                executionStart: day("2026-01-01"), executionEnd: nil, at: day("2026-06-01"), tolerance: dec("0.1")))
         #expect(balance.status == .onTrack)
         #expect(balance.progress == nil)
     }
 
     @Test func inputFromCredit() {
-        let credit = creditHours(placements: [PlacementFacts(id: "p", mode: .workStudy, contractType: .apprenticeship, start: day("2026-01-01"),
-                                                             months: [MonthFacts(month: YearMonth(text: "2026-01")!, workedHours: 100, trainingHours: 20)])],
-                                 requiredHours: 1000, rules: .defaults)
-        let input = BalanceInput(requiredHours: 1000, credit: credit, executionStart: day("2026-01-01"), executionEnd: day("2026-12-31"),
-                                 at: day("2026-01-31"), tolerance: dec("0.1"))
+        let credit = creditHours(
+            placements: [
+                PlacementFacts(
+                    id: "p", mode: .workStudy, contractType: .apprenticeship, start: day("2026-01-01"),
+                    months: [MonthFacts(month: YearMonth(text: "2026-01")!, workedHours: 100, trainingHours: 20)])
+            ],
+            requiredHours: 1000, rules: .defaults)
+        let input = BalanceInput(
+            requiredHours: 1000, credit: credit, executionStart: day("2026-01-01"), executionEnd: day("2026-12-31"),
+            at: day("2026-01-31"), tolerance: dec("0.1"))
         let balance = computeBalance(input)
         #expect(balance.workedHours == 100)
         #expect(balance.trainingHours == 20)
@@ -152,9 +177,16 @@ struct BalanceTests {
     }
 
     @Test func lotsSortedByUrgency() {
-        func lot(_ name: String, credited: Decimal, start: String, end: String, at: String = "2026-06-30") -> (String, Balance) {
-            (name, computeBalance(BalanceInput(requiredHours: 1000, workedHours: credited, trainingHours: 0, creditedHours: credited,
-                                               executionStart: day(start), executionEnd: day(end), at: day(at), tolerance: dec("0.1"))))
+        func lot(_ name: String, credited: Decimal, start: String, end: String, at: String = "2026-06-30") -> (
+            String, Balance
+        ) {
+            (
+                name,
+                computeBalance(
+                    BalanceInput(
+                        requiredHours: 1000, workedHours: credited, trainingHours: 0, creditedHours: credited,
+                        executionStart: day(start), executionEnd: day(end), at: day(at), tolerance: dec("0.1")))
+            )
         }
         let lots = [
             lot("done", credited: 1000, start: "2026-01-01", end: "2026-12-31"),
@@ -168,13 +200,18 @@ struct BalanceTests {
         ]
         #expect(lots.first { $0.0 == "onTrackLate" }?.1.status == .onTrack)
         let sorted = sortedByUrgency(lots) { $0.1 }.map(\.0)
-        #expect(sorted == ["nonCompliantLarge", "nonCompliantSmall", "behindLarge", "behindSmall",
-                           "onTrackSoon", "onTrackLate", "notStarted", "done"])
+        #expect(
+            sorted == [
+                "nonCompliantLarge", "nonCompliantSmall", "behindLarge", "behindSmall",
+                "onTrackSoon", "onTrackLate", "notStarted", "done",
+            ])
     }
 
     @Test func urgencyTiesKeepInputOrderAndUnknownEndComesLast() {
-        let noEnd = computeBalance(BalanceInput(requiredHours: 100, workedHours: 1, trainingHours: 0, creditedHours: 1,
-                                                executionStart: day("2026-01-01"), executionEnd: nil, at: day("2026-02-01"), tolerance: 0))
+        let noEnd = computeBalance(
+            BalanceInput(
+                requiredHours: 100, workedHours: 1, trainingHours: 0, creditedHours: 1,
+                executionStart: day("2026-01-01"), executionEnd: nil, at: day("2026-02-01"), tolerance: 0))
         let withEnd = tenDayLot(credited: 1000, at: "2026-01-05", required: 2000, tolerance: 1)
         #expect(withEnd.status == .onTrack)
         #expect(sortedByUrgency([noEnd, withEnd]) { $0 } == [withEnd, noEnd])

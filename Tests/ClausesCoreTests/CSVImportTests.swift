@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClausesCore
 
 private let hoursHeader = "placement;mois;heures travaillées;heures de formation;commentaire"
@@ -7,7 +8,8 @@ private let hoursHeader = "placement;mois;heures travaillées;heures de formatio
 private func utf8(_ text: String) -> Data { Data(text.utf8) }
 
 private func hours(_ text: String, ceiling: Decimal = 220) throws(ValidationErrors)
-    -> (rows: [HoursImportRow], warnings: [ValidationErrors.Problem]) {
+    -> (rows: [HoursImportRow], warnings: [ValidationErrors.Problem])
+{
     try HoursImport.parse(utf8(text), plausibleMonthlyCeiling: ceiling)
 }
 
@@ -54,7 +56,8 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
     }
 
     @Test func undefinedWindows1252ByteIsRefusedWithItsLine() {
-        let bytes = Array("placement;mois;heures\nMEP-1;2026-01;7\nMEP-2;2026-01;".utf8) + [0xE9, 0x81] + Array("\n".utf8)
+        let bytes =
+            Array("placement;mois;heures\nMEP-1;2026-01;7\nMEP-2;2026-01;".utf8) + [0xE9, 0x81] + Array("\n".utf8)
         let found = problems { _ = try CSVText.decode(Data(bytes)) }
         #expect(found.map(\.line) == [3])
     }
@@ -91,12 +94,12 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
 
     @Test func quotedFieldWithLineBreakSeparatorAndDoubledQuotes() throws {
         let text = """
-        \(hoursHeader)
-        MEP-1;2026-01;7,5;0;"absent le 12 ; « malade »
-        retour le 14, dit ""ok""
-        fin"
-        MEP-2;2026-01;10;2;
-        """
+            \(hoursHeader)
+            MEP-1;2026-01;7,5;0;"absent le 12 ; « malade »
+            retour le 14, dit ""ok""
+            fin"
+            MEP-2;2026-01;10;2;
+            """
         let csv = try CSVText.decode(utf8(text))
         #expect(csv.records.map(\.line) == [2, 5])
         #expect(csv.records[0].fields[4] == "absent le 12 ; « malade »\nretour le 14, dit \"ok\"\nfin")
@@ -191,7 +194,9 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
     }
 
     @Test func yesNo() throws {
-        for yes in ["oui", "OUI", "o", "1", "true", "x", "X", "Vrai"] { #expect(try CellParsers.yesNo(yes).get() == true) }
+        for yes in ["oui", "OUI", "o", "1", "true", "x", "X", "Vrai"] {
+            #expect(try CellParsers.yesNo(yes).get() == true)
+        }
         for no in ["non", "N", "0", "false", "Faux"] { #expect(try CellParsers.yesNo(no).get() == false) }
         #expect(throws: CellProblem.self) { try CellParsers.yesNo("peut-être").get() }
     }
@@ -209,21 +214,24 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
         #expect(SIRET.isValid("73282932000074"))
         #expect(SIRET.isValid("732 829 320 00074"))
         #expect(SIRET.normalize("732 829 320 00074") == "73282932000074")
-        #expect(!SIRET.isValid("73282932000075"))   // wrong Luhn key
-        #expect(!SIRET.isValid("7328293200007"))    // 13 digits
+        #expect(!SIRET.isValid("73282932000075"))  // wrong Luhn key
+        #expect(!SIRET.isValid("7328293200007"))  // 13 digits
         #expect(!SIRET.isValid("7328293200007A"))
         // La Poste: digits add up to a multiple of 5 although the Luhn key is wrong.
         #expect(SIRET.isValid("35600000000001"))
         #expect(!SIRET.luhn("35600000000001".compactMap(\.wholeNumberValue)))
         #expect(!SIRET.isValid("35600000000002"))
-        #expect(SIRET.isValid("35600000000048"))    // La Poste head office follows Luhn
+        #expect(SIRET.isValid("35600000000048"))  // La Poste head office follows Luhn
         #expect(try CellParsers.siret("443 061 841 00047").get() == "44306184100047")
         #expect(throws: CellProblem.self) { try CellParsers.siret("44306184100048").get() }
     }
 
     @Test func headerNormalization() {
-        let forms = ["Heures travaillées", "heures_travaillees", "HEURES-TRAVAILLEES", " heures  travaillées ", "Heures Travaillées (h)"]
-        #expect(Set(forms.map(ColumnSchema.normalizedName)).count == 2) // "(h)" adds an "h"
+        let forms = [
+            "Heures travaillées", "heures_travaillees", "HEURES-TRAVAILLEES", " heures  travaillées ",
+            "Heures Travaillées (h)",
+        ]
+        #expect(Set(forms.map(ColumnSchema.normalizedName)).count == 2)  // "(h)" adds an "h"
         #expect(ColumnSchema.normalizedName("Mise à l’emploi") == ColumnSchema.normalizedName("mise a l'emploi"))
     }
 }
@@ -231,21 +239,25 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
 @Suite struct HoursImportTests {
     @Test func parsesTypedRows() throws {
         let text = """
-        \(hoursHeader)
-        mep-2026-00042;2026-01;151,67;7,5;RAS
-        MEP-2026-00043;02/2026;35;;
-        MEP-2026-00042;31/03/2026;0;0;
-        """
+            \(hoursHeader)
+            mep-2026-00042;2026-01;151,67;7,5;RAS
+            MEP-2026-00043;02/2026;35;;
+            MEP-2026-00042;31/03/2026;0;0;
+            """
         let parsed = try hours(text)
         #expect(parsed.warnings.isEmpty)
-        #expect(parsed.rows == [
-            HoursImportRow(line: 2, placementCode: "MEP-2026-00042", month: month(2026, 1), workedHours: dec("151.67"),
-                           trainingHours: dec("7.5"), comment: "RAS"),
-            HoursImportRow(line: 3, placementCode: "MEP-2026-00043", month: month(2026, 2), workedHours: 35,
-                           trainingHours: 0, comment: nil),
-            HoursImportRow(line: 4, placementCode: "MEP-2026-00042", month: month(2026, 3), workedHours: 0,
-                           trainingHours: 0, comment: nil),
-        ])
+        #expect(
+            parsed.rows == [
+                HoursImportRow(
+                    line: 2, placementCode: "MEP-2026-00042", month: month(2026, 1), workedHours: dec("151.67"),
+                    trainingHours: dec("7.5"), comment: "RAS"),
+                HoursImportRow(
+                    line: 3, placementCode: "MEP-2026-00043", month: month(2026, 2), workedHours: 35,
+                    trainingHours: 0, comment: nil),
+                HoursImportRow(
+                    line: 4, placementCode: "MEP-2026-00042", month: month(2026, 3), workedHours: 0,
+                    trainingHours: 0, comment: nil),
+            ])
     }
 
     @Test func headerMatchingIgnoresCaseAccentsAndUsesAliases() throws {
@@ -258,7 +270,12 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
 
     @Test func missingExtraAndDuplicatedColumns() {
         let missing = problems { _ = try hours("placement;mois\nMEP-1;2026-01\n") }
-        #expect(missing == [.init(line: 1, column: "heures travaillées", message: "colonne obligatoire manquante : « heures travaillées »")])
+        #expect(
+            missing == [
+                .init(
+                    line: 1, column: "heures travaillées",
+                    message: "colonne obligatoire manquante : « heures travaillées »")
+            ])
 
         let extra = problems { _ = try hours("placement;mois;heures;Bonus\nMEP-1;2026-01;7;3\n") }
         #expect(extra.count == 1)
@@ -267,8 +284,12 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
         #expect(extra.first?.message.hasPrefix("colonne inconnue « Bonus »") == true)
 
         let duplicated = problems { _ = try hours("placement;mois;Heures travaillées;heures\nMEP-1;2026-01;7;7\n") }
-        #expect(duplicated == [.init(line: 1, column: "heures",
-                                     message: "colonne « heures » en double (même colonne que « Heures travaillées »)")])
+        #expect(
+            duplicated == [
+                .init(
+                    line: 1, column: "heures",
+                    message: "colonne « heures » en double (même colonne que « Heures travaillées »)")
+            ])
     }
 
     @Test func duplicatedPlacementAndMonth() {
@@ -282,14 +303,18 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
 
     @Test func negativeHours() {
         let found = problems { _ = try hours("\(hoursHeader)\nMEP-1;2026-01;-7;0;\n") }
-        #expect(found == [.init(line: 2, column: "heures travaillées", message: "les heures ne peuvent pas être négatives (« -7 »)")])
+        #expect(
+            found == [
+                .init(
+                    line: 2, column: "heures travaillées", message: "les heures ne peuvent pas être négatives (« -7 »)")
+            ])
     }
 
     @Test func monthlyMaximumIsAnError() throws {
         let found = problems { _ = try hours("\(hoursHeader)\nMEP-1;2026-01;745;0;\nMEP-2;2026-02;600;100;\n") }
         #expect(found.map(\.line) == [2, 3])
         #expect(found[0].message.contains("744"))
-        #expect(found[1].message.contains("672"))   // February 2026 has 28 days
+        #expect(found[1].message.contains("672"))  // February 2026 has 28 days
         // Exactly 31 × 24 passes (with a warning).
         #expect(try hours("\(hoursHeader)\nMEP-1;2026-01;744;0;\n").warnings.count == 1)
     }
@@ -310,14 +335,14 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
 
     @Test func everyProblemIsReportedAtOnce() {
         let text = """
-        \(hoursHeader)
-        MEP-1;2026-01;7;0;
-        MEP-2;2026-13;7;0;
-        MEP-3;2026-01;7;0;
-        MEP-4;2026-01;sept;0;
-        MEP-5;2026-01;7;-1;
-        MEP-6;2026-01;7;0;
-        """
+            \(hoursHeader)
+            MEP-1;2026-01;7;0;
+            MEP-2;2026-13;7;0;
+            MEP-3;2026-01;7;0;
+            MEP-4;2026-01;sept;0;
+            MEP-5;2026-01;7;-1;
+            MEP-6;2026-01;7;0;
+            """
         let found = problems { _ = try hours(text) }
         #expect(found.map(\.line) == [3, 5, 6])
         #expect(found.map(\.column) == ["mois", "heures travaillées", "heures de formation"])
@@ -331,25 +356,35 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
 }
 
 @Suite struct ParticipantsImportTests {
-    let header = "Référence;Nom;Prénom;Date de naissance;Sexe;Commune;QPV;Niveau de qualification;Prescripteur;"
+    let header =
+        "Référence;Nom;Prénom;Date de naissance;Sexe;Commune;QPV;Niveau de qualification;Prescripteur;"
         + "Entrée PLIE;Permis;Véhicule;Distance max (km);Disponible le;Métiers;Critères;Date justificatif"
 
     @Test func parsesTypedRows() throws {
         let text = """
-        \(header)
-        P-001;Martin;Léa;12/05/1990;F;69123;oui;CAP;France Travail;2025-09-01;o;non;25;01/04/2026;"F1703, F1602";"rsa | DELD";10/01/2026
-        P-002;Durand;Karim;;H;2A004;;;;;;;;;;;
-        """
+            \(header)
+            P-001;Martin;Léa;12/05/1990;F;69123;oui;CAP;France Travail;2025-09-01;o;non;25;01/04/2026;"F1703, F1602";"rsa | DELD";10/01/2026
+            P-002;Durand;Karim;;H;2A004;;;;;;;;;;;
+            """
         let rows = try ParticipantsImport.parse(utf8(text), today: today)
         #expect(rows.count == 2)
-        #expect(rows[0] == ParticipantImportRow(
-            line: 2, reference: "P-001", lastName: "Martin", firstName: "Léa",
-            birthDate: LocalDate(year: 1990, month: 5, day: 12), sex: .female, communeCode: "69123", livesInQPV: true,
-            qualificationLevel: "CAP", prescriber: "France Travail", pathwayEntryDate: LocalDate(year: 2025, month: 9, day: 1),
-            hasDrivingLicence: true, hasVehicle: false, maxDistanceKm: 25, availableFrom: LocalDate(year: 2026, month: 4, day: 1),
-            romeCodes: ["F1703", "F1602"], criteria: ["RSA", "DELD"], criteriaProofDate: LocalDate(year: 2026, month: 1, day: 10)))
-        #expect(rows[1] == ParticipantImportRow(line: 3, reference: "P-002", lastName: "Durand", firstName: "Karim",
-                                                sex: .male, communeCode: "2A004"))
+        #expect(
+            rows[0]
+                == ParticipantImportRow(
+                    line: 2, reference: "P-001", lastName: "Martin", firstName: "Léa",
+                    birthDate: LocalDate(year: 1990, month: 5, day: 12), sex: .female, communeCode: "69123",
+                    livesInQPV: true,
+                    qualificationLevel: "CAP", prescriber: "France Travail",
+                    pathwayEntryDate: LocalDate(year: 2025, month: 9, day: 1),
+                    hasDrivingLicence: true, hasVehicle: false, maxDistanceKm: 25,
+                    availableFrom: LocalDate(year: 2026, month: 4, day: 1),
+                    romeCodes: ["F1703", "F1602"], criteria: ["RSA", "DELD"],
+                    criteriaProofDate: LocalDate(year: 2026, month: 1, day: 10)))
+        #expect(
+            rows[1]
+                == ParticipantImportRow(
+                    line: 3, reference: "P-002", lastName: "Durand", firstName: "Karim",
+                    sex: .male, communeCode: "2A004"))
     }
 
     @Test func minimalColumns() throws {
@@ -359,13 +394,13 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
 
     @Test func unknownCriterionFutureProofAndOtherCellProblems() {
         let text = """
-        reference;nom;prenom;criteres;date justificatif;metiers;commune;distance max km;sexe
-        P-1;Petit;Anne;RSA, CHOMEUR;01/01/2026;;;;
-        P-2;Roux;Paul;RQTH;16/03/2026;;;;
-        P-3;Blanc;Marc;AAH;;;;;
-        P-4;Noir;Lina;;;F170, Z1234;1053;-3;X
-        P-1;Vert;Ali;;;;;;
-        """
+            reference;nom;prenom;criteres;date justificatif;metiers;commune;distance max km;sexe
+            P-1;Petit;Anne;RSA, CHOMEUR;01/01/2026;;;;
+            P-2;Roux;Paul;RQTH;16/03/2026;;;;
+            P-3;Blanc;Marc;AAH;;;;;
+            P-4;Noir;Lina;;;F170, Z1234;1053;-3;X
+            P-1;Vert;Ali;;;;;;
+            """
         let found = problems { _ = try ParticipantsImport.parse(utf8(text), today: today) }
         #expect(found.map(\.line) == [2, 3, 4, 5, 5, 5, 5, 6])
         #expect(found[0].column == "criteres")
@@ -382,7 +417,8 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
     }
 
     @Test func proofDatedTodayIsAccepted() throws {
-        let text = "reference;nom;prenom;criteres;date justificatif\nP-1;Petit;Anne;e2c_epide REASONED_OPINION;2026-03-15\n"
+        let text =
+            "reference;nom;prenom;criteres;date justificatif\nP-1;Petit;Anne;e2c_epide REASONED_OPINION;2026-03-15\n"
         let rows = try ParticipantsImport.parse(utf8(text), today: today)
         #expect(rows[0].criteria == ["E2C_EPIDE", "REASONED_OPINION"])
     }
@@ -393,9 +429,11 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
     @Test func examplesParse() throws {
         let docs = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/examples")
-        let parsed = try HoursImport.parse(Data(contentsOf: docs.appendingPathComponent("heures.csv")), plausibleMonthlyCeiling: 220)
+        let parsed = try HoursImport.parse(
+            Data(contentsOf: docs.appendingPathComponent("heures.csv")), plausibleMonthlyCeiling: 220)
         #expect(!parsed.rows.isEmpty)
-        let participants = try ParticipantsImport.parse(Data(contentsOf: docs.appendingPathComponent("participants.csv")), today: today)
+        let participants = try ParticipantsImport.parse(
+            Data(contentsOf: docs.appendingPathComponent("participants.csv")), today: today)
         #expect(!participants.isEmpty)
     }
 }

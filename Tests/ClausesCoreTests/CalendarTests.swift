@@ -1,6 +1,7 @@
-@testable import ClausesCore
 import Foundation
 import Testing
+
+@testable import ClausesCore
 
 /// Calendar arithmetic is total: a date a person typed in year 1 or 9999 once crashed the service
 /// through a force-unwrap in `adding(months:)` (security issue). Every operation is checked over every
@@ -55,31 +56,54 @@ struct CalendarTests {
         let early = #expect(throws: DomainError.self) { try Self.window.parse("0001-01-01", field: "proofDate") }
         #expect(early?.field == "proofDate")
         #expect(early?.code == "date_out_of_range")
-        #expect(early?.message == "« proofDate » : la date 01/01/0001 est hors de la période acceptée (du 01/01/1900 au 31/12/2199).")
-        #expect((#expect(throws: DomainError.self) { try Self.window.parse("9999-12-31", field: "asOf") })?.kind == .unprocessable)
-        #expect((#expect(throws: DomainError.self) { try Self.window.parse("31/12/2026", field: "at") })?.message.contains("AAAA-MM-JJ") == true)
+        #expect(
+            early?.message
+                == "« proofDate » : la date 01/01/0001 est hors de la période acceptée (du 01/01/1900 au 31/12/2199).")
+        #expect(
+            (#expect(throws: DomainError.self) { try Self.window.parse("9999-12-31", field: "asOf") })?.kind
+                == .unprocessable)
+        #expect(
+            (#expect(throws: DomainError.self) { try Self.window.parse("31/12/2026", field: "at") })?.message.contains(
+                "AAAA-MM-JJ") == true)
         #expect(try Self.window.parse("2199-12-31", field: "at") == LocalDate(iso: "2199-12-31"))
         #expect(try Self.window.parse("1900-01-01", field: "at") == LocalDate(iso: "1900-01-01"))
     }
 
     @Test("JSON dates and months are held to the window the decoder carries")
     func jsonWindow() throws {
-        struct Body: Decodable { let date: LocalDate; let month: YearMonth? }
+        struct Body: Decodable {
+            let date: LocalDate
+            let month: YearMonth?
+        }
         let decoder = JSONDecoder()
         decoder.userInfo[try #require(CodingUserInfoKey.acceptedDates)] = Self.window.range
         let fine = try decoder.decode(Body.self, from: Data(#"{"date": "2026-03-01", "month": "2026-03"}"#.utf8))
         #expect(fine.date == LocalDate(iso: "2026-03-01"))
-        #expect(throws: DecodingError.self) { try decoder.decode(Body.self, from: Data(#"{"date": "0001-03-01"}"#.utf8)) }
-        #expect(throws: DecodingError.self) { try decoder.decode(Body.self, from: Data(#"{"date": "2026-03-01", "month": "9999-12"}"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try decoder.decode(Body.self, from: Data(#"{"date": "0001-03-01"}"#.utf8))
+        }
+        #expect(throws: DecodingError.self) {
+            try decoder.decode(Body.self, from: Data(#"{"date": "2026-03-01", "month": "9999-12"}"#.utf8))
+        }
         // Without a window (reading stored JSON), only the format is checked.
-        #expect(try JSONDecoder().decode(Body.self, from: Data(#"{"date": "0001-03-01"}"#.utf8)).date == LocalDate(iso: "0001-03-01"))
+        #expect(
+            try JSONDecoder().decode(Body.self, from: Data(#"{"date": "0001-03-01"}"#.utf8)).date
+                == LocalDate(iso: "0001-03-01"))
     }
 
     @Test("the window is configured, and an inverted one is refused")
     func configured() throws {
         let config = try Config.parse("[input]\nearliest_date = \"1950-01-01\"\nlatest_date = \"2100-12-31\"\n")
-        #expect(config.input.dates == DateWindow(earliest: try #require(LocalDate(iso: "1950-01-01")), latest: try #require(LocalDate(iso: "2100-12-31"))))
-        #expect((#expect(throws: DomainError.self) { try Config.parse("[input]\nearliest_date = \"2200-01-01\"\n") })?.field == "input.earliest_date")
-        #expect((#expect(throws: DomainError.self) { try Config.parse("[input]\nlatest_date = \"31/12/2199\"\n") })?.field == "input.latest_date")
+        #expect(
+            config.input.dates
+                == DateWindow(
+                    earliest: try #require(LocalDate(iso: "1950-01-01")),
+                    latest: try #require(LocalDate(iso: "2100-12-31"))))
+        #expect(
+            (#expect(throws: DomainError.self) { try Config.parse("[input]\nearliest_date = \"2200-01-01\"\n") })?.field
+                == "input.earliest_date")
+        #expect(
+            (#expect(throws: DomainError.self) { try Config.parse("[input]\nlatest_date = \"31/12/2199\"\n") })?.field
+                == "input.latest_date")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClausesCore
 
 /// Exact decimal from a plain string (test helper).
@@ -28,10 +29,10 @@ enum CalibrationAcceptance {
     static func fileURL(filePath: String = #filePath) -> URL? {
         let direct = URL(fileURLWithPath: filePath)
         let candidates = [direct.resolvingSymlinksInPath(), direct].map {
-            $0.deletingLastPathComponent()      // ClausesCoreTests
-                .deletingLastPathComponent()    // Tests
-                .deletingLastPathComponent()    // repository root
-                .deletingLastPathComponent()    // folder holding the repository and shared/
+            $0.deletingLastPathComponent()  // ClausesCoreTests
+                .deletingLastPathComponent()  // Tests
+                .deletingLastPathComponent()  // repository root
+                .deletingLastPathComponent()  // folder holding the repository and shared/
                 .appendingPathComponent("shared/acceptance/calibration.json")
         }
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
@@ -95,13 +96,16 @@ enum CalibrationAcceptance {
 
 @Suite struct CalibrationRuleTests {
     @Test func publishedExampleExplanation() throws {
-        let result = try calibrate(.standard(amount: 1_000_000, labourShare: d("0.50"), rate: d("0.05"), hourlyCost: 30))
+        let result = try calibrate(
+            .standard(amount: 1_000_000, labourShare: d("0.50"), rate: d("0.05"), hourlyCost: 30))
         #expect(result.mode == .standard)
         #expect(result.requiredHours == 833)
         #expect(result.unroundedHours == d("833.333333"))
         #expect(FrenchNumber.format(result.unroundedHours) == "833.333333")
         let nb = "\u{202F}"
-        #expect(result.explanation == "1\(nb)000\(nb)000 € × 50 % × 5 % ÷ 30 €/h = 833,333333 h, arrondi au plus proche : 833 h")
+        #expect(
+            result.explanation
+                == "1\(nb)000\(nb)000 € × 50 % × 5 % ÷ 30 €/h = 833,333333 h, arrondi au plus proche : 833 h")
     }
 
     @Test(arguments: [
@@ -143,9 +147,13 @@ enum CalibrationAcceptance {
     }
 
     @Test func zeroInputsGiveZeroHours() throws {
-        #expect(try calibrate(.standard(amount: 0, labourShare: d("0.5"), rate: d("0.05"), hourlyCost: 30)).requiredHours == 0)
-        #expect(try calibrate(.standard(amount: 1000, labourShare: 0, rate: d("0.05"), hourlyCost: 30)).requiredHours == 0)
-        #expect(try calibrate(.standard(amount: 1000, labourShare: d("0.5"), rate: 0, hourlyCost: 30)).requiredHours == 0)
+        #expect(
+            try calibrate(.standard(amount: 0, labourShare: d("0.5"), rate: d("0.05"), hourlyCost: 30)).requiredHours
+                == 0)
+        #expect(
+            try calibrate(.standard(amount: 1000, labourShare: 0, rate: d("0.05"), hourlyCost: 30)).requiredHours == 0)
+        #expect(
+            try calibrate(.standard(amount: 1000, labourShare: d("0.5"), rate: 0, hourlyCost: 30)).requiredHours == 0)
         #expect(try calibrate(.fixed(hours: 0)).requiredHours == 0)
         #expect(try calibrate(.shareOfWorkedHours(rate: d("0.05"), workedHours: 0)).requiredHours == 0)
         #expect(try calibrate(.perInvoicedAmount(per: 2000, invoiced: 0)).requiredHours == 0)
@@ -174,8 +182,14 @@ enum CalibrationAcceptance {
         (.cleaningPACT(turnover: 0, months: 12, rate: d("0.05"), transferredMonthlyHours: 0), "turnover"),
         (.cleaningPACT(turnover: 300_000, months: 0, rate: d("0.05"), transferredMonthlyHours: 0), "months"),
         (.cleaningPACT(turnover: 300_000, months: 12, rate: d("1.5"), transferredMonthlyHours: 0), "rate"),
-        (.cleaningPACT(turnover: 300_000, months: 12, rate: d("0.05"), transferredMonthlyHours: -1), "transferred-monthly-hours"),
-        (.cleaningPACT(turnover: 300_000, months: 12, rate: d("0.05"), transferredMonthlyHours: 0, coefficient: 0), "coefficient"),
+        (
+            .cleaningPACT(turnover: 300_000, months: 12, rate: d("0.05"), transferredMonthlyHours: -1),
+            "transferred-monthly-hours"
+        ),
+        (
+            .cleaningPACT(turnover: 300_000, months: 12, rate: d("0.05"), transferredMonthlyHours: 0, coefficient: 0),
+            "coefficient"
+        ),
     ]
 
     @Test(arguments: refusedInputs)
@@ -195,29 +209,38 @@ enum CalibrationAcceptance {
             _ = try calibrate(.standard(amount: 1000, labourShare: d("1.5"), rate: d("0.05"), hourlyCost: 30))
             Issue.record("expected a refusal")
         } catch {
-            #expect(error.message == "La part de main-d'œuvre (labour-share) doit être comprise entre 0 et 100 % (0 et 1) : 1,5 reçu.")
+            #expect(
+                error.message
+                    == "La part de main-d'œuvre (labour-share) doit être comprise entre 0 et 100 % (0 et 1) : 1,5 reçu."
+            )
             #expect(error.kind == .unprocessable)
         }
     }
 
     @Test func hugeAmountsStayExact() throws {
-        let result = try calibrate(.standard(amount: d("1000000000000000"), labourShare: d("0.5"), rate: d("0.05"), hourlyCost: 30))
+        let result = try calibrate(
+            .standard(amount: d("1000000000000000"), labourShare: d("0.5"), rate: d("0.05"), hourlyCost: 30))
         #expect(result.requiredHours == d("833333333333"))
         #expect(FrenchNumber.format(result.unroundedHours) == "833333333333.333333")
 
         let exact = try calibrate(.standard(amount: d("999999999999999.99"), labourShare: 1, rate: 1, hourlyCost: 1))
         #expect(FrenchNumber.format(exact.unroundedHours) == "999999999999999.99")
         #expect(exact.requiredHours == d("1000000000000000"))
-        #expect(try calibrate(.standard(amount: d("999999999999999.99"), labourShare: 1, rate: 1, hourlyCost: 1), rounding: .down).requiredHours == d("999999999999999"))
+        #expect(
+            try calibrate(
+                .standard(amount: d("999999999999999.99"), labourShare: 1, rate: 1, hourlyCost: 1), rounding: .down
+            ).requiredHours == d("999999999999999"))
 
-        let enormous = try calibrate(.standard(amount: d("1000000000000000000000000"), labourShare: d("0.5"), rate: d("0.05"), hourlyCost: 30))
+        let enormous = try calibrate(
+            .standard(amount: d("1000000000000000000000000"), labourShare: d("0.5"), rate: d("0.05"), hourlyCost: 30))
         #expect(FrenchNumber.format(enormous.unroundedHours) == "833333333333333333333.333333")
     }
 
     @Test func cleaningPACTRefusesWhenStaffTakenOverExceedsTheMarket() {
-        for hours: Decimal in [500, 400] { // 400 h × 25 = 10 000 € = the monthly turnover: P = 0
+        for hours: Decimal in [500, 400] {  // 400 h × 25 = 10 000 € = the monthly turnover: P = 0
             do {
-                _ = try calibrate(.cleaningPACT(turnover: 120_000, months: 12, rate: d("0.05"), transferredMonthlyHours: hours))
+                _ = try calibrate(
+                    .cleaningPACT(turnover: 120_000, months: 12, rate: d("0.05"), transferredMonthlyHours: hours))
                 Issue.record("expected a refusal for \(hours) h")
             } catch {
                 #expect(error.code == "calibration_refused")
@@ -228,7 +251,8 @@ enum CalibrationAcceptance {
     }
 
     @Test func cleaningPACTWarningAndDefaultCoefficient() throws {
-        let below = try calibrate(.cleaningPACT(turnover: 50_000, months: 12, rate: d("0.05"), transferredMonthlyHours: 0))
+        let below = try calibrate(
+            .cleaningPACT(turnover: 50_000, months: 12, rate: d("0.05"), transferredMonthlyHours: 0))
         #expect(below.requiredHours == 100)
         #expect(below.warnings.count == 1)
         #expect(below.warnings.first?.contains("150 h") == true)
@@ -237,7 +261,8 @@ enum CalibrationAcceptance {
         #expect(at.requiredHours == 150)
         #expect(at.warnings.isEmpty)
 
-        let withStaff = try calibrate(.cleaningPACT(turnover: 300_000, months: 36, rate: d("0.05"), transferredMonthlyHours: 200))
+        let withStaff = try calibrate(
+            .cleaningPACT(turnover: 300_000, months: 36, rate: d("0.05"), transferredMonthlyHours: 200))
         #expect(withStaff.requiredHours == 240)
         #expect(withStaff.explanation.contains("P = 1 − 200 h × 25"))
         #expect(withStaff.explanation.contains("= 0,4 ;"))
@@ -263,21 +288,29 @@ enum CalibrationAcceptance {
     }
 
     @Test func inputCodableIsFlatWithDecimalStrings() throws {
-        let input = CalibrationInput.standard(amount: d("1000000.5"), labourShare: d("0.5"), rate: d("0.05"), hourlyCost: 30)
+        let input = CalibrationInput.standard(
+            amount: d("1000000.5"), labourShare: d("0.5"), rate: d("0.05"), hourlyCost: 30)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(input), as: UTF8.self)
-        #expect(json == #"{"amount":"1000000.5","hourlyCost":"30","labourShare":"0.5","mode":"standard","rate":"0.05"}"#)
+        #expect(
+            json == #"{"amount":"1000000.5","hourlyCost":"30","labourShare":"0.5","mode":"standard","rate":"0.05"}"#)
         #expect(try JSONDecoder().decode(CalibrationInput.self, from: Data(json.utf8)) == input)
 
-        let pact = CalibrationInput.cleaningPACT(turnover: 300_000, months: 36, rate: d("0.05"), transferredMonthlyHours: 200)
+        let pact = CalibrationInput.cleaningPACT(
+            turnover: 300_000, months: 36, rate: d("0.05"), transferredMonthlyHours: 200)
         #expect(try JSONDecoder().decode(CalibrationInput.self, from: encoder.encode(pact)) == pact)
 
-        let lenient = #"{"mode": "cleaning-pact", "turnover": "300 000", "months": 36, "rate": "5 %", "transferredMonthlyHours": 200}"#
+        let lenient =
+            #"{"mode": "cleaning-pact", "turnover": "300 000", "months": 36, "rate": "5 %", "transferredMonthlyHours": 200}"#
         #expect(try JSONDecoder().decode(CalibrationInput.self, from: Data(lenient.utf8)) == pact)
 
         #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode(CalibrationInput.self, from: Data(#"{"mode": "standard", "amount": "12a", "labourShare": "0.5", "rate": "0.05", "hourlyCost": "30"}"#.utf8))
+            try JSONDecoder().decode(
+                CalibrationInput.self,
+                from: Data(
+                    #"{"mode": "standard", "amount": "12a", "labourShare": "0.5", "rate": "0.05", "hourlyCost": "30"}"#
+                        .utf8))
         }
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(CalibrationInput.self, from: Data(#"{"mode": "nope"}"#.utf8))
@@ -298,7 +331,9 @@ enum CalibrationAcceptance {
         #expect(try FrenchNumber.parseDecimal(text, field: "amount") == d(expected))
     }
 
-    @Test(arguments: ["abc", "", "   ", "1,2,3", "12a", "1.000.000", "1 0000", "10 00", "1e5", "12,", "-", "1,2.3", "1  000", "€12"])
+    @Test(arguments: [
+        "abc", "", "   ", "1,2,3", "12a", "1.000.000", "1 0000", "10 00", "1e5", "12,", "-", "1,2.3", "1  000", "€12",
+    ])
     func refusesGarbage(_ text: String) {
         do {
             _ = try FrenchNumber.parseDecimal(text, field: "amount")

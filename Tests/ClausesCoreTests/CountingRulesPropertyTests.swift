@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClausesCore
 
 /// `creditHours` (integer hundredths, Decimal fallback) against the straightforward all-Decimal count it
@@ -27,13 +28,16 @@ struct CountingRulesPropertyTests {
         switch Int.random(in: 0..<10, using: &g) {
         case 0, 1: return 0
         case 2: return Decimal(Int.random(in: 1...200, using: &g))
-        case 3 where oddScale: return Decimal(sign: .plus, exponent: -3, significand: Decimal(Int.random(in: 1...744_000, using: &g)))
+        case 3 where oddScale:
+            return Decimal(sign: .plus, exponent: -3, significand: Decimal(Int.random(in: 1...744_000, using: &g)))
         case 4: return Decimal(sign: .plus, exponent: -1, significand: Decimal(Int.random(in: 1...max / 10, using: &g)))
         default: return Decimal(sign: .plus, exponent: -2, significand: Decimal(Int.random(in: 1...max, using: &g)))
         }
     }
 
-    static func randomCase(_ g: inout SeededGenerator) -> (placements: [PlacementFacts], required: Decimal, rules: CountingRuleTable, through: YearMonth?) {
+    static func randomCase(_ g: inout SeededGenerator) -> (
+        placements: [PlacementFacts], required: Decimal, rules: CountingRuleTable, through: YearMonth?
+    ) {
         let oddScale = Int.random(in: 0..<8, using: &g) == 0
         var rules = CountingRuleTable.defaults
         rules.trainingCapShare = dec(["0", "0.1", "0.25", "0.3", "0.333", "1", "0.05"].randomElement(using: &g)!)
@@ -44,19 +48,27 @@ struct CountingRulesPropertyTests {
             if Int.random(in: 0..<4, using: &g) == 0 { rule.countWorkedHours.toggle() }
             if Int.random(in: 0..<4, using: &g) == 0 { rule.countTrainingHours.toggle() }
             if Int.random(in: 0..<5, using: &g) == 0 { rule.convertSubcontractAmount.toggle() }
-            rule.hireBonusHours = dec(["0", "0", "35", "70", "12.5", "151.67", oddScale ? "0.333" : "7"].randomElement(using: &g)!)
+            rule.hireBonusHours = dec(
+                ["0", "0", "35", "70", "12.5", "151.67", oddScale ? "0.333" : "7"].randomElement(using: &g)!)
             rules.rules[mode] = rule
         }
         let required = dec(["0", "100", "1000", "2500", "12345", "607", "50000"].randomElement(using: &g)!)
         let base = YearMonth(year: 2025, month: 1)!.index
-        let through: YearMonth? = Bool.random(using: &g) ? nil : YearMonth(index: base + Int.random(in: 0...30, using: &g))
+        let through: YearMonth? =
+            Bool.random(using: &g) ? nil : YearMonth(index: base + Int.random(in: 0...30, using: &g))
         let contracts: [EmploymentContractType] = [.cdi, .cdd, .cddChantier, .temporaryWork, .apprenticeship, .cddi]
         var placements: [PlacementFacts] = []
         for _ in 0..<Int.random(in: 0...14, using: &g) {
             // Ids from a small pool: duplicates happen (the tie order must not change the figures).
             let id = String(format: "MEP-2025-%05d", Int.random(in: 1...40, using: &g))
-            let start = LocalDate(year: 2024 + Int.random(in: 0...2, using: &g), month: Int.random(in: 1...12, using: &g), day: Int.random(in: 1...28, using: &g))!
-            let end: LocalDate? = Int.random(in: 0..<4, using: &g) == 0 ? nil : start.adding(months: Int.random(in: 1...14, using: &g)).adding(days: Int.random(in: -2...2, using: &g))
+            let start = LocalDate(
+                year: 2024 + Int.random(in: 0...2, using: &g), month: Int.random(in: 1...12, using: &g),
+                day: Int.random(in: 1...28, using: &g))!
+            let end: LocalDate? =
+                Int.random(in: 0..<4, using: &g) == 0
+                ? nil
+                : start.adding(months: Int.random(in: 1...14, using: &g)).adding(
+                    days: Int.random(in: -2...2, using: &g))
             let mode = ExecutionMode.allCases.randomElement(using: &g)!
             var months: [MonthFacts] = []
             var used = Set<Int>()
@@ -64,15 +76,21 @@ struct CountingRulesPropertyTests {
                 let index = base + Int.random(in: -6...30, using: &g)
                 guard used.insert(index).inserted else { continue }
                 let siae = mode.isSIAEPurchase || Int.random(in: 0..<6, using: &g) == 0
-                months.append(MonthFacts(
-                    month: YearMonth(index: index), workedHours: hours(&g, oddScale: oddScale), trainingHours: hours(&g, max: 20_000, oddScale: oddScale),
-                    attestedInsertionHours: siae && Bool.random(using: &g) ? hours(&g, oddScale: oddScale) : nil,
-                    subcontractAmount: siae && Int.random(in: 0..<3, using: &g) > 0 ? hours(&g, max: 10_000_000, oddScale: oddScale) : nil))
+                months.append(
+                    MonthFacts(
+                        month: YearMonth(index: index), workedHours: hours(&g, oddScale: oddScale),
+                        trainingHours: hours(&g, max: 20_000, oddScale: oddScale),
+                        attestedInsertionHours: siae && Bool.random(using: &g) ? hours(&g, oddScale: oddScale) : nil,
+                        subcontractAmount: siae && Int.random(in: 0..<3, using: &g) > 0
+                            ? hours(&g, max: 10_000_000, oddScale: oddScale) : nil))
             }
             months.shuffle(using: &g)
-            placements.append(PlacementFacts(id: id, mode: mode, contractType: contracts.randomElement(using: &g)!, start: start, end: end,
-                                             eligibleAtStart: Int.random(in: 0..<6, using: &g) > 0, onClauseOperation: Int.random(in: 0..<6, using: &g) > 0,
-                                             months: months))
+            placements.append(
+                PlacementFacts(
+                    id: id, mode: mode, contractType: contracts.randomElement(using: &g)!, start: start, end: end,
+                    eligibleAtStart: Int.random(in: 0..<6, using: &g) > 0,
+                    onClauseOperation: Int.random(in: 0..<6, using: &g) > 0,
+                    months: months))
         }
         return (placements, required, rules, through)
     }
@@ -89,20 +107,25 @@ struct CountingRulesPropertyTests {
         var fixedPath = 0
         for n in 0..<600 {
             let c = Self.randomCase(&g)
-            let expected = referenceCreditHours(placements: c.placements, requiredHours: c.required, rules: c.rules, through: c.through)
-            let actual = creditHours(placements: c.placements, requiredHours: c.required, rules: c.rules, through: c.through)
+            let expected = referenceCreditHours(
+                placements: c.placements, requiredHours: c.required, rules: c.rules, through: c.through)
+            let actual = creditHours(
+                placements: c.placements, requiredHours: c.required, rules: c.rules, through: c.through)
             #expect(actual == expected, "case \(n)")
             #expect(try Self.json(actual) == Self.json(expected), "case \(n)")
             // The balance queries' entry (reports already in hundredths) agrees too, with month totals matching the series.
             if let counted = CountedPlacement<Int64>.from(c.placements, Hundredths()) {
                 fixedPath += 1
-                let (credit, months) = creditHours(hundredths: counted, requiredHours: c.required, rules: c.rules, through: c.through)
+                let (credit, months) = creditHours(
+                    hundredths: counted, requiredHours: c.required, rules: c.rules, through: c.through)
                 #expect(try Self.json(credit) == Self.json(expected), "case \(n)")
                 if let months {
                     #expect(months.map { YearMonth(index: $0.month) } == expected.months.map(\.month), "case \(n)")
-                    #expect(months.map { Hundredths.decimal($0.credited) } == expected.months.map(\.credited), "case \(n)")
+                    #expect(
+                        months.map { Hundredths.decimal($0.credited) } == expected.months.map(\.credited), "case \(n)")
                     #expect(months.map { Hundredths.decimal($0.worked) } == expected.months.map(\.worked), "case \(n)")
-                    #expect(months.map { Hundredths.decimal($0.training) } == expected.months.map(\.training), "case \(n)")
+                    #expect(
+                        months.map { Hundredths.decimal($0.training) } == expected.months.map(\.training), "case \(n)")
                 }
             }
         }
@@ -113,7 +136,8 @@ struct CountingRulesPropertyTests {
     @Test("hundredths print like LedgerFormat.number")
     func textMatchesLedgerFormat() {
         var g = SeededGenerator(state: 7)
-        let samples: [Int64] = [0, 1, 5, 10, 50, 99, 100, 105, 110, 999_999, 100_000, 123_456_789, -5, -150, -100_050, Hundredths.limit]
+        let samples: [Int64] =
+            [0, 1, 5, 10, 50, 99, 100, 105, 110, 999_999, 100_000, 123_456_789, -5, -150, -100_050, Hundredths.limit]
             + (0..<2000).map { _ in Int64.random(in: -10_000_000_000...10_000_000_000, using: &g) }
         for value in samples {
             #expect(Hundredths().text(value) == LedgerFormat.number(Hundredths.decimal(value)), "\(value)")
@@ -151,7 +175,9 @@ struct CountingRulesPropertyTests {
 // MARK: - Reference
 
 /// The count as it was written over Decimal before the integer rewrite (kept verbatim, for these tests only).
-private func referenceCreditHours(placements: [PlacementFacts], requiredHours: Decimal, rules: CountingRuleTable, through: YearMonth? = nil) -> Credit {
+private func referenceCreditHours(
+    placements: [PlacementFacts], requiredHours: Decimal, rules: CountingRuleTable, through: YearMonth? = nil
+) -> Credit {
     struct MonthAcc {
         var worked: Decimal = 0, training: Decimal = 0, countedWorked: Decimal = 0
         var countedTraining: Decimal = 0, bonus: Decimal = 0, converted: Decimal = 0
@@ -159,10 +185,16 @@ private func referenceCreditHours(placements: [PlacementFacts], requiredHours: D
     struct ModeAcc {
         var placements = 0, hires = 0
         var worked: Decimal = 0, countedWorked: Decimal = 0, uncountedWorked: Decimal = 0, attested: Decimal = 0
-        var training: Decimal = 0, trainingCandidate: Decimal = 0, uncountedTraining: Decimal = 0, countedTraining: Decimal = 0
+        var training: Decimal = 0, trainingCandidate: Decimal = 0, uncountedTraining: Decimal = 0,
+            countedTraining: Decimal = 0
         var bonus: Decimal = 0, amount: Decimal = 0, converted: Decimal = 0, excluded: Decimal = 0
     }
-    struct TrainingCandidate { let month: YearMonth; let placementId: String; let mode: ExecutionMode; let hours: Decimal }
+    struct TrainingCandidate {
+        let month: YearMonth
+        let placementId: String
+        let mode: ExecutionMode
+        let hours: Decimal
+    }
 
     var byMonth: [YearMonth: MonthAcc] = [:]
     var byMode: [ExecutionMode: ModeAcc] = [:]
@@ -171,7 +203,9 @@ private func referenceCreditHours(placements: [PlacementFacts], requiredHours: D
 
     for placement in placements.sorted(by: { $0.id < $1.id }) {
         let rule = rules.rule(for: placement.mode)
-        let reason: ExclusionReason? = !placement.eligibleAtStart ? .notEligibleAtStart
+        let reason: ExclusionReason? =
+            !placement.eligibleAtStart
+            ? .notEligibleAtStart
             : !placement.onClauseOperation ? .offOperation : nil
         var mode = byMode[placement.mode, default: ModeAcc()]
         mode.placements += 1
@@ -200,7 +234,8 @@ private func referenceCreditHours(placements: [PlacementFacts], requiredHours: D
                     mode.uncountedWorked += worked
                 }
                 if rule.convertSubcontractAmount, let amount = report.subcontractAmount, amount > 0,
-                   !(rule.countWorkedHours && worked > 0), rules.hourlyCost > 0 {
+                    !(rule.countWorkedHours && worked > 0), rules.hourlyCost > 0
+                {
                     let hours = LedgerFormat.round(amount * rules.labourShare / rules.hourlyCost, scale: 2)
                     month.converted += hours
                     mode.converted += hours
@@ -208,7 +243,10 @@ private func referenceCreditHours(placements: [PlacementFacts], requiredHours: D
                 }
                 if report.trainingHours > 0 {
                     if rule.countTrainingHours {
-                        candidates.append(TrainingCandidate(month: report.month, placementId: placement.id, mode: placement.mode, hours: report.trainingHours))
+                        candidates.append(
+                            TrainingCandidate(
+                                month: report.month, placementId: placement.id, mode: placement.mode,
+                                hours: report.trainingHours))
                         mode.trainingCandidate += report.trainingHours
                     } else {
                         mode.uncountedTraining += report.trainingHours
@@ -219,7 +257,8 @@ private func referenceCreditHours(placements: [PlacementFacts], requiredHours: D
         }
 
         if reason == nil, rule.hireBonusHours > 0, placement.qualifiesForHireBonus,
-           through == nil || placement.start.yearMonth <= through! {
+            through == nil || placement.start.yearMonth <= through!
+        {
             byMonth[placement.start.yearMonth, default: MonthAcc()].bonus += rule.hireBonusHours
             mode.bonus += rule.hireBonusHours
             mode.hires += 1
@@ -251,19 +290,21 @@ private func referenceCreditHours(placements: [PlacementFacts], requiredHours: D
         let m = byMonth[key]!
         let credited = m.countedWorked + m.countedTraining + m.bonus + m.converted
         cumulative += credited
-        return MonthCredit(month: key, worked: m.worked, training: m.training, countedWorked: m.countedWorked,
-                           countedTraining: m.countedTraining, bonus: m.bonus, converted: m.converted,
-                           credited: credited, cumulativeCredited: cumulative)
+        return MonthCredit(
+            month: key, worked: m.worked, training: m.training, countedWorked: m.countedWorked,
+            countedTraining: m.countedTraining, bonus: m.bonus, converted: m.converted,
+            credited: credited, cumulativeCredited: cumulative)
     }
 
     // By mode.
     let modes: [ModeCredit] = ExecutionMode.allCases.compactMap { key in
         guard let m = byMode[key] else { return nil }
-        return ModeCredit(mode: key, placementCount: m.placements, workedHours: m.worked, countedWorkedHours: m.countedWorked,
-                          attestedHours: m.attested, trainingHours: m.training, countedTrainingHours: m.countedTraining,
-                          bonusHours: m.bonus, hires: m.hires, subcontractAmount: m.amount, convertedHours: m.converted,
-                          excludedHours: m.excluded,
-                          creditedHours: m.countedWorked + m.countedTraining + m.bonus + m.converted)
+        return ModeCredit(
+            mode: key, placementCount: m.placements, workedHours: m.worked, countedWorkedHours: m.countedWorked,
+            attestedHours: m.attested, trainingHours: m.training, countedTrainingHours: m.countedTraining,
+            bonusHours: m.bonus, hires: m.hires, subcontractAmount: m.amount, convertedHours: m.converted,
+            excludedHours: m.excluded,
+            creditedHours: m.countedWorked + m.countedTraining + m.bonus + m.converted)
     }
 
     let exclusions = ExclusionReason.allCases.compactMap { reason in
@@ -282,7 +323,9 @@ private func referenceCreditHours(placements: [PlacementFacts], requiredHours: D
     for exclusion in exclusions {
         let rule = exclusion.reason == .notEligibleAtStart ? "règle 1" : "règle 2"
         let count = (exclusion.placementIds ?? []).count
-        lines.append("Exclues : \(h(exclusion.hours)) de \(count) mise\(count > 1 ? "s" : "") à l'emploi, \(exclusion.reason.frenchLabel) (\(rule)).")
+        lines.append(
+            "Exclues : \(h(exclusion.hours)) de \(count) mise\(count > 1 ? "s" : "") à l'emploi, \(exclusion.reason.frenchLabel) (\(rule))."
+        )
     }
     for key in ExecutionMode.allCases {
         guard let m = byMode[key] else { continue }
@@ -292,31 +335,43 @@ private func referenceCreditHours(placements: [PlacementFacts], requiredHours: D
             lines.append("\(label) : \(h(m.countedWorked)) travaillées valorisées\(attested).")
         }
         if m.uncountedWorked > 0 {
-            lines.append("\(label) : \(h(m.uncountedWorked)) travaillées non valorisées (règle de comptage de la clause).")
+            lines.append(
+                "\(label) : \(h(m.uncountedWorked)) travaillées non valorisées (règle de comptage de la clause).")
         }
         if m.trainingCandidate > 0 {
             if m.countedTraining == m.trainingCandidate {
                 lines.append("\(label) : \(h(m.countedTraining)) de formation valorisées.")
             } else {
-                lines.append("\(label) : \(h(m.trainingCandidate)) de formation déclarées, \(h(m.countedTraining)) valorisées (plafond de formation).")
+                lines.append(
+                    "\(label) : \(h(m.trainingCandidate)) de formation déclarées, \(h(m.countedTraining)) valorisées (plafond de formation)."
+                )
             }
         }
         if m.uncountedTraining > 0 {
-            lines.append("\(label) : \(h(m.uncountedTraining)) de formation non valorisées (règle de comptage de la clause).")
+            lines.append(
+                "\(label) : \(h(m.uncountedTraining)) de formation non valorisées (règle de comptage de la clause).")
         }
         if m.bonus > 0 {
             let perHire = rules.rule(for: key).hireBonusHours
-            lines.append("\(label) : bonus de \(h(perHire)) par embauche en CDI ou en CDD d'au moins 6 mois × \(m.hires) = \(h(m.bonus)).")
+            lines.append(
+                "\(label) : bonus de \(h(perHire)) par embauche en CDI ou en CDD d'au moins 6 mois × \(m.hires) = \(h(m.bonus))."
+            )
         }
         if m.converted > 0 {
-            lines.append("\(label) : \(LedgerFormat.euros(m.amount)) × \(LedgerFormat.percent(rules.labourShare)) ÷ \(LedgerFormat.number(rules.hourlyCost)) €/h = \(h(m.converted)) (montant payé à la SIAE converti en heures, faute d'heures attestées).")
+            lines.append(
+                "\(label) : \(LedgerFormat.euros(m.amount)) × \(LedgerFormat.percent(rules.labourShare)) ÷ \(LedgerFormat.number(rules.hourlyCost)) €/h = \(h(m.converted)) (montant payé à la SIAE converti en heures, faute d'heures attestées)."
+            )
         }
     }
     if candidateTotal > 0 {
         if candidateTotal > capHours {
-            lines.append("Heures de formation plafonnées à \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours))) : \(h(candidateTotal)) déclarées, \(h(countedTraining)) valorisées.")
+            lines.append(
+                "Heures de formation plafonnées à \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours))) : \(h(candidateTotal)) déclarées, \(h(countedTraining)) valorisées."
+            )
         } else {
-            lines.append("Heures de formation : \(h(countedTraining)) valorisées, sous le plafond de \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours))).")
+            lines.append(
+                "Heures de formation : \(h(countedTraining)) valorisées, sous le plafond de \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours)))."
+            )
         }
     }
     var parts: [String] = []
@@ -330,7 +385,9 @@ private func referenceCreditHours(placements: [PlacementFacts], requiredHours: D
         lines.append("Heures valorisées : \(h(credited)).")
     }
     if requiredHours > 0, credited > requiredHours {
-        lines.append("Excédent conservé : \(h(credited - requiredHours)) au-delà des \(h(requiredHours)) prescrites (effet levier).")
+        lines.append(
+            "Excédent conservé : \(h(credited - requiredHours)) au-delà des \(h(requiredHours)) prescrites (effet levier)."
+        )
     }
 
     return Credit(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClausesCore
 
 private func day(_ text: String) -> LocalDate { LocalDate(iso: text)! }
@@ -7,16 +8,18 @@ private func day(_ text: String) -> LocalDate { LocalDate(iso: text)! }
 @Suite("Eligibility (DOMAIN §5)")
 struct EligibilityTests {
     @Test func validatedRecentProofMakesEligible() {
-        let verdict = eligibility(of: [CriterionProof(code: .RSA, proofDate: day("2026-03-01"), validated: true)],
-                                  at: day("2026-05-01"), validityMonths: 6)
+        let verdict = eligibility(
+            of: [CriterionProof(code: .RSA, proofDate: day("2026-03-01"), validated: true)],
+            at: day("2026-05-01"), validityMonths: 6)
         #expect(verdict.eligible)
         #expect(verdict.criteria == [.RSA])
         #expect(verdict.validUntil == day("2026-09-01"))
     }
 
     @Test func unvalidatedProofDoesNotCount() {
-        let verdict = eligibility(of: [CriterionProof(code: .RSA, proofDate: day("2026-03-01"), validated: false)],
-                                  at: day("2026-05-01"), validityMonths: 6)
+        let verdict = eligibility(
+            of: [CriterionProof(code: .RSA, proofDate: day("2026-03-01"), validated: false)],
+            at: day("2026-05-01"), validityMonths: 6)
         #expect(!verdict.eligible)
         #expect(verdict.criteria.isEmpty)
         #expect(verdict.validUntil == nil)
@@ -30,32 +33,57 @@ struct EligibilityTests {
 
     @Test func proofExactlyValidityMonthsOldIsValidOneDayOlderIsNot() {
         let at = day("2026-07-15")
-        #expect(eligibility(of: [CriterionProof(code: .DELD, proofDate: day("2026-01-15"), validated: true)], at: at, validityMonths: 6).eligible)
-        #expect(!eligibility(of: [CriterionProof(code: .DELD, proofDate: day("2026-01-14"), validated: true)], at: at, validityMonths: 6).eligible)
+        #expect(
+            eligibility(
+                of: [CriterionProof(code: .DELD, proofDate: day("2026-01-15"), validated: true)], at: at,
+                validityMonths: 6
+            ).eligible)
+        #expect(
+            !eligibility(
+                of: [CriterionProof(code: .DELD, proofDate: day("2026-01-14"), validated: true)], at: at,
+                validityMonths: 6
+            ).eligible)
     }
 
     @Test func proofDatedAfterTheDateDoesNotCount() {
-        let verdict = eligibility(of: [CriterionProof(code: .RQTH, proofDate: day("2026-05-02"), validated: true)],
-                                  at: day("2026-05-01"), validityMonths: 6)
+        let verdict = eligibility(
+            of: [CriterionProof(code: .RQTH, proofDate: day("2026-05-02"), validated: true)],
+            at: day("2026-05-01"), validityMonths: 6)
         #expect(!verdict.eligible)
     }
 
     @Test func proofOnTheDateCounts() {
-        let verdict = eligibility(of: [CriterionProof(code: .RQTH, proofDate: day("2026-05-01"), validated: true)],
-                                  at: day("2026-05-01"), validityMonths: 0)
+        let verdict = eligibility(
+            of: [CriterionProof(code: .RQTH, proofDate: day("2026-05-01"), validated: true)],
+            at: day("2026-05-01"), validityMonths: 0)
         #expect(verdict.eligible)
-        #expect(!eligibility(of: [CriterionProof(code: .RQTH, proofDate: day("2026-04-30"), validated: true)],
-                             at: day("2026-05-01"), validityMonths: 0).eligible)
+        #expect(
+            !eligibility(
+                of: [CriterionProof(code: .RQTH, proofDate: day("2026-04-30"), validated: true)],
+                at: day("2026-05-01"), validityMonths: 0
+            ).eligible)
     }
 
     @Test func monthEndsClamp() {
         // 31 August minus 6 months is 28 February: a proof of 28 February is still valid, of the 27th not.
         let at = day("2026-08-31")
-        #expect(eligibility(of: [CriterionProof(code: .AAH, proofDate: day("2026-02-28"), validated: true)], at: at, validityMonths: 6).eligible)
-        #expect(!eligibility(of: [CriterionProof(code: .AAH, proofDate: day("2026-02-27"), validated: true)], at: at, validityMonths: 6).eligible)
+        #expect(
+            eligibility(
+                of: [CriterionProof(code: .AAH, proofDate: day("2026-02-28"), validated: true)], at: at,
+                validityMonths: 6
+            ).eligible)
+        #expect(
+            !eligibility(
+                of: [CriterionProof(code: .AAH, proofDate: day("2026-02-27"), validated: true)], at: at,
+                validityMonths: 6
+            ).eligible)
         // So a proof of 28 February (non-leap year) is valid through 31 August.
-        #expect(CriterionProof(code: .AAH, proofDate: day("2026-02-28"), validated: true).lastValidDay(validityMonths: 6) == day("2026-08-31"))
-        #expect(CriterionProof(code: .AAH, proofDate: day("2026-02-27"), validated: true).lastValidDay(validityMonths: 6) == day("2026-08-27"))
+        #expect(
+            CriterionProof(code: .AAH, proofDate: day("2026-02-28"), validated: true).lastValidDay(validityMonths: 6)
+                == day("2026-08-31"))
+        #expect(
+            CriterionProof(code: .AAH, proofDate: day("2026-02-27"), validated: true).lastValidDay(validityMonths: 6)
+                == day("2026-08-27"))
     }
 
     @Test func criteriaSortedByCodeDeduplicatedAndOnlyValidOnes() {
@@ -75,9 +103,11 @@ struct EligibilityTests {
     }
 
     @Test func criterionCodesAndLabels() {
-        #expect(EligibilityCriterionCode.allCases.map(\.rawValue) == [
-            "DELD", "DETLD", "RSA", "ASS", "AAH", "AI", "INVALIDITY", "RQTH", "YOUTH", "SENIOR", "SIAE",
-            "E2C_EPIDE", "PLIE", "REASONED_OPINION"])
+        #expect(
+            EligibilityCriterionCode.allCases.map(\.rawValue) == [
+                "DELD", "DETLD", "RSA", "ASS", "AAH", "AI", "INVALIDITY", "RQTH", "YOUTH", "SENIOR", "SIAE",
+                "E2C_EPIDE", "PLIE", "REASONED_OPINION",
+            ])
         #expect(EligibilityCriterionCode.allCases.allSatisfy { !$0.frenchLabel.isEmpty })
         #expect(EligibilityCriterionCode(rawValue: "REASONED_OPINION") == .REASONED_OPINION)
     }

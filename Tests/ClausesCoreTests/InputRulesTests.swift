@@ -1,34 +1,46 @@
-@testable import ClausesCore
 import Foundation
 import Testing
+
+@testable import ClausesCore
 
 @Suite("Input rules")
 struct InputRulesTests {
     @Test("control characters are refused in text, line breaks and tabs only in multi-line fields")
     func controlCharacters() {
         #expect(TextInput.problem(in: "Zoé Simon", multiLine: false) == nil)
-        #expect(TextInput.problem(in: "a\u{0}bcdefghijklmnop", multiLine: false)?.contains("caractère nul (U+0000)") == true)
+        #expect(
+            TextInput.problem(in: "a\u{0}bcdefghijklmnop", multiLine: false)?.contains("caractère nul (U+0000)") == true
+        )
         #expect(TextInput.problem(in: "ligne 1\nligne 2", multiLine: false)?.contains("saut de ligne") == true)
         #expect(TextInput.problem(in: "ligne 1\r\n\tligne 2", multiLine: true) == nil)
         #expect(TextInput.problem(in: "note\u{0}", multiLine: true) != nil)
         #expect(TextInput.problem(in: "escape \u{1B}[31m", multiLine: true)?.contains("U+001B") == true)
         #expect(TextInput.problem(in: "del \u{7F}", multiLine: false) != nil)
-        let error = #expect(throws: DomainError.self) { try TextInput.checkJSON(["firstName": "A\u{0}", "note": "ok\nok"]) }
+        let error = #expect(throws: DomainError.self) {
+            try TextInput.checkJSON(["firstName": "A\u{0}", "note": "ok\nok"])
+        }
         #expect(error?.field == "firstName")
         #expect(error?.code == "invalid_character")
         #expect(throws: Never.self) { try TextInput.checkJSON(["note": "deux\nlignes", "items": ["a", "b"]]) }
-        #expect((#expect(throws: DomainError.self) { try TextInput.checkJSON(["calibration": ["mode": "fixed\n"]]) })?.field == "calibration.mode")
+        #expect(
+            (#expect(throws: DomainError.self) { try TextInput.checkJSON(["calibration": ["mode": "fixed\n"]]) })?.field
+                == "calibration.mode")
     }
 
     @Test("passwords: twelve characters, five different, not only digits, no control character")
     func passwords() throws {
-        for weak in ["          ", "aaaaaaaaaa", "0123456789", "aaaaaaaaaaaa", "012345678901", "abababababab", "a\u{0}bcdefghijklmnop",
-                     String(repeating: " \u{A0}\u{2002}\u{2003}\u{2009}", count: 3)] {
+        for weak in [
+            "          ", "aaaaaaaaaa", "0123456789", "aaaaaaaaaaaa", "012345678901", "abababababab",
+            "a\u{0}bcdefghijklmnop",
+            String(repeating: " \u{A0}\u{2002}\u{2003}\u{2009}", count: 3),
+        ] {
             #expect(throws: DomainError.self, "« \(weak.debugDescription) »") { try PasswordPolicy.check(weak) }
         }
         #expect(try PasswordPolicy.check("demo-clauses") == "demo-clauses")
         #expect(try PasswordPolicy.check("mot-de-passe-buyer") == "mot-de-passe-buyer")
-        #expect((#expect(throws: DomainError.self) { try PasswordPolicy.check("court") })?.message == "Le mot de passe doit compter au moins 12 caractères.")
+        #expect(
+            (#expect(throws: DomainError.self) { try PasswordPolicy.check("court") })?.message
+                == "Le mot de passe doit compter au moins 12 caractères.")
     }
 
     @Test("one rule per figure: hours and amounts with two decimals at most, birth dates not in the future")
@@ -39,11 +51,14 @@ struct InputRulesTests {
         #expect(FieldRules.amountProblem(Decimal(string: "1000000.5")!) == nil)
         #expect(FieldRules.amountProblem(Decimal(string: "1e20")!) != nil)
         let today = try #require(LocalDate(iso: "2026-11-30"))
-        #expect(FieldRules.birthDateProblem(try #require(LocalDate(iso: "9999-01-01")), today: today) == "date de naissance dans le futur")
+        #expect(
+            FieldRules.birthDateProblem(try #require(LocalDate(iso: "9999-01-01")), today: today)
+                == "date de naissance dans le futur")
         #expect(FieldRules.birthDateProblem(today, today: today) == nil)
         // The CSV import speaks the same rule.
         let csv = #expect(throws: ValidationErrors.self) {
-            try HoursImport.parse(Data("placement;mois;heures travaillées\nMEP-1;2026-01;7,125\n".utf8), plausibleMonthlyCeiling: 220)
+            try HoursImport.parse(
+                Data("placement;mois;heures travaillées\nMEP-1;2026-01;7,125\n".utf8), plausibleMonthlyCeiling: 220)
         }
         #expect(csv?.problems.first?.message == "deux décimales au plus pour des heures (« 7,125 »)")
     }
@@ -70,12 +85,21 @@ struct InputRulesTests {
         #expect(IPAddress.canonical("10.0.0.300") == nil)
         #expect(IPAddress.canonical("evil") == nil)
         let proxies: Set<String> = ["127.0.0.1"]
-        #expect(IPAddress.client(peer: "203.0.113.9", forwardedFor: "198.51.100.1", trustedProxies: proxies) == "203.0.113.9")
-        #expect(IPAddress.client(peer: "127.0.0.1", forwardedFor: "198.51.100.1, 203.0.113.7", trustedProxies: proxies) == "203.0.113.7")
-        #expect(IPAddress.client(peer: "127.0.0.1", forwardedFor: "198.51.100.1, 127.0.0.1", trustedProxies: proxies) == "198.51.100.1")
-        #expect(IPAddress.client(peer: "127.0.0.1", forwardedFor: "n'importe quoi", trustedProxies: proxies) == "127.0.0.1")
+        #expect(
+            IPAddress.client(peer: "203.0.113.9", forwardedFor: "198.51.100.1", trustedProxies: proxies)
+                == "203.0.113.9")
+        #expect(
+            IPAddress.client(peer: "127.0.0.1", forwardedFor: "198.51.100.1, 203.0.113.7", trustedProxies: proxies)
+                == "203.0.113.7")
+        #expect(
+            IPAddress.client(peer: "127.0.0.1", forwardedFor: "198.51.100.1, 127.0.0.1", trustedProxies: proxies)
+                == "198.51.100.1")
+        #expect(
+            IPAddress.client(peer: "127.0.0.1", forwardedFor: "n'importe quoi", trustedProxies: proxies) == "127.0.0.1")
         #expect(IPAddress.client(peer: nil, forwardedFor: "198.51.100.1", trustedProxies: proxies) == "inconnue")
-        #expect((#expect(throws: DomainError.self) { try Config.parse("[server]\ntrusted_proxies = [\"proxy.local\"]\n") })?.field == "server.trusted_proxies")
+        #expect(
+            (#expect(throws: DomainError.self) { try Config.parse("[server]\ntrusted_proxies = [\"proxy.local\"]\n") })?
+                .field == "server.trusted_proxies")
     }
 
     @Test("CSV files are bounded in columns, line length and lines before anything is split")
@@ -86,14 +110,20 @@ struct InputRulesTests {
         limits.maxLines = 3
         let wide = Data(("a" + String(repeating: ";a", count: 1_000_000) + "\n1\n").utf8)
         let started = ContinuousClock.now
-        #expect((#expect(throws: ValidationErrors.self) { try CSVText.decode(wide, limits: limits) })?.problems.first?.message
-            .contains("plus de 10 colonnes") == true)
+        #expect(
+            (#expect(throws: ValidationErrors.self) { try CSVText.decode(wide, limits: limits) })?.problems.first?
+                .message
+                .contains("plus de 10 colonnes") == true)
         #expect(started.duration(to: .now) < .seconds(5))
         let long = Data(("a;b\n" + String(repeating: "x", count: 300) + ";1\n").utf8)
-        #expect((#expect(throws: ValidationErrors.self) { try CSVText.decode(long, limits: limits) })?.problems.first?.line == 2)
+        #expect(
+            (#expect(throws: ValidationErrors.self) { try CSVText.decode(long, limits: limits) })?.problems.first?.line
+                == 2)
         let many = Data("a;b\n1;2\n1;2\n1;2\n1;2\n".utf8)
-        #expect((#expect(throws: ValidationErrors.self) { try CSVText.decode(many, limits: limits) })?.problems.first?.message
-            .contains("plus de 3 lignes") == true)
+        #expect(
+            (#expect(throws: ValidationErrors.self) { try CSVText.decode(many, limits: limits) })?.problems.first?
+                .message
+                .contains("plus de 3 lignes") == true)
         #expect(throws: Never.self) { try CSVText.decode(Data("a;b\n1;2\n1;2\n1;2\n".utf8), limits: limits) }
     }
 
@@ -111,7 +141,8 @@ struct InputRulesTests {
     @Test("one import at a time per account, and a bounded number in all: 429 with a wait")
     func importGate() async throws {
         let gate = ImportGate(maxConcurrent: 2)
-        let alice = Caller(userId: UUID(), role: .company, label: "a"), bob = Caller(userId: UUID(), role: .company, label: "b")
+        let alice = Caller(userId: UUID(), role: .company, label: "a")
+        let bob = Caller(userId: UUID(), role: .company, label: "b")
         let carol = Caller(userId: UUID(), role: .company, label: "c")
         let (started, startedSignal) = AsyncStream<Void>.makeStream()
         let (release, releaseSignal) = AsyncStream<Void>.makeStream()
@@ -124,7 +155,9 @@ struct InputRulesTests {
         }
         for await _ in started { break }
         let second = await #expect(throws: DomainError.self) { try await gate.run(for: alice) { 2 } }
-        #expect(second?.kind == .tooManyRequests && second?.code == "import_in_progress" && second?.retryAfterSeconds != nil)
+        #expect(
+            second?.kind == .tooManyRequests && second?.code == "import_in_progress" && second?.retryAfterSeconds != nil
+        )
         #expect(try await gate.run(for: bob) { 3 } == 3)
         let bobRunning = Task {
             try await gate.run(for: bob) {

@@ -1,7 +1,8 @@
-@testable import ClausesCore
 import ClausesTestSupport
 import Foundation
 import Testing
+
+@testable import ClausesCore
 
 func ldate(_ s: String) -> LocalDate { LocalDate(iso: s)! }
 func lmonth(_ s: String) -> YearMonth { YearMonth(text: s)! }
@@ -44,64 +45,104 @@ struct LedgerFixture {
     var otherCompany: Caller { Caller(userId: nil, role: .company, companyId: otherCompanyId, label: "autre@test") }
     var buyer: Caller { Caller(userId: nil, role: .buyer, buyerId: buyerId, label: "acheteur@test") }
 
-    static func make(requiredHours: Decimal = 1000, lotStart: String = "2026-01-01", lotEnd: String = "2026-12-31") async throws -> LedgerFixture {
+    static func make(requiredHours: Decimal = 1000, lotStart: String = "2026-01-01", lotEnd: String = "2026-12-31")
+        async throws -> LedgerFixture
+    {
         let db = try await TestDatabase.create(poolSize: 4)
         let config = Config()
         let staff = Caller.system("test ledger")
-        let buyer = try await EntityStore<Buyer>(pool: db.pool).create(staff, .init(siret: DemoData.siret("2013000990001"), name: "Office test (démo)"))
-        let contract = try await EntityStore<PublicContract>(pool: db.pool).create(staff, .init(
-            buyerId: buyer.id, reference: "TEST-2026-001", object: "Réhabilitation test", socialConsiderations: ["Clause sociale"]))
-        let company = try await EntityStore<Company>(pool: db.pool).create(staff, .init(siret: DemoData.siret("8019999990001"), name: "Bâtisseurs Test (démo)"))
-        let other = try await EntityStore<Company>(pool: db.pool).create(staff, .init(siret: DemoData.siret("8019999980001"), name: "Intérim Test (démo)", kind: "ETTI"))
-        let lot = try await Self.lot(db.pool, contract: contract.id, number: 1, required: requiredHours, start: lotStart, end: lotEnd, contractor: company.id)
+        let buyer = try await EntityStore<Buyer>(pool: db.pool).create(
+            staff, .init(siret: DemoData.siret("2013000990001"), name: "Office test (démo)"))
+        let contract = try await EntityStore<PublicContract>(pool: db.pool).create(
+            staff,
+            .init(
+                buyerId: buyer.id, reference: "TEST-2026-001", object: "Réhabilitation test",
+                socialConsiderations: ["Clause sociale"]))
+        let company = try await EntityStore<Company>(pool: db.pool).create(
+            staff, .init(siret: DemoData.siret("8019999990001"), name: "Bâtisseurs Test (démo)"))
+        let other = try await EntityStore<Company>(pool: db.pool).create(
+            staff, .init(siret: DemoData.siret("8019999980001"), name: "Intérim Test (démo)", kind: "ETTI"))
+        let lot = try await Self.lot(
+            db.pool, contract: contract.id, number: 1, required: requiredHours, start: lotStart, end: lotEnd,
+            contractor: company.id)
         var users: [UUID] = []
         for email in ["referente@test.fr", "referent2@test.fr"] {
-            users.append(try await db.pool.query(
-                "INSERT INTO users (email, role, password_hash) VALUES ($1, 'referent', 'x') RETURNING id", [email]).scalar(UUID.self)!)
+            users.append(
+                try await db.pool.query(
+                    "INSERT INTO users (email, role, password_hash) VALUES ($1, 'referent', 'x') RETURNING id", [email]
+                ).scalar(UUID.self)!)
         }
-        return LedgerFixture(db: db, services: AppServices(config: config, pool: db.pool, bcryptCost: 4), config: config, buyerId: buyer.id,
-                             contractId: contract.id, lotId: lot, companyId: company.id, otherCompanyId: other.id,
-                             referentId: users[0], otherReferentId: users[1])
+        return LedgerFixture(
+            db: db, services: AppServices(config: config, pool: db.pool, bcryptCost: 4), config: config,
+            buyerId: buyer.id,
+            contractId: contract.id, lotId: lot, companyId: company.id, otherCompanyId: other.id,
+            referentId: users[0], otherReferentId: users[1])
     }
 
-    static func lot(_ pool: PostgresPool, contract: UUID, number: Int, required: Decimal, start: String, end: String, contractor: UUID) async throws -> UUID {
+    static func lot(
+        _ pool: PostgresPool, contract: UUID, number: Int, required: Decimal, start: String, end: String,
+        contractor: UUID
+    ) async throws -> UUID {
         let staff = Caller.system("test ledger")
-        let lot = try await EntityStore<Lot>(pool: pool).create(staff, .init(
-            publicContractId: contract, number: number, label: "Lot \(number)", executionStart: ldate(start), executionEnd: ldate(end)))
-        _ = try await InsertionClauseStore(pool: pool, defaultRounding: .halfUp).put(staff, lotId: lot.id, .init(calibration: .fixed(hours: required)))
-        _ = try await LotCompanyStore(pool: pool).assign(staff, lotId: lot.id, .init(companyId: contractor, role: "contractor"))
+        let lot = try await EntityStore<Lot>(pool: pool).create(
+            staff,
+            .init(
+                publicContractId: contract, number: number, label: "Lot \(number)", executionStart: ldate(start),
+                executionEnd: ldate(end)))
+        _ = try await InsertionClauseStore(pool: pool, defaultRounding: .halfUp).put(
+            staff, lotId: lot.id, .init(calibration: .fixed(hours: required)))
+        _ = try await LotCompanyStore(pool: pool).assign(
+            staff, lotId: lot.id, .init(companyId: contractor, role: "contractor"))
         return lot.id
     }
 
     /// A participant with validated (or not) proofs.
-    func participant(_ reference: String, first: String = "Samira", last: String = "Benali", referent: UUID? = nil,
-                     criteria: [(EligibilityCriterionCode, String, Bool)] = [(.RSA, "2026-01-10", true)]) async throws -> Participant {
-        var p = try await ledger.participants.create(staff, .init(reference: reference, lastName: last, firstName: first, sex: "F",
-                                                                  referentUserId: referent ?? referentId))
+    func participant(
+        _ reference: String, first: String = "Samira", last: String = "Benali", referent: UUID? = nil,
+        criteria: [(EligibilityCriterionCode, String, Bool)] = [(.RSA, "2026-01-10", true)]
+    ) async throws -> Participant {
+        var p = try await ledger.participants.create(
+            staff,
+            .init(
+                reference: reference, lastName: last, firstName: first, sex: "F",
+                referentUserId: referent ?? referentId))
         for (code, date, validated) in criteria {
-            p = try await ledger.participants.addCriterion(staff, participantId: p.id, .init(code: code.rawValue, proofDate: ldate(date)),
-                                                           today: ldate("2026-11-23"))
+            p = try await ledger.participants.addCriterion(
+                staff, participantId: p.id, .init(code: code.rawValue, proofDate: ldate(date)),
+                today: ldate("2026-11-23"))
             if validated {
                 let criterion = p.criteria.first { $0.code == code && $0.proofDate == ldate(date) }!
-                p = try await ledger.participants.validateCriterion(staff, participantId: p.id, criterionId: criterion.id)
+                p = try await ledger.participants.validateCriterion(
+                    staff, participantId: p.id, criterionId: criterion.id)
             }
         }
         return p
     }
 
-    func placement(_ participant: Participant, lot: UUID? = nil, company: UUID? = nil, mode: ExecutionMode = .directHire,
-                   contract: EmploymentContractType = .cdd, start: String = "2026-03-01", end: String? = "2026-08-31",
-                   weekly: Decimal = 35, nonCounting: Bool? = nil) async throws -> Placement {
-        try await ledger.placements.create(staff, .init(
-            participantId: participant.id, lotId: lot ?? lotId, companyId: company ?? companyId, executionMode: mode.rawValue,
-            contractType: contract.rawValue, startDate: ldate(start), endDate: end.map(ldate), weeklyHours: weekly, nonCounting: nonCounting))
+    func placement(
+        _ participant: Participant, lot: UUID? = nil, company: UUID? = nil, mode: ExecutionMode = .directHire,
+        contract: EmploymentContractType = .cdd, start: String = "2026-03-01", end: String? = "2026-08-31",
+        weekly: Decimal = 35, nonCounting: Bool? = nil
+    ) async throws -> Placement {
+        try await ledger.placements.create(
+            staff,
+            .init(
+                participantId: participant.id, lotId: lot ?? lotId, companyId: company ?? companyId,
+                executionMode: mode.rawValue,
+                contractType: contract.rawValue, startDate: ldate(start), endDate: end.map(ldate), weeklyHours: weekly,
+                nonCounting: nonCounting))
     }
 
-    func declare(_ placement: Placement, _ month: String, worked: Decimal, training: Decimal = 0, by caller: Caller? = nil,
-                 replace: Bool = false, confirm: Bool = false, validate: Bool = false) async throws -> DeclarationResult {
-        try await ledger.hours.declare(caller ?? staff, HourDeclaration(placementCode: placement.code, month: lmonth(month), workedHours: worked,
-                                                                        trainingHours: training),
-                                       replace: replace, confirmPlausible: confirm, validate: validate, today: ldate("2026-11-23"))
+    func declare(
+        _ placement: Placement, _ month: String, worked: Decimal, training: Decimal = 0, by caller: Caller? = nil,
+        replace: Bool = false, confirm: Bool = false, validate: Bool = false
+    ) async throws -> DeclarationResult {
+        try await ledger.hours.declare(
+            caller ?? staff,
+            HourDeclaration(
+                placementCode: placement.code, month: lmonth(month), workedHours: worked,
+                trainingHours: training),
+            replace: replace, confirmPlausible: confirm, validate: validate, today: ldate("2026-11-23"))
     }
 
     func count(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> Int {

@@ -1,7 +1,8 @@
-@testable import ClausesCore
 import ClausesTestSupport
 import Logging
 import Testing
+
+@testable import ClausesCore
 
 @Suite("Migrations")
 struct MigrationTests {
@@ -20,7 +21,9 @@ struct MigrationTests {
         #expect(applied == Migration.embedded.map(\.name))
         #expect(try await migrator.status().isCurrent)
         #expect(try await migrator.migrate().isEmpty)
-        let checksums = try await db.pool.query("SELECT checksum FROM schema_migrations ORDER BY version").map { try $0.decode(0, as: String.self) }
+        let checksums = try await db.pool.query("SELECT checksum FROM schema_migrations ORDER BY version").map {
+            try $0.decode(0, as: String.self)
+        }
         #expect(checksums.count == Migration.embedded.count)
         #expect(checksums.allSatisfy { $0.count == 64 })
     }
@@ -61,7 +64,8 @@ struct MigrationTests {
     @Test("a failing migration leaves nothing half-applied")
     func failingRollsBack() async throws {
         let db = try await TestDatabase.createEmpty()
-        let broken = try #require(Migration(fileName: "0001_broken.sql", sql: "CREATE TABLE half (id int); SELECT 1/0;"))
+        let broken = try #require(
+            Migration(fileName: "0001_broken.sql", sql: "CREATE TABLE half (id int); SELECT 1/0;"))
         let error = await #expect(throws: DomainError.self) {
             try await Migrator(pool: db.pool, migrations: [broken], logger: logger).migrate()
         }

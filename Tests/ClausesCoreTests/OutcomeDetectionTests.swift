@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ClausesCore
 
 private func day(_ text: String) -> LocalDate { LocalDate(iso: text)! }
@@ -9,13 +10,16 @@ private func dec(_ text: String) -> Decimal { Decimal(string: text)! }
 /// Monthly hours for consecutive months of 2026 from `first`, skipping zeros.
 private func hours(_ values: [Decimal], from first: Int = 1) -> [YearMonth: Decimal] {
     var result: [YearMonth: Decimal] = [:]
-    for (offset, value) in values.enumerated() where value != 0 { result[YearMonth(year: 2026, month: 1)!.adding(months: first - 1 + offset)] = value }
+    for (offset, value) in values.enumerated() where value != 0 {
+        result[YearMonth(year: 2026, month: 1)!.adding(months: first - 1 + offset)] = value
+    }
     return result
 }
 
 private func tempWork(_ monthly: [YearMonth: Decimal], id: String = "t1", company: String = "ett") -> OutcomePlacement {
-    OutcomePlacement(id: id, companyId: company, contractType: .temporaryWork, start: day("2026-01-01"), end: day("2026-12-31"),
-                     weeklyHours: 35, monthlyHours: monthly)
+    OutcomePlacement(
+        id: id, companyId: company, contractType: .temporaryWork, start: day("2026-01-01"), end: day("2026-12-31"),
+        weeklyHours: 35, monthlyHours: monthly)
 }
 
 private let istres = OutcomeProfile.istresOuestProvence2020
@@ -27,7 +31,8 @@ struct OutcomeDetectionTests {
     // MARK: Istres Ouest Provence 2020–2022
 
     @Test func o1_624HoursInSixMonths() {
-        let found = detectOutcomes(placements: [tempWork(hours(Array(repeating: 104, count: 6)))], profile: istres, asOf: endOfYear)
+        let found = detectOutcomes(
+            placements: [tempWork(hours(Array(repeating: 104, count: 6)))], profile: istres, asOf: endOfYear)
         #expect(found.count == 1)
         let candidate = found[0]
         #expect(candidate.rule == .sustainedActivity)
@@ -36,11 +41,15 @@ struct OutcomeDetectionTests {
         #expect(candidate.establishedOn == day("2026-06-30"))
         #expect(candidate.hours == 624)
         #expect(candidate.placementIds == ["t1"])
-        #expect(candidate.evidence == "624 h travaillées de janvier 2026 à juin 2026 (6 mois), seuil de 624 h sur 6 mois au plus atteint ; établi le 30/06/2026.")
+        #expect(
+            candidate.evidence
+                == "624 h travaillées de janvier 2026 à juin 2026 (6 mois), seuil de 624 h sur 6 mois au plus atteint ; établi le 30/06/2026."
+        )
     }
 
     @Test func o2_623_4HoursIsNotEnough() {
-        let found = detectOutcomes(placements: [tempWork(hours(Array(repeating: dec("103.9"), count: 6)))], profile: istres, asOf: endOfYear)
+        let found = detectOutcomes(
+            placements: [tempWork(hours(Array(repeating: dec("103.9"), count: 6)))], profile: istres, asOf: endOfYear)
         #expect(found.isEmpty)
     }
 
@@ -62,7 +71,9 @@ struct OutcomeDetectionTests {
     }
 
     @Test func o5_cddOfSixMonthsFullTime() {
-        let cdd = OutcomePlacement(id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-06-30"), weeklyHours: 35)
+        let cdd = OutcomePlacement(
+            id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-06-30"),
+            weeklyHours: 35)
         let found = detectOutcomes(placements: [cdd], profile: istres, asOf: endOfYear)
         #expect(found.count == 1)
         #expect(found[0].rule == .qualifyingContract)
@@ -71,36 +82,49 @@ struct OutcomeDetectionTests {
         #expect(found[0].windowEnd == month(6))
         #expect(found[0].hours == nil)
         #expect(found[0].placementIds == ["cdd"])
-        #expect(found[0].evidence == "CDD du 01/01/2026 au 30/06/2026 (6 mois ou plus) ; 35 h par semaine (seuil 24 h) ; établi le 30/06/2026.")
+        #expect(
+            found[0].evidence
+                == "CDD du 01/01/2026 au 30/06/2026 (6 mois ou plus) ; 35 h par semaine (seuil 24 h) ; établi le 30/06/2026."
+        )
     }
 
     @Test func o6_belowPartTimeUnlessAgreed() {
-        var cdd = OutcomePlacement(id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-06-30"), weeklyHours: 20)
+        var cdd = OutcomePlacement(
+            id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-06-30"),
+            weeklyHours: 20)
         #expect(detectOutcomes(placements: [cdd], profile: istres, asOf: endOfYear).isEmpty)
         cdd.reducedHoursAgreed = true
         let found = detectOutcomes(placements: [cdd], profile: istres, asOf: endOfYear)
         #expect(found.map(\.rule) == [.qualifyingContract])
         #expect(found.first?.establishedOn == day("2026-06-30"))
-        #expect(found.first?.evidence.contains("20 h par semaine (seuil 24 h), durée réduite acceptée par le participant") == true)
+        #expect(
+            found.first?.evidence.contains("20 h par semaine (seuil 24 h), durée réduite acceptée par le participant")
+                == true)
     }
 
     @Test func o7_cddiIsExcluded() {
         let weekly: Decimal = 26
         let monthly = weekly * 52 / 12
-        let cddi = OutcomePlacement(id: "cddi", companyId: "aci", contractType: .cddi, start: day("2026-01-01"), end: day("2026-12-31"),
-                                    weeklyHours: weekly, monthlyHours: hours(Array(repeating: monthly, count: 12)))
+        let cddi = OutcomePlacement(
+            id: "cddi", companyId: "aci", contractType: .cddi, start: day("2026-01-01"), end: day("2026-12-31"),
+            weeklyHours: weekly, monthlyHours: hours(Array(repeating: monthly, count: 12)))
         #expect(detectOutcomes(placements: [cddi], profile: istres, asOf: endOfYear).isEmpty)
     }
 
     @Test func o8_cddFollowedByCdiCountsFromTheCddStart() {
-        let cdd = OutcomePlacement(id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-04-30"), weeklyHours: 35)
-        let cdi = OutcomePlacement(id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-05-01"), weeklyHours: 35)
+        let cdd = OutcomePlacement(
+            id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-04-30"),
+            weeklyHours: 35)
+        let cdi = OutcomePlacement(
+            id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-05-01"), weeklyHours: 35)
         let found = detectOutcomes(placements: [cdi, cdd], profile: istres, asOf: endOfYear)
         #expect(found.count == 1)
         #expect(found[0].rule == .qualifyingContract)
         #expect(found[0].establishedOn == day("2026-06-30"))
         #expect(found[0].placementIds == ["cdd", "cdi"])
-        #expect(found[0].evidence.contains("CDD du 01/01/2026 au 30/04/2026 suivi d'un CDI chez le même employeur à partir du 01/05/2026"))
+        #expect(
+            found[0].evidence.contains(
+                "CDD du 01/01/2026 au 30/04/2026 suivi d'un CDI chez le même employeur à partir du 01/05/2026"))
         // Not established yet on 29 June.
         #expect(detectOutcomes(placements: [cdi, cdd], profile: istres, asOf: day("2026-06-29")).isEmpty)
     }
@@ -109,8 +133,9 @@ struct OutcomeDetectionTests {
 
     @Test func a1_cdiAtEightyHoursAMonth() {
         let monthly: Decimal = 80
-        let cdi = OutcomePlacement(id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"),
-                                   weeklyHours: monthly * 12 / 52, monthlyHours: hours(Array(repeating: monthly, count: 12)))
+        let cdi = OutcomePlacement(
+            id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"),
+            weeklyHours: monthly * 12 / 52, monthlyHours: hours(Array(repeating: monthly, count: 12)))
         let found = detectOutcomes(placements: [cdi], profile: aix, asOf: endOfYear)
         #expect(found.count == 1)
         #expect(found[0].rule == .qualifyingContract)
@@ -120,31 +145,41 @@ struct OutcomeDetectionTests {
 
     @Test func a2_cdiAtSeventyHoursAMonthIsBelowHalfTime() {
         let monthly: Decimal = 70
-        let cdi = OutcomePlacement(id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"),
-                                   weeklyHours: monthly * 12 / 52, monthlyHours: hours(Array(repeating: monthly, count: 12)))
+        let cdi = OutcomePlacement(
+            id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"),
+            weeklyHours: monthly * 12 / 52, monthlyHours: hours(Array(repeating: monthly, count: 12)))
         #expect(detectOutcomes(placements: [cdi], profile: aix, asOf: endOfYear).isEmpty)
     }
 
     @Test func pdaHalfTimeBoundaryExactly76() {
         let monthly: Decimal = 76
-        let cdi = OutcomePlacement(id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), weeklyHours: monthly * 12 / 52)
+        let cdi = OutcomePlacement(
+            id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), weeklyHours: monthly * 12 / 52)
         #expect(detectOutcomes(placements: [cdi], profile: aix, asOf: endOfYear).map(\.rule) == [.qualifyingContract])
-        let below = OutcomePlacement(id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), weeklyHours: dec("75.99") * 12 / 52)
+        let below = OutcomePlacement(
+            id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"),
+            weeklyHours: dec("75.99") * 12 / 52)
         #expect(detectOutcomes(placements: [below], profile: aix, asOf: endOfYear).isEmpty)
     }
 
     // MARK: Boundaries
 
     @Test func exactly624HoursWithUnevenMonths() {
-        let found = detectOutcomes(placements: [tempWork(hours([104, 104, 104, 104, 104, 104]))], profile: istres, asOf: endOfYear)
+        let found = detectOutcomes(
+            placements: [tempWork(hours([104, 104, 104, 104, 104, 104]))], profile: istres, asOf: endOfYear)
         #expect(found.first?.hours == 624)
-        #expect(detectOutcomes(placements: [tempWork(hours([104, 104, 104, 104, 104, dec("103.5")]))], profile: istres, asOf: endOfYear).isEmpty)
+        #expect(
+            detectOutcomes(
+                placements: [tempWork(hours([104, 104, 104, 104, 104, dec("103.5")]))], profile: istres, asOf: endOfYear
+            ).isEmpty)
     }
 
     @Test func weeklyThresholdBoundary() {
-        let at24 = OutcomePlacement(id: "c", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), weeklyHours: 24)
+        let at24 = OutcomePlacement(
+            id: "c", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), weeklyHours: 24)
         #expect(detectOutcomes(placements: [at24], profile: istres, asOf: endOfYear).count == 1)
-        let below = OutcomePlacement(id: "c", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), weeklyHours: dec("23.99"))
+        let below = OutcomePlacement(
+            id: "c", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), weeklyHours: dec("23.99"))
         #expect(detectOutcomes(placements: [below], profile: istres, asOf: endOfYear).isEmpty)
     }
 
@@ -164,7 +199,9 @@ struct OutcomeDetectionTests {
         let placement = tempWork(hours(Array(repeating: 104, count: 6)))
         #expect(detectOutcomes(placements: [placement], profile: istres, asOf: day("2026-06-29")).isEmpty)
         #expect(detectOutcomes(placements: [placement], profile: istres, asOf: day("2026-06-30")).count == 1)
-        let cdd = OutcomePlacement(id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-06-30"), weeklyHours: 35)
+        let cdd = OutcomePlacement(
+            id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-06-30"),
+            weeklyHours: 35)
         #expect(detectOutcomes(placements: [cdd], profile: istres, asOf: day("2026-06-29")).isEmpty)
     }
 
@@ -198,42 +235,65 @@ struct OutcomeDetectionTests {
 
     @Test func bothRuleKindsReportedSortedByDate() {
         let weekly: Decimal = 35
-        let cdi = OutcomePlacement(id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), weeklyHours: weekly,
-                                   monthlyHours: hours(Array(repeating: dec("151.67"), count: 12)))
+        let cdi = OutcomePlacement(
+            id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), weeklyHours: weekly,
+            monthlyHours: hours(Array(repeating: dec("151.67"), count: 12)))
         let found = detectOutcomes(placements: [cdi], profile: istres, asOf: endOfYear)
         #expect(found.map(\.rule) == [.sustainedActivity, .qualifyingContract])
         #expect(found.map(\.establishedOn) == [day("2026-05-31"), day("2026-06-30")])
     }
 
     @Test func cddOneDayShortOrContractEndedEarlyIsNotACandidate() {
-        let short = OutcomePlacement(id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-06-29"), weeklyHours: 35)
+        let short = OutcomePlacement(
+            id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-06-29"),
+            weeklyHours: 35)
         #expect(detectOutcomes(placements: [short], profile: istres, asOf: endOfYear).isEmpty)
-        let brokenCdi = OutcomePlacement(id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), end: day("2026-03-31"), weeklyHours: 35)
+        let brokenCdi = OutcomePlacement(
+            id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-01-01"), end: day("2026-03-31"),
+            weeklyHours: 35)
         #expect(detectOutcomes(placements: [brokenCdi], profile: istres, asOf: endOfYear).isEmpty)
-        let temp = OutcomePlacement(id: "tt", companyId: "c1", contractType: .temporaryWork, start: day("2026-01-01"), end: day("2026-12-31"), weeklyHours: 35)
+        let temp = OutcomePlacement(
+            id: "tt", companyId: "c1", contractType: .temporaryWork, start: day("2026-01-01"), end: day("2026-12-31"),
+            weeklyHours: 35)
         #expect(detectOutcomes(placements: [temp], profile: istres, asOf: endOfYear).isEmpty)
     }
 
     @Test func cddChantierAndOpenEndedCdd() {
-        let chantier = OutcomePlacement(id: "ch", companyId: "c1", contractType: .cddChantier, start: day("2026-02-15"), end: day("2026-08-14"), weeklyHours: 35)
-        #expect(detectOutcomes(placements: [chantier], profile: istres, asOf: endOfYear).first?.establishedOn == day("2026-08-14"))
-        let open = OutcomePlacement(id: "ch", companyId: "c1", contractType: .cddChantier, start: day("2026-02-15"), weeklyHours: 35)
+        let chantier = OutcomePlacement(
+            id: "ch", companyId: "c1", contractType: .cddChantier, start: day("2026-02-15"), end: day("2026-08-14"),
+            weeklyHours: 35)
+        #expect(
+            detectOutcomes(placements: [chantier], profile: istres, asOf: endOfYear).first?.establishedOn
+                == day("2026-08-14"))
+        let open = OutcomePlacement(
+            id: "ch", companyId: "c1", contractType: .cddChantier, start: day("2026-02-15"), weeklyHours: 35)
         #expect(detectOutcomes(placements: [open], profile: istres, asOf: day("2026-08-13")).isEmpty)
-        #expect(detectOutcomes(placements: [open], profile: istres, asOf: day("2026-08-14")).first?.establishedOn == day("2026-08-14"))
+        #expect(
+            detectOutcomes(placements: [open], profile: istres, asOf: day("2026-08-14")).first?.establishedOn
+                == day("2026-08-14"))
     }
 
     @Test func chainRequiresSameCompanyAndNoGap() {
-        let cdd = OutcomePlacement(id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-04-30"), weeklyHours: 35)
-        let gap = OutcomePlacement(id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-05-02"), weeklyHours: 35)
+        let cdd = OutcomePlacement(
+            id: "cdd", companyId: "c1", contractType: .cdd, start: day("2026-01-01"), end: day("2026-04-30"),
+            weeklyHours: 35)
+        let gap = OutcomePlacement(
+            id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-05-02"), weeklyHours: 35)
         #expect(detectOutcomes(placements: [cdd, gap], profile: istres, asOf: day("2026-10-31")).isEmpty)
         let alone = detectOutcomes(placements: [cdd, gap], profile: istres, asOf: endOfYear)
         #expect(alone.first?.establishedOn == day("2026-11-01"))
         #expect(alone.first?.placementIds == ["cdi"])
-        let other = OutcomePlacement(id: "cdi", companyId: "c2", contractType: .cdi, start: day("2026-05-01"), weeklyHours: 35)
-        #expect(detectOutcomes(placements: [cdd, other], profile: istres, asOf: endOfYear).first?.establishedOn == day("2026-10-31"))
+        let other = OutcomePlacement(
+            id: "cdi", companyId: "c2", contractType: .cdi, start: day("2026-05-01"), weeklyHours: 35)
+        #expect(
+            detectOutcomes(placements: [cdd, other], profile: istres, asOf: endOfYear).first?.establishedOn
+                == day("2026-10-31"))
         // Two back-to-back CDDs then a CDI: counted from the first CDD.
-        let first = OutcomePlacement(id: "cdd0", companyId: "c1", contractType: .cdd, start: day("2025-11-01"), end: day("2025-12-31"), weeklyHours: 35)
-        let cdi = OutcomePlacement(id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-05-01"), weeklyHours: 35)
+        let first = OutcomePlacement(
+            id: "cdd0", companyId: "c1", contractType: .cdd, start: day("2025-11-01"), end: day("2025-12-31"),
+            weeklyHours: 35)
+        let cdi = OutcomePlacement(
+            id: "cdi", companyId: "c1", contractType: .cdi, start: day("2026-05-01"), weeklyHours: 35)
         let chain = detectOutcomes(placements: [cdi, cdd, first], profile: istres, asOf: endOfYear)
         #expect(chain.first?.establishedOn == day("2026-04-30"))
         #expect(chain.first?.placementIds == ["cdd0", "cdd", "cdi"])
@@ -242,7 +302,10 @@ struct OutcomeDetectionTests {
     @Test func profiles() throws {
         #expect(istres.name == "istres-ouest-provence-2020")
         #expect(aix.name == "pays-d-aix")
-        #expect(istres.sustainedActivityWindows == [ActivityWindow(hours: 624, months: 6), ActivityWindow(hours: 936, months: 9)])
+        #expect(
+            istres.sustainedActivityWindows == [
+                ActivityWindow(hours: 624, months: 6), ActivityWindow(hours: 936, months: 9),
+            ])
         #expect(istres.partTimeWeeklyHours == 24 && istres.partTimeMonthlyHours == nil)
         #expect(aix.partTimeMonthlyHours == 76 && aix.partTimeWeeklyHours == nil)
         #expect(istres.excludedContractTypes == [.cddi])

@@ -1,11 +1,12 @@
-@testable import ClausesCore
-@testable import ClausesWeb
 import ClausesTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+
+@testable import ClausesCore
+@testable import ClausesWeb
 
 /// A migrated database, the application's router, and one API token per role.
 struct APIHarness {
@@ -16,7 +17,9 @@ struct APIHarness {
     var buyerB: UUID
     var companyX: UUID
 
-    static let sirets = (buyerA: "21130047500012", buyerB: "21130056500010", companyX: "73282932000074", companyY: "44306184100047")
+    static let sirets = (
+        buyerA: "21130047500012", buyerB: "21130056500010", companyX: "73282932000074", companyY: "44306184100047"
+    )
 
     static func make(config: Config = Config(), clock: any CivilClock = SystemCivilClock()) async throws -> APIHarness {
         let db = try await TestDatabase.create()
@@ -24,18 +27,27 @@ struct APIHarness {
         let system = Caller.system("test")
         let buyerA = try await services.buyers.create(system, .init(siret: sirets.buyerA, name: "Acheteur A")).id
         let buyerB = try await services.buyers.create(system, .init(siret: sirets.buyerB, name: "Acheteur B")).id
-        let companyX = try await services.companies.create(system, .init(siret: sirets.companyX, name: "Entreprise X", kind: "ordinary")).id
+        let companyX = try await services.companies.create(
+            system, .init(siret: sirets.companyX, name: "Entreprise X", kind: "ordinary")
+        ).id
         var harness = APIHarness(db: db, services: services, buyerA: buyerA, buyerB: buyerB, companyX: companyX)
-        for (role, buyer, company) in [("admin", nil, nil), ("facilitator", nil, nil), ("referent", nil, nil),
-                                       ("buyer", buyerA, nil), ("company", nil, companyX)] as [(String, UUID?, UUID?)] {
-            let user = try await services.users.create(system, .init(email: "\(role)@test.fr", role: role, password: "mot-de-passe-\(role)",
-                                                                     buyerId: buyer, companyId: company))
+        for (role, buyer, company) in [
+            ("admin", nil, nil), ("facilitator", nil, nil), ("referent", nil, nil),
+            ("buyer", buyerA, nil), ("company", nil, companyX),
+        ] as [(String, UUID?, UUID?)] {
+            let user = try await services.users.create(
+                system,
+                .init(
+                    email: "\(role)@test.fr", role: role, password: "mot-de-passe-\(role)",
+                    buyerId: buyer, companyId: company))
             harness.tokens[role] = try await services.users.createToken(for: user, name: "test", by: system).token
         }
         return harness
     }
 
-    func run(logger: Logger = Logger(label: "test"), _ body: @Sendable @escaping (Client) async throws -> Void) async throws {
+    func run(logger: Logger = Logger(label: "test"), _ body: @Sendable @escaping (Client) async throws -> Void)
+        async throws
+    {
         let app = try ClausesServer.application(services: services, host: "127.0.0.1", port: 0, logger: logger)
         try await app.test(.router) { client in try await body(Client(client: client, tokens: tokens)) }
         await services.shutdown()
@@ -59,8 +71,10 @@ struct APIHarness {
         }
 
         /// Calls the API as `role` (nil: no token) with an optional JSON body.
-        func call(_ method: HTTPRequest.Method, _ path: String, as role: String?, json: Any? = nil, rawBody: String? = nil,
-                  headers extra: HTTPFields = [:]) async throws -> Reply {
+        func call(
+            _ method: HTTPRequest.Method, _ path: String, as role: String?, json: Any? = nil, rawBody: String? = nil,
+            headers extra: HTTPFields = [:]
+        ) async throws -> Reply {
             var headers = extra
             if let role { headers[.authorization] = "Bearer \(tokens[role] ?? role)" }
             var body: ByteBuffer?
@@ -73,8 +87,9 @@ struct APIHarness {
             }
             return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
                 let text = String(buffer: response.body)
-                return Reply(status: response.status, json: try? JSONSerialization.jsonObject(with: Data(text.utf8)), text: text,
-                             headers: response.headers)
+                return Reply(
+                    status: response.status, json: try? JSONSerialization.jsonObject(with: Data(text.utf8)), text: text,
+                    headers: response.headers)
             }
         }
     }

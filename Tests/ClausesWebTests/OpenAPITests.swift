@@ -1,28 +1,35 @@
-@testable import ClausesCore
-@testable import ClausesWeb
 import Foundation
 import Hummingbird
 import PostgresClient
 import Testing
 
+@testable import ClausesCore
+@testable import ClausesWeb
+
 @Suite("OpenAPI document")
 struct OpenAPITests {
     /// `(METHOD, /path/{param})` pairs documented under `paths:` in openapi.yaml.
     static func documented() throws -> Set<String> {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../openapi.yaml").standardized
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../openapi.yaml")
+            .standardized
         let text = try String(contentsOf: url, encoding: .utf8)
         var operations: Set<String> = []
         var inPaths = false
         var currentPath: String?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("paths:") { inPaths = true; continue }
+            if line.hasPrefix("paths:") {
+                inPaths = true
+                continue
+            }
             if inPaths, let first = line.first, first != " ", first != "#" { inPaths = false }
             guard inPaths else { continue }
             if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
                 currentPath = String(line.dropFirst(2).dropLast())
             } else if let path = currentPath, line.hasPrefix("    "), !line.hasPrefix("     ") {
                 let key = line.trimmingCharacters(in: .whitespaces).dropLast()
-                if ["get", "post", "put", "patch", "delete"].contains(key) { operations.insert("\(key.uppercased()) \(path)") }
+                if ["get", "post", "put", "patch", "delete"].contains(key) {
+                    operations.insert("\(key.uppercased()) \(path)")
+                }
             }
         }
         return operations
@@ -30,15 +37,19 @@ struct OpenAPITests {
 
     @Test("every API and health route is documented, and nothing else")
     func inStep() throws {
-        let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: "postgresql://unused@127.0.0.1:1/none", poolSize: 1))
+        let pool = PostgresPool(
+            configuration: PostgresConfiguration(conninfo: "postgresql://unused@127.0.0.1:1/none", poolSize: 1))
         let router = try ClausesServer.router(services: AppServices(config: Config(), pool: pool))
-        let served = Set(router.routes.compactMap { route -> String? in
-            let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+        let served = Set(
+            router.routes.compactMap { route -> String? in
+                let path = route.path.description.split(separator: "/").map {
+                    $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0)
+                }
                 .joined(separator: "/")
-            let full = "/" + path
-            guard full.hasPrefix("/api/") || ["/healthz", "/readyz", "/metrics"].contains(full) else { return nil }
-            return "\(route.method) \(full)"
-        })
+                let full = "/" + path
+                guard full.hasPrefix("/api/") || ["/healthz", "/readyz", "/metrics"].contains(full) else { return nil }
+                return "\(route.method) \(full)"
+            })
         let documented = try Self.documented()
         #expect(!served.isEmpty)
         #expect(served.subtracting(documented).sorted() == [], "routes missing from openapi.yaml")

@@ -167,7 +167,9 @@ private let message = MailMessage(
     htmlBody: "<p>Bonjour <strong>Élodie</strong>, l'échéance est dépassée.</p>",
     attachments: [
         MailAttachment(filename: "echeances.csv", contentType: "text/csv; charset=utf-8", data: csv),
-        MailAttachment(filename: "Relevé été.pdf", contentType: "application/pdf", data: Data([0x25, 0x50, 0x44, 0x46, 0x00, 0xFF])),
+        MailAttachment(
+            filename: "Relevé été.pdf", contentType: "application/pdf",
+            data: Data([0x25, 0x50, 0x44, 0x46, 0x00, 0xFF])),
     ],
     messageID: "<alert-123@clauses>",
     headers: ["Auto-Submitted": "auto-generated", "X-Clauses-Alerte": "Échéance"]
@@ -184,9 +186,12 @@ private func expectFixture(_ parsed: ParsedMail, raw: Data) throws {
     #expect(parsed.mime_version == "1.0")
     #expect(!parsed.date.isEmpty)
     #expect(parsed.content_type == "multipart/mixed")
-    #expect(parsed.text?.replacingOccurrences(of: "\r\n", with: "\n") == textBody + "\n" || parsed.text?.replacingOccurrences(of: "\r\n", with: "\n") == textBody)
-    #expect(parsed.text_type?.lowercased().contains("charset=\"utf-8\"") == true
-        || parsed.text_type?.lowercased().contains("charset=utf-8") == true)
+    #expect(
+        parsed.text?.replacingOccurrences(of: "\r\n", with: "\n") == textBody + "\n"
+            || parsed.text?.replacingOccurrences(of: "\r\n", with: "\n") == textBody)
+    #expect(
+        parsed.text_type?.lowercased().contains("charset=\"utf-8\"") == true
+            || parsed.text_type?.lowercased().contains("charset=utf-8") == true)
     #expect(parsed.html?.contains("<strong>Élodie</strong>, l'échéance est dépassée.") == true)
     try #require(parsed.attachments.count == 2)
     #expect(parsed.attachments[0].filename == "echeances.csv")

@@ -2,8 +2,9 @@ import ClausesTestSupport
 import Foundation
 import PostgresClient
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("PostgresClient against a real PostgreSQL")
@@ -11,7 +12,8 @@ struct PostgresClientTests {
     @Test("decodes text results into Swift values, exactly")
     func decoding() async throws {
         let db = try await TestDatabase.create()
-        let row = try await db.pool.query("""
+        let row = try await db.pool.query(
+            """
             SELECT 'texte accentué é'::text, 42::int, 9000000000::bigint, true, 833.333333333333333333::numeric,
                    '2026-02-28'::date, '2026-11-23 12:49:06.25+01'::timestamptz, 'c3a2b1d0-0000-4000-8000-000000000001'::uuid,
                    NULL::int, ARRAY['a', 'b,c', 'd"e']::text[]
@@ -33,8 +35,9 @@ struct PostgresClientTests {
     func binding() async throws {
         let db = try await TestDatabase.create()
         let hostile = "'); DROP TABLE buyers; --"
-        let echoed = try await db.pool.query("SELECT $1::text, $2::numeric + 0.1, $3::date, $4::int IS NULL",
-                                             [hostile, Decimal(string: "0.2")!, LocalDate(year: 2026, month: 1, day: 31), Int?.none])[0]
+        let echoed = try await db.pool.query(
+            "SELECT $1::text, $2::numeric + 0.1, $3::date, $4::int IS NULL",
+            [hostile, Decimal(string: "0.2")!, LocalDate(year: 2026, month: 1, day: 31), Int?.none])[0]
         #expect(try echoed.decode(0, as: String.self) == hostile)
         #expect(try echoed.decode(1, as: Decimal.self) == Decimal(string: "0.3")!)
         #expect(try echoed.decode(2, as: LocalDate.self) == LocalDate(year: 2026, month: 1, day: 31))
@@ -79,7 +82,8 @@ struct PostgresClientTests {
         try await db.pool.query("INSERT INTO counter VALUES (0)")
         await db.pool.shutdown()
         // Six writers on one row: under load a transaction may lose several times, so allow enough replays.
-        let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: db.url, poolSize: 4, transactionRetries: 30))
+        let pool = PostgresPool(
+            configuration: PostgresConfiguration(conninfo: db.url, poolSize: 4, transactionRetries: 30))
         // Concurrent read-modify-write under SERIALIZABLE: conflicts are detected and replayed, none is lost.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<6 {
@@ -101,10 +105,15 @@ struct PostgresClientTests {
     func copy() async throws {
         let db = try await TestDatabase.create()
         try await db.pool.query("CREATE TABLE t (a text, b numeric, c date)")
-        let rows: [[String?]] = (0..<5000).map { i in ["ligne \(i)\ttab\\slash\nnewline", "\(i).5", i % 2 == 0 ? nil : "2026-01-31"] }
-        let copied = try await db.pool.withConnection { try await $0.copy(into: "t", columns: ["a", "b", "c"], rows: rows) }
+        let rows: [[String?]] = (0..<5000).map { i in
+            ["ligne \(i)\ttab\\slash\nnewline", "\(i).5", i % 2 == 0 ? nil : "2026-01-31"]
+        }
+        let copied = try await db.pool.withConnection {
+            try await $0.copy(into: "t", columns: ["a", "b", "c"], rows: rows)
+        }
         #expect(copied == 5000)
-        let check = try await db.pool.query("SELECT count(*), sum(b), count(c), max(a) FILTER (WHERE b = 42.5) FROM t")[0]
+        let check = try await db.pool.query("SELECT count(*), sum(b), count(c), max(a) FILTER (WHERE b = 42.5) FROM t")[
+            0]
         #expect(try check.decode(0, as: Int.self) == 5000)
         #expect(try check.decode(1, as: Decimal.self) == Decimal(string: "12500000")!)
         #expect(try check.decode(2, as: Int.self) == 2500)
@@ -129,15 +138,19 @@ struct PostgresClientTests {
     func keywordConninfo() async throws {
         let url = try TestDatabase.adminURL()
         let components = try #require(URLComponents(string: url))
-        let keywords = "host=\(components.host!) port=\(components.port ?? 5432) user=\(components.user ?? "postgres") dbname=postgres application_name=clauses-test"
+        let keywords =
+            "host=\(components.host!) port=\(components.port ?? 5432) user=\(components.user ?? "postgres") dbname=postgres application_name=clauses-test"
         let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: keywords, poolSize: 1))
-        #expect(try await pool.query("SELECT current_setting('application_name')").scalar(String.self) == "clauses-test")
+        #expect(
+            try await pool.query("SELECT current_setting('application_name')").scalar(String.self) == "clauses-test")
         await pool.shutdown()
     }
 
     @Test("an unreachable server gives a connection error")
     func unreachable() async throws {
-        let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=2", poolSize: 1))
+        let pool = PostgresPool(
+            configuration: PostgresConfiguration(
+                conninfo: "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=2", poolSize: 1))
         let error = await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
         #expect(error?.kind == .connection)
         await pool.shutdown()
@@ -160,7 +173,8 @@ struct PostgresRestartTests {
         }
         #expect(await db.pool.statistics().open == 3)
 
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../scripts/pg.sh").standardized.path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../scripts/pg.sh")
+            .standardized.path
         // system(3) waits with waitpid: Foundation's Process misses the child's exit when the test
         // runner blocks SIGCHLD.
         let status = system("/bin/bash '\(script)' restart '\(dir)'")
@@ -180,9 +194,11 @@ struct PostgresRestartTests {
         }
         let db = try await TestDatabase.create(poolSize: 1)
         let records = LogRecorder()
-        let pool = PostgresPool(configuration: PostgresConfiguration(conninfo: db.url, poolSize: 1), logger: records.logger())
+        let pool = PostgresPool(
+            configuration: PostgresConfiguration(conninfo: db.url, poolSize: 1), logger: records.logger())
         #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../scripts/pg.sh").standardized.path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../scripts/pg.sh")
+            .standardized.path
         #expect(system("/bin/bash '\(script)' stop '\(dir)'") == 0)
         for _ in 0..<3 { _ = try? await pool.query("SELECT 1") }
         let port = URLComponents(string: db.url)?.port ?? 54329

@@ -13,13 +13,16 @@ public struct LedgerServices: Sendable {
     public let outcomeProfile: OutcomeProfile
 
     init(pool: PostgresPool, config: Config, clock: any CivilClock, parsing: BackgroundWorkers) {
-        participants = ParticipantStore(pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths, clock: clock)
+        participants = ParticipantStore(
+            pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths, clock: clock)
         placements = PlacementStore(pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths)
-        hours = HourReportStore(pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours, placements: placements)
+        hours = HourReportStore(
+            pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours, placements: placements)
         balances = LedgerStore(pool: pool, countingDefaults: config.counting.table, tolerance: config.ledger.tolerance)
-        imports = ImportService(pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours,
-                                rules: ImportRules(limits: config.imports.limits, dates: config.input.dates),
-                                workers: parsing, maxConcurrent: config.imports.maxConcurrent)
+        imports = ImportService(
+            pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours,
+            rules: ImportRules(limits: config.imports.limits, dates: config.input.dates),
+            workers: parsing, maxConcurrent: config.imports.maxConcurrent)
         outcomes = OutcomeStore(pool: pool)
         outcomeProfile = OutcomeProfile.named(config.ledger.outcomeProfile) ?? .istresOuestProvence2020
     }
@@ -48,7 +51,8 @@ public struct AppServices: Sendable {
     public let ledger: LedgerServices
 
     /// `bcryptCost`: 2^cost rounds per password (11 in production, about 0.15 s; tests use 4).
-    public init(config: Config, pool: PostgresPool, clock: any CivilClock = SystemCivilClock(), bcryptCost: UInt8 = 11) {
+    public init(config: Config, pool: PostgresPool, clock: any CivilClock = SystemCivilClock(), bcryptCost: UInt8 = 11)
+    {
         self.config = config
         self.pool = pool
         self.clock = clock

@@ -1,8 +1,9 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A few threads of their own for CPU-heavy work (bcrypt, CSV parsing), so that it never occupies Swift's
@@ -34,8 +35,8 @@ public final class BackgroundWorkers: Sendable {
         let niceness = niceness
         return try await threads.runIfActive {
             #if canImport(Glibc)
-            // On Linux the nice value is per thread: this lowers only the worker's own priority.
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+                // On Linux the nice value is per thread: this lowers only the worker's own priority.
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
             #endif
             return try work()
         }

@@ -13,8 +13,10 @@ public struct LoginThrottle: Sendable, Equatable {
     public var maxAccountDelaySeconds: Int
     public var maxAddressDelaySeconds: Int
 
-    public init(windowSeconds: Int = 900, freeFailuresPerAccount: Int = 5, freeFailuresPerAddress: Int = 10,
-                maxAccountDelaySeconds: Int = 60, maxAddressDelaySeconds: Int = 900) {
+    public init(
+        windowSeconds: Int = 900, freeFailuresPerAccount: Int = 5, freeFailuresPerAddress: Int = 10,
+        maxAccountDelaySeconds: Int = 60, maxAddressDelaySeconds: Int = 900
+    ) {
         self.windowSeconds = windowSeconds
         self.freeFailuresPerAccount = freeFailuresPerAccount
         self.freeFailuresPerAddress = freeFailuresPerAddress
@@ -42,16 +44,21 @@ public struct LoginThrottle: Sendable, Equatable {
 
     /// Seconds the next attempt must still wait (0: it may go ahead).
     public func wait(account: Failures, address: Failures) -> Int {
-        let accountWait = Self.delay(count: account.count, free: freeFailuresPerAccount, ceiling: maxAccountDelaySeconds) - account.secondsSinceLast
-        let addressWait = Self.delay(count: address.count, free: freeFailuresPerAddress, ceiling: maxAddressDelaySeconds) - address.secondsSinceLast
+        let accountWait =
+            Self.delay(count: account.count, free: freeFailuresPerAccount, ceiling: maxAccountDelaySeconds)
+            - account.secondsSinceLast
+        let addressWait =
+            Self.delay(count: address.count, free: freeFailuresPerAddress, ceiling: maxAddressDelaySeconds)
+            - address.secondsSinceLast
         return max(0, accountWait, addressWait)
     }
 
     /// The 429 answered while a wait runs: the same whether the account exists or not.
     public static func refusal(wait: Int) -> DomainError {
-        DomainError(.tooManyRequests, code: "login_throttled",
-                    message: "Trop de tentatives de connexion échouées : réessayez dans \(wait) seconde\(wait > 1 ? "s" : "").",
-                    retryAfterSeconds: wait)
+        DomainError(
+            .tooManyRequests, code: "login_throttled",
+            message: "Trop de tentatives de connexion échouées : réessayez dans \(wait) seconde\(wait > 1 ? "s" : "").",
+            retryAfterSeconds: wait)
     }
 }
 
@@ -74,14 +81,16 @@ public struct LoginFailureStore: Sendable {
 
     /// Seconds a login for `email` from `address` must still wait (0: it may go ahead).
     public func wait(email: String, address: String) async throws -> Int {
-        let row = try await pool.query("""
+        let row = try await pool.query(
+            """
             SELECT count(*) FILTER (WHERE email = $1),
                    coalesce(floor(extract(epoch FROM now() - max(attempted_at) FILTER (WHERE email = $1)))::bigint, 0),
                    count(*) FILTER (WHERE address = $2),
                    coalesce(floor(extract(epoch FROM now() - max(attempted_at) FILTER (WHERE address = $2)))::bigint, 0)
             FROM login_failures
             WHERE attempted_at > now() - make_interval(secs => $3) AND (email = $1 OR address = $2)
-            """, [Self.normalized(email), address, throttle.windowSeconds]).first
+            """, [Self.normalized(email), address, throttle.windowSeconds]
+        ).first
         guard let row else { return 0 }
         let account = LoginThrottle.Failures(count: try row.decode(0), secondsSinceLast: try row.decode(1))
         let client = LoginThrottle.Failures(count: try row.decode(2), secondsSinceLast: try row.decode(3))
@@ -89,13 +98,16 @@ public struct LoginFailureStore: Sendable {
     }
 
     public func record(email: String, address: String) async throws {
-        try await pool.query("INSERT INTO login_failures (email, address) VALUES ($1, $2)", [Self.normalized(email), address])
+        try await pool.query(
+            "INSERT INTO login_failures (email, address) VALUES ($1, $2)", [Self.normalized(email), address])
     }
 
     /// The most recent failures, newest first (admins only).
     public func recent(_ caller: Caller, limit: Int) async throws -> [LoginFailure] {
         guard caller.role == .admin else { throw DomainError.forbidden }
-        return try await pool.query("SELECT email, address, attempted_at FROM login_failures ORDER BY attempted_at DESC LIMIT $1", [limit]).map {
+        return try await pool.query(
+            "SELECT email, address, attempted_at FROM login_failures ORDER BY attempted_at DESC LIMIT $1", [limit]
+        ).map {
             LoginFailure(email: try $0.decode(0), address: try $0.decode(1), attemptedAt: try $0.decode(2))
         }
     }

@@ -17,8 +17,9 @@ public struct PasswordHasher: Sendable {
         self.cost = cost
     }
 
-    static let busy = DomainError(.unavailable, code: "login_busy",
-                                  message: "Trop de connexions sont en cours de vérification : réessayez dans quelques secondes.")
+    static let busy = DomainError(
+        .unavailable, code: "login_busy",
+        message: "Trop de connexions sont en cours de vérification : réessayez dans quelques secondes.")
 
     public func hash(_ password: String) async throws -> String {
         let cost = cost

@@ -11,17 +11,21 @@ public enum PasswordPolicy {
         }
         try TextInput.check(password, field: field, multiLine: false)
         guard password.count >= minimumLength else {
-            throw DomainError.invalid(field, "Le mot de passe doit compter au moins \(minimumLength) caractères.", code: "weak_password")
+            throw DomainError.invalid(
+                field, "Le mot de passe doit compter au moins \(minimumLength) caractères.", code: "weak_password")
         }
         guard Set(password).count >= minimumDistinctCharacters else {
-            throw DomainError.invalid(field, "Le mot de passe doit comporter au moins \(minimumDistinctCharacters) caractères différents.",
-                                      code: "weak_password")
+            throw DomainError.invalid(
+                field, "Le mot de passe doit comporter au moins \(minimumDistinctCharacters) caractères différents.",
+                code: "weak_password")
         }
         guard !password.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw DomainError.invalid(field, "Le mot de passe ne peut pas être composé uniquement de chiffres.", code: "weak_password")
+            throw DomainError.invalid(
+                field, "Le mot de passe ne peut pas être composé uniquement de chiffres.", code: "weak_password")
         }
         guard !password.allSatisfy(\.isWhitespace) else {
-            throw DomainError.invalid(field, "Le mot de passe ne peut pas être composé uniquement d'espaces.", code: "weak_password")
+            throw DomainError.invalid(
+                field, "Le mot de passe ne peut pas être composé uniquement d'espaces.", code: "weak_password")
         }
         return password
     }

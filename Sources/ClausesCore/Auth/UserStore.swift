@@ -22,7 +22,9 @@ public struct User: Codable, Sendable, Equatable {
         email = try row.decode("email")
         displayName = try row.decode("display_name")
         let roleText: String = try row.decode("role")
-        guard let role = Role(rawValue: roleText) else { throw PostgresError(.decoding, "rôle inconnu « \(roleText) » (users.role)") }
+        guard let role = Role(rawValue: roleText) else {
+            throw PostgresError(.decoding, "rôle inconnu « \(roleText) » (users.role)")
+        }
         self.role = role
         buyerId = try row.decode("buyer_id")
         companyId = try row.decode("company_id")
@@ -37,7 +39,8 @@ public enum Secrets {
         var generator = SystemRandomNumberGenerator()
         let data = Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
     }
 
     /// SHA-256 of a secret, computed by PostgreSQL where it is compared: only hashes are stored.
@@ -61,9 +64,16 @@ public struct UserStore: Sendable {
         public var password: String?
         public var buyerId: UUID?
         public var companyId: UUID?
-        public init(email: String?, displayName: String? = nil, role: String?, password: String?, buyerId: UUID? = nil, companyId: UUID? = nil) {
-            self.email = email; self.displayName = displayName; self.role = role; self.password = password
-            self.buyerId = buyerId; self.companyId = companyId
+        public init(
+            email: String?, displayName: String? = nil, role: String?, password: String?, buyerId: UUID? = nil,
+            companyId: UUID? = nil
+        ) {
+            self.email = email
+            self.displayName = displayName
+            self.role = role
+            self.password = password
+            self.buyerId = buyerId
+            self.companyId = companyId
         }
     }
 
@@ -74,33 +84,43 @@ public struct UserStore: Sendable {
             throw DomainError.invalid("email", "Adresse électronique invalide « \(email) ».")
         }
         let role = try Validate.choice(input.role, existing: nil, field: "role", as: Role.self)
-        let displayName = try Validate.optionalText(input.displayName, existing: nil, field: "displayName", maxLength: 200) ?? ""
+        let displayName =
+            try Validate.optionalText(input.displayName, existing: nil, field: "displayName", maxLength: 200) ?? ""
         let password = try PasswordPolicy.check(input.password)
         if role == .buyer && input.buyerId == nil {
-            throw DomainError.invalid("buyerId", "Un compte « donneur d'ordre » doit être rattaché à un donneur d'ordre (buyerId).")
+            throw DomainError.invalid(
+                "buyerId", "Un compte « donneur d'ordre » doit être rattaché à un donneur d'ordre (buyerId).")
         }
         if role == .company && input.companyId == nil {
-            throw DomainError.invalid("companyId", "Un compte « entreprise » doit être rattaché à une entreprise (companyId).")
+            throw DomainError.invalid(
+                "companyId", "Un compte « entreprise » doit être rattaché à une entreprise (companyId).")
         }
         let hash = try await passwords.hash(password)
         do {
             return try await pool.withTransaction { connection in
-                let row = try await connection.query("""
+                let row = try await connection.query(
+                    """
                     INSERT INTO users AS u (email, display_name, role, password_hash, buyer_id, company_id)
                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING \(User.columns)
-                    """, [email, displayName, role.rawValue, hash,
-                          role == .buyer ? input.buyerId : nil, role == .company ? input.companyId : nil])
+                    """,
+                    [
+                        email, displayName, role.rawValue, hash,
+                        role == .buyer ? input.buyerId : nil, role == .company ? input.companyId : nil,
+                    ])
                 let user = try User(row: try row.one())
-                try await Audit.record(.create, entity: "user", id: user.id.uuidString.lowercased(),
-                                       changes: ["email": email, "role": role.rawValue], by: caller, on: connection)
+                try await Audit.record(
+                    .create, entity: "user", id: user.id.uuidString.lowercased(),
+                    changes: ["email": email, "role": role.rawValue], by: caller, on: connection)
                 return user
             }
         } catch let error as PostgresError {
-            throw ConstraintMessages.translate(error, unique: [
-                "users_email_unique": ("email", "Un compte existe déjà avec cette adresse."),
-                "users_buyer_id_fkey": ("buyerId", "« buyerId » ne désigne aucun donneur d'ordre existant."),
-                "users_company_id_fkey": ("companyId", "« companyId » ne désigne aucune entreprise existante."),
-            ])
+            throw ConstraintMessages.translate(
+                error,
+                unique: [
+                    "users_email_unique": ("email", "Un compte existe déjà avec cette adresse."),
+                    "users_buyer_id_fkey": ("buyerId", "« buyerId » ne désigne aucun donneur d'ordre existant."),
+                    "users_company_id_fkey": ("companyId", "« companyId » ne désigne aucune entreprise existante."),
+                ])
         }
     }
 
@@ -110,18 +130,22 @@ public struct UserStore: Sendable {
     }
 
     public func find(email: String) async throws -> User? {
-        try await pool.query("SELECT \(User.columns) FROM users u WHERE u.email = $1", [email.lowercased()]).first.map(User.init(row:))
+        try await pool.query("SELECT \(User.columns) FROM users u WHERE u.email = $1", [email.lowercased()]).first.map(
+            User.init(row:))
     }
 
     /// The active user with this email and password, or nil (same answer whether the email or the password is wrong).
     public func authenticate(email: String, password: String) async throws -> User? {
         // A password with a control character was never accepted: refused without a database round trip.
-        guard TextInput.problem(in: password, multiLine: false) == nil, TextInput.problem(in: email, multiLine: false) == nil else {
+        guard TextInput.problem(in: password, multiLine: false) == nil,
+            TextInput.problem(in: email, multiLine: false) == nil
+        else {
             try await passwords.verifyNothing(password)
             return nil
         }
-        let rows = try await pool.query("SELECT \(User.columns), u.password_hash FROM users u WHERE u.email = $1 AND u.active",
-                                        [LoginFailureStore.normalized(email)])
+        let rows = try await pool.query(
+            "SELECT \(User.columns), u.password_hash FROM users u WHERE u.email = $1 AND u.active",
+            [LoginFailureStore.normalized(email)])
         guard let row = rows.first else {
             // Spend the same time as a real check so response times do not reveal which emails exist.
             try await passwords.verifyNothing(password)
@@ -140,8 +164,10 @@ public struct UserStore: Sendable {
 
     /// Opens a web session; returns the cookie value (only its hash is stored).
     public func openSession(for user: User, lifetimeHours: Int) async throws -> (cookie: String, csrfToken: String) {
-        let cookie = Secrets.random(), csrf = Secrets.random(bytes: 24)
-        try await pool.query("""
+        let cookie = Secrets.random()
+        let csrf = Secrets.random(bytes: 24)
+        try await pool.query(
+            """
             INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at)
             VALUES (\(Secrets.hashSQL), $2, $3, now() + make_interval(hours => $4))
             """, [cookie, user.id, csrf, lifetimeHours])
@@ -151,14 +177,18 @@ public struct UserStore: Sendable {
     /// A token for one login form, accepted once by `consumeLoginFormToken` within `lifetimeMinutes`.
     public func issueLoginFormToken(lifetimeMinutes: Int) async throws -> String {
         let token = Secrets.random(bytes: 24)
-        try await pool.query("INSERT INTO login_form_tokens (token_hash, expires_at) VALUES (\(Secrets.hashSQL), now() + make_interval(mins => $2))",
-                             [token, lifetimeMinutes])
+        try await pool.query(
+            "INSERT INTO login_form_tokens (token_hash, expires_at) VALUES (\(Secrets.hashSQL), now() + make_interval(mins => $2))",
+            [token, lifetimeMinutes])
         return token
     }
 
     /// Whether the token was issued, has not expired and was not used before (it cannot be used again).
     public func consumeLoginFormToken(_ token: String) async throws -> Bool {
-        try await pool.query("DELETE FROM login_form_tokens WHERE token_hash = \(Secrets.hashSQL) AND expires_at > now() RETURNING 1", [token]).count > 0
+        try await pool.query(
+            "DELETE FROM login_form_tokens WHERE token_hash = \(Secrets.hashSQL) AND expires_at > now() RETURNING 1",
+            [token]
+        ).count > 0
     }
 
     /// Removes expired sessions and login-form tokens, and failed logins older than `failureRetentionDays`
@@ -166,11 +196,13 @@ public struct UserStore: Sendable {
     public func pruneExpired(failureRetentionDays: Int) async throws {
         try await pool.query("DELETE FROM sessions WHERE expires_at < now()")
         try await pool.query("DELETE FROM login_form_tokens WHERE expires_at < now()")
-        try await pool.query("DELETE FROM login_failures WHERE attempted_at < now() - make_interval(days => $1)", [failureRetentionDays])
+        try await pool.query(
+            "DELETE FROM login_failures WHERE attempted_at < now() - make_interval(days => $1)", [failureRetentionDays])
     }
 
     public func session(cookie: String) async throws -> Session? {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT \(User.columns), s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = \(Secrets.hashSQL) AND s.expires_at > now() AND u.active
             """, [cookie])
@@ -193,11 +225,14 @@ public struct UserStore: Sendable {
     public func createToken(for user: User, name: String, by caller: Caller) async throws -> IssuedToken {
         let token = "clk_" + Secrets.random()
         return try await pool.withTransaction { connection in
-            let id = try await connection.query("""
+            let id = try await connection.query(
+                """
                 INSERT INTO api_tokens (user_id, name, token_hash, prefix) VALUES ($2, $3, \(Secrets.hashSQL), $4) RETURNING id
-                """, [token, user.id, name, String(token.prefix(10))]).one().decode(0, as: UUID.self)
-            try await Audit.record(.create, entity: "api_token", id: id.uuidString.lowercased(),
-                                   changes: ["user": user.email, "name": name], by: caller, on: connection)
+                """, [token, user.id, name, String(token.prefix(10))]
+            ).one().decode(0, as: UUID.self)
+            try await Audit.record(
+                .create, entity: "api_token", id: id.uuidString.lowercased(),
+                changes: ["user": user.email, "name": name], by: caller, on: connection)
             return IssuedToken(id: id, token: token)
         }
     }
@@ -205,7 +240,8 @@ public struct UserStore: Sendable {
     /// The user behind a bearer token, if the token exists, is not revoked and its user is active.
     public func user(forToken token: String) async throws -> User? {
         // `last_used_at` is refreshed at most once a minute: most API calls then write nothing.
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             WITH found AS (
                 SELECT t.id AS token_id, t.last_used_at, \(User.columns)
                 FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -223,13 +259,15 @@ public struct UserStore: Sendable {
     public func revokeToken(_ idOrToken: String, by caller: Caller) async throws -> Bool {
         try await pool.withTransaction { connection in
             let id = UUID(uuidString: idOrToken)
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE api_tokens SET revoked_at = now()
                 WHERE revoked_at IS NULL AND (id = $1 OR token_hash = sha256(convert_to($2, 'UTF8'))) RETURNING id
                 """, [id, idOrToken])
             guard let revoked = try rows.scalar(UUID.self) else { return false }
-            try await Audit.record(.update, entity: "api_token", id: revoked.uuidString.lowercased(),
-                                   changes: ["revoked": true], by: caller, on: connection)
+            try await Audit.record(
+                .update, entity: "api_token", id: revoked.uuidString.lowercased(),
+                changes: ["revoked": true], by: caller, on: connection)
             return true
         }
     }

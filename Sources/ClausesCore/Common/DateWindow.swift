@@ -13,8 +13,9 @@ public struct DateWindow: Sendable, Equatable {
     }
 
     /// 1900-01-01 … 2199-12-31: the built-in default.
-    public static let standard = DateWindow(earliest: LocalDate(year: 1900, month: 1, day: 1) ?? .min,
-                                            latest: LocalDate(year: 2199, month: 12, day: 31) ?? .max)
+    public static let standard = DateWindow(
+        earliest: LocalDate(year: 1900, month: 1, day: 1) ?? .min,
+        latest: LocalDate(year: 2199, month: 12, day: 31) ?? .max)
 
     public var range: ClosedRange<LocalDate> { earliest...latest }
 
@@ -25,8 +26,9 @@ public struct DateWindow: Sendable, Equatable {
     @discardableResult
     public func check(_ date: LocalDate, field: String) throws(DomainError) -> LocalDate {
         guard range.contains(date) else {
-            throw DomainError.invalid(field, "« \(field) » : la date \(date.french) est hors de la période acceptée (\(frenchRange)).",
-                                      code: "date_out_of_range")
+            throw DomainError.invalid(
+                field, "« \(field) » : la date \(date.french) est hors de la période acceptée (\(frenchRange)).",
+                code: "date_out_of_range")
         }
         return date
     }
@@ -35,8 +37,9 @@ public struct DateWindow: Sendable, Equatable {
     @discardableResult
     public func check(_ month: YearMonth, field: String) throws(DomainError) -> YearMonth {
         guard month >= earliest.yearMonth, month <= latest.yearMonth else {
-            throw DomainError.invalid(field, "« \(field) » : le mois \(month) est hors de la période acceptée (\(frenchRange)).",
-                                      code: "date_out_of_range")
+            throw DomainError.invalid(
+                field, "« \(field) » : le mois \(month) est hors de la période acceptée (\(frenchRange)).",
+                code: "date_out_of_range")
         }
         return month
     }

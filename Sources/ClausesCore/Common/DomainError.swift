@@ -47,7 +47,8 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         DomainError(.conflict, code: code, message: message, field: field)
     }
 
-    public static let forbidden = DomainError(.forbidden, code: "forbidden", message: "Accès refusé : votre rôle ne permet pas cette action.")
+    public static let forbidden = DomainError(
+        .forbidden, code: "forbidden", message: "Accès refusé : votre rôle ne permet pas cette action.")
 }
 
 /// Several problems found while checking one input (a CSV file, a form): all are reported at once.

@@ -16,7 +16,9 @@ public enum FieldRules {
     public static func amountProblem(_ value: Decimal) -> String? {
         if value < 0 { return "un montant ne peut pas être négatif" }
         if !hasAtMostTwoDecimals(value) { return "deux décimales au plus pour un montant en euros" }
-        if value >= maximumAmount { return "montant trop élevé (moins de \(LedgerFormat.euros(maximumAmount)) attendu)" }
+        if value >= maximumAmount {
+            return "montant trop élevé (moins de \(LedgerFormat.euros(maximumAmount)) attendu)"
+        }
         return nil
     }
 

@@ -19,10 +19,14 @@ public enum FrenchNumber {
     public static func parseDecimal(_ text: String, field: String) throws(DomainError) -> Decimal {
         let trimmed = trim(text)
         guard !trimmed.isEmpty else {
-            throw DomainError.invalid(field, "Le champ « \(field) » est vide : un nombre est attendu (par exemple 1 000 000 ou 0,5).")
+            throw DomainError.invalid(
+                field, "Le champ « \(field) » est vide : un nombre est attendu (par exemple 1 000 000 ou 0,5).")
         }
         guard let value = normalisedDecimal(trimmed) else {
-            throw DomainError.invalid(field, "Le champ « \(field) » doit être un nombre (par exemple 1 000 000, 1000000,50 ou 0,5) : « \(text) » reçu.")
+            throw DomainError.invalid(
+                field,
+                "Le champ « \(field) » doit être un nombre (par exemple 1 000 000, 1000000,50 ou 0,5) : « \(text) » reçu."
+            )
         }
         return value
     }
@@ -31,7 +35,8 @@ public enum FrenchNumber {
     public static func parseRate(_ text: String, field: String) throws(DomainError) -> Decimal {
         var trimmed = trim(text)
         guard !trimmed.isEmpty else {
-            throw DomainError.invalid(field, "Le champ « \(field) » est vide : un taux est attendu (par exemple 0,05 ou 5 %).")
+            throw DomainError.invalid(
+                field, "Le champ « \(field) » est vide : un taux est attendu (par exemple 0,05 ou 5 %).")
         }
         var isPercent = false
         if trimmed.hasSuffix("%") {
@@ -39,7 +44,8 @@ public enum FrenchNumber {
             trimmed = trim(String(trimmed.dropLast()))
         }
         guard !trimmed.isEmpty, let value = normalisedDecimal(trimmed) else {
-            throw DomainError.invalid(field, "Le champ « \(field) » doit être un taux (par exemple 0,05, 5 % ou 5,5 %) : « \(text) » reçu.")
+            throw DomainError.invalid(
+                field, "Le champ « \(field) » doit être un taux (par exemple 0,05, 5 % ou 5,5 %) : « \(text) » reçu.")
         }
         return isPercent ? value / 100 : value
     }
@@ -121,7 +127,8 @@ public enum FrenchNumber {
         // Integer part: plain digits, or groups of three separated by one space ("1 000 000").
         var integerDigits = ""
         if integerText.contains(where: { groupSeparators.contains($0) }) {
-            let groups = integerText.split(omittingEmptySubsequences: false, whereSeparator: { groupSeparators.contains($0) })
+            let groups = integerText.split(
+                omittingEmptySubsequences: false, whereSeparator: { groupSeparators.contains($0) })
             for (index, group) in groups.enumerated() {
                 guard group.allSatisfy(isASCIIDigit) else { return nil }
                 if index == 0 {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// IPv4 and IPv6 addresses as text: client addresses (login throttling) and `server.trusted_proxies`.

@@ -9,7 +9,9 @@ extension InputEnum {
         let container = try decoder.singleValueContainer()
         let raw = try container.decode(String.self)
         guard let value = Self(rawValue: raw) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: InputEnumMessage.unknown(value: raw, allowed: Self.allCases.map(\.rawValue)))
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: InputEnumMessage.unknown(value: raw, allowed: Self.allCases.map(\.rawValue)))
         }
         self = value
     }

@@ -4,7 +4,10 @@ extension OutcomeProfile {
     /// A built-in profile by name, refused in French with the list of known names.
     public static func named(_ name: String, field: String) throws(DomainError) -> OutcomeProfile {
         guard let profile = named(name) else {
-            throw DomainError.invalid(field, "« \(field) » : profil de sortie inconnu « \(name) » (profils : \(builtIn.map(\.name).joined(separator: ", "))).")
+            throw DomainError.invalid(
+                field,
+                "« \(field) » : profil de sortie inconnu « \(name) » (profils : \(builtIn.map(\.name).joined(separator: ", ")))."
+            )
         }
         return profile
     }

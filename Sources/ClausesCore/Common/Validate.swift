@@ -5,20 +5,32 @@ import PostgresClient
 enum Validate {
     /// Trimmed, non-empty text of at most `maxLength` characters, without control characters (line
     /// breaks and tabs only in multi-line fields, `TextInput.multiLineFields`).
-    static func text(_ value: String?, existing: String?, field: String, maxLength: Int = 500) throws(DomainError) -> String {
-        guard let raw = value ?? existing else { throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field") }
+    static func text(_ value: String?, existing: String?, field: String, maxLength: Int = 500) throws(DomainError)
+        -> String
+    {
+        guard let raw = value ?? existing else {
+            throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field")
+        }
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw DomainError.invalid(field, "« \(field) » ne peut pas être vide.", code: "missing_field") }
-        guard trimmed.count <= maxLength else { throw DomainError.invalid(field, "« \(field) » dépasse \(maxLength) caractères.") }
+        guard !trimmed.isEmpty else {
+            throw DomainError.invalid(field, "« \(field) » ne peut pas être vide.", code: "missing_field")
+        }
+        guard trimmed.count <= maxLength else {
+            throw DomainError.invalid(field, "« \(field) » dépasse \(maxLength) caractères.")
+        }
         try TextInput.check(trimmed, field: field)
         return trimmed
     }
 
-    static func optionalText(_ value: String?, existing: String?, field: String, maxLength: Int = 500) throws(DomainError) -> String? {
+    static func optionalText(_ value: String?, existing: String?, field: String, maxLength: Int = 500)
+        throws(DomainError) -> String?
+    {
         guard let raw = value else { return existing }
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return nil }
-        guard trimmed.count <= maxLength else { throw DomainError.invalid(field, "« \(field) » dépasse \(maxLength) caractères.") }
+        guard trimmed.count <= maxLength else {
+            throw DomainError.invalid(field, "« \(field) » dépasse \(maxLength) caractères.")
+        }
         try TextInput.check(trimmed, field: field)
         return trimmed
     }
@@ -27,11 +39,15 @@ enum Validate {
     static let maxInt32 = Int(Int32.max)
 
     /// An integer within what the field (and its column) can hold, refused in French naming the field.
-    static func integer(_ value: Int?, existing: Int?, field: String, in range: ClosedRange<Int>) throws(DomainError) -> Int? {
+    static func integer(_ value: Int?, existing: Int?, field: String, in range: ClosedRange<Int>) throws(DomainError)
+        -> Int?
+    {
         guard let value else { return existing }
         guard range.contains(value) else {
-            throw DomainError.invalid(field, "« \(field) » doit être un entier entre \(range.lowerBound) et \(range.upperBound) (reçu \(value)).",
-                                      code: "out_of_range")
+            throw DomainError.invalid(
+                field,
+                "« \(field) » doit être un entier entre \(range.lowerBound) et \(range.upperBound) (reçu \(value)).",
+                code: "out_of_range")
         }
         return value
     }
@@ -39,7 +55,8 @@ enum Validate {
     /// Hours (`FieldRules.hoursProblem`), refused in French naming the field.
     static func hours(_ value: Decimal, field: String) throws(DomainError) -> Decimal {
         if let problem = FieldRules.hoursProblem(value) {
-            throw DomainError.invalid(field, "« \(field) » : \(problem) (reçu \(LedgerFormat.number(value, maxFraction: 6))).")
+            throw DomainError.invalid(
+                field, "« \(field) » : \(problem) (reçu \(LedgerFormat.number(value, maxFraction: 6))).")
         }
         return value
     }
@@ -48,15 +65,20 @@ enum Validate {
     static func amount(_ value: Decimal?, existing: Decimal?, field: String) throws(DomainError) -> Decimal? {
         guard let value else { return existing }
         if let problem = FieldRules.amountProblem(value) {
-            throw DomainError.invalid(field, "« \(field) » : \(problem) (reçu \(LedgerFormat.number(value, maxFraction: 6))).")
+            throw DomainError.invalid(
+                field, "« \(field) » : \(problem) (reçu \(LedgerFormat.number(value, maxFraction: 6))).")
         }
         return value
     }
 
     static func siret(_ value: String?, existing: String?, field: String = "siret") throws(DomainError) -> String {
-        guard let raw = value ?? existing else { throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field") }
+        guard let raw = value ?? existing else {
+            throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field")
+        }
         guard let normalized = SIRET.normalize(raw), SIRET.isValid(normalized) else {
-            throw DomainError.invalid(field, "SIRET invalide « \(raw) » : il faut 14 chiffres et une clé de contrôle (Luhn) correcte.", code: "invalid_siret")
+            throw DomainError.invalid(
+                field, "SIRET invalide « \(raw) » : il faut 14 chiffres et une clé de contrôle (Luhn) correcte.",
+                code: "invalid_siret")
         }
         return normalized
     }
@@ -66,7 +88,8 @@ enum Validate {
         let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
         if code.isEmpty { return nil }
         guard code.range(of: #"^([0-9]{2}|2A|2B)[0-9]{3}$"#, options: .regularExpression) != nil else {
-            throw DomainError.invalid(field, "Code commune INSEE invalide « \(raw) » : 5 caractères attendus (ex. 13047, 2A004).")
+            throw DomainError.invalid(
+                field, "Code commune INSEE invalide « \(raw) » : 5 caractères attendus (ex. 13047, 2A004).")
         }
         return code
     }
@@ -77,19 +100,27 @@ enum Validate {
         for raw in value {
             let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
             guard code.range(of: #"^[A-N][0-9]{4}$"#, options: .regularExpression) != nil else {
-                throw DomainError.invalid(field, "Code ROME invalide « \(raw) » : une lettre de A à N suivie de 4 chiffres (ex. F1703).")
+                throw DomainError.invalid(
+                    field, "Code ROME invalide « \(raw) » : une lettre de A à N suivie de 4 chiffres (ex. F1703).")
             }
             if !codes.contains(code) { codes.append(code) }
         }
         return codes
     }
 
-    static func choice<T: RawRepresentable & CaseIterable>(_ value: String?, existing: T?, field: String, as type: T.Type) throws(DomainError) -> T where T.RawValue == String {
+    static func choice<T: RawRepresentable & CaseIterable>(
+        _ value: String?, existing: T?, field: String, as type: T.Type
+    ) throws(DomainError) -> T where T.RawValue == String {
         guard let value else {
-            guard let existing else { throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field") }
+            guard let existing else {
+                throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field")
+            }
             return existing
         }
-        guard let v = T(rawValue: value) else { throw DomainError.invalid(field, InputEnumMessage.text(field: field, value: value, allowed: T.allCases.map(\.rawValue))) }
+        guard let v = T(rawValue: value) else {
+            throw DomainError.invalid(
+                field, InputEnumMessage.text(field: field, value: value, allowed: T.allCases.map(\.rawValue)))
+        }
         return v
     }
 }

@@ -16,8 +16,9 @@ struct TOMLReader {
     private func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     private func problem(_ key: String, _ reason: String) -> DomainError {
-        DomainError(.unprocessable, code: "config_invalid",
-                    message: "configuration : « \(keyPath(key)) » \(reason)", field: keyPath(key))
+        DomainError(
+            .unprocessable, code: "config_invalid",
+            message: "configuration : « \(keyPath(key)) » \(reason)", field: keyPath(key))
     }
 
     mutating func section(_ key: String) throws(DomainError) -> TOMLReader {
@@ -45,31 +46,47 @@ struct TOMLReader {
         known.insert(key)
         guard let value = table?[key] else { return fallback }
         guard value.type == .int, let i = value.int else { throw problem(key, "doit être un nombre entier") }
-        guard range.contains(i) else { throw problem(key, "doit être compris entre \(range.lowerBound) et \(range.upperBound) (reçu \(i))") }
+        guard range.contains(i) else {
+            throw problem(key, "doit être compris entre \(range.lowerBound) et \(range.upperBound) (reçu \(i))")
+        }
         return i
     }
 
     /// A decimal given as a TOML number or a string ("0.10"); floats are read through their shortest
     /// text form so 0.1 stays exactly 0.1.
-    mutating func decimal(_ key: String, _ fallback: Decimal, in range: ClosedRange<Decimal>) throws(DomainError) -> Decimal {
+    mutating func decimal(_ key: String, _ fallback: Decimal, in range: ClosedRange<Decimal>) throws(DomainError)
+        -> Decimal
+    {
         known.insert(key)
         guard let value = table?[key] else { return fallback }
         let text: String
-        if value.type == .int, let i = value.int { text = String(i) }
-        else if value.type == .double, let d = value.double { text = String(d) }
-        else if let s = value.string { text = s }
-        else { throw problem(key, "doit être un nombre") }
-        guard let d = Decimal(string: text.replacingOccurrences(of: ",", with: "."), locale: Locale(identifier: "en_US_POSIX")) else {
+        if value.type == .int, let i = value.int {
+            text = String(i)
+        } else if value.type == .double, let d = value.double {
+            text = String(d)
+        } else if let s = value.string {
+            text = s
+        } else {
+            throw problem(key, "doit être un nombre")
+        }
+        guard
+            let d = Decimal(
+                string: text.replacingOccurrences(of: ",", with: "."), locale: Locale(identifier: "en_US_POSIX"))
+        else {
             throw problem(key, "doit être un nombre (reçu « \(text) »)")
         }
-        guard range.contains(d) else { throw problem(key, "doit être compris entre \(range.lowerBound) et \(range.upperBound) (reçu \(text))") }
+        guard range.contains(d) else {
+            throw problem(key, "doit être compris entre \(range.lowerBound) et \(range.upperBound) (reçu \(text))")
+        }
         return d
     }
 
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ fallback: T) throws(DomainError) -> T where T.RawValue == String {
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ fallback: T) throws(DomainError) -> T
+    where T.RawValue == String {
         let raw = try string(key, fallback.rawValue)
         guard let v = T(rawValue: raw) else {
-            throw problem(key, "doit valoir \(T.allCases.map { "« \($0.rawValue) »" }.joined(separator: ", ")) (reçu « \(raw) »)")
+            throw problem(
+                key, "doit valoir \(T.allCases.map { "« \($0.rawValue) »" }.joined(separator: ", ")) (reçu « \(raw) »)")
         }
         return v
     }
@@ -77,7 +94,9 @@ struct TOMLReader {
     /// A `YYYY-MM-DD` date given as a string.
     mutating func date(_ key: String, _ fallback: LocalDate) throws(DomainError) -> LocalDate {
         let text = try string(key, fallback.description)
-        guard let date = LocalDate(iso: text) else { throw problem(key, "doit être une date au format AAAA-MM-JJ (reçu « \(text) »)") }
+        guard let date = LocalDate(iso: text) else {
+            throw problem(key, "doit être une date au format AAAA-MM-JJ (reçu « \(text) »)")
+        }
         return date
     }
 
@@ -102,8 +121,9 @@ struct TOMLReader {
     func rejectUnknownKeys() throws(DomainError) {
         guard let table else { return }
         for key in table.keys where !known.contains(key) {
-            throw DomainError(.unprocessable, code: "config_unknown_key",
-                              message: "configuration : clé inconnue « \(keyPath(key)) »", field: keyPath(key))
+            throw DomainError(
+                .unprocessable, code: "config_unknown_key",
+                message: "configuration : clé inconnue « \(keyPath(key)) »", field: keyPath(key))
         }
     }
 }

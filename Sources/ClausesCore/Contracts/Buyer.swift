@@ -6,7 +6,10 @@ public struct Buyer: StoredEntity, Equatable {
     public struct Input: Codable, Sendable {
         public var siret: String?
         public var name: String?
-        public init(siret: String? = nil, name: String? = nil) { self.siret = siret; self.name = name }
+        public init(siret: String? = nil, name: String? = nil) {
+            self.siret = siret
+            self.name = name
+        }
     }
 
     public let id: UUID
@@ -22,14 +25,20 @@ public struct Buyer: StoredEntity, Equatable {
     public static let selectColumns = "b.id, b.siret, b.name, b.created_at, b.updated_at"
     public static let fromClause = "buyers b"
     public static let constraintMessages: [String: (field: String, message: String)] = [
-        "buyers_siret_key": ("siret", "Un donneur d'ordre avec ce SIRET existe déjà."),
+        "buyers_siret_key": ("siret", "Un donneur d'ordre avec ce SIRET existe déjà.")
     ]
 
-    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? { Scopes.buyers(caller, alias: alias, &sql) }
+    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
+        Scopes.buyers(caller, alias: alias, &sql)
+    }
 
-    public static func columns(from input: Input, existing: Buyer?) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
-        [("siret", try Validate.siret(input.siret, existing: existing?.siret)),
-         ("name", try Validate.text(input.name, existing: existing?.name, field: "name"))]
+    public static func columns(from input: Input, existing: Buyer?) throws(DomainError) -> [(
+        String, (any PostgresEncodable)?
+    )] {
+        [
+            ("siret", try Validate.siret(input.siret, existing: existing?.siret)),
+            ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
+        ]
     }
 
     public init(row: PostgresRow) throws {
@@ -62,7 +71,10 @@ public struct Operation: StoredEntity, Equatable {
         public var regime: String?
         public var communeInsee: String?
         public init(buyerId: UUID? = nil, name: String? = nil, regime: String? = nil, communeInsee: String? = nil) {
-            self.buyerId = buyerId; self.name = name; self.regime = regime; self.communeInsee = communeInsee
+            self.buyerId = buyerId
+            self.name = name
+            self.regime = regime
+            self.communeInsee = communeInsee
         }
     }
 
@@ -85,24 +97,38 @@ public struct Operation: StoredEntity, Equatable {
         "operations_buyer_id_fkey": ("buyerId", "« buyerId » ne désigne aucun donneur d'ordre existant."),
     ]
 
-    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? { Scopes.operations(caller, alias: alias, &sql) }
+    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
+        Scopes.operations(caller, alias: alias, &sql)
+    }
 
     public static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String] {
         guard let buyer = try filters.uuid("buyerId") else { return [] }
         return ["o.buyer_id = \(sql.bind(buyer))"]
     }
 
-    public static func columns(from input: Input, existing: Operation?) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
+    public static func columns(from input: Input, existing: Operation?) throws(DomainError) -> [(
+        String, (any PostgresEncodable)?
+    )] {
         if let existing, let buyer = input.buyerId, buyer != existing.buyerId {
             throw DomainError.invalid("buyerId", "Une opération ne peut pas changer de donneur d'ordre.")
         }
         guard let buyer = input.buyerId ?? existing?.buyerId else {
             throw DomainError.invalid("buyerId", "« buyerId » est obligatoire.", code: "missing_field")
         }
-        return [("buyer_id", buyer),
-                ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
-                ("regime", try Validate.choice(input.regime, existing: existing?.regime ?? .free, field: "regime", as: OperationRegime.self).rawValue),
-                ("commune_insee", try Validate.insee(input.communeInsee, existing: existing?.communeInsee, field: "communeInsee"))]
+        return [
+            ("buyer_id", buyer),
+            ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
+            (
+                "regime",
+                try Validate.choice(
+                    input.regime, existing: existing?.regime ?? .free, field: "regime", as: OperationRegime.self
+                ).rawValue
+            ),
+            (
+                "commune_insee",
+                try Validate.insee(input.communeInsee, existing: existing?.communeInsee, field: "communeInsee")
+            ),
+        ]
     }
 
     public init(row: PostgresRow) throws {
@@ -141,7 +167,11 @@ public struct Company: StoredEntity, Equatable {
         public var siret: String?
         public var name: String?
         public var kind: String?
-        public init(siret: String? = nil, name: String? = nil, kind: String? = nil) { self.siret = siret; self.name = name; self.kind = kind }
+        public init(siret: String? = nil, name: String? = nil, kind: String? = nil) {
+            self.siret = siret
+            self.name = name
+            self.kind = kind
+        }
     }
 
     public let id: UUID
@@ -158,15 +188,26 @@ public struct Company: StoredEntity, Equatable {
     public static let selectColumns = "c.id, c.siret, c.name, c.kind, c.created_at, c.updated_at"
     public static let fromClause = "companies c"
     public static let constraintMessages: [String: (field: String, message: String)] = [
-        "companies_siret_key": ("siret", "Une entreprise avec ce SIRET existe déjà."),
+        "companies_siret_key": ("siret", "Une entreprise avec ce SIRET existe déjà.")
     ]
 
-    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? { Scopes.companies(caller, alias: alias, &sql) }
+    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
+        Scopes.companies(caller, alias: alias, &sql)
+    }
 
-    public static func columns(from input: Input, existing: Company?) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
-        [("siret", try Validate.siret(input.siret, existing: existing?.siret)),
-         ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
-         ("kind", try Validate.choice(input.kind, existing: existing?.kind ?? .ordinary, field: "kind", as: CompanyKind.self).rawValue)]
+    public static func columns(from input: Input, existing: Company?) throws(DomainError) -> [(
+        String, (any PostgresEncodable)?
+    )] {
+        [
+            ("siret", try Validate.siret(input.siret, existing: existing?.siret)),
+            ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
+            (
+                "kind",
+                try Validate.choice(
+                    input.kind, existing: existing?.kind ?? .ordinary, field: "kind", as: CompanyKind.self
+                ).rawValue
+            ),
+        ]
     }
 
     public init(row: PostgresRow) throws {

@@ -72,7 +72,10 @@ public enum CalibrationMode: String, InputEnum {
         if let mode = CalibrationMode(rawValue: trimmed) { return mode }
         if let mode = allCases.first(where: { $0.cliName == trimmed }) { return mode }
         let valid = allCases.map(\.rawValue).joined(separator: ", ")
-        throw DomainError.invalid(field, "Mode de calcul inconnu : « \(text) ». Modes possibles : \(valid) (ou en ligne de commande : \(allCases.map(\.cliName).joined(separator: ", "))).")
+        throw DomainError.invalid(
+            field,
+            "Mode de calcul inconnu : « \(text) ». Modes possibles : \(valid) (ou en ligne de commande : \(allCases.map(\.cliName).joined(separator: ", ")))."
+        )
     }
 }
 
@@ -88,7 +91,8 @@ public enum CalibrationInput: Sendable, Equatable, Codable {
     /// `floor(invoiced ÷ per)`.
     case perInvoicedAmount(per: Decimal, invoiced: Decimal)
     /// Cleaning sector: `P = 1 − S×C ÷ (A÷N)`, `I = P × A ÷ C × T`.
-    case cleaningPACT(turnover: Decimal, months: Int, rate: Decimal, transferredMonthlyHours: Decimal, coefficient: Decimal = 25)
+    case cleaningPACT(
+        turnover: Decimal, months: Int, rate: Decimal, transferredMonthlyHours: Decimal, coefficient: Decimal = 25)
 
     public var mode: CalibrationMode {
         switch self {
@@ -124,7 +128,8 @@ public enum CalibrationInput: Sendable, Equatable, Codable {
         case .fixed:
             self = .fixed(hours: try Self.decimal(c, .hours))
         case .shareOfWorkedHours:
-            self = .shareOfWorkedHours(rate: try Self.decimal(c, .rate, rate: true), workedHours: try Self.decimal(c, .workedHours))
+            self = .shareOfWorkedHours(
+                rate: try Self.decimal(c, .rate, rate: true), workedHours: try Self.decimal(c, .workedHours))
         case .perInvoicedAmount:
             self = .perInvoicedAmount(per: try Self.decimal(c, .per), invoiced: try Self.decimal(c, .invoiced))
         case .cleaningPACT:
@@ -134,7 +139,9 @@ public enum CalibrationInput: Sendable, Equatable, Codable {
             } else {
                 let text = try c.decode(String.self, forKey: .months)
                 guard let number = Int(FrenchNumber.trim(text)) else {
-                    throw DecodingError.dataCorruptedError(forKey: .months, in: c, debugDescription: "La durée en mois (months) doit être un nombre entier : « \(text) » reçu.")
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .months, in: c,
+                        debugDescription: "La durée en mois (months) doit être un nombre entier : « \(text) » reçu.")
                 }
                 months = number
             }
@@ -148,7 +155,9 @@ public enum CalibrationInput: Sendable, Equatable, Codable {
     }
 
     /// Decimals are read from strings (exact); plain JSON numbers are tolerated.
-    private static func decimal(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, rate: Bool = false) throws -> Decimal {
+    private static func decimal(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, rate: Bool = false) throws
+        -> Decimal
+    {
         if let text = try? c.decode(String.self, forKey: key) {
             do {
                 return rate
@@ -171,20 +180,20 @@ public enum CalibrationInput: Sendable, Equatable, Codable {
             try c.encode(FrenchNumber.format(d, maxFractionDigits: FrenchNumber.maxDigits), forKey: key)
         }
         switch self {
-        case let .standard(amount, labourShare, rate, hourlyCost):
+        case .standard(let amount, let labourShare, let rate, let hourlyCost):
             try put(amount, .amount)
             try put(labourShare, .labourShare)
             try put(rate, .rate)
             try put(hourlyCost, .hourlyCost)
-        case let .fixed(hours):
+        case .fixed(let hours):
             try put(hours, .hours)
-        case let .shareOfWorkedHours(rate, workedHours):
+        case .shareOfWorkedHours(let rate, let workedHours):
             try put(rate, .rate)
             try put(workedHours, .workedHours)
-        case let .perInvoicedAmount(per, invoiced):
+        case .perInvoicedAmount(let per, let invoiced):
             try put(per, .per)
             try put(invoiced, .invoiced)
-        case let .cleaningPACT(turnover, months, rate, transferredMonthlyHours, coefficient):
+        case .cleaningPACT(let turnover, let months, let rate, let transferredMonthlyHours, let coefficient):
             try put(turnover, .turnover)
             try c.encode(months, forKey: .months)
             try put(rate, .rate)
@@ -206,7 +215,9 @@ public struct CalibrationResult: Sendable, Equatable {
     /// One-line French formula with the numbers.
     public let explanation: String
 
-    public init(mode: CalibrationMode, requiredHours: Decimal, unroundedHours: Decimal, warnings: [String], explanation: String) {
+    public init(
+        mode: CalibrationMode, requiredHours: Decimal, unroundedHours: Decimal, warnings: [String], explanation: String
+    ) {
         self.mode = mode
         self.requiredHours = requiredHours
         self.unroundedHours = unroundedHours
@@ -220,7 +231,8 @@ public let cleaningPACTThresholdHours: Decimal = 150
 
 /// Computes the required hours of a clause (DOMAIN.md §3). Refuses invalid inputs with a French message
 /// naming the field (command-line flag names).
-public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) throws(DomainError) -> CalibrationResult {
+public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) throws(DomainError) -> CalibrationResult
+{
     let fr = { (d: Decimal) in FrenchNumber.formatFrench(d) }
     let pct = { (d: Decimal) in FrenchNumber.formatFrench(d * 100) + " %" }
 
@@ -236,7 +248,7 @@ public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) t
     }
 
     switch input {
-    case let .standard(amount, labourShare, rate, hourlyCost):
+    case .standard(let amount, let labourShare, let rate, let hourlyCost):
         try nonNegative(amount, "amount", "Le montant HT")
         try fraction(labourShare, "labour-share", "La part de main-d'œuvre", feminine: true)
         try fraction(rate, "rate", "Le taux d'insertion")
@@ -244,16 +256,16 @@ public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) t
         let exact = amount * labourShare * rate / hourlyCost
         return finish(exact, "\(fr(amount)) € × \(pct(labourShare)) × \(pct(rate)) ÷ \(fr(hourlyCost)) €/h")
 
-    case let .fixed(hours):
+    case .fixed(let hours):
         try nonNegative(hours, "hours", "Le nombre d'heures fixé au marché")
         return finish(hours, "Heures fixées au marché")
 
-    case let .shareOfWorkedHours(rate, workedHours):
+    case .shareOfWorkedHours(let rate, let workedHours):
         try fraction(rate, "rate", "Le taux d'insertion")
         try nonNegative(workedHours, "worked-hours", "Le total d'heures travaillées")
         return finish(rate * workedHours, "\(pct(rate)) × \(fr(workedHours)) h travaillées")
 
-    case let .perInvoicedAmount(per, invoiced):
+    case .perInvoicedAmount(let per, let invoiced):
         try positive(per, "per", "Le montant facturé par heure d'insertion")
         try nonNegative(invoiced, "invoiced", "Le montant facturé")
         let exact = invoiced / per
@@ -264,18 +276,24 @@ public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) t
             requiredHours: required,
             unroundedHours: unrounded,
             warnings: [],
-            explanation: "\(fr(invoiced)) € facturés ÷ \(fr(per)) € par heure = \(fr(unrounded)), tranches entières seulement : \(fr(required)) h")
+            explanation:
+                "\(fr(invoiced)) € facturés ÷ \(fr(per)) € par heure = \(fr(unrounded)), tranches entières seulement : \(fr(required)) h"
+        )
 
-    case let .cleaningPACT(turnover, months, rate, transferred, coefficient):
+    case .cleaningPACT(let turnover, let months, let rate, let transferred, let coefficient):
         try nonNegative(turnover, "turnover", "Le chiffre d'affaires sur la période")
         guard months >= 1 else {
-            throw DomainError.invalid("months", "La durée du marché en mois (months) doit être d'au moins 1 mois : \(months) reçu.")
+            throw DomainError.invalid(
+                "months", "La durée du marché en mois (months) doit être d'au moins 1 mois : \(months) reçu.")
         }
         try fraction(rate, "rate", "Le taux d'insertion")
         try nonNegative(transferred, "transferred-monthly-hours", "Le nombre d'heures mensuelles du personnel repris")
         try positive(coefficient, "coefficient", "Le coefficient")
         guard turnover > 0 else {
-            throw DomainError.invalid("turnover", "Le chiffre d'affaires sur la période (turnover) doit être strictement positif pour le calcul PACT propreté : 0 reçu.")
+            throw DomainError.invalid(
+                "turnover",
+                "Le chiffre d'affaires sur la période (turnover) doit être strictement positif pour le calcul PACT propreté : 0 reçu."
+            )
         }
         let monthlyTurnover = turnover / Decimal(months)
         // P × A = A − S×C×N, computed without the intermediate division for exactness.
@@ -290,9 +308,12 @@ public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) t
         let exact = remaining * rate / coefficient
         var warnings: [String] = []
         if exact < cleaningPACTThresholdHours {
-            warnings.append("Moins de 150 h d'insertion (\(fr(FrenchNumber.round(exact, scale: 6))) h) : aucune clause n'est conseillée pour ce marché de propreté.")
+            warnings.append(
+                "Moins de 150 h d'insertion (\(fr(FrenchNumber.round(exact, scale: 6))) h) : aucune clause n'est conseillée pour ce marché de propreté."
+            )
         }
-        let formula = "P = 1 − \(fr(transferred)) h × \(fr(coefficient)) ÷ (\(fr(turnover)) € ÷ \(months) mois) = \(fr(FrenchNumber.round(share, scale: 6))) ; "
+        let formula =
+            "P = 1 − \(fr(transferred)) h × \(fr(coefficient)) ÷ (\(fr(turnover)) € ÷ \(months) mois) = \(fr(FrenchNumber.round(share, scale: 6))) ; "
             + "I = P × \(fr(turnover)) € ÷ \(fr(coefficient)) × \(pct(rate))"
         return finish(exact, formula, warnings: warnings)
     }
@@ -300,18 +321,23 @@ public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) t
 
 private func nonNegative(_ d: Decimal, _ field: String, _ label: String) throws(DomainError) {
     guard d >= 0 else {
-        throw DomainError.invalid(field, "\(label) (\(field)) doit être positif ou nul : \(FrenchNumber.formatFrench(d)) reçu.")
+        throw DomainError.invalid(
+            field, "\(label) (\(field)) doit être positif ou nul : \(FrenchNumber.formatFrench(d)) reçu.")
     }
 }
 
 private func positive(_ d: Decimal, _ field: String, _ label: String) throws(DomainError) {
     guard d > 0 else {
-        throw DomainError.invalid(field, "\(label) (\(field)) doit être strictement positif : \(FrenchNumber.formatFrench(d)) reçu.")
+        throw DomainError.invalid(
+            field, "\(label) (\(field)) doit être strictement positif : \(FrenchNumber.formatFrench(d)) reçu.")
     }
 }
 
 private func fraction(_ d: Decimal, _ field: String, _ label: String, feminine: Bool = false) throws(DomainError) {
     guard d >= 0, d <= 1 else {
-        throw DomainError.invalid(field, "\(label) (\(field)) doit être \(feminine ? "comprise" : "compris") entre 0 et 100 % (0 et 1) : \(FrenchNumber.formatFrench(d)) reçu.")
+        throw DomainError.invalid(
+            field,
+            "\(label) (\(field)) doit être \(feminine ? "comprise" : "compris") entre 0 et 100 % (0 et 1) : \(FrenchNumber.formatFrench(d)) reçu."
+        )
     }
 }

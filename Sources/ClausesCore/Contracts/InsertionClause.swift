@@ -9,7 +9,10 @@ public struct InsertionClause: Codable, Sendable, Equatable {
         public var rounding: String?
         public var countingOverrides: CountingRuleOverrides?
         public var penaltyPerMissingHour: FlexibleDecimal?
-        public init(calibration: CalibrationInput, rounding: String? = nil, countingOverrides: CountingRuleOverrides? = nil, penaltyPerMissingHour: Decimal? = nil) {
+        public init(
+            calibration: CalibrationInput, rounding: String? = nil, countingOverrides: CountingRuleOverrides? = nil,
+            penaltyPerMissingHour: Decimal? = nil
+        ) {
             self.calibration = calibration
             self.rounding = rounding
             self.countingOverrides = countingOverrides
@@ -39,13 +42,15 @@ public struct InsertionClause: Codable, Sendable, Equatable {
     init(row: PostgresRow) throws {
         id = try row.decode("id")
         lotId = try row.decode("lot_id")
-        calibration = try JSONCoding.decoder.decode(CalibrationInput.self, from: Data(try row.decode("calibration_inputs", as: String.self).utf8))
+        calibration = try JSONCoding.decoder.decode(
+            CalibrationInput.self, from: Data(try row.decode("calibration_inputs", as: String.self).utf8))
         rounding = Rounding(rawValue: try row.decode("rounding")) ?? .halfUp
         requiredHours = try row.decode("required_hours")
         unroundedHours = try row.decode("unrounded_hours")
         warnings = try row.decode("calibration_warnings", as: PostgresTextArray.self).values
         explanation = (try? calibrate(calibration, rounding: rounding).explanation) ?? ""
-        countingOverrides = try JSONCoding.decoder.decode(CountingRuleOverrides.self, from: Data(try row.decode("counting_overrides", as: String.self).utf8))
+        countingOverrides = try JSONCoding.decoder.decode(
+            CountingRuleOverrides.self, from: Data(try row.decode("counting_overrides", as: String.self).utf8))
         penaltyPerMissingHour = try row.decode("penalty_per_missing_hour")
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
@@ -65,7 +70,11 @@ public struct InsertionClauseStore: Sendable {
     public func get(_ caller: Caller, lotId: UUID) async throws -> InsertionClause {
         try await pool.withConnection { connection in
             _ = try await EntityStore<Lot>(pool: pool).get(caller, id: lotId, on: connection)
-            guard let row = try await connection.query("SELECT \(InsertionClause.columns) FROM insertion_clauses ic WHERE ic.lot_id = $1", [lotId]).first else {
+            guard
+                let row = try await connection.query(
+                    "SELECT \(InsertionClause.columns) FROM insertion_clauses ic WHERE ic.lot_id = $1", [lotId]
+                ).first
+            else {
                 throw DomainError.notFound("Le lot \(lotId.uuidString.lowercased()) n'a pas de clause d'insertion.")
             }
             return try InsertionClause(row: row)
@@ -75,20 +84,25 @@ public struct InsertionClauseStore: Sendable {
     /// Creates or replaces the clause of a lot.
     public func put(_ caller: Caller, lotId: UUID, _ input: InsertionClause.Input) async throws -> InsertionClause {
         try caller.requireEditor()
-        let rounding = try input.rounding.map { (text: String) throws(DomainError) in try Rounding.parse(text) } ?? defaultRounding
+        let rounding =
+            try input.rounding.map { (text: String) throws(DomainError) in try Rounding.parse(text) } ?? defaultRounding
         let result = try calibrate(input.calibration, rounding: rounding)
         let overrides = input.countingOverrides ?? CountingRuleOverrides()
         try CountingRuleTable.defaults.overriding(with: overrides).validate()
         if let penalty = input.penaltyPerMissingHour?.value, penalty < 0 {
-            throw DomainError.invalid("penaltyPerMissingHour", "La pénalité par heure manquante ne peut pas être négative.")
+            throw DomainError.invalid(
+                "penaltyPerMissingHour", "La pénalité par heure manquante ne peut pas être négative.")
         }
         let inputsJSON = String(decoding: try JSONCoding.encoder.encode(input.calibration), as: UTF8.self)
         let overridesJSON = String(decoding: try JSONCoding.encoder.encode(overrides), as: UTF8.self)
         return try await pool.withTransaction { connection in
             _ = try await EntityStore<Lot>(pool: pool).get(caller, id: lotId, on: connection, lock: true)
-            let previous = try await connection.query("SELECT \(InsertionClause.columns) FROM insertion_clauses ic WHERE ic.lot_id = $1", [lotId])
-                .first.map(InsertionClause.init(row:))
-            let row = try await connection.query("""
+            let previous = try await connection.query(
+                "SELECT \(InsertionClause.columns) FROM insertion_clauses ic WHERE ic.lot_id = $1", [lotId]
+            )
+            .first.map(InsertionClause.init(row:))
+            let row = try await connection.query(
+                """
                 INSERT INTO insertion_clauses (lot_id, calibration_mode, calibration_inputs, rounding, required_hours, unrounded_hours,
                                                calibration_warnings, counting_overrides, penalty_per_missing_hour)
                 VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::jsonb, $9)
@@ -98,12 +112,19 @@ public struct InsertionClauseStore: Sendable {
                     calibration_warnings = EXCLUDED.calibration_warnings, counting_overrides = EXCLUDED.counting_overrides,
                     penalty_per_missing_hour = EXCLUDED.penalty_per_missing_hour, updated_at = now()
                 RETURNING \(InsertionClause.columns.replacingOccurrences(of: "ic.", with: ""))
-                """, [lotId, result.mode.rawValue, inputsJSON, rounding.rawValue, result.requiredHours, result.unroundedHours,
-                      PostgresTextArray(result.warnings), overridesJSON, input.penaltyPerMissingHour?.value]).first!
+                """,
+                [
+                    lotId, result.mode.rawValue, inputsJSON, rounding.rawValue, result.requiredHours,
+                    result.unroundedHours,
+                    PostgresTextArray(result.warnings), overridesJSON, input.penaltyPerMissingHour?.value,
+                ]
+            ).first!
             let clause = try InsertionClause(row: row)
-            let changes: [String: Any] = if let previous { try Audit.diff(from: previous, to: clause) } else { try Audit.object(clause) }
-            try await Audit.record(previous == nil ? .create : .update, entity: "insertion_clause", id: clause.id.uuidString.lowercased(),
-                                   changes: changes, by: caller, on: connection)
+            let changes: [String: Any] =
+                if let previous { try Audit.diff(from: previous, to: clause) } else { try Audit.object(clause) }
+            try await Audit.record(
+                previous == nil ? .create : .update, entity: "insertion_clause", id: clause.id.uuidString.lowercased(),
+                changes: changes, by: caller, on: connection)
             return clause
         }
     }
@@ -111,7 +132,9 @@ public struct InsertionClauseStore: Sendable {
 
 /// The role a company holds on a lot.
 public enum LotRole: String, InputEnum {
-    case contractor, coContractor = "co_contractor", subcontractor
+    case contractor
+    case coContractor = "co_contractor"
+    case subcontractor
 
     public var frenchLabel: String {
         switch self {
@@ -126,7 +149,10 @@ public struct LotCompany: Codable, Sendable, Equatable {
     public struct Input: Codable, Sendable {
         public var companyId: UUID?
         public var role: String?
-        public init(companyId: UUID? = nil, role: String? = nil) { self.companyId = companyId; self.role = role }
+        public init(companyId: UUID? = nil, role: String? = nil) {
+            self.companyId = companyId
+            self.role = role
+        }
     }
 
     public let lotId: UUID
@@ -145,14 +171,17 @@ public struct LotCompanyStore: Sendable {
     public func list(_ caller: Caller, lotId: UUID) async throws -> [LotCompany] {
         try await pool.withConnection { connection in
             _ = try await EntityStore<Lot>(pool: pool).get(caller, id: lotId, on: connection)
-            return try await connection.query("""
+            return try await connection.query(
+                """
                 SELECT lc.lot_id, lc.company_id, c.name, c.siret, c.kind, lc.role
                 FROM lot_companies lc JOIN companies c ON c.id = lc.company_id
                 WHERE lc.lot_id = $1 ORDER BY lc.role = 'contractor' DESC, c.name
-                """, [lotId]).map { row in
-                LotCompany(lotId: try row.decode(0), companyId: try row.decode(1), companyName: try row.decode(2),
-                           companySiret: try row.decode(3), companyKind: CompanyKind(rawValue: try row.decode(4)) ?? .ordinary,
-                           role: LotRole(rawValue: try row.decode(5)) ?? .contractor)
+                """, [lotId]
+            ).map { row in
+                LotCompany(
+                    lotId: try row.decode(0), companyId: try row.decode(1), companyName: try row.decode(2),
+                    companySiret: try row.decode(3), companyKind: CompanyKind(rawValue: try row.decode(4)) ?? .ordinary,
+                    role: LotRole(rawValue: try row.decode(5)) ?? .contractor)
             }
         }
     }
@@ -167,16 +196,24 @@ public struct LotCompanyStore: Sendable {
         do {
             try await pool.withTransaction { connection in
                 _ = try await EntityStore<Lot>(pool: pool).get(caller, id: lotId, on: connection, lock: true)
-                try await connection.execute("INSERT INTO lot_companies (lot_id, company_id, role) VALUES ($1, $2, $3)", [lotId, companyId, role.rawValue])
-                try await Audit.record(.create, entity: "lot_company", id: "\(lotId.uuidString.lowercased())/\(companyId.uuidString.lowercased())",
-                                       changes: ["role": role.rawValue], by: caller, on: connection)
+                try await connection.execute(
+                    "INSERT INTO lot_companies (lot_id, company_id, role) VALUES ($1, $2, $3)",
+                    [lotId, companyId, role.rawValue])
+                try await Audit.record(
+                    .create, entity: "lot_company",
+                    id: "\(lotId.uuidString.lowercased())/\(companyId.uuidString.lowercased())",
+                    changes: ["role": role.rawValue], by: caller, on: connection)
             }
         } catch let error as PostgresError {
-            throw ConstraintMessages.translate(error, unique: [
-                "lot_companies_pkey": ("companyId", "Cette entreprise a déjà un rôle sur ce lot."),
-                "lot_companies_one_contractor": ("role", "Ce lot a déjà un titulaire."),
-                "lot_companies_company_id_fkey": ("companyId", "« companyId » ne désigne aucune entreprise existante."),
-            ])
+            throw ConstraintMessages.translate(
+                error,
+                unique: [
+                    "lot_companies_pkey": ("companyId", "Cette entreprise a déjà un rôle sur ce lot."),
+                    "lot_companies_one_contractor": ("role", "Ce lot a déjà un titulaire."),
+                    "lot_companies_company_id_fkey": (
+                        "companyId", "« companyId » ne désigne aucune entreprise existante."
+                    ),
+                ])
         }
         return try await list(caller, lotId: lotId)
     }

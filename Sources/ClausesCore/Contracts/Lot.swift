@@ -12,11 +12,19 @@ public struct Lot: StoredEntity, Equatable {
         public var executionEnd: LocalDate?
         public var romeCodes: [String]?
         public var worksiteInsee: String?
-        public init(publicContractId: UUID? = nil, number: Int? = nil, label: String? = nil, amountExclVat: Decimal? = nil,
-                    executionStart: LocalDate? = nil, executionEnd: LocalDate? = nil, romeCodes: [String]? = nil, worksiteInsee: String? = nil) {
-            self.publicContractId = publicContractId; self.number = number; self.label = label
-            self.amountExclVat = amountExclVat.map(FlexibleDecimal.init); self.executionStart = executionStart
-            self.executionEnd = executionEnd; self.romeCodes = romeCodes; self.worksiteInsee = worksiteInsee
+        public init(
+            publicContractId: UUID? = nil, number: Int? = nil, label: String? = nil, amountExclVat: Decimal? = nil,
+            executionStart: LocalDate? = nil, executionEnd: LocalDate? = nil, romeCodes: [String]? = nil,
+            worksiteInsee: String? = nil
+        ) {
+            self.publicContractId = publicContractId
+            self.number = number
+            self.label = label
+            self.amountExclVat = amountExclVat.map(FlexibleDecimal.init)
+            self.executionStart = executionStart
+            self.executionEnd = executionEnd
+            self.romeCodes = romeCodes
+            self.worksiteInsee = worksiteInsee
         }
     }
 
@@ -49,45 +57,70 @@ public struct Lot: StoredEntity, Equatable {
         l.id, l.public_contract_id, pc.reference AS public_contract_reference, pc.buyer_id, l.number, l.label, l.amount_excl_vat, l.execution_start, l.execution_end, \
         l.rome_codes, l.worksite_insee, ic.calibration_mode, ic.required_hours, l.created_at, l.updated_at
         """
-    public static let fromClause = "lots l JOIN public_contracts pc ON pc.id = l.public_contract_id LEFT JOIN insertion_clauses ic ON ic.lot_id = l.id"
+    public static let fromClause =
+        "lots l JOIN public_contracts pc ON pc.id = l.public_contract_id LEFT JOIN insertion_clauses ic ON ic.lot_id = l.id"
     public static let constraintMessages: [String: (field: String, message: String)] = [
         "lots_number_per_contract": ("number", "Ce marché a déjà un lot portant ce numéro."),
         "lots_public_contract_id_fkey": ("publicContractId", "« publicContractId » ne désigne aucun marché existant."),
         "lots_execution_order": ("executionEnd", "La fin d'exécution du lot précède son début."),
     ]
 
-    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? { Scopes.lots(caller, alias: alias, &sql) }
+    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
+        Scopes.lots(caller, alias: alias, &sql)
+    }
 
     public static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String] {
         var conditions: [String] = []
-        if let contract = try filters.uuid("publicContractId") { conditions.append("l.public_contract_id = \(sql.bind(contract))") }
+        if let contract = try filters.uuid("publicContractId") {
+            conditions.append("l.public_contract_id = \(sql.bind(contract))")
+        }
         if let buyer = try filters.uuid("buyerId") { conditions.append("pc.buyer_id = \(sql.bind(buyer))") }
         return conditions
     }
 
-    public static func columns(from input: Input, existing: Lot?) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
+    public static func columns(from input: Input, existing: Lot?) throws(DomainError) -> [(
+        String, (any PostgresEncodable)?
+    )] {
         if let existing, let contract = input.publicContractId, contract != existing.publicContractId {
             throw DomainError.invalid("publicContractId", "Un lot ne peut pas changer de marché.")
         }
         guard let contract = input.publicContractId ?? existing?.publicContractId else {
-            throw DomainError.invalid("publicContractId", "« publicContractId » est obligatoire.", code: "missing_field")
+            throw DomainError.invalid(
+                "publicContractId", "« publicContractId » est obligatoire.", code: "missing_field")
         }
-        guard let number = try Validate.integer(input.number, existing: existing?.number, field: "number", in: 1...Validate.maxInt32) else {
+        guard
+            let number = try Validate.integer(
+                input.number, existing: existing?.number, field: "number", in: 1...Validate.maxInt32)
+        else {
             throw DomainError.invalid("number", "« number » (numéro du lot) est obligatoire.", code: "missing_field")
         }
         let start = input.executionStart ?? existing?.executionStart
         let end = input.executionEnd ?? existing?.executionEnd
         if let start, let end, end < start {
-            throw DomainError.invalid("executionEnd", "La fin d'exécution (\(end.french)) précède le début (\(start.french)).")
+            throw DomainError.invalid(
+                "executionEnd", "La fin d'exécution (\(end.french)) précède le début (\(start.french)).")
         }
-        return [("public_contract_id", contract),
-                ("number", number),
-                ("label", try Validate.text(input.label, existing: existing?.label, field: "label")),
-                ("amount_excl_vat", try Validate.amount(input.amountExclVat?.value, existing: existing?.amountExclVat, field: "amountExclVat")),
-                ("execution_start", start),
-                ("execution_end", end),
-                ("rome_codes", PostgresTextArray(try Validate.romeCodes(input.romeCodes, existing: existing?.romeCodes ?? [], field: "romeCodes"))),
-                ("worksite_insee", try Validate.insee(input.worksiteInsee, existing: existing?.worksiteInsee, field: "worksiteInsee"))]
+        return [
+            ("public_contract_id", contract),
+            ("number", number),
+            ("label", try Validate.text(input.label, existing: existing?.label, field: "label")),
+            (
+                "amount_excl_vat",
+                try Validate.amount(
+                    input.amountExclVat?.value, existing: existing?.amountExclVat, field: "amountExclVat")
+            ),
+            ("execution_start", start),
+            ("execution_end", end),
+            (
+                "rome_codes",
+                PostgresTextArray(
+                    try Validate.romeCodes(input.romeCodes, existing: existing?.romeCodes ?? [], field: "romeCodes"))
+            ),
+            (
+                "worksite_insee",
+                try Validate.insee(input.worksiteInsee, existing: existing?.worksiteInsee, field: "worksiteInsee")
+            ),
+        ]
     }
 
     public init(row: PostgresRow) throws {

@@ -4,7 +4,9 @@ import PostgresClient
 /// A marché: never called "contract" alone, a word kept for employment contracts.
 public struct PublicContract: StoredEntity, Equatable {
     /// DECP `considerationsSociales` values.
-    public static let socialConsiderationValues = ["Clause sociale", "Critère social", "Marché réservé", "Pas de considération sociale"]
+    public static let socialConsiderationValues = [
+        "Clause sociale", "Critère social", "Marché réservé", "Pas de considération sociale",
+    ]
 
     public struct Input: Codable, Sendable {
         public var buyerId: UUID?
@@ -15,11 +17,18 @@ public struct PublicContract: StoredEntity, Equatable {
         public var notificationDate: LocalDate?
         public var durationMonths: Int?
         public var socialConsiderations: [String]?
-        public init(buyerId: UUID? = nil, operationId: UUID? = nil, reference: String? = nil, object: String? = nil,
-                    procedure: String? = nil, notificationDate: LocalDate? = nil, durationMonths: Int? = nil,
-                    socialConsiderations: [String]? = nil) {
-            self.buyerId = buyerId; self.operationId = operationId; self.reference = reference; self.object = object
-            self.procedure = procedure; self.notificationDate = notificationDate; self.durationMonths = durationMonths
+        public init(
+            buyerId: UUID? = nil, operationId: UUID? = nil, reference: String? = nil, object: String? = nil,
+            procedure: String? = nil, notificationDate: LocalDate? = nil, durationMonths: Int? = nil,
+            socialConsiderations: [String]? = nil
+        ) {
+            self.buyerId = buyerId
+            self.operationId = operationId
+            self.reference = reference
+            self.object = object
+            self.procedure = procedure
+            self.notificationDate = notificationDate
+            self.durationMonths = durationMonths
             self.socialConsiderations = socialConsiderations
         }
     }
@@ -40,43 +49,66 @@ public struct PublicContract: StoredEntity, Equatable {
     public static let alias = "pc"
     public static let entityName = "public_contract"
     public static let frenchName = "le marché"
-    public static let selectColumns = "pc.id, pc.buyer_id, pc.operation_id, pc.reference, pc.object, pc.procedure, pc.notification_date, pc.duration_months, pc.social_considerations, pc.created_at, pc.updated_at"
+    public static let selectColumns =
+        "pc.id, pc.buyer_id, pc.operation_id, pc.reference, pc.object, pc.procedure, pc.notification_date, pc.duration_months, pc.social_considerations, pc.created_at, pc.updated_at"
     public static let fromClause = "public_contracts pc"
     public static let constraintMessages: [String: (field: String, message: String)] = [
-        "public_contracts_reference_per_buyer": ("reference", "Ce donneur d'ordre a déjà un marché avec cette référence."),
+        "public_contracts_reference_per_buyer": (
+            "reference", "Ce donneur d'ordre a déjà un marché avec cette référence."
+        ),
         "public_contracts_buyer_id_fkey": ("buyerId", "« buyerId » ne désigne aucun donneur d'ordre existant."),
-        "public_contracts_operation_same_buyer": ("operationId", "« operationId » ne désigne aucune opération de ce donneur d'ordre."),
+        "public_contracts_operation_same_buyer": (
+            "operationId", "« operationId » ne désigne aucune opération de ce donneur d'ordre."
+        ),
     ]
 
-    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? { Scopes.publicContracts(caller, alias: alias, &sql) }
+    public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
+        Scopes.publicContracts(caller, alias: alias, &sql)
+    }
 
     public static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String] {
         var conditions: [String] = []
         if let buyer = try filters.uuid("buyerId") { conditions.append("pc.buyer_id = \(sql.bind(buyer))") }
-        if let operation = try filters.uuid("operationId") { conditions.append("pc.operation_id = \(sql.bind(operation))") }
+        if let operation = try filters.uuid("operationId") {
+            conditions.append("pc.operation_id = \(sql.bind(operation))")
+        }
         return conditions
     }
 
-    public static func columns(from input: Input, existing: PublicContract?) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
+    public static func columns(from input: Input, existing: PublicContract?) throws(DomainError) -> [(
+        String, (any PostgresEncodable)?
+    )] {
         if let existing, let buyer = input.buyerId, buyer != existing.buyerId {
             throw DomainError.invalid("buyerId", "Un marché ne peut pas changer de donneur d'ordre.")
         }
         guard let buyer = input.buyerId ?? existing?.buyerId else {
             throw DomainError.invalid("buyerId", "« buyerId » est obligatoire.", code: "missing_field")
         }
-        let duration = try Validate.integer(input.durationMonths, existing: existing?.durationMonths, field: "durationMonths", in: 1...1200)
+        let duration = try Validate.integer(
+            input.durationMonths, existing: existing?.durationMonths, field: "durationMonths", in: 1...1200)
         let considerations = input.socialConsiderations ?? existing?.socialConsiderations ?? []
         for value in considerations where !socialConsiderationValues.contains(value) {
-            throw DomainError.invalid("socialConsiderations", "Considération sociale inconnue « \(value) » : valeurs possibles \(socialConsiderationValues.map { "« \($0) »" }.joined(separator: ", ")).")
+            throw DomainError.invalid(
+                "socialConsiderations",
+                "Considération sociale inconnue « \(value) » : valeurs possibles \(socialConsiderationValues.map { "« \($0) »" }.joined(separator: ", "))."
+            )
         }
-        return [("buyer_id", buyer),
-                ("operation_id", input.operationId ?? existing?.operationId),
-                ("reference", try Validate.text(input.reference, existing: existing?.reference, field: "reference", maxLength: 100)),
-                ("object", try Validate.text(input.object, existing: existing?.object, field: "object", maxLength: 1000)),
-                ("procedure", try Validate.optionalText(input.procedure, existing: existing?.procedure, field: "procedure")),
-                ("notification_date", input.notificationDate ?? existing?.notificationDate),
-                ("duration_months", duration),
-                ("social_considerations", PostgresTextArray(considerations))]
+        return [
+            ("buyer_id", buyer),
+            ("operation_id", input.operationId ?? existing?.operationId),
+            (
+                "reference",
+                try Validate.text(input.reference, existing: existing?.reference, field: "reference", maxLength: 100)
+            ),
+            ("object", try Validate.text(input.object, existing: existing?.object, field: "object", maxLength: 1000)),
+            (
+                "procedure",
+                try Validate.optionalText(input.procedure, existing: existing?.procedure, field: "procedure")
+            ),
+            ("notification_date", input.notificationDate ?? existing?.notificationDate),
+            ("duration_months", duration),
+            ("social_considerations", PostgresTextArray(considerations)),
+        ]
     }
 
     public init(row: PostgresRow) throws {

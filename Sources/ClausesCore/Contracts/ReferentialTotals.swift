@@ -22,7 +22,8 @@ public struct ReferentialTotals: Sendable, Equatable {
                       JOIN public_contracts pc ON pc.id = l.public_contract_id WHERE \(lotScope)) AS hours
             """
         let row = try await pool.query(sql)[0]
-        return ReferentialTotals(buyers: try row.decode("buyers"), publicContracts: try row.decode("contracts"),
-                                 lots: try row.decode("lots"), requiredHours: try row.decode("hours"))
+        return ReferentialTotals(
+            buyers: try row.decode("buyers"), publicContracts: try row.decode("contracts"),
+            lots: try row.decode("lots"), requiredHours: try row.decode("hours"))
     }
 }

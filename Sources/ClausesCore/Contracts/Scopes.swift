@@ -12,7 +12,8 @@ enum Scopes {
         switch caller.role {
         case .buyer: return "\(b).id = \(sql.bind(caller.buyerId))"
         case .company:
-            return "\(b).id IN (SELECT pc.buyer_id FROM public_contracts pc JOIN lots l ON l.public_contract_id = pc.id WHERE l.id IN (\(companyLots(sql.bind(caller.companyId)))))"
+            return
+                "\(b).id IN (SELECT pc.buyer_id FROM public_contracts pc JOIN lots l ON l.public_contract_id = pc.id WHERE l.id IN (\(companyLots(sql.bind(caller.companyId)))))"
         default: return nil
         }
     }
@@ -21,7 +22,8 @@ enum Scopes {
         switch caller.role {
         case .buyer: return "\(o).buyer_id = \(sql.bind(caller.buyerId))"
         case .company:
-            return "\(o).id IN (SELECT pc.operation_id FROM public_contracts pc JOIN lots l ON l.public_contract_id = pc.id WHERE l.id IN (\(companyLots(sql.bind(caller.companyId)))))"
+            return
+                "\(o).id IN (SELECT pc.operation_id FROM public_contracts pc JOIN lots l ON l.public_contract_id = pc.id WHERE l.id IN (\(companyLots(sql.bind(caller.companyId)))))"
         default: return nil
         }
     }
@@ -30,7 +32,8 @@ enum Scopes {
         switch caller.role {
         case .buyer: return "\(pc).buyer_id = \(sql.bind(caller.buyerId))"
         case .company:
-            return "\(pc).id IN (SELECT l.public_contract_id FROM lots l WHERE l.id IN (\(companyLots(sql.bind(caller.companyId)))))"
+            return
+                "\(pc).id IN (SELECT l.public_contract_id FROM lots l WHERE l.id IN (\(companyLots(sql.bind(caller.companyId)))))"
         default: return nil
         }
     }
@@ -47,7 +50,8 @@ enum Scopes {
     static func companies(_ caller: Caller, alias c: String, _ sql: inout SQL) -> String? {
         switch caller.role {
         case .buyer:
-            return "\(c).id IN (SELECT lc.company_id FROM lot_companies lc JOIN lots l ON l.id = lc.lot_id JOIN public_contracts pc ON pc.id = l.public_contract_id WHERE pc.buyer_id = \(sql.bind(caller.buyerId)))"
+            return
+                "\(c).id IN (SELECT lc.company_id FROM lot_companies lc JOIN lots l ON l.id = lc.lot_id JOIN public_contracts pc ON pc.id = l.public_contract_id WHERE pc.buyer_id = \(sql.bind(caller.buyerId)))"
         case .company: return "\(c).id = \(sql.bind(caller.companyId))"
         default: return nil
         }
@@ -58,7 +62,9 @@ extension [String: String] {
     /// A UUID query filter, refused in French when malformed.
     func uuid(_ key: String) throws(DomainError) -> UUID? {
         guard let raw = self[key] else { return nil }
-        guard let id = UUID(uuidString: raw) else { throw DomainError.invalid(key, "« \(key) » doit être un identifiant (UUID) valide.") }
+        guard let id = UUID(uuidString: raw) else {
+            throw DomainError.invalid(key, "« \(key) » doit être un identifiant (UUID) valide.")
+        }
         return id
     }
 }

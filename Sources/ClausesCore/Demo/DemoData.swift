@@ -14,10 +14,14 @@ public enum DemoData {
         let pool = services.pool
         let count = try await pool.query("SELECT count(*) FROM buyers").scalar(Int.self) ?? 0
         guard count == 0 else {
-            throw DomainError.conflict("La base contient déjà des données : le jeu de démonstration ne se charge que dans une base vide.", code: "not_empty")
+            throw DomainError.conflict(
+                "La base contient déjà des données : le jeu de démonstration ne se charge que dans une base vide.",
+                code: "not_empty")
         }
         let caller = Caller.system("demo load")
-        let (buyers, operations, contracts, lots) = (services.buyers, services.operations, services.publicContracts, services.lots)
+        let (buyers, operations, contracts, lots) = (
+            services.buyers, services.operations, services.publicContracts, services.lots
+        )
         let (companies, clauses, roles) = (services.companies, services.clauses, services.lotCompanies)
 
         var company: [String: UUID] = [:]
@@ -46,53 +50,91 @@ public enum DemoData {
         }
         func d(_ s: String) -> Decimal { Decimal(string: s)! }
         let territory: [BuyerSpec] = [
-            BuyerSpec(name: "Habitat Ouest Provence, office public (démo)", base: "2013000010001",
-                      operation: ("NPNRU Quartier des Salins (démo)", "anru", "13047"), contracts: [
-                ContractSpec(reference: "HOP-2026-014", object: "Réhabilitation de 120 logements, résidence Les Salins",
-                             procedure: "Procédure adaptée", notified: "2026-01-12", months: 18, lots: [
-                    LotSpec(number: 1, label: "Gros œuvre", amount: d("1000000"), start: "2026-02-01", end: "2027-07-31",
-                            rome: ["F1703", "F1701"], insee: "13047",
-                            calibration: .standard(amount: d("1000000"), labourShare: d("0.50"), rate: d("0.05"), hourlyCost: 30),
-                            contractor: "batir", partner: ("etti", "subcontractor")),
-                    LotSpec(number: 2, label: "Peinture et revêtements", amount: d("420000"), start: "2026-06-01", end: "2027-05-31",
-                            rome: ["F1606"], insee: "13047",
-                            calibration: .standard(amount: d("420000"), labourShare: d("0.70"), rate: d("0.07"), hourlyCost: 28),
-                            contractor: "peinture", partner: ("geiq", "co_contractor")),
+            BuyerSpec(
+                name: "Habitat Ouest Provence, office public (démo)", base: "2013000010001",
+                operation: ("NPNRU Quartier des Salins (démo)", "anru", "13047"),
+                contracts: [
+                    ContractSpec(
+                        reference: "HOP-2026-014", object: "Réhabilitation de 120 logements, résidence Les Salins",
+                        procedure: "Procédure adaptée", notified: "2026-01-12", months: 18,
+                        lots: [
+                            LotSpec(
+                                number: 1, label: "Gros œuvre", amount: d("1000000"), start: "2026-02-01",
+                                end: "2027-07-31",
+                                rome: ["F1703", "F1701"], insee: "13047",
+                                calibration: .standard(
+                                    amount: d("1000000"), labourShare: d("0.50"), rate: d("0.05"), hourlyCost: 30),
+                                contractor: "batir", partner: ("etti", "subcontractor")),
+                            LotSpec(
+                                number: 2, label: "Peinture et revêtements", amount: d("420000"), start: "2026-06-01",
+                                end: "2027-05-31",
+                                rome: ["F1606"], insee: "13047",
+                                calibration: .standard(
+                                    amount: d("420000"), labourShare: d("0.70"), rate: d("0.07"), hourlyCost: 28),
+                                contractor: "peinture", partner: ("geiq", "co_contractor")),
+                        ])
                 ]),
-            ]),
-            BuyerSpec(name: "Ville de Martigues-sur-Étang (démo)", base: "2013000020001", operation: nil, contracts: [
-                ContractSpec(reference: "VME-2025-207", object: "Entretien des espaces verts communaux",
-                             procedure: "Appel d'offres ouvert", notified: "2025-09-01", months: 36, lots: [
-                    LotSpec(number: 1, label: "Espaces verts secteur nord", amount: d("360000"), start: "2025-10-01", end: "2028-09-30",
-                            rome: ["A1203"], insee: "13056",
-                            calibration: .fixed(hours: 1800), contractor: "paysage", partner: ("aci", "subcontractor")),
-                    LotSpec(number: 2, label: "Espaces verts secteur sud", amount: d("290000"), start: "2025-10-01", end: "2028-09-30",
-                            rome: ["A1203"], insee: "13056",
-                            calibration: .shareOfWorkedHours(rate: d("0.10"), workedHours: 9000), contractor: "aci", partner: nil),
+            BuyerSpec(
+                name: "Ville de Martigues-sur-Étang (démo)", base: "2013000020001", operation: nil,
+                contracts: [
+                    ContractSpec(
+                        reference: "VME-2025-207", object: "Entretien des espaces verts communaux",
+                        procedure: "Appel d'offres ouvert", notified: "2025-09-01", months: 36,
+                        lots: [
+                            LotSpec(
+                                number: 1, label: "Espaces verts secteur nord", amount: d("360000"),
+                                start: "2025-10-01", end: "2028-09-30",
+                                rome: ["A1203"], insee: "13056",
+                                calibration: .fixed(hours: 1800), contractor: "paysage",
+                                partner: ("aci", "subcontractor")),
+                            LotSpec(
+                                number: 2, label: "Espaces verts secteur sud", amount: d("290000"), start: "2025-10-01",
+                                end: "2028-09-30",
+                                rome: ["A1203"], insee: "13056",
+                                calibration: .shareOfWorkedHours(rate: d("0.10"), workedHours: 9000), contractor: "aci",
+                                partner: nil),
+                        ])
                 ]),
-            ]),
-            BuyerSpec(name: "Communauté du Pays d'Aix, services techniques (démo)", base: "2013000030001", operation: nil, contracts: [
-                ContractSpec(reference: "CPA-2026-031", object: "Nettoyage des locaux administratifs",
-                             procedure: "Appel d'offres ouvert", notified: "2026-03-02", months: 36, lots: [
-                    LotSpec(number: 1, label: "Nettoyage des bâtiments du centre", amount: d("300000"), start: "2026-04-01", end: "2029-03-31",
-                            rome: ["K2204"], insee: "13001",
-                            calibration: .cleaningPACT(turnover: d("300000"), months: 36, rate: d("0.05"), transferredMonthlyHours: d("200"), coefficient: 25),
-                            contractor: "proprete", partner: nil),
-                    LotSpec(number: 2, label: "Accueil et services aux usagers", amount: d("150000"), start: "2026-04-01", end: "2028-03-31",
-                            rome: ["M1601"], insee: "13001",
-                            calibration: .perInvoicedAmount(per: 2000, invoiced: d("150000")), contractor: "proprete", partner: nil),
+            BuyerSpec(
+                name: "Communauté du Pays d'Aix, services techniques (démo)", base: "2013000030001", operation: nil,
+                contracts: [
+                    ContractSpec(
+                        reference: "CPA-2026-031", object: "Nettoyage des locaux administratifs",
+                        procedure: "Appel d'offres ouvert", notified: "2026-03-02", months: 36,
+                        lots: [
+                            LotSpec(
+                                number: 1, label: "Nettoyage des bâtiments du centre", amount: d("300000"),
+                                start: "2026-04-01", end: "2029-03-31",
+                                rome: ["K2204"], insee: "13001",
+                                calibration: .cleaningPACT(
+                                    turnover: d("300000"), months: 36, rate: d("0.05"),
+                                    transferredMonthlyHours: d("200"), coefficient: 25),
+                                contractor: "proprete", partner: nil),
+                            LotSpec(
+                                number: 2, label: "Accueil et services aux usagers", amount: d("150000"),
+                                start: "2026-04-01", end: "2028-03-31",
+                                rome: ["M1601"], insee: "13001",
+                                calibration: .perInvoicedAmount(per: 2000, invoiced: d("150000")),
+                                contractor: "proprete", partner: nil),
+                        ])
                 ]),
-            ]),
-            BuyerSpec(name: "Syndicat intercommunal Nord-Ouest Essonne (démo)", base: "2091000040001",
-                      operation: ("Rénovation du groupe scolaire des Avelines (démo)", "free", "91692"), contracts: [
-                ContractSpec(reference: "SINOE-2026-005", object: "Rénovation énergétique du groupe scolaire",
-                             procedure: "Procédure adaptée", notified: "2026-02-16", months: 12, lots: [
-                    LotSpec(number: 1, label: "Isolation et menuiseries", amount: d("640000"), start: "2026-03-01", end: "2027-02-28",
-                            rome: ["F1613", "F1607"], insee: "91692",
-                            calibration: .standard(amount: d("640000"), labourShare: d("0.45"), rate: d("0.06"), hourlyCost: 29),
-                            contractor: "essonne", partner: ("etti", "subcontractor")),
+            BuyerSpec(
+                name: "Syndicat intercommunal Nord-Ouest Essonne (démo)", base: "2091000040001",
+                operation: ("Rénovation du groupe scolaire des Avelines (démo)", "free", "91692"),
+                contracts: [
+                    ContractSpec(
+                        reference: "SINOE-2026-005", object: "Rénovation énergétique du groupe scolaire",
+                        procedure: "Procédure adaptée", notified: "2026-02-16", months: 12,
+                        lots: [
+                            LotSpec(
+                                number: 1, label: "Isolation et menuiseries", amount: d("640000"), start: "2026-03-01",
+                                end: "2027-02-28",
+                                rome: ["F1613", "F1607"], insee: "91692",
+                                calibration: .standard(
+                                    amount: d("640000"), labourShare: d("0.45"), rate: d("0.06"), hourlyCost: 29),
+                                contractor: "essonne", partner: ("etti", "subcontractor"))
+                        ])
                 ]),
-            ]),
         ]
 
         var firstBuyer: UUID?
@@ -102,21 +144,32 @@ public enum DemoData {
             firstBuyer = firstBuyer ?? buyer.id
             var operationId: UUID?
             if let (name, regime, insee) = spec.operation {
-                operationId = try await operations.create(caller, .init(buyerId: buyer.id, name: name, regime: regime, communeInsee: insee)).id
+                operationId = try await operations.create(
+                    caller, .init(buyerId: buyer.id, name: name, regime: regime, communeInsee: insee)
+                ).id
             }
             for c in spec.contracts {
-                let contract = try await contracts.create(caller, .init(
-                    buyerId: buyer.id, operationId: operationId, reference: c.reference, object: c.object, procedure: c.procedure,
-                    notificationDate: LocalDate(iso: c.notified), durationMonths: c.months, socialConsiderations: ["Clause sociale"]))
+                let contract = try await contracts.create(
+                    caller,
+                    .init(
+                        buyerId: buyer.id, operationId: operationId, reference: c.reference, object: c.object,
+                        procedure: c.procedure,
+                        notificationDate: LocalDate(iso: c.notified), durationMonths: c.months,
+                        socialConsiderations: ["Clause sociale"]))
                 for l in c.lots {
-                    let lot = try await lots.create(caller, .init(
-                        publicContractId: contract.id, number: l.number, label: l.label, amountExclVat: l.amount,
-                        executionStart: LocalDate(iso: l.start), executionEnd: LocalDate(iso: l.end), romeCodes: l.rome, worksiteInsee: l.insee))
+                    let lot = try await lots.create(
+                        caller,
+                        .init(
+                            publicContractId: contract.id, number: l.number, label: l.label, amountExclVat: l.amount,
+                            executionStart: LocalDate(iso: l.start), executionEnd: LocalDate(iso: l.end),
+                            romeCodes: l.rome, worksiteInsee: l.insee))
                     lotIds["\(c.reference)/\(l.number)"] = lot.id
                     _ = try await clauses.put(caller, lotId: lot.id, .init(calibration: l.calibration))
-                    _ = try await roles.assign(caller, lotId: lot.id, .init(companyId: company[l.contractor], role: "contractor"))
+                    _ = try await roles.assign(
+                        caller, lotId: lot.id, .init(companyId: company[l.contractor], role: "contractor"))
                     if let (partner, role) = l.partner {
-                        _ = try await roles.assign(caller, lotId: lot.id, .init(companyId: company[partner], role: role))
+                        _ = try await roles.assign(
+                            caller, lotId: lot.id, .init(companyId: company[partner], role: role))
                     }
                 }
             }
@@ -131,19 +184,25 @@ public enum DemoData {
             ("acheteur@demo.clauses.fr", "Acheteur Habitat Ouest Provence (démo)", "buyer", firstBuyer, nil),
             ("entreprise@demo.clauses.fr", "Bâtir Provence (démo)", "company", nil, company["batir"]),
         ] as [(String, String, String, UUID?, UUID?)] {
-            let user = try await users.create(caller, .init(email: email, displayName: name, role: role, password: password,
-                                                            buyerId: buyer, companyId: companyId))
+            let user = try await users.create(
+                caller,
+                .init(
+                    email: email, displayName: name, role: role, password: password,
+                    buyerId: buyer, companyId: companyId))
             if role == "referent" { referentId = user.id }
         }
-        try await loadLedger(services.ledger, caller: caller, lots: lotIds, companies: company, referentId: referentId,
-                             today: services.clock.today)
+        try await loadLedger(
+            services.ledger, caller: caller, lots: lotIds, companies: company, referentId: referentId,
+            today: services.clock.today)
     }
 
     /// Participants (invented people), their proofs, placements on the demo lots and monthly hours up to
     /// last month (validated, the last month left to validate), so that balances move and one participant
     /// reaches the 624 h positive-outcome rule.
-    static func loadLedger(_ ledger: LedgerServices, caller: Caller, lots: [String: UUID], companies: [String: UUID],
-                           referentId: UUID?, today: LocalDate) async throws {
+    static func loadLedger(
+        _ ledger: LedgerServices, caller: Caller, lots: [String: UUID], companies: [String: UUID],
+        referentId: UUID?, today: LocalDate
+    ) async throws {
         struct PersonSpec {
             let reference: String, first: String, last: String, sex: String, birth: String, commune: String, qpv: Bool
             let criterion: EligibilityCriterionCode, proof: String, validated: Bool
@@ -153,51 +212,85 @@ public enum DemoData {
             let start: String, end: String?, weekly: Decimal, monthly: Decimal, training: Decimal
         }
         let people: [PersonSpec] = [
-            .init(reference: "DEMO-001", first: "Nadia", last: "Rouvière", sex: "F", birth: "1984-05-12", commune: "13047", qpv: true, criterion: .RSA, proof: "2026-01-05", validated: true),
-            .init(reference: "DEMO-002", first: "Karim", last: "Delorme-Vidal", sex: "M", birth: "1979-11-02", commune: "13047", qpv: true, criterion: .DELD, proof: "2026-01-20", validated: true),
-            .init(reference: "DEMO-003", first: "Julie", last: "Marchetto", sex: "F", birth: "2004-02-28", commune: "13056", qpv: false, criterion: .YOUTH, proof: "2026-04-10", validated: true),
-            .init(reference: "DEMO-004", first: "Thierry", last: "Ngoma-Laval", sex: "M", birth: "1970-07-19", commune: "13056", qpv: false, criterion: .SENIOR, proof: "2025-09-15", validated: true),
-            .init(reference: "DEMO-005", first: "Awa", last: "Diarrassou", sex: "F", birth: "1991-09-30", commune: "91692", qpv: true, criterion: .PLIE, proof: "2026-02-15", validated: true),
-            .init(reference: "DEMO-006", first: "Lucas", last: "Moreau-Tessier", sex: "M", birth: "1998-12-01", commune: "13001", qpv: false, criterion: .REASONED_OPINION, proof: "2026-10-20", validated: false),
+            .init(
+                reference: "DEMO-001", first: "Nadia", last: "Rouvière", sex: "F", birth: "1984-05-12",
+                commune: "13047", qpv: true, criterion: .RSA, proof: "2026-01-05", validated: true),
+            .init(
+                reference: "DEMO-002", first: "Karim", last: "Delorme-Vidal", sex: "M", birth: "1979-11-02",
+                commune: "13047", qpv: true, criterion: .DELD, proof: "2026-01-20", validated: true),
+            .init(
+                reference: "DEMO-003", first: "Julie", last: "Marchetto", sex: "F", birth: "2004-02-28",
+                commune: "13056", qpv: false, criterion: .YOUTH, proof: "2026-04-10", validated: true),
+            .init(
+                reference: "DEMO-004", first: "Thierry", last: "Ngoma-Laval", sex: "M", birth: "1970-07-19",
+                commune: "13056", qpv: false, criterion: .SENIOR, proof: "2025-09-15", validated: true),
+            .init(
+                reference: "DEMO-005", first: "Awa", last: "Diarrassou", sex: "F", birth: "1991-09-30",
+                commune: "91692", qpv: true, criterion: .PLIE, proof: "2026-02-15", validated: true),
+            .init(
+                reference: "DEMO-006", first: "Lucas", last: "Moreau-Tessier", sex: "M", birth: "1998-12-01",
+                commune: "13001", qpv: false, criterion: .REASONED_OPINION, proof: "2026-10-20", validated: false),
         ]
         let placements: [PlacementSpec] = [
-            .init(person: "DEMO-001", lot: "HOP-2026-014/1", company: "batir", mode: .directHire, contract: .cddChantier,
-                  start: "2026-02-09", end: "2026-12-31", weekly: 35, monthly: 148, training: 0),
-            .init(person: "DEMO-002", lot: "HOP-2026-014/1", company: "etti", mode: .insertionTempWork, contract: .ettiAssignment,
-                  start: "2026-03-02", end: "2026-09-30", weekly: 35, monthly: 146.5, training: 0),
-            .init(person: "DEMO-003", lot: "HOP-2026-014/2", company: "geiq", mode: .geiq, contract: .professionalisation,
-                  start: "2026-06-01", end: "2027-05-31", weekly: 35, monthly: 112, training: 35),
-            .init(person: "DEMO-004", lot: "VME-2025-207/1", company: "aci", mode: .siaeSubcontracting, contract: .cddi,
-                  start: "2025-10-01", end: "2026-09-30", weekly: 26, monthly: 110, training: 0),
-            .init(person: "DEMO-005", lot: "SINOE-2026-005/1", company: "essonne", mode: .directHire, contract: .cdi,
-                  start: "2026-03-16", end: nil, weekly: 35, monthly: 15167 / 100, training: 0),
+            .init(
+                person: "DEMO-001", lot: "HOP-2026-014/1", company: "batir", mode: .directHire, contract: .cddChantier,
+                start: "2026-02-09", end: "2026-12-31", weekly: 35, monthly: 148, training: 0),
+            .init(
+                person: "DEMO-002", lot: "HOP-2026-014/1", company: "etti", mode: .insertionTempWork,
+                contract: .ettiAssignment,
+                start: "2026-03-02", end: "2026-09-30", weekly: 35, monthly: 146.5, training: 0),
+            .init(
+                person: "DEMO-003", lot: "HOP-2026-014/2", company: "geiq", mode: .geiq, contract: .professionalisation,
+                start: "2026-06-01", end: "2027-05-31", weekly: 35, monthly: 112, training: 35),
+            .init(
+                person: "DEMO-004", lot: "VME-2025-207/1", company: "aci", mode: .siaeSubcontracting, contract: .cddi,
+                start: "2025-10-01", end: "2026-09-30", weekly: 26, monthly: 110, training: 0),
+            .init(
+                person: "DEMO-005", lot: "SINOE-2026-005/1", company: "essonne", mode: .directHire, contract: .cdi,
+                start: "2026-03-16", end: nil, weekly: 35, monthly: 15167 / 100, training: 0),
         ]
         var participant: [String: UUID] = [:]
         for spec in people {
-            var p = try await ledger.participants.create(caller, .init(
-                reference: spec.reference, lastName: spec.last, firstName: spec.first, birthDate: LocalDate(iso: spec.birth), sex: spec.sex,
-                communeInsee: spec.commune, qpvResident: spec.qpv, prescriber: "France Travail (démo)", referentUserId: referentId,
-                plieEntryDate: LocalDate(iso: spec.proof)))
-            p = try await ledger.participants.addCriterion(caller, participantId: p.id, .init(
-                code: spec.criterion.rawValue, proofKind: "Attestation (démo)", proofDate: LocalDate(iso: spec.proof), attestedBy: "France Travail (démo)"),
+            var p = try await ledger.participants.create(
+                caller,
+                .init(
+                    reference: spec.reference, lastName: spec.last, firstName: spec.first,
+                    birthDate: LocalDate(iso: spec.birth), sex: spec.sex,
+                    communeInsee: spec.commune, qpvResident: spec.qpv, prescriber: "France Travail (démo)",
+                    referentUserId: referentId,
+                    plieEntryDate: LocalDate(iso: spec.proof)))
+            p = try await ledger.participants.addCriterion(
+                caller, participantId: p.id,
+                .init(
+                    code: spec.criterion.rawValue, proofKind: "Attestation (démo)",
+                    proofDate: LocalDate(iso: spec.proof), attestedBy: "France Travail (démo)"),
                 today: max(today, LocalDate(iso: spec.proof)!))
             if spec.validated {
-                p = try await ledger.participants.validateCriterion(caller, participantId: p.id, criterionId: p.criteria[0].id)
+                p = try await ledger.participants.validateCriterion(
+                    caller, participantId: p.id, criterionId: p.criteria[0].id)
             }
             participant[spec.reference] = p.id
         }
         let lastMonth = today.yearMonth.adding(months: -1)
         for spec in placements {
-            guard let person = participant[spec.person], let lot = lots[spec.lot], let company = companies[spec.company] else { continue }
-            let placement = try await ledger.placements.create(caller, .init(
-                participantId: person, lotId: lot, companyId: company, executionMode: spec.mode.rawValue, contractType: spec.contract.rawValue,
-                startDate: LocalDate(iso: spec.start), endDate: spec.end.flatMap { LocalDate(iso: $0) }, weeklyHours: spec.weekly))
+            guard let person = participant[spec.person], let lot = lots[spec.lot], let company = companies[spec.company]
+            else { continue }
+            let placement = try await ledger.placements.create(
+                caller,
+                .init(
+                    participantId: person, lotId: lot, companyId: company, executionMode: spec.mode.rawValue,
+                    contractType: spec.contract.rawValue,
+                    startDate: LocalDate(iso: spec.start), endDate: spec.end.flatMap { LocalDate(iso: $0) },
+                    weeklyHours: spec.weekly))
             let end = min(placement.endDate?.yearMonth ?? lastMonth, lastMonth)
             for (i, month) in placement.startDate.yearMonth.through(end).enumerated() {
                 // A little variation from month to month; the first month is partial.
                 let worked = i == 0 ? (spec.monthly / 2).rounded0 : spec.monthly - Decimal(i % 3) * 7
-                _ = try await ledger.hours.declare(caller, HourDeclaration(
-                    placementId: placement.id, month: month, workedHours: worked, trainingHours: i == 0 ? 0 : spec.training),
+                _ = try await ledger.hours.declare(
+                    caller,
+                    HourDeclaration(
+                        placementId: placement.id, month: month, workedHours: worked,
+                        trainingHours: i == 0 ? 0 : spec.training),
                     validate: month < end, today: today)
             }
         }
@@ -210,7 +303,7 @@ public enum DemoData {
     }
 }
 
-private extension Decimal {
+extension Decimal {
     /// Rounded to the whole hour, half up.
-    var rounded0: Decimal { LedgerFormat.round(self, scale: 0) }
+    fileprivate var rounded0: Decimal { LedgerFormat.round(self, scale: 0) }
 }

@@ -23,7 +23,9 @@ public struct CSVLimits: Sendable, Equatable {
 
     /// Refuses a file whose header has too many columns, a line that is too long or too many lines.
     func check(_ data: Data) throws(ValidationErrors) {
-        var line = 1, lineBytes = 0, lineBreaks = 0
+        var line = 1
+        var lineBytes = 0
+        var lineBreaks = 0
         var separators: [UInt8: Int] = [UInt8(ascii: ";"): 0, UInt8(ascii: ","): 0, UInt8(ascii: "\t"): 0]
         for byte in data {
             if byte == UInt8(ascii: "\n") {
@@ -35,21 +37,35 @@ public struct CSVLimits: Sendable, Equatable {
             }
             lineBytes += 1
             if lineBytes > maxLineBytes {
-                throw ValidationErrors([.init(line: line, message:
-                    "ligne trop longue : plus de \(maxLineBytes) octets (limite de l'import) ; vérifiez qu'il s'agit bien du fichier attendu")])
+                throw ValidationErrors([
+                    .init(
+                        line: line,
+                        message:
+                            "ligne trop longue : plus de \(maxLineBytes) octets (limite de l'import) ; vérifiez qu'il s'agit bien du fichier attendu"
+                    )
+                ])
             }
             if line == 1, let count = separators[byte] {
                 separators[byte] = count + 1
                 if count + 2 > maxColumns {
-                    throw ValidationErrors([.init(line: 1, message:
-                        "la ligne des en-têtes compte plus de \(maxColumns) colonnes (limite de l'import) : le fichier n'a pas la forme attendue")])
+                    throw ValidationErrors([
+                        .init(
+                            line: 1,
+                            message:
+                                "la ligne des en-têtes compte plus de \(maxColumns) colonnes (limite de l'import) : le fichier n'a pas la forme attendue"
+                        )
+                    ])
                 }
             }
         }
         let trailing = data.last == UInt8(ascii: "\n") ? 0 : 1
         if lineBreaks + trailing - 1 > maxLines {
-            throw ValidationErrors([.init(message:
-                "le fichier compte plus de \(maxLines) lignes de données (limite de l'import) : découpez-le en plusieurs fichiers")])
+            throw ValidationErrors([
+                .init(
+                    message:
+                        "le fichier compte plus de \(maxLines) lignes de données (limite de l'import) : découpez-le en plusieurs fichiers"
+                )
+            ])
         }
     }
 }
@@ -97,7 +113,8 @@ public struct CSVText: Sendable, Equatable {
     /// Like `decode`, but returns the problems of individual records (those records are left out)
     /// so that an import can add its own cell problems and report everything together. Throws only
     /// when nothing sensible can be read (encoding, quotes, empty file).
-    static func read(_ data: Data, limits: CSVLimits) throws(ValidationErrors) -> (CSVText, [ValidationErrors.Problem]) {
+    static func read(_ data: Data, limits: CSVLimits) throws(ValidationErrors) -> (CSVText, [ValidationErrors.Problem])
+    {
         try limits.check(data)
         let (string, encoding) = try decodeText(data)
         var text = string
@@ -126,8 +143,9 @@ public struct CSVText: Sendable, Equatable {
         var headerBlank = false
         let sep = separator == "\t" ? "tabulation" : "« \(separator) »"
         do {
-            let csv = try CSV<Enumerated>(string: text, delimiter: CSVDelimiter(unicodeScalarLiteral: separator),
-                                          loadColumns: false, rowLimit: 0)
+            let csv = try CSV<Enumerated>(
+                string: text, delimiter: CSVDelimiter(unicodeScalarLiteral: separator),
+                loadColumns: false, rowLimit: 0)
             try csv.enumerateAsArray(startAt: 0, rowLimit: nil) { raw in
                 defer { index += 1 }
                 guard index < starts.count else { return }
@@ -148,10 +166,16 @@ public struct CSVText: Sendable, Equatable {
                 blankLines = []
                 var fields = raw
                 // Extra fields that are empty (a trailing separator) lose nothing: tolerate them.
-                while fields.count > columns.count, fields.last?.allSatisfy(\.isWhitespace) == true { fields.removeLast() }
+                while fields.count > columns.count, fields.last?.allSatisfy(\.isWhitespace) == true {
+                    fields.removeLast()
+                }
                 if fields.count != columns.count {
-                    problems.append(.init(line: line, message:
-                        "\(fields.count) champ\(fields.count > 1 ? "s" : "") au lieu de \(columns.count) (vérifiez le séparateur \(sep) et les guillemets)"))
+                    problems.append(
+                        .init(
+                            line: line,
+                            message:
+                                "\(fields.count) champ\(fields.count > 1 ? "s" : "") au lieu de \(columns.count) (vérifiez le séparateur \(sep) et les guillemets)"
+                        ))
                     return
                 }
                 records.append(CSVRecord(line: line, fields: fields))
@@ -164,10 +188,14 @@ public struct CSVText: Sendable, Equatable {
             throw ValidationErrors([.init(message: "structure CSV illisible (guillemets mal placés ?)")])
         }
         if headerBlank {
-            throw ValidationErrors([.init(line: 1, message: "la ligne 1 doit contenir les noms des colonnes, elle est vide")])
+            throw ValidationErrors([
+                .init(line: 1, message: "la ligne 1 doit contenir les noms des colonnes, elle est vide")
+            ])
         }
         if records.isEmpty && problems.isEmpty {
-            throw ValidationErrors([.init(line: nil, message: "le fichier ne contient que la ligne des en-têtes : aucune donnée à importer")])
+            throw ValidationErrors([
+                .init(line: nil, message: "le fichier ne contient que la ligne des en-têtes : aucune donnée à importer")
+            ])
         }
         return (CSVText(header: header, records: records, separator: separator, encoding: encoding), problems)
     }
@@ -205,9 +233,12 @@ public struct CSVText: Sendable, Equatable {
             }
         }
         if !undefinedLines.isEmpty {
-            throw ValidationErrors(undefinedLines.map {
-                .init(line: $0, message: "caractère illisible : le fichier n'est ni en UTF-8 ni en Windows-1252 ; \(advice)")
-            })
+            throw ValidationErrors(
+                undefinedLines.map {
+                    .init(
+                        line: $0,
+                        message: "caractère illisible : le fichier n'est ni en UTF-8 ni en Windows-1252 ; \(advice)")
+                })
         }
         return (String(scalars), "Windows-1252")
     }
@@ -227,9 +258,13 @@ public struct CSVText: Sendable, Equatable {
         var counts: [Character: Int] = [";": 0, ",": 0, "\t": 0]
         var inQuotes = false
         for char in text {
-            if char == "\"" { inQuotes.toggle() }
-            else if !inQuotes, char.isNewline { break }
-            else if !inQuotes, counts[char] != nil { counts[char]! += 1 }
+            if char == "\"" {
+                inQuotes.toggle()
+            } else if !inQuotes, char.isNewline {
+                break
+            } else if !inQuotes, counts[char] != nil {
+                counts[char]! += 1
+            }
         }
         var best: Character = ";"
         for candidate: Character in [",", "\t"] where counts[candidate]! > counts[best]! { best = candidate }
@@ -247,26 +282,45 @@ public struct CSVText: Sendable, Equatable {
         for char in text {
             switch state {
             case .fieldStart:
-                if char == "\"" { state = .quoted; quoteLine = line }
-                else if char == separator || (char.isWhitespace && !char.isNewline) { }
-                else if !char.isNewline { state = .unquoted }
+                if char == "\"" {
+                    state = .quoted
+                    quoteLine = line
+                } else if char == separator || (char.isWhitespace && !char.isNewline) {
+                } else if !char.isNewline {
+                    state = .unquoted
+                }
             case .unquoted:
-                if char == "\"" { state = .unquotedQuote }
-                else if char == separator || char.isNewline { state = .fieldStart }
+                if char == "\"" {
+                    state = .unquotedQuote
+                } else if char == separator || char.isNewline {
+                    state = .fieldStart
+                }
             case .unquotedQuote:
                 guard char == "\"" else {
-                    throw ValidationErrors([.init(line: line, message:
-                        "guillemet isolé au milieu d'un champ : entourez le champ de guillemets et doublez ceux qu'il contient (\"\")")])
+                    throw ValidationErrors([
+                        .init(
+                            line: line,
+                            message:
+                                "guillemet isolé au milieu d'un champ : entourez le champ de guillemets et doublez ceux qu'il contient (\"\")"
+                        )
+                    ])
                 }
                 state = .unquoted
             case .quoted:
                 if char == "\"" { state = .quotedQuote }
             case .quotedQuote:
-                if char == "\"" { state = .quoted }
-                else if char == separator || char.isNewline { state = .fieldStart }
-                else if !char.isWhitespace {
-                    throw ValidationErrors([.init(line: line, message:
-                        "texte après le guillemet fermant d'un champ : doublez les guillemets à l'intérieur d'un champ (\"\")")])
+                if char == "\"" {
+                    state = .quoted
+                } else if char == separator || char.isNewline {
+                    state = .fieldStart
+                } else if !char.isWhitespace {
+                    throw ValidationErrors([
+                        .init(
+                            line: line,
+                            message:
+                                "texte après le guillemet fermant d'un champ : doublez les guillemets à l'intérieur d'un champ (\"\")"
+                        )
+                    ])
                 }
             }
             if char.isNewline {

@@ -14,7 +14,9 @@ public struct ColumnSchema: Sendable {
         /// Whether a cell may hold line breaks and tabs (comments); other cells are single-line.
         public let isMultiLine: Bool
 
-        public init(_ key: String, label: String? = nil, aliases: [String] = [], required: Bool = false, multiLine: Bool = false) {
+        public init(
+            _ key: String, label: String? = nil, aliases: [String] = [], required: Bool = false, multiLine: Bool = false
+        ) {
             self.key = key
             self.label = label ?? key
             self.aliases = aliases
@@ -54,26 +56,39 @@ public struct ColumnSchema: Sendable {
         for (index, name) in csv.header.enumerated() {
             if Self.normalizedName(name).isEmpty {
                 if let record = csv.records.first(where: { !$0.fields[index].allSatisfy(\.isWhitespace) }) {
-                    problems.append(.init(line: 1, column: nil, message:
-                        "la colonne n° \(index + 1) n'a pas de nom mais contient des valeurs (ligne \(record.line))"))
+                    problems.append(
+                        .init(
+                            line: 1, column: nil,
+                            message:
+                                "la colonne n° \(index + 1) n'a pas de nom mais contient des valeurs (ligne \(record.line))"
+                        ))
                 }
                 continue
             }
             guard let column = column(named: name) else {
-                problems.append(.init(line: 1, column: name, message:
-                    "colonne inconnue « \(name) » ; colonnes attendues : \(expected)"))
+                problems.append(
+                    .init(
+                        line: 1, column: name,
+                        message:
+                            "colonne inconnue « \(name) » ; colonnes attendues : \(expected)"))
                 continue
             }
             if let first = indexes[column.key] {
-                problems.append(.init(line: 1, column: name, message:
-                    "colonne « \(name) » en double (même colonne que « \(csv.header[first]) »)"))
+                problems.append(
+                    .init(
+                        line: 1, column: name,
+                        message:
+                            "colonne « \(name) » en double (même colonne que « \(csv.header[first]) »)"))
                 continue
             }
             indexes[column.key] = index
         }
         for column in columns where column.isRequired && indexes[column.key] == nil {
-            problems.append(.init(line: 1, column: column.label, message:
-                "colonne obligatoire manquante : « \(column.label) »"))
+            problems.append(
+                .init(
+                    line: 1, column: column.label,
+                    message:
+                        "colonne obligatoire manquante : « \(column.label) »"))
         }
         return (ColumnBinding(schema: self, header: csv.header, indexes: indexes), problems)
     }
@@ -178,7 +193,8 @@ struct CellReader {
     mutating func checkCharacters() {
         for column in binding.schema.columns {
             guard let index = binding.indexes[column.key],
-                  let problem = TextInput.problem(in: fields[index], multiLine: column.isMultiLine) else { continue }
+                let problem = TextInput.problem(in: fields[index], multiLine: column.isMultiLine)
+            else { continue }
             report(column.key, problem)
         }
     }
@@ -224,25 +240,36 @@ struct CellReader {
         }
     }
 
-    mutating func hours(_ key: String, missing: String? = nil) -> Decimal? { parse(key, missing: missing, CellParsers.hours) }
+    mutating func hours(_ key: String, missing: String? = nil) -> Decimal? {
+        parse(key, missing: missing, CellParsers.hours)
+    }
     mutating func date(_ key: String) -> LocalDate? {
         let dates = dates
-        return parse(key) { raw in CellParsers.date(raw).flatMap { date in
-            dates.range.contains(date) ? .success(date) : .failure(CellProblem("date \(date.french) hors de la période acceptée (\(dates.frenchRange))"))
-        } }
+        return parse(key) { raw in
+            CellParsers.date(raw).flatMap { date in
+                dates.range.contains(date)
+                    ? .success(date)
+                    : .failure(CellProblem("date \(date.french) hors de la période acceptée (\(dates.frenchRange))"))
+            }
+        }
     }
 
     mutating func month(_ key: String, missing: String? = nil) -> YearMonth? {
         let dates = dates
-        return parse(key, missing: missing) { raw in CellParsers.month(raw).flatMap { month in
-            month >= dates.earliest.yearMonth && month <= dates.latest.yearMonth
-                ? .success(month) : .failure(CellProblem("mois \(month) hors de la période acceptée (\(dates.frenchRange))"))
-        } }
+        return parse(key, missing: missing) { raw in
+            CellParsers.month(raw).flatMap { month in
+                month >= dates.earliest.yearMonth && month <= dates.latest.yearMonth
+                    ? .success(month)
+                    : .failure(CellProblem("mois \(month) hors de la période acceptée (\(dates.frenchRange))"))
+            }
+        }
     }
     mutating func yesNo(_ key: String) -> Bool? { parse(key, CellParsers.yesNo) }
     mutating func communeCode(_ key: String) -> String? { parse(key, CellParsers.communeCode) }
     mutating func siret(_ key: String) -> String? { parse(key, CellParsers.siret) }
-    mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? { parse(key) { CellParsers.integer($0, in: range) } }
+    mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        parse(key) { CellParsers.integer($0, in: range) }
+    }
 }
 
 struct CellProblem: Error, Equatable {
@@ -263,8 +290,10 @@ enum CellParsers {
         let parts = text.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "." }
         let invalid = CellProblem("« \(raw) » n'est pas \(noun) (exemples : 7,5 ; 151,67 ; 1 234,5)")
         guard parts.count <= 2, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              parts.contains(where: { !$0.isEmpty }) else { return .failure(invalid) }
-        let integer = parts[0], fraction = parts.count == 2 ? parts[1] : ""
+            parts.contains(where: { !$0.isEmpty })
+        else { return .failure(invalid) }
+        let integer = parts[0]
+        let fraction = parts.count == 2 ? parts[1] : ""
         guard integer.count + fraction.count <= 18 else { return .failure(invalid) }
         var significand = Decimal(0)
         for digit in (integer + fraction) { significand = significand * 10 + Decimal(digit.wholeNumberValue!) }
@@ -297,10 +326,16 @@ enum CellParsers {
                 return .failure(CellProblem("« \(raw) » : l'année doit avoir 4 chiffres (\(formats))"))
             }
             if let d = number(french[0], digits: 1...2), let m = number(french[1], digits: 1...2),
-               let y = number(french[2], digits: 4...4) { components = (y, m, d) }
+                let y = number(french[2], digits: 4...4)
+            {
+                components = (y, m, d)
+            }
         } else if iso.count == 3 {
             if let y = number(iso[0], digits: 4...4), let m = number(iso[1], digits: 1...2),
-               let d = number(iso[2], digits: 1...2) { components = (y, m, d) }
+                let d = number(iso[2], digits: 1...2)
+            {
+                components = (y, m, d)
+            }
         }
         guard let components else { return .failure(CellProblem("« \(raw) » n'est pas une date (\(formats))")) }
         guard let date = LocalDate(year: components.year, month: components.month, day: components.day) else {
@@ -320,12 +355,15 @@ enum CellParsers {
         let iso = raw.split(separator: "-", omittingEmptySubsequences: false)
         var components: (year: Int, month: Int)?
         if french.count == 2 {
-            if let m = number(french[0], digits: 1...2), let y = number(french[1], digits: 4...4) { components = (y, m) }
+            if let m = number(french[0], digits: 1...2), let y = number(french[1], digits: 4...4) {
+                components = (y, m)
+            }
         } else if iso.count == 2 {
             if let y = number(iso[0], digits: 4...4), let m = number(iso[1], digits: 1...2) { components = (y, m) }
         } else if french.count == 3 || iso.count == 3 {
             return date(raw).map(\.yearMonth).mapError { problem in
-                problem.message.hasPrefix("date impossible") ? problem : CellProblem("« \(raw) » n'est pas un mois (\(formats))")
+                problem.message.hasPrefix("date impossible")
+                    ? problem : CellProblem("« \(raw) » n'est pas un mois (\(formats))")
             }
         }
         guard let components else { return .failure(CellProblem("« \(raw) » n'est pas un mois (\(formats))")) }
@@ -340,7 +378,9 @@ enum CellParsers {
         switch ColumnSchema.normalizedName(raw) {
         case "oui", "o", "yes", "y", "1", "true", "vrai", "x": return .success(true)
         case "non", "n", "no", "0", "false", "faux": return .success(false)
-        default: return .failure(CellProblem("« \(raw) » : réponse attendue oui ou non (acceptés : oui/non, o/n, 1/0, x ou vide)"))
+        default:
+            return .failure(
+                CellProblem("« \(raw) » : réponse attendue oui ou non (acceptés : oui/non, o/n, 1/0, x ou vide)"))
         }
     }
 
@@ -349,13 +389,20 @@ enum CellParsers {
         let code = raw.uppercased()
         let chars = Array(code)
         let digits = { (slice: ArraySlice<Character>) in slice.allSatisfy { $0.isASCII && $0.isNumber } }
-        if chars.count == 5, digits(chars[...]) || (chars[0] == "2" && (chars[1] == "A" || chars[1] == "B") && digits(chars[2...])) {
+        if chars.count == 5,
+            digits(chars[...]) || (chars[0] == "2" && (chars[1] == "A" || chars[1] == "B") && digits(chars[2...]))
+        {
             return .success(code)
         }
         if chars.count == 4, digits(chars[...]) {
-            return .failure(CellProblem("« \(raw) » : un code commune INSEE a 5 caractères ; le tableur a-t-il supprimé le zéro initial (ex. 0\(raw)) ?"))
+            return .failure(
+                CellProblem(
+                    "« \(raw) » : un code commune INSEE a 5 caractères ; le tableur a-t-il supprimé le zéro initial (ex. 0\(raw)) ?"
+                ))
         }
-        return .failure(CellProblem("« \(raw) » n'est pas un code commune INSEE (5 chiffres, ou 2A/2B suivi de 3 chiffres pour la Corse)"))
+        return .failure(
+            CellProblem(
+                "« \(raw) » n'est pas un code commune INSEE (5 chiffres, ou 2A/2B suivi de 3 chiffres pour la Corse)"))
     }
 
     /// 14 digits (spaces allowed) with a valid check digit; returns the digits only.
@@ -364,7 +411,8 @@ enum CellParsers {
             return .failure(CellProblem("« \(raw) » n'est pas un SIRET (14 chiffres attendus)"))
         }
         guard SIRET.isValid(siret) else {
-            return .failure(CellProblem("SIRET « \(raw) » invalide : la clé de contrôle ne correspond pas (erreur de saisie ?)"))
+            return .failure(
+                CellProblem("SIRET « \(raw) » invalide : la clé de contrôle ne correspond pas (erreur de saisie ?)"))
         }
         return .success(siret)
     }
@@ -377,7 +425,8 @@ enum CellParsers {
             negative = true
             text.removeFirst()
         }
-        guard (1...9).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }), let magnitude = Int(text) else {
+        guard (1...9).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }), let magnitude = Int(text)
+        else {
             return .failure(CellProblem("« \(raw) » n'est pas un nombre entier"))
         }
         let value = negative ? -magnitude : magnitude
@@ -400,9 +449,9 @@ extension ValidationErrors.Problem {
     /// `ligne 4, colonne « heures travaillées » : …`, for CLI output and plain-text reports.
     public var frenchDescription: String {
         switch (line, column) {
-        case let (line?, column?): return "ligne \(line), colonne « \(column) » : \(message)"
-        case let (line?, nil): return "ligne \(line) : \(message)"
-        case let (nil, column?): return "colonne « \(column) » : \(message)"
+        case (let line?, let column?): return "ligne \(line), colonne « \(column) » : \(message)"
+        case (let line?, nil): return "ligne \(line) : \(message)"
+        case (nil, let column?): return "colonne « \(column) » : \(message)"
         case (nil, nil): return message
         }
     }

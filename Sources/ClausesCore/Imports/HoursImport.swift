@@ -10,8 +10,10 @@ public struct HoursImportRow: Sendable, Equatable {
     public let trainingHours: Decimal
     public let comment: String?
 
-    public init(line: Int, placementCode: String, month: YearMonth, workedHours: Decimal,
-                trainingHours: Decimal, comment: String?) {
+    public init(
+        line: Int, placementCode: String, month: YearMonth, workedHours: Decimal,
+        trainingHours: Decimal, comment: String?
+    ) {
         self.line = line
         self.placementCode = placementCode
         self.month = month
@@ -24,10 +26,13 @@ public struct HoursImportRow: Sendable, Equatable {
 /// The hours file companies and SIAE send each month (see docs/imports.md).
 public enum HoursImport {
     public static let schema = ColumnSchema([
-        .init("placement", aliases: ["mise a l'emploi", "code placement", "code mise a l'emploi", "reference"], required: true),
+        .init(
+            "placement", aliases: ["mise a l'emploi", "code placement", "code mise a l'emploi", "reference"],
+            required: true),
         .init("mois", aliases: ["month", "periode"], required: true),
-        .init("heures travaillees", label: "heures travaillées",
-              aliases: ["heures", "heures realisees", "worked hours"], required: true),
+        .init(
+            "heures travaillees", label: "heures travaillées",
+            aliases: ["heures", "heures realisees", "worked hours"], required: true),
         .init("heures formation", label: "heures de formation", aliases: ["heures de formation", "training hours"]),
         .init("commentaire", aliases: ["commentaires", "comment"], multiLine: true),
     ])
@@ -35,29 +40,39 @@ public enum HoursImport {
     /// Checks the whole file. Throws every problem (sorted by line) if there is any; otherwise returns
     /// the rows and the warnings to confirm (a month above `plausibleMonthlyCeiling` hours, e.g. 220).
     public static func parse(_ data: Data, plausibleMonthlyCeiling: Decimal, rules: ImportRules = ImportRules())
-        throws(ValidationErrors) -> (rows: [HoursImportRow], warnings: [ValidationErrors.Problem]) {
+        throws(ValidationErrors) -> (rows: [HoursImportRow], warnings: [ValidationErrors.Problem])
+    {
         var seen = FirstOccurrence<[String]>()
         var warnings: [ValidationErrors.Problem] = []
         let rows = try CSVImport.rows(data, schema: schema, rules: rules) { cells -> HoursImportRow? in
             let code = cells.required("placement", "code de la mise à l'emploi manquant")?.uppercased()
             let month = cells.month("mois", missing: "mois manquant")
-            let worked = cells.hours("heures travaillees", missing: "heures travaillées manquantes (indiquez 0 si aucune)")
+            let worked = cells.hours(
+                "heures travaillees", missing: "heures travaillées manquantes (indiquez 0 si aucune)")
             let training = cells.text("heures formation") == nil ? Decimal(0) : cells.hours("heures formation")
             if let code, let month, let earlier = seen.earlierLine(of: [code, month.description], line: cells.line) {
-                cells.report("placement", "doublon de la ligne \(earlier) : même mise à l'emploi « \(code) » et même mois \(month)")
+                cells.report(
+                    "placement",
+                    "doublon de la ligne \(earlier) : même mise à l'emploi « \(code) » et même mois \(month)")
             }
             guard let code, let month, let worked, let training else { return nil }
             let total = worked + training
             let limit = Decimal(month.dayCount * 24)
             if total > limit {
-                cells.report("heures travaillees",
-                             "\(french(total)) h en \(month) : impossible, un mois de \(month.dayCount) jours compte \(french(limit)) h")
+                cells.report(
+                    "heures travaillees",
+                    "\(french(total)) h en \(month) : impossible, un mois de \(month.dayCount) jours compte \(french(limit)) h"
+                )
             } else if total > plausibleMonthlyCeiling {
-                warnings.append(cells.problem("heures travaillees",
-                    "\(french(total)) h déclarées en \(month) (travail + formation), au-delà de \(french(plausibleMonthlyCeiling)) h : à confirmer"))
+                warnings.append(
+                    cells.problem(
+                        "heures travaillees",
+                        "\(french(total)) h déclarées en \(month) (travail + formation), au-delà de \(french(plausibleMonthlyCeiling)) h : à confirmer"
+                    ))
             }
-            return HoursImportRow(line: cells.line, placementCode: code, month: month, workedHours: worked,
-                                  trainingHours: training, comment: cells.text("commentaire"))
+            return HoursImportRow(
+                line: cells.line, placementCode: code, month: month, workedHours: worked,
+                trainingHours: training, comment: cells.text("commentaire"))
         }
         return (rows, warnings)
     }

@@ -36,8 +36,12 @@ public struct ImportReport: Codable, Sendable, Equatable {
 
     public var written: Bool { status == .written }
 
-    static func rejected(_ problems: [ValidationErrors.Problem], lines: Int = 0, warnings: [ValidationErrors.Problem] = []) -> ImportReport {
-        ImportReport(status: .rejected, lines: lines, created: 0, updated: 0, unchanged: 0, criteriaAdded: 0, problems: problems, warnings: warnings)
+    static func rejected(
+        _ problems: [ValidationErrors.Problem], lines: Int = 0, warnings: [ValidationErrors.Problem] = []
+    ) -> ImportReport {
+        ImportReport(
+            status: .rejected, lines: lines, created: 0, updated: 0, unchanged: 0, criteriaAdded: 0, problems: problems,
+            warnings: warnings)
     }
 
     /// At most this many problems (and warnings) are listed, and counted apart: a file wrong on every one
@@ -57,7 +61,9 @@ public struct ImportReport: Codable, Sendable, Equatable {
     /// `12 problème(s)`, or `1 500 problèmes (les 1 000 premiers sont listés)`.
     public var problemSummary: String {
         let total = max(problemCount, problems.count)
-        let listed = total > problems.count ? " (les \(FrenchNumber.formatFrench(Decimal(problems.count))) premiers sont listés)" : ""
+        let listed =
+            total > problems.count
+            ? " (les \(FrenchNumber.formatFrench(Decimal(problems.count))) premiers sont listés)" : ""
         return "\(FrenchNumber.formatFrench(Decimal(total))) problème\(total > 1 ? "s" : "")\(listed)"
     }
 }
@@ -75,7 +81,10 @@ public struct ImportService: Sendable {
     let workers: BackgroundWorkers
     let gate: ImportGate
 
-    public init(pool: PostgresPool, plausibleMonthlyHours: Decimal, rules: ImportRules, workers: BackgroundWorkers, maxConcurrent: Int) {
+    public init(
+        pool: PostgresPool, plausibleMonthlyHours: Decimal, rules: ImportRules, workers: BackgroundWorkers,
+        maxConcurrent: Int
+    ) {
         self.pool = pool
         self.plausibleMonthlyHours = plausibleMonthlyHours
         self.rules = rules
@@ -103,22 +112,31 @@ public struct ImportService: Sendable {
     /// - rows above `plausible_monthly_hours` need `confirmPlausible`;
     /// - `validate` (staff only) records the reports as validated at once.
     /// Staff imports are sourced `facilitator`, company imports `company`.
-    public func importHours(data: Data, caller: Caller, replace: Bool = false, confirmPlausible: Bool = false, dryRun: Bool = false,
-                            validate: Bool = false, today: LocalDate = .today()) async throws -> ImportReport {
+    public func importHours(
+        data: Data, caller: Caller, replace: Bool = false, confirmPlausible: Bool = false, dryRun: Bool = false,
+        validate: Bool = false, today: LocalDate = .today()
+    ) async throws -> ImportReport {
         try LedgerAccess.requireDeclarer(caller)
         if validate { try caller.requireEditor() }
         return try await gate.run(for: caller) {
-            try await importHoursChecked(data: data, caller: caller, replace: replace, confirmPlausible: confirmPlausible, dryRun: dryRun,
-                                         validate: validate, today: today).listingAtMost()
+            try await importHoursChecked(
+                data: data, caller: caller, replace: replace, confirmPlausible: confirmPlausible, dryRun: dryRun,
+                validate: validate, today: today
+            ).listingAtMost()
         }
     }
 
-    private func importHoursChecked(data: Data, caller: Caller, replace: Bool, confirmPlausible: Bool, dryRun: Bool,
-                                    validate: Bool, today: LocalDate) async throws -> ImportReport {
+    private func importHoursChecked(
+        data: Data, caller: Caller, replace: Bool, confirmPlausible: Bool, dryRun: Bool,
+        validate: Bool, today: LocalDate
+    ) async throws -> ImportReport {
         let (plausible, rules) = (plausibleMonthlyHours, rules)
-        let parsing: Result<(rows: [HoursImportRow], warnings: [ValidationErrors.Problem]), ValidationErrors> = try await parse {
-            Result { () throws(ValidationErrors) in try HoursImport.parse(data, plausibleMonthlyCeiling: plausible, rules: rules) }
-        }
+        let parsing: Result<(rows: [HoursImportRow], warnings: [ValidationErrors.Problem]), ValidationErrors> =
+            try await parse {
+                Result { () throws(ValidationErrors) in
+                    try HoursImport.parse(data, plausibleMonthlyCeiling: plausible, rules: rules)
+                }
+            }
         let parsed: (rows: [HoursImportRow], warnings: [ValidationErrors.Problem])
         switch parsing {
         case .success(let value): parsed = value
@@ -129,19 +147,26 @@ public struct ImportService: Sendable {
 
         do {
             return try await pool.withTransaction { connection in
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     CREATE TEMP TABLE import_hours (line integer NOT NULL, code text NOT NULL, month date NOT NULL,
                         worked numeric(7, 2) NOT NULL, training numeric(7, 2) NOT NULL, comment text) ON COMMIT DROP
                     """)
-                try await connection.copy(into: "import_hours", columns: ["line", "code", "month", "worked", "training", "comment"],
-                                          rows: rows.lazy.map { ["\($0.line)", $0.placementCode, $0.month.firstDay.description,
-                                                            "\($0.workedHours)", "\($0.trainingHours)", $0.comment] })
+                try await connection.copy(
+                    into: "import_hours", columns: ["line", "code", "month", "worked", "training", "comment"],
+                    rows: rows.lazy.map {
+                        [
+                            "\($0.line)", $0.placementCode, $0.month.firstDay.description,
+                            "\($0.workedHours)", "\($0.trainingHours)", $0.comment,
+                        ]
+                    })
                 try await connection.execute("ANALYZE import_hours")
 
                 // Each line matched once with its placement (within the caller's scope) and the month's current
                 // report; the lateral lookup goes through the (placement, month) index line by line instead of
                 // hashing the whole reports table.
-                var match = SQL("""
+                var match = SQL(
+                    """
                     CREATE TEMP TABLE import_matched ON COMMIT DROP AS
                     SELECT i.line, i.code, i.month, i.worked, i.training, i.comment, pl.id AS placement_id, pl.start_date, pl.end_date,
                            r.id AS old_id, r.worked_hours AS old_worked, r.training_hours AS old_training, r.status AS old_status,
@@ -149,8 +174,11 @@ public struct ImportService: Sendable {
                     FROM import_hours i
                     LEFT JOIN (placements pl JOIN participants pa ON pa.id = pl.participant_id) ON pl.code = i.code
                     """)
-                if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &match) { match.append("AND \(predicate)") }
-                match.append("""
+                if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &match) {
+                    match.append("AND \(predicate)")
+                }
+                match.append(
+                    """
                     LEFT JOIN LATERAL (SELECT r.id, r.worked_hours, r.training_hours, r.status, r.attested_insertion_hours, r.subcontract_amount
                                        FROM hour_reports r WHERE r.placement_id = pl.id AND r.month = i.month AND r.current OFFSET 0) r ON true
                     """)
@@ -158,14 +186,16 @@ public struct ImportService: Sendable {
 
                 // Every problem against the database, in one query.
                 // The first `listedProblems` problems are read, and how many there are in all.
-                var sql = SQL("""
+                var sql = SQL(
+                    """
                     SELECT m.line, m.code, to_char(m.month, 'YYYY-MM'), m.placement_id IS NOT NULL, m.start_date, m.end_date,
                            m.old_worked, m.old_training, m.old_status, count(*) OVER () AS total
                     FROM import_matched m
                     """)
                 let monthLimit = sql.bind(today.yearMonth.firstDay)
                 let replacing = sql.bind(replace)
-                sql.append("""
+                sql.append(
+                    """
                     WHERE m.placement_id IS NULL
                        OR m.month < date_trunc('month', m.start_date)::date
                        OR (m.end_date IS NOT NULL AND m.month > date_trunc('month', m.end_date)::date)
@@ -184,39 +214,63 @@ public struct ImportService: Sendable {
                         throw PostgresError(.decoding, "mois illisible (import_matched)")
                     }
                     guard try row.decode(3, as: Bool.self) else {
-                        problems.append(.init(line: line, column: "placement", message: "mise à l'emploi « \(code) » inconnue ou hors de votre périmètre"))
+                        problems.append(
+                            .init(
+                                line: line, column: "placement",
+                                message: "mise à l'emploi « \(code) » inconnue ou hors de votre périmètre"))
                         continue
                     }
                     let start: LocalDate = try row.decode(4)
                     let end: LocalDate? = try row.decode(5)
                     if month < start.yearMonth || (end.map { month > $0.yearMonth } ?? false) {
-                        let period = end.map { "de \(LedgerFormat.month(start.yearMonth)) à \(LedgerFormat.month($0.yearMonth))" }
+                        let period =
+                            end.map {
+                                "de \(LedgerFormat.month(start.yearMonth)) à \(LedgerFormat.month($0.yearMonth))"
+                            }
                             ?? "à partir de \(LedgerFormat.month(start.yearMonth))"
-                        problems.append(.init(line: line, column: "mois", message: "\(LedgerFormat.month(month)) est hors de la période de la mise à l'emploi \(code) (\(period))"))
+                        problems.append(
+                            .init(
+                                line: line, column: "mois",
+                                message:
+                                    "\(LedgerFormat.month(month)) est hors de la période de la mise à l'emploi \(code) (\(period))"
+                            ))
                     } else if month > today.yearMonth {
-                        problems.append(.init(line: line, column: "mois", message: "\(LedgerFormat.month(month)) est un mois à venir"))
+                        problems.append(
+                            .init(
+                                line: line, column: "mois", message: "\(LedgerFormat.month(month)) est un mois à venir")
+                        )
                     } else {
-                        let worked = try row.numeric0(6), training = try row.numeric0(7)
+                        let worked = try row.numeric0(6)
+                        let training = try row.numeric0(7)
                         let status = HourReportStatus(rawValue: try row.decode(8)) ?? .declared
-                        problems.append(.init(line: line, column: "heures travaillees", message:
-                            "\(code) a déjà \(LedgerFormat.hours(worked)) travaillées\(training > 0 ? " et \(LedgerFormat.hours(training)) de formation" : "") déclarées en \(LedgerFormat.month(month)) (\(status.frenchLabel.lowercased())) ; pour les corriger, importez avec le remplacement"))
+                        problems.append(
+                            .init(
+                                line: line, column: "heures travaillees",
+                                message:
+                                    "\(code) a déjà \(LedgerFormat.hours(worked)) travaillées\(training > 0 ? " et \(LedgerFormat.hours(training)) de formation" : "") déclarées en \(LedgerFormat.month(month)) (\(status.frenchLabel.lowercased())) ; pour les corriger, importez avec le remplacement"
+                            ))
                     }
                 }
 
-                let counts = try await connection.query("""
+                let counts = try await connection.query(
+                    """
                     SELECT count(*) FILTER (WHERE old_id IS NULL),
                            count(*) FILTER (WHERE old_id IS NOT NULL AND (old_status = 'rejected'
                                OR (old_worked, old_training) IS DISTINCT FROM (worked, training))),
                            count(*) FILTER (WHERE old_id IS NOT NULL AND old_status <> 'rejected'
                                AND (old_worked, old_training) IS NOT DISTINCT FROM (worked, training))
                     FROM import_matched WHERE placement_id IS NOT NULL
-                    """).first!
-                var report = ImportReport(status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
-                                          unchanged: try counts.decode(2), criteriaAdded: 0, problems: problems, warnings: parsed.warnings,
-                                          problemCount: problemCount)
+                    """
+                ).first!
+                var report = ImportReport(
+                    status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
+                    unchanged: try counts.decode(2), criteriaAdded: 0, problems: problems, warnings: parsed.warnings,
+                    problemCount: problemCount)
                 if !problems.isEmpty {
                     report.status = .rejected
-                    report.created = 0; report.updated = 0; report.unchanged = 0
+                    report.created = 0
+                    report.updated = 0
+                    report.unchanged = 0
                     throw Abort(report: report)
                 }
                 if !parsed.warnings.isEmpty && !confirmPlausible {
@@ -229,7 +283,8 @@ public struct ImportService: Sendable {
                 }
                 guard report.created + report.updated > 0 else { return report }
 
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     CREATE TEMP TABLE import_changes ON COMMIT DROP AS
                     SELECT line, placement_id, code, month, worked, training, comment, old_id, attested_insertion_hours, subcontract_amount,
                            old_worked, old_training, old_status
@@ -237,12 +292,14 @@ public struct ImportService: Sendable {
                     WHERE placement_id IS NOT NULL
                       AND (old_id IS NULL OR old_status = 'rejected' OR (old_worked, old_training) IS DISTINCT FROM (worked, training))
                     """)
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     UPDATE hour_reports h SET current = false, superseded_at = now()
                     FROM import_changes c WHERE h.id = c.old_id
                     """)
                 // New versions; each correction is audited with the figures it replaces.
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     WITH inserted AS (
                         INSERT INTO hour_reports (placement_id, month, worked_hours, training_hours, attested_insertion_hours, subcontract_amount,
                                                   source, status, comment, declared_by, declared_by_label, validated_by, validated_by_label,
@@ -261,10 +318,13 @@ public struct ImportService: Sendable {
                                                                              'status', c.old_status), 'via', 'import')
                     FROM inserted ins JOIN import_changes c ON c.old_id = ins.correction_of
                     """, [source.rawValue, validate ? "validated" : "declared", caller.userId, caller.label])
-                try await Audit.record(.create, entity: "hour_import", id: UUID().uuidString.lowercased(),
-                                       changes: ["lines": report.lines, "created": report.created, "corrected": report.updated,
-                                                 "unchanged": report.unchanged, "validated": validate, "replace": replace],
-                                       by: caller, on: connection)
+                try await Audit.record(
+                    .create, entity: "hour_import", id: UUID().uuidString.lowercased(),
+                    changes: [
+                        "lines": report.lines, "created": report.created, "corrected": report.updated,
+                        "unchanged": report.unchanged, "validated": validate, "replace": replace,
+                    ],
+                    by: caller, on: connection)
                 return report
             }
         } catch let abort as Abort {
@@ -284,17 +344,23 @@ public struct ImportService: Sendable {
     ///   same code and date are stored already; they need the facilitateur's validation unless
     ///   `validateCriteria` is true (the facilitateur vouches for the file).
     /// The file's ROME codes (`métiers`) are the participant's target jobs.
-    public func importParticipants(data: Data, caller: Caller, today: LocalDate = .today(), dryRun: Bool = false,
-                                   validateCriteria: Bool = false) async throws -> ImportReport {
+    public func importParticipants(
+        data: Data, caller: Caller, today: LocalDate = .today(), dryRun: Bool = false,
+        validateCriteria: Bool = false
+    ) async throws -> ImportReport {
         try caller.requireEditor()
         return try await gate.run(for: caller) {
-            try await importParticipantsChecked(data: data, caller: caller, today: today, dryRun: dryRun, validateCriteria: validateCriteria)
-                .listingAtMost()
+            try await importParticipantsChecked(
+                data: data, caller: caller, today: today, dryRun: dryRun, validateCriteria: validateCriteria
+            )
+            .listingAtMost()
         }
     }
 
-    private func importParticipantsChecked(data: Data, caller: Caller, today: LocalDate, dryRun: Bool,
-                                           validateCriteria: Bool) async throws -> ImportReport {
+    private func importParticipantsChecked(
+        data: Data, caller: Caller, today: LocalDate, dryRun: Bool,
+        validateCriteria: Bool
+    ) async throws -> ImportReport {
         let rules = rules
         let parsing: Result<[ParticipantImportRow], ValidationErrors> = try await parse {
             Result { () throws(ValidationErrors) in try ParticipantsImport.parse(data, today: today, rules: rules) }
@@ -309,21 +375,32 @@ public struct ImportService: Sendable {
 
         do {
             return try await pool.withTransaction { connection in
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     CREATE TEMP TABLE import_participants (line integer, reference text, last_name text, first_name text, birth_date date,
                         sex char(1), commune_insee text, qpv_resident boolean, qualification_level text, prescriber text, plie_entry_date date,
                         driving_licence boolean, vehicle boolean, max_travel_km integer, available_from date, target_jobs text[],
                         criteria text[], proof_date date) ON COMMIT DROP
                     """)
-                try await connection.copy(into: "import_participants", columns: [
-                    "line", "reference", "last_name", "first_name", "birth_date", "sex", "commune_insee", "qpv_resident", "qualification_level",
-                    "prescriber", "plie_entry_date", "driving_licence", "vehicle", "max_travel_km", "available_from", "target_jobs", "criteria", "proof_date",
-                ], rows: rows.lazy.map { r in
-                    ["\(r.line)", r.reference, r.lastName, r.firstName, r.birthDate?.description, r.sex?.rawValue, r.communeCode, flag(r.livesInQPV),
-                     r.qualificationLevel, r.prescriber, r.pathwayEntryDate?.description, flag(r.hasDrivingLicence), flag(r.hasVehicle),
-                     r.maxDistanceKm.map(String.init), r.availableFrom?.description, r.romeCodes.isEmpty ? nil : array(r.romeCodes),
-                     array(r.criteria), r.criteriaProofDate?.description]
-                })
+                try await connection.copy(
+                    into: "import_participants",
+                    columns: [
+                        "line", "reference", "last_name", "first_name", "birth_date", "sex", "commune_insee",
+                        "qpv_resident", "qualification_level",
+                        "prescriber", "plie_entry_date", "driving_licence", "vehicle", "max_travel_km",
+                        "available_from", "target_jobs", "criteria", "proof_date",
+                    ],
+                    rows: rows.lazy.map { r in
+                        [
+                            "\(r.line)", r.reference, r.lastName, r.firstName, r.birthDate?.description,
+                            r.sex?.rawValue, r.communeCode, flag(r.livesInQPV),
+                            r.qualificationLevel, r.prescriber, r.pathwayEntryDate?.description,
+                            flag(r.hasDrivingLicence), flag(r.hasVehicle),
+                            r.maxDistanceKm.map(String.init), r.availableFrom?.description,
+                            r.romeCodes.isEmpty ? nil : array(r.romeCodes),
+                            array(r.criteria), r.criteriaProofDate?.description,
+                        ]
+                    })
 
                 // Fields the file fills that differ from what is stored.
                 let changed = """
@@ -346,20 +423,24 @@ public struct ImportService: Sendable {
                     WHERE NOT EXISTS (SELECT 1 FROM participants p JOIN eligibility_criteria ec ON ec.participant_id = p.id
                                       WHERE p.reference = i.reference AND ec.code = c.code AND ec.proof_date = i.proof_date)
                     """
-                let counts = try await connection.query("""
+                let counts = try await connection.query(
+                    """
                     SELECT count(*) FILTER (WHERE p.id IS NULL), count(*) FILTER (WHERE p.id IS NOT NULL AND \(changed)),
                            count(*) FILTER (WHERE p.id IS NOT NULL AND NOT \(changed)), (\(newCriteria))
                     FROM import_participants i LEFT JOIN participants p ON p.reference = i.reference
-                    """).first!
-                var report = ImportReport(status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
-                                          unchanged: try counts.decode(2), criteriaAdded: try counts.decode(3), problems: [], warnings: [])
+                    """
+                ).first!
+                var report = ImportReport(
+                    status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
+                    unchanged: try counts.decode(2), criteriaAdded: try counts.decode(3), problems: [], warnings: [])
                 if dryRun {
                     report.status = .dryRun
                     throw Abort(report: report)
                 }
                 guard report.created + report.updated + report.criteriaAdded > 0 else { return report }
 
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     WITH inserted AS (
                         INSERT INTO participants (reference, last_name, first_name, birth_date, sex, commune_insee, qpv_resident, qualification_level,
                                                   prescriber, plie_entry_date, driving_licence, vehicle, max_travel_km, available_from, target_jobs)
@@ -372,7 +453,8 @@ public struct ImportService: Sendable {
                     INSERT INTO audit_log (user_id, actor, action, entity, entity_id, changes)
                     SELECT $1, $2, 'create', 'participant', id::text, jsonb_build_object('reference', reference, 'via', 'import') FROM inserted
                     """, [caller.userId, caller.label])
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     WITH updated AS (
                         UPDATE participants p SET
                             last_name = i.last_name, first_name = i.first_name, birth_date = coalesce(i.birth_date, p.birth_date),
@@ -390,7 +472,8 @@ public struct ImportService: Sendable {
                     INSERT INTO audit_log (user_id, actor, action, entity, entity_id, changes)
                     SELECT $1, $2, 'update', 'participant', id::text, jsonb_build_object('reference', reference, 'via', 'import') FROM updated
                     """, [caller.userId, caller.label])
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     WITH inserted AS (
                         INSERT INTO eligibility_criteria (participant_id, code, proof_date, proof_kind, attested_by, validated_at, validated_by, validated_by_label)
                         SELECT p.id, c.code, i.proof_date, 'import', i.prescriber,
@@ -405,10 +488,13 @@ public struct ImportService: Sendable {
                            jsonb_build_object('participantId', participant_id, 'code', code, 'proofDate', proof_date, 'validated', $3, 'via', 'import')
                     FROM inserted
                     """, [caller.userId, caller.label, validateCriteria])
-                try await Audit.record(.create, entity: "participant_import", id: UUID().uuidString.lowercased(),
-                                       changes: ["lines": report.lines, "created": report.created, "updated": report.updated,
-                                                 "unchanged": report.unchanged, "criteriaAdded": report.criteriaAdded],
-                                       by: caller, on: connection)
+                try await Audit.record(
+                    .create, entity: "participant_import", id: UUID().uuidString.lowercased(),
+                    changes: [
+                        "lines": report.lines, "created": report.created, "updated": report.updated,
+                        "unchanged": report.unchanged, "criteriaAdded": report.criteriaAdded,
+                    ],
+                    by: caller, on: connection)
                 return report
             }
         } catch let abort as Abort {

@@ -33,11 +33,13 @@ public struct ParticipantImportRow: Sendable, Equatable {
     /// Date of the proof of the criteria; present whenever `criteria` is not empty.
     public var criteriaProofDate: LocalDate?
 
-    public init(line: Int, reference: String, lastName: String, firstName: String, birthDate: LocalDate? = nil,
-                sex: Sex? = nil, communeCode: String? = nil, livesInQPV: Bool? = nil, qualificationLevel: String? = nil,
-                prescriber: String? = nil, pathwayEntryDate: LocalDate? = nil, hasDrivingLicence: Bool? = nil,
-                hasVehicle: Bool? = nil, maxDistanceKm: Int? = nil, availableFrom: LocalDate? = nil,
-                romeCodes: [String] = [], criteria: [String] = [], criteriaProofDate: LocalDate? = nil) {
+    public init(
+        line: Int, reference: String, lastName: String, firstName: String, birthDate: LocalDate? = nil,
+        sex: Sex? = nil, communeCode: String? = nil, livesInQPV: Bool? = nil, qualificationLevel: String? = nil,
+        prescriber: String? = nil, pathwayEntryDate: LocalDate? = nil, hasDrivingLicence: Bool? = nil,
+        hasVehicle: Bool? = nil, maxDistanceKm: Int? = nil, availableFrom: LocalDate? = nil,
+        romeCodes: [String] = [], criteria: [String] = [], criteriaProofDate: LocalDate? = nil
+    ) {
         self.line = line
         self.reference = reference
         self.lastName = lastName
@@ -61,8 +63,10 @@ public struct ParticipantImportRow: Sendable, Equatable {
 
 public enum ParticipantsImport {
     /// The eligibility criterion codes a file may use (DOMAIN.md §5).
-    public static let criterionCodes = ["DELD", "DETLD", "RSA", "ASS", "AAH", "AI", "INVALIDITY", "RQTH", "YOUTH",
-                                        "SENIOR", "SIAE", "E2C_EPIDE", "PLIE", "REASONED_OPINION"]
+    public static let criterionCodes = [
+        "DELD", "DETLD", "RSA", "ASS", "AAH", "AI", "INVALIDITY", "RQTH", "YOUTH",
+        "SENIOR", "SIAE", "E2C_EPIDE", "PLIE", "REASONED_OPINION",
+    ]
 
     public static let schema = ColumnSchema([
         .init("reference", label: "référence", aliases: ["ref", "identifiant", "id"], required: true),
@@ -86,22 +90,37 @@ public enum ParticipantsImport {
 
     /// Checks the whole file; throws every problem (sorted by line) if there is any.
     /// `today` is the civil date proofs must not be later than.
-    public static func parse(_ data: Data, today: LocalDate, rules: ImportRules = ImportRules()) throws(ValidationErrors) -> [ParticipantImportRow] {
+    public static func parse(_ data: Data, today: LocalDate, rules: ImportRules = ImportRules())
+        throws(ValidationErrors) -> [ParticipantImportRow]
+    {
         var seen = FirstOccurrence<String>()
         return try CSVImport.rows(data, schema: schema, rules: rules) { cells -> ParticipantImportRow? in
             let reference = cells.required("reference", "référence manquante")
             if let reference, let earlier = seen.earlierLine(of: reference.uppercased(), line: cells.line) {
-                cells.report("reference", "doublon de la ligne \(earlier) : la référence « \(reference) » y figure déjà")
+                cells.report(
+                    "reference", "doublon de la ligne \(earlier) : la référence « \(reference) » y figure déjà")
             }
             let lastName = cells.required("nom", "nom manquant")
             let firstName = cells.required("prenom", "prénom manquant")
             let birthDate = cells.date("date de naissance")
-            if let birthDate, let problem = FieldRules.birthDateProblem(birthDate, today: today) { cells.report("date de naissance", problem) }
+            if let birthDate, let problem = FieldRules.birthDateProblem(birthDate, today: today) {
+                cells.report("date de naissance", problem)
+            }
             let sex = cells.parse("sexe", sex)
-            let romeCodes = cells.parse("metiers") { text in list(text, valid: isROMECode,
-                invalid: { "code ROME « \($0) » invalide (une lettre de A à N puis 4 chiffres, ex. F1703)" }) } ?? []
-            let criteria = cells.parse("criteres") { text in list(text, valid: criterionCodes.contains,
-                invalid: { "critère « \($0) » inconnu ; codes acceptés : \(criterionCodes.joined(separator: ", "))" }) } ?? []
+            let romeCodes =
+                cells.parse("metiers") { text in
+                    list(
+                        text, valid: isROMECode,
+                        invalid: { "code ROME « \($0) » invalide (une lettre de A à N puis 4 chiffres, ex. F1703)" })
+                } ?? []
+            let criteria =
+                cells.parse("criteres") { text in
+                    list(
+                        text, valid: criterionCodes.contains,
+                        invalid: {
+                            "critère « \($0) » inconnu ; codes acceptés : \(criterionCodes.joined(separator: ", "))"
+                        })
+                } ?? []
             let proofDate = cells.date("date justificatif")
             if let proofDate, proofDate > today { cells.report("date justificatif", "justificatif daté dans le futur") }
             if cells.text("criteres") != nil, cells.text("date justificatif") == nil {
@@ -109,10 +128,12 @@ public enum ParticipantsImport {
             }
             let row = ParticipantImportRow(
                 line: cells.line, reference: reference ?? "", lastName: lastName ?? "", firstName: firstName ?? "",
-                birthDate: birthDate, sex: sex, communeCode: cells.communeCode("commune"), livesInQPV: cells.yesNo("qpv"),
+                birthDate: birthDate, sex: sex, communeCode: cells.communeCode("commune"),
+                livesInQPV: cells.yesNo("qpv"),
                 qualificationLevel: cells.text("niveau de qualification"), prescriber: cells.text("prescripteur"),
                 pathwayEntryDate: cells.date("entree plie"), hasDrivingLicence: cells.yesNo("permis"),
-                hasVehicle: cells.yesNo("vehicule"), maxDistanceKm: cells.integer("distance max km", in: FieldRules.travelKilometres),
+                hasVehicle: cells.yesNo("vehicule"),
+                maxDistanceKm: cells.integer("distance max km", in: FieldRules.travelKilometres),
                 availableFrom: cells.date("disponible le"), romeCodes: romeCodes, criteria: criteria,
                 criteriaProofDate: proofDate)
             return row
@@ -135,7 +156,8 @@ public enum ParticipantsImport {
 
     /// Splits a list cell and checks every item; one problem naming all the invalid items.
     private static func list(_ text: String, valid: (String) -> Bool, invalid: (String) -> String)
-        -> Result<[String], CellProblem> {
+        -> Result<[String], CellProblem>
+    {
         let items = CellParsers.codeList(text)
         let bad = items.filter { !valid($0) }
         if bad.isEmpty { return .success(items) }

@@ -13,8 +13,10 @@ public struct BalanceInput: Sendable, Equatable {
     /// Fraction of the expected hours a lot may lag before it is behind (0.10 = 10 %).
     public var tolerance: Decimal
 
-    public init(requiredHours: Decimal, workedHours: Decimal, trainingHours: Decimal, creditedHours: Decimal,
-                executionStart: LocalDate?, executionEnd: LocalDate?, at: LocalDate, tolerance: Decimal) {
+    public init(
+        requiredHours: Decimal, workedHours: Decimal, trainingHours: Decimal, creditedHours: Decimal,
+        executionStart: LocalDate?, executionEnd: LocalDate?, at: LocalDate, tolerance: Decimal
+    ) {
         self.requiredHours = requiredHours
         self.workedHours = workedHours
         self.trainingHours = trainingHours
@@ -25,10 +27,14 @@ public struct BalanceInput: Sendable, Equatable {
         self.tolerance = tolerance
     }
 
-    public init(requiredHours: Decimal, credit: Credit, executionStart: LocalDate?, executionEnd: LocalDate?, at: LocalDate, tolerance: Decimal) {
-        self.init(requiredHours: requiredHours, workedHours: credit.workedHours, trainingHours: credit.trainingHours,
-                  creditedHours: credit.creditedHours, executionStart: executionStart, executionEnd: executionEnd,
-                  at: at, tolerance: tolerance)
+    public init(
+        requiredHours: Decimal, credit: Credit, executionStart: LocalDate?, executionEnd: LocalDate?, at: LocalDate,
+        tolerance: Decimal
+    ) {
+        self.init(
+            requiredHours: requiredHours, workedHours: credit.workedHours, trainingHours: credit.trainingHours,
+            creditedHours: credit.creditedHours, executionStart: executionStart, executionEnd: executionEnd,
+            at: at, tolerance: tolerance)
     }
 }
 
@@ -93,7 +99,8 @@ public func computeBalance(_ input: BalanceInput) -> Balance {
         why = "Objectif atteint : \(h(credited)) valorisées pour \(h(required)) prescrites."
     } else if ended, credited < required, let end = input.executionEnd {
         status = .nonCompliant
-        why = "Exécution terminée le \(end.french) avec \(h(credited)) valorisées pour \(h(required)) prescrites : \(h(required - credited)) manquantes."
+        why =
+            "Exécution terminée le \(end.french) avec \(h(credited)) valorisées pour \(h(required)) prescrites : \(h(required - credited)) manquantes."
     } else if let start = input.executionStart, input.at < start {
         status = .notStarted
         why = "Exécution non commencée (début prévu le \(start.french))."
@@ -102,13 +109,16 @@ public func computeBalance(_ input: BalanceInput) -> Balance {
         why = "Aucune date d'exécution connue et aucune heure valorisée."
     } else if let expected, let progress, credited < expected * (1 - input.tolerance) {
         status = .behind
-        why = "En retard : \(h(credited)) valorisées pour \(h(expected)) attendues à ce stade (\(LedgerFormat.percent(progress)) de la période écoulée), au-delà de la tolérance de \(LedgerFormat.percent(input.tolerance))."
+        why =
+            "En retard : \(h(credited)) valorisées pour \(h(expected)) attendues à ce stade (\(LedgerFormat.percent(progress)) de la période écoulée), au-delà de la tolérance de \(LedgerFormat.percent(input.tolerance))."
     } else if let expected, let progress {
         status = .onTrack
-        why = "Dans les temps : \(h(credited)) valorisées pour \(h(expected)) attendues à ce stade (\(LedgerFormat.percent(progress)) de la période écoulée, tolérance de \(LedgerFormat.percent(input.tolerance)))."
+        why =
+            "Dans les temps : \(h(credited)) valorisées pour \(h(expected)) attendues à ce stade (\(LedgerFormat.percent(progress)) de la période écoulée, tolérance de \(LedgerFormat.percent(input.tolerance)))."
     } else {
         status = .onTrack
-        why = "Dans les temps : \(h(credited)) valorisées pour \(h(required)) prescrites ; période d'exécution incomplète, pas d'heures attendues calculables."
+        why =
+            "Dans les temps : \(h(credited)) valorisées pour \(h(required)) prescrites ; période d'exécution incomplète, pas d'heures attendues calculables."
     }
 
     return Balance(
@@ -234,12 +244,14 @@ extension LotStatus {
 
 extension Balance {
     public var urgencyKey: UrgencyKey {
-        let gap: Decimal = switch status {
-        case .nonCompliant: remainingHours
-        case .behind: shortfallHours
-        default: 0
-        }
-        return UrgencyKey(statusRank: status.urgencyRank, gapHours: gap, endDayNumber: executionEnd?.dayNumber ?? Int.max)
+        let gap: Decimal =
+            switch status {
+            case .nonCompliant: remainingHours
+            case .behind: shortfallHours
+            default: 0
+            }
+        return UrgencyKey(
+            statusRank: status.urgencyRank, gapHours: gap, endDayNumber: executionEnd?.dayNumber ?? Int.max)
     }
 }
 

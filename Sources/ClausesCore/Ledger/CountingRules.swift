@@ -15,7 +15,10 @@ public struct CountingRule: Codable, Sendable, Equatable {
     /// for the months the SIAE attested no hours.
     public var convertSubcontractAmount: Bool
 
-    public init(countWorkedHours: Bool, countTrainingHours: Bool, hireBonusHours: Decimal = 0, convertSubcontractAmount: Bool = false) {
+    public init(
+        countWorkedHours: Bool, countTrainingHours: Bool, hireBonusHours: Decimal = 0,
+        convertSubcontractAmount: Bool = false
+    ) {
         self.countWorkedHours = countWorkedHours
         self.countTrainingHours = countTrainingHours
         self.hireBonusHours = hireBonusHours
@@ -43,7 +46,9 @@ public struct CountingRuleTable: Codable, Sendable, Equatable {
     /// Loaded hourly cost `c` (€/h) for the euro-to-hours conversion.
     public var hourlyCost: Decimal
 
-    public init(rules: [ExecutionMode: CountingRule], trainingCapShare: Decimal, labourShare: Decimal, hourlyCost: Decimal) {
+    public init(
+        rules: [ExecutionMode: CountingRule], trainingCapShare: Decimal, labourShare: Decimal, hourlyCost: Decimal
+    ) {
         self.rules = rules
         self.trainingCapShare = trainingCapShare
         self.labourShare = labourShare
@@ -105,7 +110,9 @@ public struct CountingRuleTable: Codable, Sendable, Equatable {
             throw .invalid("hourlyCost", "Le coût horaire doit être strictement positif.")
         }
         for mode in ExecutionMode.allCases where rule(for: mode).hireBonusHours < 0 {
-            throw .invalid("rules.\(mode.rawValue).hireBonusHours", "Le bonus d'heures à l'embauche (\(mode.frenchLabel)) doit être positif ou nul.")
+            throw .invalid(
+                "rules.\(mode.rawValue).hireBonusHours",
+                "Le bonus d'heures à l'embauche (\(mode.frenchLabel)) doit être positif ou nul.")
         }
     }
 }
@@ -117,7 +124,10 @@ public struct PartialCountingRule: Codable, Sendable, Equatable {
     public var hireBonusHours: Decimal?
     public var convertSubcontractAmount: Bool?
 
-    public init(countWorkedHours: Bool? = nil, countTrainingHours: Bool? = nil, hireBonusHours: Decimal? = nil, convertSubcontractAmount: Bool? = nil) {
+    public init(
+        countWorkedHours: Bool? = nil, countTrainingHours: Bool? = nil, hireBonusHours: Decimal? = nil,
+        convertSubcontractAmount: Bool? = nil
+    ) {
         self.countWorkedHours = countWorkedHours
         self.countTrainingHours = countTrainingHours
         self.hireBonusHours = hireBonusHours
@@ -134,7 +144,10 @@ public struct CountingRuleOverrides: Codable, Sendable, Equatable {
     public var labourShare: Decimal?
     public var hourlyCost: Decimal?
 
-    public init(rules: [ExecutionMode: PartialCountingRule]? = nil, trainingCapShare: Decimal? = nil, labourShare: Decimal? = nil, hourlyCost: Decimal? = nil) {
+    public init(
+        rules: [ExecutionMode: PartialCountingRule]? = nil, trainingCapShare: Decimal? = nil,
+        labourShare: Decimal? = nil, hourlyCost: Decimal? = nil
+    ) {
         self.rules = rules
         self.trainingCapShare = trainingCapShare
         self.labourShare = labourShare
@@ -155,7 +168,10 @@ public struct MonthFacts: Codable, Sendable, Equatable {
     /// SIAE modes: the amount (€ excl. VAT) paid to the SIAE for the month, converted when no hours are attested.
     public var subcontractAmount: Decimal?
 
-    public init(month: YearMonth, workedHours: Decimal = 0, trainingHours: Decimal = 0, attestedInsertionHours: Decimal? = nil, subcontractAmount: Decimal? = nil) {
+    public init(
+        month: YearMonth, workedHours: Decimal = 0, trainingHours: Decimal = 0, attestedInsertionHours: Decimal? = nil,
+        subcontractAmount: Decimal? = nil
+    ) {
         self.month = month
         self.workedHours = workedHours
         self.trainingHours = trainingHours
@@ -177,8 +193,10 @@ public struct PlacementFacts: Codable, Sendable, Equatable {
     public var onClauseOperation: Bool
     public var months: [MonthFacts]
 
-    public init(id: String, mode: ExecutionMode, contractType: EmploymentContractType, start: LocalDate, end: LocalDate? = nil,
-                eligibleAtStart: Bool = true, onClauseOperation: Bool = true, months: [MonthFacts] = []) {
+    public init(
+        id: String, mode: ExecutionMode, contractType: EmploymentContractType, start: LocalDate, end: LocalDate? = nil,
+        eligibleAtStart: Bool = true, onClauseOperation: Bool = true, months: [MonthFacts] = []
+    ) {
         self.id = id
         self.mode = mode
         self.contractType = contractType
@@ -299,31 +317,44 @@ public struct Credit: Codable, Sendable, Equatable {
 /// - surplus beyond the required hours is kept.
 /// `through` limits the count to reports of months up to and including it (a bonus counts when its start
 /// month is within the limit).
-public func creditHours(placements: [PlacementFacts], requiredHours: Decimal, rules: CountingRuleTable, through: YearMonth? = nil) -> Credit {
+public func creditHours(
+    placements: [PlacementFacts], requiredHours: Decimal, rules: CountingRuleTable, through: YearMonth? = nil
+) -> Credit {
     // Stored figures have 2 decimals: count them in exact integer hundredths (Foundation's Decimal is slow on
     // Linux); any figure that does not fit falls back to the same count in Decimal.
     if let counted = CountedPlacement<Int64>.from(placements, Hundredths()),
-       let result = countCredit(counted, requiredHours: requiredHours, rules: rules, through: through, Hundredths()) {
+        let result = countCredit(counted, requiredHours: requiredHours, rules: rules, through: through, Hundredths())
+    {
         return result.credit
     }
-    return countCredit(CountedPlacement<Decimal>.from(placements, DecimalArithmetic())!, requiredHours: requiredHours,
-                       rules: rules, through: through, DecimalArithmetic())!.credit
+    return countCredit(
+        CountedPlacement<Decimal>.from(placements, DecimalArithmetic())!, requiredHours: requiredHours,
+        rules: rules, through: through, DecimalArithmetic())!.credit
 }
 
 /// `creditHours` over reports already in hundredths (the balance queries read them so), with the month
 /// totals in hundredths for callers that add lots up.
-func creditHours(hundredths placements: [CountedPlacement<Int64>], requiredHours: Decimal, rules: CountingRuleTable,
-                 through: YearMonth?) -> (credit: Credit, months: [CountedMonthTotal]?) {
-    if let result = countCredit(placements, requiredHours: requiredHours, rules: rules, through: through, Hundredths()) {
+func creditHours(
+    hundredths placements: [CountedPlacement<Int64>], requiredHours: Decimal, rules: CountingRuleTable,
+    through: YearMonth?
+) -> (credit: Credit, months: [CountedMonthTotal]?) {
+    if let result = countCredit(placements, requiredHours: requiredHours, rules: rules, through: through, Hundredths())
+    {
         return (result.credit, result.months)
     }
     let decimal = placements.map { p in
-        CountedPlacement<Decimal>(facts: p.facts, months: p.months.map { m in
-            CountedMonth(month: m.month, worked: Hundredths.decimal(m.worked), training: Hundredths.decimal(m.training),
-                         attested: m.attested.map(Hundredths.decimal), amount: m.amount.map(Hundredths.decimal))
-        })
+        CountedPlacement<Decimal>(
+            facts: p.facts,
+            months: p.months.map { m in
+                CountedMonth(
+                    month: m.month, worked: Hundredths.decimal(m.worked), training: Hundredths.decimal(m.training),
+                    attested: m.attested.map(Hundredths.decimal), amount: m.amount.map(Hundredths.decimal))
+            })
     }
-    return (countCredit(decimal, requiredHours: requiredHours, rules: rules, through: through, DecimalArithmetic())!.credit, nil)
+    return (
+        countCredit(decimal, requiredHours: requiredHours, rules: rules, through: through, DecimalArithmetic())!.credit,
+        nil
+    )
 }
 
 /// One placement and its reports in the number type the count runs on.
@@ -332,15 +363,19 @@ struct CountedPlacement<Number>: Sendable where Number: Sendable {
     var facts: PlacementFacts
     var months: [CountedMonth<Number>]
 
-    static func from<A: CreditArithmetic>(_ placements: [PlacementFacts], _ arithmetic: A) -> [CountedPlacement<Number>]? where A.Number == Number {
+    static func from<A: CreditArithmetic>(_ placements: [PlacementFacts], _ arithmetic: A) -> [CountedPlacement<
+        Number
+    >]? where A.Number == Number {
         var result: [CountedPlacement<Number>] = []
         result.reserveCapacity(placements.count)
         for placement in placements {
             var months: [CountedMonth<Number>] = []
             months.reserveCapacity(placement.months.count)
             for m in placement.months {
-                guard let worked = arithmetic.number(m.workedHours), let training = arithmetic.number(m.trainingHours) else { return nil }
-                var attested: Number?, amount: Number?
+                guard let worked = arithmetic.number(m.workedHours), let training = arithmetic.number(m.trainingHours)
+                else { return nil }
+                var attested: Number?
+                var amount: Number?
                 if let value = m.attestedInsertionHours {
                     guard let exact = arithmetic.number(value) else { return nil }
                     attested = exact
@@ -349,7 +384,9 @@ struct CountedPlacement<Number>: Sendable where Number: Sendable {
                     guard let exact = arithmetic.number(value) else { return nil }
                     amount = exact
                 }
-                months.append(CountedMonth(month: m.month.index, worked: worked, training: training, attested: attested, amount: amount))
+                months.append(
+                    CountedMonth(
+                        month: m.month.index, worked: worked, training: training, attested: attested, amount: amount))
             }
             var facts = placement
             facts.months = []
@@ -411,13 +448,16 @@ struct Hundredths: CreditArithmetic {
     func hundredths(_ value: Int64) -> Int64? { value }
 
     static func decimal(_ value: Int64) -> Decimal {
-        value == 0 ? Decimal() : Decimal(sign: value < 0 ? .minus : .plus, exponent: -2, significand: Decimal(value.magnitude))
+        value == 0
+            ? Decimal() : Decimal(sign: value < 0 ? .minus : .plus, exponent: -2, significand: Decimal(value.magnitude))
     }
 
     /// The value in hundredths when it has at most 2 decimals and is within `limit`.
     static func exact(_ value: Decimal) -> Int64? {
         if value.isZero { return 0 }
-        guard value.isFinite, value.magnitude <= decimalLimit, value.significand.magnitude <= significandLimit else { return nil }
+        guard value.isFinite, value.magnitude <= decimalLimit, value.significand.magnitude <= significandLimit else {
+            return nil
+        }
         var digits = NSDecimalNumber(decimal: value.significand.magnitude).int64Value
         var shift = value.exponent + 2
         while shift < 0 {
@@ -458,8 +498,10 @@ private let allReasons = ExclusionReason.allCases
 
 /// The count behind `creditHours`, written once for both arithmetics; nil when a figure (the training cap, a
 /// bonus, a conversion, or too many terms) does not fit the arithmetic.
-func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>], requiredHours: Decimal, rules: CountingRuleTable,
-                                      through: YearMonth?, _ arithmetic: A) -> (credit: Credit, months: [CountedMonthTotal])? {
+func countCredit<A: CreditArithmetic>(
+    _ placements: [CountedPlacement<A.Number>], requiredHours: Decimal, rules: CountingRuleTable,
+    through: YearMonth?, _ arithmetic: A
+) -> (credit: Credit, months: [CountedMonthTotal])? {
     typealias N = A.Number
     typealias MonthAcc = MonthAccumulator<N>
     typealias ModeAcc = ModeAccumulator<N>
@@ -469,7 +511,10 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
     let modeRules = allModes.map { rules.rule(for: $0) }
     var bonuses: [N?] = []
     for rule in modeRules {
-        guard rule.hireBonusHours > 0 else { bonuses.append(nil); continue }
+        guard rule.hireBonusHours > 0 else {
+            bonuses.append(nil)
+            continue
+        }
         guard let bonus = arithmetic.number(rule.hireBonusHours) else { return nil }
         bonuses.append(bonus)
     }
@@ -479,7 +524,9 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
 
     // Months that appear: reports up to `last` and bonus start months. A dense table maps a month to its slot
     // (lots span a few years), a dictionary when the span is unusually wide.
-    var low = Int.max, high = Int.min, terms = placements.count
+    var low = Int.max
+    var high = Int.min
+    var terms = placements.count
     for p in placements {
         terms += p.months.count
         for m in p.months where m.month <= last {
@@ -487,7 +534,10 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
             high = max(high, m.month)
         }
         let start = p.facts.start.yearMonth.index
-        if start <= last { low = min(low, start); high = max(high, start) }
+        if start <= last {
+            low = min(low, start)
+            high = max(high, start)
+        }
     }
     guard terms < arithmetic.termLimit else { return nil }
     var slots = MonthSlots(low: low, high: high)
@@ -503,7 +553,8 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
         let facts = placement.facts
         let modeIndex = allModes.firstIndex(of: facts.mode)!
         let rule = modeRules[modeIndex]
-        let reason: ExclusionReason? = !facts.eligibleAtStart ? .notEligibleAtStart : !facts.onClauseOperation ? .offOperation : nil
+        let reason: ExclusionReason? =
+            !facts.eligibleAtStart ? .notEligibleAtStart : !facts.onClauseOperation ? .offOperation : nil
         let isSIAE = facts.mode.isSIAEPurchase
         var mode = modes[modeIndex]
         modeSeen[modeIndex] = true
@@ -533,9 +584,11 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
                 mode.uncountedWorked += worked
             }
             if rule.convertSubcontractAmount, convert, let amount = report.amount, amount > .zero,
-               !(rule.countWorkedHours && worked > .zero) {
+                !(rule.countWorkedHours && worked > .zero)
+            {
                 // The one multiplication and division of the count: done in Decimal, rounded per month as before.
-                let exact = LedgerFormat.round(arithmetic.decimal(amount) * rules.labourShare / rules.hourlyCost, scale: 2)
+                let exact = LedgerFormat.round(
+                    arithmetic.decimal(amount) * rules.labourShare / rules.hourlyCost, scale: 2)
                 guard let hours = arithmetic.number(exact) else { return nil }
                 months[s].converted += hours
                 mode.converted += hours
@@ -543,7 +596,8 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
             }
             if training > .zero {
                 if rule.countTrainingHours {
-                    candidates.append(TrainingCandidate(slot: s, month: report.month, rank: rank, mode: modeIndex, hours: training))
+                    candidates.append(
+                        TrainingCandidate(slot: s, month: report.month, rank: rank, mode: modeIndex, hours: training))
                     mode.trainingCandidate += training
                 } else {
                     mode.uncountedTraining += training
@@ -551,7 +605,9 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
             }
         }
 
-        if reason == nil, let bonus = bonuses[modeIndex], facts.qualifiesForHireBonus, facts.start.yearMonth.index <= last {
+        if reason == nil, let bonus = bonuses[modeIndex], facts.qualifiesForHireBonus,
+            facts.start.yearMonth.index <= last
+        {
             let s = slots.slot(facts.start.yearMonth.index)
             if s == months.count { months.append(MonthAcc()) }
             months[s].bonus += bonus
@@ -593,26 +649,38 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
         let credited = m.countedWorked + m.countedTraining + m.bonus + m.converted
         cumulative += credited
         let d = arithmetic.decimal
-        series.append(MonthCredit(month: YearMonth(index: monthKeys[s]), worked: d(m.worked), training: d(m.training),
-                                  countedWorked: d(m.countedWorked), countedTraining: d(m.countedTraining), bonus: d(m.bonus),
-                                  converted: d(m.converted), credited: d(credited), cumulativeCredited: d(cumulative)))
+        series.append(
+            MonthCredit(
+                month: YearMonth(index: monthKeys[s]), worked: d(m.worked), training: d(m.training),
+                countedWorked: d(m.countedWorked), countedTraining: d(m.countedTraining), bonus: d(m.bonus),
+                converted: d(m.converted), credited: d(credited), cumulativeCredited: d(cumulative)))
         if let worked = arithmetic.hundredths(m.worked), let training = arithmetic.hundredths(m.training),
-           let credited = arithmetic.hundredths(credited) {
-            totals.append(CountedMonthTotal(month: monthKeys[s], worked: worked, training: training, credited: credited))
+            let credited = arithmetic.hundredths(credited)
+        {
+            totals.append(
+                CountedMonthTotal(month: monthKeys[s], worked: worked, training: training, credited: credited))
         }
     }
 
     // By mode, and the totals over modes.
     var byMode: [ModeCredit] = []
-    var worked: N = .zero, training: N = .zero, countedWorked: N = .zero, countedTraining: N = .zero, bonus: N = .zero, converted: N = .zero
+    var worked: N = .zero
+    var training: N = .zero
+    var countedWorked: N = .zero
+    var countedTraining: N = .zero
+    var bonus: N = .zero
+    var converted: N = .zero
     for (i, key) in allModes.enumerated() where modeSeen[i] {
         let m = modes[i]
         let d = arithmetic.decimal
-        byMode.append(ModeCredit(mode: key, placementCount: m.placements, workedHours: d(m.worked), countedWorkedHours: d(m.countedWorked),
-                                 attestedHours: d(m.attested), trainingHours: d(m.training), countedTrainingHours: d(m.countedTraining),
-                                 bonusHours: d(m.bonus), hires: m.hires, subcontractAmount: d(m.amount), convertedHours: d(m.converted),
-                                 excludedHours: d(m.excluded),
-                                 creditedHours: d(m.countedWorked + m.countedTraining + m.bonus + m.converted)))
+        byMode.append(
+            ModeCredit(
+                mode: key, placementCount: m.placements, workedHours: d(m.worked),
+                countedWorkedHours: d(m.countedWorked),
+                attestedHours: d(m.attested), trainingHours: d(m.training), countedTrainingHours: d(m.countedTraining),
+                bonusHours: d(m.bonus), hires: m.hires, subcontractAmount: d(m.amount), convertedHours: d(m.converted),
+                excludedHours: d(m.excluded),
+                creditedHours: d(m.countedWorked + m.countedTraining + m.bonus + m.converted)))
         worked += m.worked
         training += m.training
         countedWorked += m.countedWorked
@@ -625,7 +693,8 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
     var exclusions: [Exclusion] = []
     var excludedTotal: N = .zero
     for (r, reason) in allReasons.enumerated() where !excludedIds[r].isEmpty {
-        exclusions.append(Exclusion(reason: reason, hours: arithmetic.decimal(excludedHours[r]), placementIds: excludedIds[r]))
+        exclusions.append(
+            Exclusion(reason: reason, hours: arithmetic.decimal(excludedHours[r]), placementIds: excludedIds[r]))
         excludedTotal += excludedHours[r]
     }
 
@@ -635,7 +704,9 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
     for (r, reason) in allReasons.enumerated() where !excludedIds[r].isEmpty {
         let rule = reason == .notEligibleAtStart ? "règle 1" : "règle 2"
         let count = excludedIds[r].count
-        lines.append("Exclues : \(h(excludedHours[r])) de \(count) mise\(count > 1 ? "s" : "") à l'emploi, \(reason.frenchLabel) (\(rule)).")
+        lines.append(
+            "Exclues : \(h(excludedHours[r])) de \(count) mise\(count > 1 ? "s" : "") à l'emploi, \(reason.frenchLabel) (\(rule))."
+        )
     }
     for (i, key) in allModes.enumerated() where modeSeen[i] {
         let m = modes[i]
@@ -645,31 +716,43 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
             lines.append("\(label) : \(h(m.countedWorked)) travaillées valorisées\(attested).")
         }
         if m.uncountedWorked > .zero {
-            lines.append("\(label) : \(h(m.uncountedWorked)) travaillées non valorisées (règle de comptage de la clause).")
+            lines.append(
+                "\(label) : \(h(m.uncountedWorked)) travaillées non valorisées (règle de comptage de la clause).")
         }
         if m.trainingCandidate > .zero {
             if m.countedTraining == m.trainingCandidate {
                 lines.append("\(label) : \(h(m.countedTraining)) de formation valorisées.")
             } else {
-                lines.append("\(label) : \(h(m.trainingCandidate)) de formation déclarées, \(h(m.countedTraining)) valorisées (plafond de formation).")
+                lines.append(
+                    "\(label) : \(h(m.trainingCandidate)) de formation déclarées, \(h(m.countedTraining)) valorisées (plafond de formation)."
+                )
             }
         }
         if m.uncountedTraining > .zero {
-            lines.append("\(label) : \(h(m.uncountedTraining)) de formation non valorisées (règle de comptage de la clause).")
+            lines.append(
+                "\(label) : \(h(m.uncountedTraining)) de formation non valorisées (règle de comptage de la clause).")
         }
         if m.bonus > .zero {
             let perHire = modeRules[i].hireBonusHours
-            lines.append("\(label) : bonus de \(LedgerFormat.hours(perHire)) par embauche en CDI ou en CDD d'au moins 6 mois × \(m.hires) = \(h(m.bonus)).")
+            lines.append(
+                "\(label) : bonus de \(LedgerFormat.hours(perHire)) par embauche en CDI ou en CDD d'au moins 6 mois × \(m.hires) = \(h(m.bonus))."
+            )
         }
         if m.converted > .zero {
-            lines.append("\(label) : \(arithmetic.text(m.amount)) € × \(LedgerFormat.percent(rules.labourShare)) ÷ \(LedgerFormat.number(rules.hourlyCost)) €/h = \(h(m.converted)) (montant payé à la SIAE converti en heures, faute d'heures attestées).")
+            lines.append(
+                "\(label) : \(arithmetic.text(m.amount)) € × \(LedgerFormat.percent(rules.labourShare)) ÷ \(LedgerFormat.number(rules.hourlyCost)) €/h = \(h(m.converted)) (montant payé à la SIAE converti en heures, faute d'heures attestées)."
+            )
         }
     }
     if candidateTotal > .zero {
         if candidateTotal > capHours {
-            lines.append("Heures de formation plafonnées à \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours))) : \(h(candidateTotal)) déclarées, \(h(countedTraining)) valorisées.")
+            lines.append(
+                "Heures de formation plafonnées à \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours))) : \(h(candidateTotal)) déclarées, \(h(countedTraining)) valorisées."
+            )
         } else {
-            lines.append("Heures de formation : \(h(countedTraining)) valorisées, sous le plafond de \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours))).")
+            lines.append(
+                "Heures de formation : \(h(countedTraining)) valorisées, sous le plafond de \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours)))."
+            )
         }
     }
     var parts: [String] = []
@@ -684,13 +767,16 @@ func countCredit<A: CreditArithmetic>(_ placements: [CountedPlacement<A.Number>]
     }
     let creditedDecimal = arithmetic.decimal(credited)
     if requiredHours > 0, creditedDecimal > requiredHours {
-        lines.append("Excédent conservé : \(LedgerFormat.hours(creditedDecimal - requiredHours)) au-delà des \(LedgerFormat.hours(requiredHours)) prescrites (effet levier).")
+        lines.append(
+            "Excédent conservé : \(LedgerFormat.hours(creditedDecimal - requiredHours)) au-delà des \(LedgerFormat.hours(requiredHours)) prescrites (effet levier)."
+        )
     }
 
     let credit = Credit(
         workedHours: arithmetic.decimal(worked), countedWorkedHours: arithmetic.decimal(countedWorked),
         trainingHours: arithmetic.decimal(training), countedTrainingHours: arithmetic.decimal(countedTraining),
-        trainingCapHours: capDecimal, bonusHours: arithmetic.decimal(bonus), convertedHours: arithmetic.decimal(converted),
+        trainingCapHours: capDecimal, bonusHours: arithmetic.decimal(bonus),
+        convertedHours: arithmetic.decimal(converted),
         creditedHours: creditedDecimal, excludedHours: arithmetic.decimal(excludedTotal), exclusions: exclusions,
         months: series, byMode: byMode, explanation: lines)
     return (credit, totals)

@@ -89,14 +89,20 @@ public struct HourDeclaration: Codable, Sendable {
     public var source: String?
     public var comment: String?
 
-    public init(placementId: UUID? = nil, placementCode: String? = nil, month: YearMonth, workedHours: Decimal,
-                trainingHours: Decimal? = nil, attestedInsertionHours: Decimal? = nil, subcontractAmount: Decimal? = nil,
-                source: String? = nil, comment: String? = nil) {
-        self.placementId = placementId; self.placementCode = placementCode; self.month = month
-        self.workedHours = FlexibleDecimal(workedHours); self.trainingHours = trainingHours.map(FlexibleDecimal.init)
+    public init(
+        placementId: UUID? = nil, placementCode: String? = nil, month: YearMonth, workedHours: Decimal,
+        trainingHours: Decimal? = nil, attestedInsertionHours: Decimal? = nil, subcontractAmount: Decimal? = nil,
+        source: String? = nil, comment: String? = nil
+    ) {
+        self.placementId = placementId
+        self.placementCode = placementCode
+        self.month = month
+        self.workedHours = FlexibleDecimal(workedHours)
+        self.trainingHours = trainingHours.map(FlexibleDecimal.init)
         self.attestedInsertionHours = attestedInsertionHours.map(FlexibleDecimal.init)
         self.subcontractAmount = subcontractAmount.map(FlexibleDecimal.init)
-        self.source = source; self.comment = comment
+        self.source = source
+        self.comment = comment
     }
 }
 
@@ -137,8 +143,10 @@ public struct HourReportStore: Sendable {
         self.placements = placements
     }
 
-    public func declare(_ caller: Caller, _ declaration: HourDeclaration, replace: Bool = false, confirmPlausible: Bool = false,
-                        validate: Bool = false, today: LocalDate = .today()) async throws -> DeclarationResult {
+    public func declare(
+        _ caller: Caller, _ declaration: HourDeclaration, replace: Bool = false, confirmPlausible: Bool = false,
+        validate: Bool = false, today: LocalDate = .today()
+    ) async throws -> DeclarationResult {
         try LedgerAccess.requireDeclarer(caller)
         if validate { try caller.requireEditor() }
         let worked = declaration.workedHours.value
@@ -146,24 +154,35 @@ public struct HourReportStore: Sendable {
         let attested = declaration.attestedInsertionHours?.value
         let amount = declaration.subcontractAmount?.value
         let month = declaration.month
-        for (value, field) in [(worked, "workedHours"), (training, "trainingHours"), (attested ?? 0, "attestedInsertionHours")] {
+        for (value, field) in [
+            (worked, "workedHours"), (training, "trainingHours"), (attested ?? 0, "attestedInsertionHours"),
+        ] {
             _ = try Validate.hours(value, field: field)
         }
         _ = try Validate.amount(amount, existing: nil, field: "subcontractAmount")
         let limit = Decimal(month.dayCount * 24)
         if worked + training > limit {
-            throw DomainError.invalid("workedHours", "\(LedgerFormat.hours(worked + training)) en \(LedgerFormat.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(LedgerFormat.hours(limit)).")
+            throw DomainError.invalid(
+                "workedHours",
+                "\(LedgerFormat.hours(worked + training)) en \(LedgerFormat.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(LedgerFormat.hours(limit))."
+            )
         }
         if let attested, attested > limit {
-            throw DomainError.invalid("attestedInsertionHours", "\(LedgerFormat.hours(attested)) attestées en \(LedgerFormat.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(LedgerFormat.hours(limit)).")
+            throw DomainError.invalid(
+                "attestedInsertionHours",
+                "\(LedgerFormat.hours(attested)) attestées en \(LedgerFormat.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(LedgerFormat.hours(limit))."
+            )
         }
         if worked + training > plausibleMonthlyHours && !confirmPlausible {
-            throw DomainError(.unprocessable, code: "implausible_hours",
-                              message: "\(LedgerFormat.hours(worked + training)) déclarées en \(LedgerFormat.month(month)) (travail + formation), au-delà de \(LedgerFormat.hours(plausibleMonthlyHours)) : confirmez ce chiffre pour l'enregistrer.",
-                              field: "workedHours")
+            throw DomainError(
+                .unprocessable, code: "implausible_hours",
+                message:
+                    "\(LedgerFormat.hours(worked + training)) déclarées en \(LedgerFormat.month(month)) (travail + formation), au-delà de \(LedgerFormat.hours(plausibleMonthlyHours)) : confirmez ce chiffre pour l'enregistrer.",
+                field: "workedHours")
         }
         if month > today.yearMonth {
-            throw DomainError.invalid("month", "On ne peut pas déclarer d'heures pour \(LedgerFormat.month(month)), mois à venir.")
+            throw DomainError.invalid(
+                "month", "On ne peut pas déclarer d'heures pour \(LedgerFormat.month(month)), mois à venir.")
         }
         let source = try Self.source(declaration.source, caller: caller)
         let comment = try Validate.optionalText(declaration.comment, existing: nil, field: "comment", maxLength: 1000)
@@ -175,22 +194,33 @@ public struct HourReportStore: Sendable {
             } else if let code = declaration.placementCode {
                 placement = try await placements.get(caller, code: code, on: connection, lock: true)
             } else {
-                throw DomainError.invalid("placementId", "Indiquez la mise à l'emploi (« placementId » ou « placementCode »).", code: "missing_field")
+                throw DomainError.invalid(
+                    "placementId", "Indiquez la mise à l'emploi (« placementId » ou « placementCode »).",
+                    code: "missing_field")
             }
             guard placement.covers(month) else {
-                let range = placement.endDate.map { "de \(LedgerFormat.month(placement.startDate.yearMonth)) à \(LedgerFormat.month($0.yearMonth))" }
+                let range =
+                    placement.endDate.map {
+                        "de \(LedgerFormat.month(placement.startDate.yearMonth)) à \(LedgerFormat.month($0.yearMonth))"
+                    }
                     ?? "à partir de \(LedgerFormat.month(placement.startDate.yearMonth))"
-                throw DomainError.invalid("month", "\(LedgerFormat.month(month)) est hors de la période de la mise à l'emploi \(placement.code) (\(range)).")
+                throw DomainError.invalid(
+                    "month",
+                    "\(LedgerFormat.month(month)) est hors de la période de la mise à l'emploi \(placement.code) (\(range))."
+                )
             }
-            let existing = try await connection.query("""
+            let existing = try await connection.query(
+                """
                 SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id
                 WHERE r.placement_id = $1 AND r.month = $2 AND r.current FOR UPDATE OF r
-                """, [placement.id, month.firstDay]).first.map(HourReport.init(row:))
+                """, [placement.id, month.firstDay]
+            ).first.map(HourReport.init(row:))
 
             if let existing {
                 if existing.workedHours == worked && existing.trainingHours == training
                     && existing.attestedInsertionHours == attested && existing.subcontractAmount == amount
-                    && existing.status != .rejected {
+                    && existing.status != .rejected
+                {
                     return DeclarationResult(outcome: .unchanged, report: existing)
                 }
                 if !replace && existing.status != .rejected {
@@ -198,29 +228,41 @@ public struct HourReportStore: Sendable {
                         "Des heures sont déjà déclarées pour \(placement.code) en \(LedgerFormat.month(month)) (\(LedgerFormat.hours(existing.workedHours)) travaillées, \(existing.status.frenchLabel.lowercased())). Pour les corriger, demandez le remplacement : l'ancienne déclaration sera conservée dans l'historique.",
                         field: "month", code: "report_exists")
                 }
-                try await connection.execute("UPDATE hour_reports SET current = false, superseded_at = now() WHERE id = $1", [existing.id])
+                try await connection.execute(
+                    "UPDATE hour_reports SET current = false, superseded_at = now() WHERE id = $1", [existing.id])
             }
-            let id = try await connection.query("""
+            let id = try await connection.query(
+                """
                 INSERT INTO hour_reports (placement_id, month, worked_hours, training_hours, attested_insertion_hours, subcontract_amount,
                                           source, status, comment, declared_by, declared_by_label, validated_by, validated_by_label, validated_at,
                                           correction_of)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $8 = 'validated' THEN now() END, $14)
                 RETURNING id
-                """, [placement.id, month.firstDay, worked, training, attested, amount, source.rawValue,
-                      validate ? "validated" : "declared", comment, caller.userId, caller.label,
-                      validate ? caller.userId : nil, validate ? caller.label : nil, existing?.id]).scalar(UUID.self)!
+                """,
+                [
+                    placement.id, month.firstDay, worked, training, attested, amount, source.rawValue,
+                    validate ? "validated" : "declared", comment, caller.userId, caller.label,
+                    validate ? caller.userId : nil, validate ? caller.label : nil, existing?.id,
+                ]
+            ).scalar(UUID.self)!
             let report = try await get(id: id, on: connection)
             var changes: [String: Any] = [
-                "placementCode": placement.code, "month": month.description, "workedHours": "\(worked)", "trainingHours": "\(training)",
+                "placementCode": placement.code, "month": month.description, "workedHours": "\(worked)",
+                "trainingHours": "\(training)",
                 "status": report.status.rawValue, "source": source.rawValue,
             ]
             if let attested { changes["attestedInsertionHours"] = "\(attested)" }
             if let amount { changes["subcontractAmount"] = "\(amount)" }
             if let existing {
                 changes["correctionOf"] = existing.id.uuidString.lowercased()
-                changes["previous"] = ["workedHours": "\(existing.workedHours)", "trainingHours": "\(existing.trainingHours)", "status": existing.status.rawValue]
+                changes["previous"] = [
+                    "workedHours": "\(existing.workedHours)", "trainingHours": "\(existing.trainingHours)",
+                    "status": existing.status.rawValue,
+                ]
             }
-            try await Audit.record(.create, entity: "hour_report", id: id.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+            try await Audit.record(
+                .create, entity: "hour_report", id: id.uuidString.lowercased(), changes: changes, by: caller,
+                on: connection)
             return DeclarationResult(outcome: existing == nil ? .created : .corrected, report: report)
         }
     }
@@ -236,24 +278,33 @@ public struct HourReportStore: Sendable {
         return try await review(caller, reportId: reportId, to: .rejected, reason: reason)
     }
 
-    private func review(_ caller: Caller, reportId: UUID, to status: HourReportStatus, reason: String?) async throws -> HourReport {
+    private func review(_ caller: Caller, reportId: UUID, to status: HourReportStatus, reason: String?) async throws
+        -> HourReport
+    {
         try caller.requireEditor()
         return try await pool.withTransaction { connection in
             let report = try await get(caller, reportId: reportId, on: connection, lock: true)
             guard report.current else {
-                throw DomainError.conflict("Cette déclaration a été remplacée par une correction : seule la version en vigueur peut être validée ou refusée.", code: "superseded")
+                throw DomainError.conflict(
+                    "Cette déclaration a été remplacée par une correction : seule la version en vigueur peut être validée ou refusée.",
+                    code: "superseded")
             }
             if report.status == status && report.rejectionReason == reason { return report }
             if report.status != .declared {
-                throw DomainError.conflict("Cette déclaration est déjà \(report.status == .validated ? "validée" : "refusée") ; pour la changer, enregistrez une correction.", code: "already_reviewed")
+                throw DomainError.conflict(
+                    "Cette déclaration est déjà \(report.status == .validated ? "validée" : "refusée") ; pour la changer, enregistrez une correction.",
+                    code: "already_reviewed")
             }
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 UPDATE hour_reports SET status = $2, rejection_reason = $3, validated_at = now(), validated_by = $4, validated_by_label = $5
                 WHERE id = $1
                 """, [reportId, status.rawValue, reason, caller.userId, caller.label])
             var changes: [String: Any] = ["status": ["from": report.status.rawValue, "to": status.rawValue]]
             if let reason { changes["rejectionReason"] = reason }
-            try await Audit.record(.update, entity: "hour_report", id: reportId.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+            try await Audit.record(
+                .update, entity: "hour_report", id: reportId.uuidString.lowercased(), changes: changes, by: caller,
+                on: connection)
             return try await get(id: reportId, on: connection)
         }
     }
@@ -270,8 +321,12 @@ public struct HourReportStore: Sendable {
 
     /// Current reports waiting for validation, oldest first (the facilitateur's queue; a company sees its own).
     public func pending(_ caller: Caller, limit: Int = 500) async throws -> [HourReport] {
-        var sql = SQL("SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id JOIN participants pa ON pa.id = pl.participant_id WHERE r.current AND r.status = 'declared'")
-        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
+        var sql = SQL(
+            "SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id JOIN participants pa ON pa.id = pl.participant_id WHERE r.current AND r.status = 'declared'"
+        )
+        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) {
+            sql.append("AND \(predicate)")
+        }
         sql.append("ORDER BY r.declared_at, r.id LIMIT \(sql.bind(limit))")
         return try await pool.query(sql).map(HourReport.init(row:))
     }
@@ -280,10 +335,14 @@ public struct HourReportStore: Sendable {
         try await pool.withConnection { try await get(caller, reportId: reportId, on: $0) }
     }
 
-    private func reports(_ caller: Caller, placementId: UUID, month: YearMonth?, history: Bool) async throws -> [HourReport] {
+    private func reports(_ caller: Caller, placementId: UUID, month: YearMonth?, history: Bool) async throws
+        -> [HourReport]
+    {
         try await pool.withConnection { connection in
             _ = try await placements.get(caller, id: placementId, on: connection)
-            var sql = SQL("SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id WHERE r.placement_id = $1")
+            var sql = SQL(
+                "SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id WHERE r.placement_id = $1"
+            )
             _ = sql.bind(placementId)
             if !history { sql.append("AND r.current") }
             if let month { sql.append("AND r.month = \(sql.bind(month.firstDay))") }
@@ -292,27 +351,39 @@ public struct HourReportStore: Sendable {
         }
     }
 
-    func get(_ caller: Caller, reportId: UUID, on connection: PostgresConnection, lock: Bool = false) async throws -> HourReport {
-        var sql = SQL("SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id JOIN participants pa ON pa.id = pl.participant_id WHERE r.id = $1")
+    func get(_ caller: Caller, reportId: UUID, on connection: PostgresConnection, lock: Bool = false) async throws
+        -> HourReport
+    {
+        var sql = SQL(
+            "SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id JOIN participants pa ON pa.id = pl.participant_id WHERE r.id = $1"
+        )
         _ = sql.bind(reportId)
-        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
+        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) {
+            sql.append("AND \(predicate)")
+        }
         if lock { sql.append("FOR UPDATE OF r") }
         guard let row = try await connection.query(sql).first else {
-            throw DomainError.notFound("La déclaration d'heures \(reportId.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+            throw DomainError.notFound(
+                "La déclaration d'heures \(reportId.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible."
+            )
         }
         return try HourReport(row: row)
     }
 
     private func get(id: UUID, on connection: PostgresConnection) async throws -> HourReport {
-        try HourReport(row: try await connection.query(
-            "SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id WHERE r.id = $1", [id]).first!)
+        try HourReport(
+            row: try await connection.query(
+                "SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id WHERE r.id = $1",
+                [id]
+            ).first!)
     }
 
     static func source(_ raw: String?, caller: Caller) throws(DomainError) -> HourReportSource {
         if let raw {
             let source = try Validate.choice(raw, existing: nil, field: "source", as: HourReportSource.self)
             if caller.role == .company && source == .facilitator {
-                throw DomainError.invalid("source", "Une entreprise ne peut pas déclarer des heures au nom du facilitateur.")
+                throw DomainError.invalid(
+                    "source", "Une entreprise ne peut pas déclarer des heures au nom du facilitateur.")
             }
             return source
         }

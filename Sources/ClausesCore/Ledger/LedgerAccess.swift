@@ -23,7 +23,9 @@ enum LedgerAccess {
     }
 
     /// Predicate over placements (`pl`) joined with their participant (`pa`), or nil for everything.
-    static func placements(_ caller: Caller, placement pl: String, participant pa: String, _ sql: inout SQL) throws(DomainError) -> String? {
+    static func placements(_ caller: Caller, placement pl: String, participant pa: String, _ sql: inout SQL)
+        throws(DomainError) -> String?
+    {
         switch caller.role {
         case .admin, .facilitator: return nil
         case .referent:
@@ -60,7 +62,10 @@ enum NumericText {
     /// nil for more decimals or more than 16 integer digits.
     static func hundredths<Bytes: Collection>(text bytes: Bytes) -> Int64? where Bytes.Element == UInt8 {
         var value: Int64 = 0
-        var negative = false, digits = 0, fraction = -1, first = true
+        var negative = false
+        var digits = 0
+        var fraction = -1
+        var first = true
         for byte in bytes {
             defer { first = false }
             switch byte {
@@ -82,10 +87,15 @@ enum NumericText {
     /// An integer (`15167`, `-3`) of at most 18 digits; nil for anything else (empty, signs, overflow).
     static func integer<Bytes: Collection>(_ bytes: Bytes) -> Int64? where Bytes.Element == UInt8 {
         var value: Int64 = 0
-        var negative = false, digits = 0, first = true
+        var negative = false
+        var digits = 0
+        var first = true
         for byte in bytes {
             defer { first = false }
-            if byte == UInt8(ascii: "-") && first { negative = true; continue }
+            if byte == UInt8(ascii: "-") && first {
+                negative = true
+                continue
+            }
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 18 else { return nil }
             value = value * 10 + Int64(byte - UInt8(ascii: "0"))
             digits += 1
@@ -96,8 +106,11 @@ enum NumericText {
 
     static func decimal<Bytes: Collection>(bytes: Bytes) -> Decimal? where Bytes.Element == UInt8 {
         var significand: UInt64 = 0
-        var digits = 0, fraction = 0
-        var negative = false, seenPoint = false, first = true
+        var digits = 0
+        var fraction = 0
+        var negative = false
+        var seenPoint = false
+        var first = true
         func fallback() -> Decimal? {
             Decimal(string: String(decoding: bytes, as: UTF8.self), locale: Locale(identifier: "en_US_POSIX"))
         }
@@ -126,7 +139,9 @@ extension PostgresRow {
     /// A `numeric` column by index, parsed exactly (nil for NULL).
     func numeric(_ column: Int) throws -> Decimal? {
         guard let text = try decode(column, as: String?.self) else { return nil }
-        guard let value = NumericText.decimal(text) else { throw PostgresError(.decoding, "nombre illisible « \(text) »") }
+        guard let value = NumericText.decimal(text) else {
+            throw PostgresError(.decoding, "nombre illisible « \(text) »")
+        }
         return value
     }
 

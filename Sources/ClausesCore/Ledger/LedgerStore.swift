@@ -113,7 +113,9 @@ public struct LedgerStore: Sendable {
             try await compute(caller, subject: .lot(lotId), at: at, on: connection)
         }
         guard let lot = lots.first?.balance else {
-            throw DomainError.notFound("Le lot \(lotId.uuidString.lowercased()) n'existe pas, ne vous est pas accessible ou n'a pas de clause d'insertion.")
+            throw DomainError.notFound(
+                "Le lot \(lotId.uuidString.lowercased()) n'existe pas, ne vous est pas accessible ou n'a pas de clause d'insertion."
+            )
         }
         return lot.visible(to: caller)
     }
@@ -125,9 +127,10 @@ public struct LedgerStore: Sendable {
             return try await compute(caller, subject: subject, at: at, on: connection)
         }
         let sorted = sortedByUrgency(lots.map { $0.balance.visible(to: caller) }) { $0.balance }
-        return BalanceSummary(subject: subject.kind, subjectId: subject.id, at: at,
-                              aggregate: aggregateBalances(sorted.map(\.balance)), lots: sorted, months: Self.monthTotals(lots),
-                              pendingHours: Hundredths.decimal(lots.reduce(0) { $0 + $1.pendingHundredths }))
+        return BalanceSummary(
+            subject: subject.kind, subjectId: subject.id, at: at,
+            aggregate: aggregateBalances(sorted.map(\.balance)), lots: sorted, months: Self.monthTotals(lots),
+            pendingHours: Hundredths.decimal(lots.reduce(0) { $0 + $1.pendingHundredths }))
     }
 
     /// The lots' month series added up; in hundredths (Decimal additions are slow on Linux) unless a lot
@@ -144,7 +147,8 @@ public struct LedgerStore: Sendable {
             guard let months = lot.months else { return decimalMonthTotals(lots.map(\.balance)) }
             for m in months {
                 var total = byMonth[m.month] ?? CountedMonthTotal(month: m.month, worked: 0, training: 0, credited: 0)
-                guard add(&total.worked, m.worked), add(&total.training, m.training), add(&total.credited, m.credited) else {
+                guard add(&total.worked, m.worked), add(&total.training, m.training), add(&total.credited, m.credited)
+                else {
                     return decimalMonthTotals(lots.map(\.balance))
                 }
                 byMonth[m.month] = total
@@ -155,8 +159,11 @@ public struct LedgerStore: Sendable {
         for key in byMonth.keys.sorted() {
             let m = byMonth[key]!
             guard add(&cumulative, m.credited) else { return decimalMonthTotals(lots.map(\.balance)) }
-            totals.append(MonthTotal(month: YearMonth(index: key), worked: Hundredths.decimal(m.worked), training: Hundredths.decimal(m.training),
-                                     credited: Hundredths.decimal(m.credited), cumulativeCredited: Hundredths.decimal(cumulative)))
+            totals.append(
+                MonthTotal(
+                    month: YearMonth(index: key), worked: Hundredths.decimal(m.worked),
+                    training: Hundredths.decimal(m.training),
+                    credited: Hundredths.decimal(m.credited), cumulativeCredited: Hundredths.decimal(cumulative)))
         }
         return totals
     }
@@ -165,7 +172,9 @@ public struct LedgerStore: Sendable {
         var byMonth: [YearMonth: MonthTotal] = [:]
         for lot in lots {
             for m in lot.credit.months {
-                var total = byMonth[m.month] ?? MonthTotal(month: m.month, worked: 0, training: 0, credited: 0, cumulativeCredited: 0)
+                var total =
+                    byMonth[m.month]
+                    ?? MonthTotal(month: m.month, worked: 0, training: 0, credited: 0, cumulativeCredited: 0)
                 total.worked += m.worked
                 total.training += m.training
                 total.credited += m.credited
@@ -182,10 +191,13 @@ public struct LedgerStore: Sendable {
     }
 
     /// 404 for a subject the caller may not see (a buyer asking for another buyer…).
-    private func requireVisible(_ caller: Caller, _ subject: BalanceSubject, on connection: PostgresConnection) async throws {
+    private func requireVisible(_ caller: Caller, _ subject: BalanceSubject, on connection: PostgresConnection)
+        async throws
+    {
         switch subject {
         case .lot(let id): _ = try await EntityStore<Lot>(pool: pool).get(caller, id: id, on: connection)
-        case .publicContract(let id): _ = try await EntityStore<PublicContract>(pool: pool).get(caller, id: id, on: connection)
+        case .publicContract(let id):
+            _ = try await EntityStore<PublicContract>(pool: pool).get(caller, id: id, on: connection)
         case .company(let id): _ = try await EntityStore<Company>(pool: pool).get(caller, id: id, on: connection)
         case .buyer(let id): _ = try await EntityStore<Buyer>(pool: pool).get(caller, id: id, on: connection)
         case .operation(let id): _ = try await EntityStore<Operation>(pool: pool).get(caller, id: id, on: connection)
@@ -200,16 +212,21 @@ public struct LedgerStore: Sendable {
     }
 
     private struct LotRow: Sendable {
-        let id: UUID, number: Int, label: String, start: LocalDate?, end: LocalDate?, contractId: UUID, contractReference: String
-        let buyerId: UUID, operationId: UUID?, mode: String, required: Decimal, overrides: String, contractorId: UUID?, contractorName: String?
+        let id: UUID, number: Int, label: String, start: LocalDate?, end: LocalDate?, contractId: UUID,
+            contractReference: String
+        let buyerId: UUID, operationId: UUID?, mode: String, required: Decimal, overrides: String, contractorId: UUID?,
+            contractorName: String?
     }
 
     /// Reads the facts and computes; run inside a REPEATABLE READ transaction so the lots and their facts
     /// come from one snapshot. JIT compilation is turned off for it: these short set-based queries cross
     /// its cost threshold on large buyers and would pay more for compiling than they save.
-    func compute(_ caller: Caller, subject: BalanceSubject, at: LocalDate, on connection: PostgresConnection) async throws -> [ComputedLot] {
+    func compute(_ caller: Caller, subject: BalanceSubject, at: LocalDate, on connection: PostgresConnection)
+        async throws -> [ComputedLot]
+    {
         try await connection.execute("SET LOCAL jit = off")
-        var sql = SQL("""
+        var sql = SQL(
+            """
             SELECT l.id, l.number, l.label, l.execution_start, l.execution_end, l.public_contract_id, pc.reference, pc.buyer_id,
                    pc.operation_id, ic.calibration_mode, ic.required_hours, ic.counting_overrides::text, ctr.company_id, cc.name
             FROM lots l
@@ -229,10 +246,14 @@ public struct LedgerStore: Sendable {
         if let predicate = Scopes.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
         sql.append("ORDER BY pc.reference, l.number")
         let lotRows = try await connection.query(sql).map { row in
-            LotRow(id: try row.decode(0), number: try row.decode(1), label: try row.decode(2), start: try row.decode(3), end: try row.decode(4),
-                   contractId: try row.decode(5), contractReference: try row.decode(6), buyerId: try row.decode(7), operationId: try row.decode(8),
-                   mode: try row.decode(9), required: try row.numeric0(10), overrides: try row.decode(11), contractorId: try row.decode(12),
-                   contractorName: try row.decode(13))
+            LotRow(
+                id: try row.decode(0), number: try row.decode(1), label: try row.decode(2), start: try row.decode(3),
+                end: try row.decode(4),
+                contractId: try row.decode(5), contractReference: try row.decode(6), buyerId: try row.decode(7),
+                operationId: try row.decode(8),
+                mode: try row.decode(9), required: try row.numeric0(10), overrides: try row.decode(11),
+                contractorId: try row.decode(12),
+                contractorName: try row.decode(13))
         }
         guard !lotRows.isEmpty else { return [] }
 
@@ -242,7 +263,8 @@ public struct LedgerStore: Sendable {
         // placement's reports by an index-only scan of hour_reports_current (a join + GROUP BY made large subjects
         // hash-join the whole table and sort it on disk); the figures are sent as their numeric text and the month
         // through date_part (float): numeric arithmetic (extract() is numeric) cost more than the rest of the row.
-        let facts = try await connection.query("""
+        let facts = try await connection.query(
+            """
             SELECT p.lot_id, p.code, p.execution_mode, p.contract_type, p.start_date, p.end_date, p.counting, p.on_clause_operation, r.packed
             FROM placements p
             CROSS JOIN LATERAL (
@@ -267,20 +289,25 @@ public struct LedgerStore: Sendable {
         }
         for row in facts {
             guard let mode = ExecutionMode(rawValue: try row.decode(2)),
-                  let contract = EmploymentContractType(rawValue: try row.decode(3)) else {
+                let contract = EmploymentContractType(rawValue: try row.decode(3))
+            else {
                 throw PostgresError(.decoding, "modalité ou contrat inconnu")
             }
-            byLot[try row.decode(0), default: []].append(RawPlacement(
-                facts: PlacementFacts(id: try row.decode(1), mode: mode, contractType: contract, start: try date(try row.decode(4))!,
-                                      end: try date(try row.decode(5)), eligibleAtStart: try row.decode(6), onClauseOperation: try row.decode(7)),
-                packed: try row.decode(8)))
+            byLot[try row.decode(0), default: []].append(
+                RawPlacement(
+                    facts: PlacementFacts(
+                        id: try row.decode(1), mode: mode, contractType: contract, start: try date(try row.decode(4))!,
+                        end: try date(try row.decode(5)), eligibleAtStart: try row.decode(6),
+                        onClauseOperation: try row.decode(7)),
+                    packed: try row.decode(8)))
         }
         var tables: [String: CountingRuleTable] = [:]
         var work: [(LotRow, CountingRuleTable, [RawPlacement])] = []
         work.reserveCapacity(lotRows.count)
         for lot in lotRows {
             if tables[lot.overrides] == nil {
-                let overrides = try JSONCoding.decoder.decode(CountingRuleOverrides.self, from: Data(lot.overrides.utf8))
+                let overrides = try JSONCoding.decoder.decode(
+                    CountingRuleOverrides.self, from: Data(lot.overrides.utf8))
                 tables[lot.overrides] = countingDefaults.overriding(with: overrides)
             }
             work.append((lot, tables[lot.overrides]!, byLot[lot.id] ?? []))
@@ -301,12 +328,17 @@ public struct LedgerStore: Sendable {
                         let attested = fields[4].isEmpty ? nil : NumericText.hundredths(text: fields[4])
                         let amount = fields[5].isEmpty ? nil : NumericText.hundredths(text: fields[5])
                         guard let index = NumericText.integer(fields[0]),
-                              let worked = NumericText.hundredths(text: fields[2]), let training = NumericText.hundredths(text: fields[3]),
-                              fields[4].isEmpty || attested != nil, fields[5].isEmpty || amount != nil else {
+                            let worked = NumericText.hundredths(text: fields[2]),
+                            let training = NumericText.hundredths(text: fields[3]),
+                            fields[4].isEmpty || attested != nil, fields[5].isEmpty || amount != nil
+                        else {
                             throw PostgresError(.decoding, "relevé d'heures illisible")
                         }
                         if fields[1].first == UInt8(ascii: "v") {
-                            months.append(CountedMonth(month: Int(index), worked: worked, training: training, attested: attested, amount: amount))
+                            months.append(
+                                CountedMonth(
+                                    month: Int(index), worked: worked, training: training, attested: attested,
+                                    amount: amount))
                         } else {
                             pending += worked + training
                             pendingCount += 1
@@ -315,15 +347,20 @@ public struct LedgerStore: Sendable {
                 }
                 placements.append(CountedPlacement(facts: item.facts, months: months))
             }
-            let (credit, months) = creditHours(hundredths: placements, requiredHours: lot.required, rules: table, through: at.yearMonth)
-            let balance = computeBalance(BalanceInput(requiredHours: lot.required, credit: credit, executionStart: lot.start,
-                                                      executionEnd: lot.end, at: at, tolerance: tolerance))
-            return ComputedLot(balance: LotBalance(
-                lotId: lot.id, lotNumber: lot.number, lotLabel: lot.label, publicContractId: lot.contractId,
-                publicContractReference: lot.contractReference, buyerId: lot.buyerId, operationId: lot.operationId,
-                contractorId: lot.contractorId, contractorName: lot.contractorName, calibrationMode: lot.mode,
-                placementCount: placements.count, balance: balance, credit: credit, pendingHours: Hundredths.decimal(pending),
-                pendingReports: pendingCount), months: months, pendingHundredths: pending)
+            let (credit, months) = creditHours(
+                hundredths: placements, requiredHours: lot.required, rules: table, through: at.yearMonth)
+            let balance = computeBalance(
+                BalanceInput(
+                    requiredHours: lot.required, credit: credit, executionStart: lot.start,
+                    executionEnd: lot.end, at: at, tolerance: tolerance))
+            return ComputedLot(
+                balance: LotBalance(
+                    lotId: lot.id, lotNumber: lot.number, lotLabel: lot.label, publicContractId: lot.contractId,
+                    publicContractReference: lot.contractReference, buyerId: lot.buyerId, operationId: lot.operationId,
+                    contractorId: lot.contractorId, contractorName: lot.contractorName, calibrationMode: lot.mode,
+                    placementCount: placements.count, balance: balance, credit: credit,
+                    pendingHours: Hundredths.decimal(pending),
+                    pendingReports: pendingCount), months: months, pendingHundredths: pending)
         }
     }
 
@@ -333,8 +370,10 @@ public struct LedgerStore: Sendable {
     }
 
     /// `transform` over `items`, in order; in parallel chunks (one per processor) when there are many.
-    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], minimumChunk: Int = 64,
-                                                        _ transform: @escaping @Sendable (T) throws -> R) async throws -> [R] {
+    static func concurrentMap<T: Sendable, R: Sendable>(
+        _ items: [T], minimumChunk: Int = 64,
+        _ transform: @escaping @Sendable (T) throws -> R
+    ) async throws -> [R] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / minimumChunk))
         if workers == 1 { return try items.map(transform) }
         let size = (items.count + workers - 1) / workers

@@ -133,7 +133,10 @@ enum LedgerFormat {
         let rounded = round(value, scale: maxFraction)
         var text = "\(rounded)"
         var sign = ""
-        if text.hasPrefix("-") { sign = "-"; text.removeFirst() }
+        if text.hasPrefix("-") {
+            sign = "-"
+            text.removeFirst()
+        }
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         let integer = Array(parts[0])
         var grouped = ""
@@ -152,8 +155,10 @@ enum LedgerFormat {
 
     static func euros(_ value: Decimal) -> String { number(value) + " €" }
 
-    static let monthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-                             "août", "septembre", "octobre", "novembre", "décembre"]
+    static let monthNames = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+        "août", "septembre", "octobre", "novembre", "décembre",
+    ]
 
     /// `janvier 2026`.
     static func month(_ month: YearMonth) -> String { "\(monthNames[month.month - 1]) \(month.year)" }

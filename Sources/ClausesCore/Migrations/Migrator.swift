@@ -10,14 +10,17 @@ public struct Migration: Sendable, Equatable {
 
     /// `0001_referential.sql` → version 1.
     public init?(fileName: String, sql: String) {
-        guard let prefix = fileName.split(separator: "_").first, let version = Int(prefix), fileName.hasSuffix(".sql") else { return nil }
+        guard let prefix = fileName.split(separator: "_").first, let version = Int(prefix), fileName.hasSuffix(".sql")
+        else { return nil }
         self.version = version
         self.name = fileName
         self.sql = sql
     }
 
     /// The migrations this binary was built with, in order.
-    public static let embedded: [Migration] = EmbeddedMigrations.files.compactMap { Migration(fileName: $0.name, sql: $0.text) }
+    public static let embedded: [Migration] = EmbeddedMigrations.files.compactMap {
+        Migration(fileName: $0.name, sql: $0.text)
+    }
 }
 
 /// What the database holds compared with the binary's migrations.
@@ -35,7 +38,7 @@ public struct MigrationStatus: Sendable, Equatable {
 /// Applies numbered migrations under an advisory lock, one transaction each, recording checksums.
 public struct Migrator: Sendable {
     /// Key of the advisory lock that serialises migrations across instances.
-    static let lockKey: Int64 = 0x636C_6175_7365_73 // "clauses"
+    static let lockKey: Int64 = 0x636C_6175_7365_73  // "clauses"
     let pool: PostgresPool
     let migrations: [Migration]
     let logger: Logger
@@ -63,10 +66,13 @@ public struct Migrator: Sendable {
     }
 
     private func status(on connection: PostgresConnection) async throws -> MigrationStatus {
-        let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL").scalar(Bool.self) ?? false
+        let exists =
+            try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL").scalar(Bool.self) ?? false
         var applied: [Int: (name: String, checksum: String)] = [:]
         if exists {
-            for row in try await connection.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version") {
+            for row in try await connection.query(
+                "SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+            {
                 applied[try row.decode(0, as: Int.self)] = (try row.decode(1), try row.decode(2))
             }
         }
@@ -116,8 +122,9 @@ public struct Migrator: Sendable {
                 try await connection.execute("COMMIT")
             } catch {
                 try? await connection.execute("ROLLBACK")
-                throw DomainError(.unprocessable, code: "migration_failed",
-                                  message: "la migration \(migration.name) a échoué et a été annulée : \(error)")
+                throw DomainError(
+                    .unprocessable, code: "migration_failed",
+                    message: "la migration \(migration.name) a échoué et a été annulée : \(error)")
             }
             logger.info("migration applied", metadata: ["migration": "\(migration.name)"])
             names.append(migration.name)
@@ -128,12 +135,18 @@ public struct Migrator: Sendable {
     /// Refuses a database this binary must not touch.
     public static func refuseUnsafe(_ status: MigrationStatus) throws(DomainError) {
         if !status.unknown.isEmpty {
-            throw DomainError(.conflict, code: "schema_ahead",
-                              message: "le schéma de la base est en avance sur ce binaire (migrations inconnues : \(status.unknown.map(String.init).joined(separator: ", "))) : installez une version plus récente de clauses")
+            throw DomainError(
+                .conflict, code: "schema_ahead",
+                message:
+                    "le schéma de la base est en avance sur ce binaire (migrations inconnues : \(status.unknown.map(String.init).joined(separator: ", "))) : installez une version plus récente de clauses"
+            )
         }
         if !status.edited.isEmpty {
-            throw DomainError(.conflict, code: "migration_edited",
-                              message: "des migrations déjà appliquées ont été modifiées depuis : \(status.edited.joined(separator: ", ")) ; créez une nouvelle migration au lieu de modifier l'ancienne")
+            throw DomainError(
+                .conflict, code: "migration_edited",
+                message:
+                    "des migrations déjà appliquées ont été modifiées depuis : \(status.edited.joined(separator: ", ")) ; créez une nouvelle migration au lieu de modifier l'ancienne"
+            )
         }
     }
 }

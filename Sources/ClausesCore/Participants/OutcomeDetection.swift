@@ -26,9 +26,11 @@ public struct OutcomeProfile: Codable, Sendable, Equatable {
     /// Contract types that never count, neither for sustained activity nor as a qualifying contract.
     public var excludedContractTypes: [EmploymentContractType]
 
-    public init(name: String, label: String, sustainedActivityWindows: [ActivityWindow], qualifyingContractMonths: Int = 6,
-                partTimeWeeklyHours: Decimal? = nil, partTimeMonthlyHours: Decimal? = nil,
-                excludedContractTypes: [EmploymentContractType] = [.cddi]) {
+    public init(
+        name: String, label: String, sustainedActivityWindows: [ActivityWindow], qualifyingContractMonths: Int = 6,
+        partTimeWeeklyHours: Decimal? = nil, partTimeMonthlyHours: Decimal? = nil,
+        excludedContractTypes: [EmploymentContractType] = [.cddi]
+    ) {
         self.name = name
         self.label = label
         self.sustainedActivityWindows = sustainedActivityWindows
@@ -71,8 +73,10 @@ public struct OutcomePlacement: Codable, Sendable, Equatable {
     public var reducedHoursAgreed: Bool
     public var monthlyHours: [YearMonth: Decimal]
 
-    public init(id: String, companyId: String, contractType: EmploymentContractType, start: LocalDate, end: LocalDate? = nil,
-                weeklyHours: Decimal, reducedHoursAgreed: Bool = false, monthlyHours: [YearMonth: Decimal] = [:]) {
+    public init(
+        id: String, companyId: String, contractType: EmploymentContractType, start: LocalDate, end: LocalDate? = nil,
+        weeklyHours: Decimal, reducedHoursAgreed: Bool = false, monthlyHours: [YearMonth: Decimal] = [:]
+    ) {
         self.id = id
         self.companyId = companyId
         self.contractType = contractType
@@ -110,18 +114,24 @@ public struct OutcomeCandidate: Codable, Sendable, Equatable {
 
 /// Detects positive-outcome candidates established on or before `asOf` (DOMAIN §6): at most one per rule
 /// kind, the earliest established. Results are sorted by establishment date.
-public func detectOutcomes(placements: [OutcomePlacement], profile: OutcomeProfile, asOf: LocalDate) -> [OutcomeCandidate] {
+public func detectOutcomes(placements: [OutcomePlacement], profile: OutcomeProfile, asOf: LocalDate)
+    -> [OutcomeCandidate]
+{
     let counted = placements.filter { !profile.excludedContractTypes.contains($0.contractType) }
-    return [sustainedActivityCandidate(counted, profile: profile, asOf: asOf),
-            qualifyingContractCandidate(counted, profile: profile, asOf: asOf)]
-        .compactMap { $0 }
-        .sorted { $0.establishedOn < $1.establishedOn }
+    return [
+        sustainedActivityCandidate(counted, profile: profile, asOf: asOf),
+        qualifyingContractCandidate(counted, profile: profile, asOf: asOf),
+    ]
+    .compactMap { $0 }
+    .sorted { $0.establishedOn < $1.establishedOn }
 }
 
 /// Sustained activity: the hours of all placements added per calendar month; the earliest month E such
 /// that a window of at most M consecutive months ending at E totals at least H hours (months without
 /// hours count as 0), established on E's last day; the shortest such window is reported.
-private func sustainedActivityCandidate(_ placements: [OutcomePlacement], profile: OutcomeProfile, asOf: LocalDate) -> OutcomeCandidate? {
+private func sustainedActivityCandidate(_ placements: [OutcomePlacement], profile: OutcomeProfile, asOf: LocalDate)
+    -> OutcomeCandidate?
+{
     var totals: [YearMonth: Decimal] = [:]
     for placement in placements {
         for (month, hours) in placement.monthlyHours where hours > 0 {
@@ -139,14 +149,17 @@ private func sustainedActivityCandidate(_ placements: [OutcomePlacement], profil
                 sum += totals[start] ?? 0
                 guard sum >= window.hours else { continue }
                 let months = start.through(end)
-                let ids = placements
+                let ids =
+                    placements
                     .filter { p in months.contains { (p.monthlyHours[$0] ?? 0) > 0 } }
                     .map(\.id).sorted()
-                let evidence = "\(LedgerFormat.hours(sum)) travaillées de \(LedgerFormat.month(start)) à \(LedgerFormat.month(end)) "
+                let evidence =
+                    "\(LedgerFormat.hours(sum)) travaillées de \(LedgerFormat.month(start)) à \(LedgerFormat.month(end)) "
                     + "(\(length) mois), seuil de \(LedgerFormat.hours(window.hours)) sur \(window.months) mois au plus atteint ; "
                     + "établi le \(end.lastDay.french)."
-                return OutcomeCandidate(rule: .sustainedActivity, establishedOn: end.lastDay, windowStart: start, windowEnd: end,
-                                        hours: sum, placementIds: ids, evidence: evidence)
+                return OutcomeCandidate(
+                    rule: .sustainedActivity, establishedOn: end.lastDay, windowStart: start, windowEnd: end,
+                    hours: sum, placementIds: ids, evidence: evidence)
             }
         }
     }
@@ -159,9 +172,12 @@ private func sustainedActivityCandidate(_ placements: [OutcomePlacement], profil
 /// CDD's start; every link must meet the hours condition. Established at chain start + N months − 1 day,
 /// when that date is on or before `asOf` and the contract (chain) is still running or lasted to that date.
 /// A CDD without an end date qualifies once it has lasted N months.
-private func qualifyingContractCandidate(_ placements: [OutcomePlacement], profile: OutcomeProfile, asOf: LocalDate) -> OutcomeCandidate? {
+private func qualifyingContractCandidate(_ placements: [OutcomePlacement], profile: OutcomeProfile, asOf: LocalDate)
+    -> OutcomeCandidate?
+{
     let months = profile.qualifyingContractMonths
-    let eligible = placements
+    let eligible =
+        placements
         .filter { ($0.contractType == .cdi || $0.contractType.isFixedTerm) && meetsHours($0, profile: profile) }
         .sorted { ($0.start, $0.id) < ($1.start, $1.id) }
 
@@ -171,11 +187,15 @@ private func qualifyingContractCandidate(_ placements: [OutcomePlacement], profi
         if placement.contractType == .cdi {
             // Walk back through CDDs with the same company ending the day before (or after) the link's start.
             while let head = chain.first,
-                  let previous = eligible
-                    .filter({ $0.contractType.isFixedTerm && $0.companyId == head.companyId && $0.start < head.start
-                        && $0.end.map { head.start <= $0.adding(days: 1) } == true
-                        && !chain.contains($0) })
-                    .min(by: { ($0.start, $0.id) < ($1.start, $1.id) }) {
+                let previous =
+                    eligible
+                    .filter({
+                        $0.contractType.isFixedTerm && $0.companyId == head.companyId && $0.start < head.start
+                            && $0.end.map { head.start <= $0.adding(days: 1) } == true
+                            && !chain.contains($0)
+                    })
+                    .min(by: { ($0.start, $0.id) < ($1.start, $1.id) })
+            {
                 chain.insert(previous, at: 0)
             }
         }
@@ -188,15 +208,21 @@ private func qualifyingContractCandidate(_ placements: [OutcomePlacement], profi
 
         let description: String
         if chain.count > 1 {
-            let cdds = chain.dropLast().map { "\($0.contractType.frenchLabel) du \($0.start.french) au \($0.end!.french)" }
-            description = cdds.joined(separator: ", ") + " suivi d'un CDI chez le même employeur à partir du \(last.start.french) ; "
+            let cdds = chain.dropLast().map {
+                "\($0.contractType.frenchLabel) du \($0.start.french) au \($0.end!.french)"
+            }
+            description =
+                cdds.joined(separator: ", ")
+                + " suivi d'un CDI chez le même employeur à partir du \(last.start.french) ; "
                 + "\(months) mois comptés depuis le début du premier contrat"
         } else if last.contractType == .cdi {
             description = "CDI depuis le \(last.start.french)"
         } else if let end = last.end {
-            description = "\(last.contractType.frenchLabel) du \(last.start.french) au \(end.french) (\(months) mois ou plus)"
+            description =
+                "\(last.contractType.frenchLabel) du \(last.start.french) au \(end.french) (\(months) mois ou plus)"
         } else {
-            description = "\(last.contractType.frenchLabel) depuis le \(last.start.french), sans date de fin, en cours depuis \(months) mois"
+            description =
+                "\(last.contractType.frenchLabel) depuis le \(last.start.french), sans date de fin, en cours depuis \(months) mois"
         }
         let hours = chain.map { hoursDescription($0, profile: profile) }.joined(separator: " ; ")
         best = OutcomeCandidate(
@@ -218,14 +244,17 @@ private func meetsHours(_ placement: OutcomePlacement, profile: OutcomeProfile) 
     if placement.reducedHoursAgreed { return true }
     if profile.partTimeWeeklyHours == nil, profile.partTimeMonthlyHours == nil { return true }
     if let weekly = profile.partTimeWeeklyHours, placement.weeklyHours >= weekly { return true }
-    if let monthly = profile.partTimeMonthlyHours, monthlyEquivalent(weeklyHours: placement.weeklyHours) >= monthly { return true }
+    if let monthly = profile.partTimeMonthlyHours, monthlyEquivalent(weeklyHours: placement.weeklyHours) >= monthly {
+        return true
+    }
     return false
 }
 
 private func hoursDescription(_ placement: OutcomePlacement, profile: OutcomeProfile) -> String {
     var text: String
     if let monthly = profile.partTimeMonthlyHours, profile.partTimeWeeklyHours == nil {
-        text = "\(LedgerFormat.hours(monthlyEquivalent(weeklyHours: placement.weeklyHours))) par mois (seuil \(LedgerFormat.hours(monthly)))"
+        text =
+            "\(LedgerFormat.hours(monthlyEquivalent(weeklyHours: placement.weeklyHours))) par mois (seuil \(LedgerFormat.hours(monthly)))"
     } else if let weekly = profile.partTimeWeeklyHours {
         text = "\(LedgerFormat.hours(placement.weeklyHours)) par semaine (seuil \(LedgerFormat.hours(weekly)))"
     } else {

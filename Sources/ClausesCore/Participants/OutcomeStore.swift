@@ -19,13 +19,15 @@ public struct OutcomeDecision: Codable, Sendable, Equatable {
     public let decidedByLabel: String
     public let decidedAt: Date
 
-    static let columns = "id, participant_id, rule, established_on, decision, note, decided_by, decided_by_label, decided_at"
+    static let columns =
+        "id, participant_id, rule, established_on, decision, note, decided_by, decided_by_label, decided_at"
 
     init(row: PostgresRow) throws {
         id = try row.decode("id")
         participantId = try row.decode("participant_id")
         guard let rule = OutcomeRule(rawValue: try row.decode("rule")),
-              let decision = OutcomeDecisionValue(rawValue: try row.decode("decision")) else {
+            let decision = OutcomeDecisionValue(rawValue: try row.decode("decision"))
+        else {
             throw PostgresError(.decoding, "règle ou décision inconnue")
         }
         self.rule = rule
@@ -60,8 +62,11 @@ public struct OutcomeStore: Sendable {
 
     public init(pool: PostgresPool) { self.pool = pool }
 
-    public func candidates(_ caller: Caller, profile: OutcomeProfile, asOf: LocalDate, participantId: UUID? = nil) async throws -> [ParticipantOutcomeCandidate] {
-        var sql = SQL("""
+    public func candidates(_ caller: Caller, profile: OutcomeProfile, asOf: LocalDate, participantId: UUID? = nil)
+        async throws -> [ParticipantOutcomeCandidate]
+    {
+        var sql = SQL(
+            """
             SELECT pa.id, pa.reference, pa.first_name || ' ' || upper(pa.last_name), pa.referent_user_id,
                    pl.code, pl.company_id, pl.contract_type, pl.start_date, pl.end_date, pl.weekly_hours, pl.reduced_hours_agreed,
                    (extract(year FROM r.month) * 12 + extract(month FROM r.month) - 1)::int, r.worked_hours, r.status = 'validated'
@@ -78,34 +83,45 @@ public struct OutcomeStore: Sendable {
         struct Person {
             let id: UUID, reference: String, name: String, referent: UUID?
             var placements: [OutcomePlacement] = []
-            var unvalidated: Set<String> = []   // "code|monthIndex"
+            var unvalidated: Set<String> = []  // "code|monthIndex"
         }
         return try await pool.withConnection { connection in
             var people: [Person] = []
             for row in try await connection.query(sql) {
                 let id: UUID = try row.decode(0)
                 if people.last?.id != id {
-                    people.append(Person(id: id, reference: try row.decode(1), name: try row.decode(2), referent: try row.decode(3)))
+                    people.append(
+                        Person(
+                            id: id, reference: try row.decode(1), name: try row.decode(2), referent: try row.decode(3)))
                 }
                 let code: String = try row.decode(4)
                 var person = people.removeLast()
                 if person.placements.last?.id != code {
-                    guard let contract = EmploymentContractType(rawValue: try row.decode(6)) else { throw PostgresError(.decoding, "contrat inconnu") }
-                    person.placements.append(OutcomePlacement(
-                        id: code, companyId: (try row.decode(5, as: UUID.self)).uuidString.lowercased(), contractType: contract,
-                        start: try row.decode(7), end: try row.decode(8), weeklyHours: try row.numeric0(9), reducedHoursAgreed: try row.decode(10)))
+                    guard let contract = EmploymentContractType(rawValue: try row.decode(6)) else {
+                        throw PostgresError(.decoding, "contrat inconnu")
+                    }
+                    person.placements.append(
+                        OutcomePlacement(
+                            id: code, companyId: (try row.decode(5, as: UUID.self)).uuidString.lowercased(),
+                            contractType: contract,
+                            start: try row.decode(7), end: try row.decode(8), weeklyHours: try row.numeric0(9),
+                            reducedHoursAgreed: try row.decode(10)))
                 }
                 if let index = try row.decode(11, as: Int?.self) {
                     let hours = try row.numeric0(12)
                     person.placements[person.placements.count - 1].monthlyHours[YearMonth(index: index)] = hours
-                    if !(try row.decode(13, as: Bool.self)) && hours > 0 { person.unvalidated.insert("\(code)|\(index)") }
+                    if !(try row.decode(13, as: Bool.self)) && hours > 0 {
+                        person.unvalidated.insert("\(code)|\(index)")
+                    }
                 }
                 people.append(person)
             }
             guard !people.isEmpty else { return [] }
             var decided = Set<String>()
-            for row in try await connection.query("SELECT participant_id, rule FROM outcome_decisions WHERE participant_id = ANY($1::uuid[])",
-                                                  [PostgresTextArray(people.map { $0.id.uuidString.lowercased() })]) {
+            for row in try await connection.query(
+                "SELECT participant_id, rule FROM outcome_decisions WHERE participant_id = ANY($1::uuid[])",
+                [PostgresTextArray(people.map { $0.id.uuidString.lowercased() })])
+            {
                 decided.insert("\((try row.decode(0, as: UUID.self)).uuidString)|\(try row.decode(1, as: String.self))")
             }
             var result: [ParticipantOutcomeCandidate] = []
@@ -115,11 +131,15 @@ public struct OutcomeStore: Sendable {
                     var unvalidated = false
                     if candidate.rule == .sustainedActivity {
                         for month in candidate.windowStart.through(candidate.windowEnd) {
-                            for code in candidate.placementIds where person.unvalidated.contains("\(code)|\(month.index)") { unvalidated = true }
+                            for code in candidate.placementIds
+                            where person.unvalidated.contains("\(code)|\(month.index)") { unvalidated = true }
                         }
                     }
-                    result.append(ParticipantOutcomeCandidate(participantId: person.id, reference: person.reference, participantName: person.name,
-                                                              referentUserId: person.referent, candidate: candidate, includesUnvalidatedHours: unvalidated))
+                    result.append(
+                        ParticipantOutcomeCandidate(
+                            participantId: person.id, reference: person.reference, participantName: person.name,
+                            referentUserId: person.referent, candidate: candidate, includesUnvalidatedHours: unvalidated
+                        ))
                 }
             }
             return result
@@ -128,28 +148,40 @@ public struct OutcomeStore: Sendable {
 
     /// Records the committee's decision (admin, facilitator, or the participant's référent). One decision
     /// per participant and rule: a second one is a 409.
-    public func recordDecision(_ caller: Caller, participantId: UUID, rule: OutcomeRule, establishedOn: LocalDate,
-                               decision: OutcomeDecisionValue, note: String? = nil) async throws -> OutcomeDecision {
+    public func recordDecision(
+        _ caller: Caller, participantId: UUID, rule: OutcomeRule, establishedOn: LocalDate,
+        decision: OutcomeDecisionValue, note: String? = nil
+    ) async throws -> OutcomeDecision {
         guard [.admin, .facilitator, .referent].contains(caller.role) else { throw DomainError.forbidden }
         let note = try Validate.optionalText(note, existing: nil, field: "note", maxLength: 2000)
         do {
             return try await pool.withTransaction { connection in
                 try await requireVisible(caller, participantId: participantId, on: connection)
-                let row = try await connection.query("""
+                let row = try await connection.query(
+                    """
                     INSERT INTO outcome_decisions (participant_id, rule, established_on, decision, note, decided_by, decided_by_label)
                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING \(OutcomeDecision.columns)
-                    """, [participantId, rule.rawValue, establishedOn, decision.rawValue, note, caller.userId, caller.label]).one()
+                    """,
+                    [participantId, rule.rawValue, establishedOn, decision.rawValue, note, caller.userId, caller.label]
+                ).one()
                 let recorded = try OutcomeDecision(row: row)
-                try await Audit.record(.create, entity: "outcome_decision", id: recorded.id.uuidString.lowercased(),
-                                       changes: ["participantId": participantId.uuidString.lowercased(), "rule": rule.rawValue,
-                                                 "establishedOn": establishedOn.description, "decision": decision.rawValue],
-                                       by: caller, on: connection)
+                try await Audit.record(
+                    .create, entity: "outcome_decision", id: recorded.id.uuidString.lowercased(),
+                    changes: [
+                        "participantId": participantId.uuidString.lowercased(), "rule": rule.rawValue,
+                        "establishedOn": establishedOn.description, "decision": decision.rawValue,
+                    ],
+                    by: caller, on: connection)
                 return recorded
             }
         } catch let error as PostgresError {
-            throw ConstraintMessages.translate(error, unique: [
-                "outcome_decisions_once": ("rule", "Le comité a déjà rendu une décision pour ce participant sur cette règle."),
-            ])
+            throw ConstraintMessages.translate(
+                error,
+                unique: [
+                    "outcome_decisions_once": (
+                        "rule", "Le comité a déjà rendu une décision pour ce participant sur cette règle."
+                    )
+                ])
         }
     }
 
@@ -158,8 +190,10 @@ public struct OutcomeStore: Sendable {
     public func decisions(_ caller: Caller, participantId: UUID) async throws -> [OutcomeDecision] {
         try await pool.withConnection { connection in
             try await requireVisible(caller, participantId: participantId, on: connection)
-            return try await connection.query("SELECT \(OutcomeDecision.columns) FROM outcome_decisions WHERE participant_id = $1 ORDER BY decided_at",
-                                              [participantId]).map(OutcomeDecision.init(row:))
+            return try await connection.query(
+                "SELECT \(OutcomeDecision.columns) FROM outcome_decisions WHERE participant_id = $1 ORDER BY decided_at",
+                [participantId]
+            ).map(OutcomeDecision.init(row:))
         }
     }
 
@@ -168,7 +202,8 @@ public struct OutcomeStore: Sendable {
         _ = sql.bind(participantId)
         if let predicate = try LedgerAccess.participants(caller, alias: "pa", &sql) { sql.append("AND \(predicate)") }
         guard try await connection.query(sql).count > 0 else {
-            throw DomainError.notFound("Le participant \(participantId.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+            throw DomainError.notFound(
+                "Le participant \(participantId.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
         }
     }
 }

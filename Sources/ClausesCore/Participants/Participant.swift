@@ -53,7 +53,8 @@ public struct EligibilityCriterion: Codable, Sendable, Equatable {
     /// The value the pure eligibility rules read.
     public var proof: CriterionProof { CriterionProof(code: code, proofDate: proofDate, validated: validated) }
 
-    static let columns = "ec.id, ec.participant_id, ec.code, ec.proof_kind, ec.proof_date, ec.attested_by, ec.validated_at, ec.validated_by, ec.validated_by_label"
+    static let columns =
+        "ec.id, ec.participant_id, ec.code, ec.proof_kind, ec.proof_date, ec.attested_by, ec.validated_at, ec.validated_by, ec.validated_by_label"
 
     init(row: PostgresRow) throws {
         id = try row.decode("id")
@@ -75,8 +76,13 @@ public struct EligibilityCriterion: Codable, Sendable, Equatable {
         public var proofKind: String?
         public var proofDate: LocalDate?
         public var attestedBy: String?
-        public init(code: String? = nil, proofKind: String? = nil, proofDate: LocalDate? = nil, attestedBy: String? = nil) {
-            self.code = code; self.proofKind = proofKind; self.proofDate = proofDate; self.attestedBy = attestedBy
+        public init(
+            code: String? = nil, proofKind: String? = nil, proofDate: LocalDate? = nil, attestedBy: String? = nil
+        ) {
+            self.code = code
+            self.proofKind = proofKind
+            self.proofDate = proofDate
+            self.attestedBy = attestedBy
         }
     }
 }
@@ -110,18 +116,35 @@ public struct Participant: Codable, Sendable, Equatable {
         public var maxTravelKm: Int?
         public var availableFrom: LocalDate?
 
-        public init(reference: String? = nil, lastName: String? = nil, firstName: String? = nil, birthDate: LocalDate? = nil,
-                    sex: String? = nil, phone: String? = nil, email: String? = nil, communeInsee: String? = nil,
-                    qpvResident: Bool? = nil, qualificationLevel: String? = nil, prescriber: String? = nil,
-                    referentUserId: UUID? = nil, plieEntryDate: LocalDate? = nil, pathwayStatus: String? = nil,
-                    exitDate: LocalDate? = nil, exitKind: String? = nil, skills: [String]? = nil, targetJobs: [String]? = nil,
-                    drivingLicence: Bool? = nil, vehicle: Bool? = nil, maxTravelKm: Int? = nil, availableFrom: LocalDate? = nil) {
-            self.reference = reference; self.lastName = lastName; self.firstName = firstName; self.birthDate = birthDate
-            self.sex = sex; self.phone = phone; self.email = email; self.communeInsee = communeInsee
-            self.qpvResident = qpvResident; self.qualificationLevel = qualificationLevel; self.prescriber = prescriber
-            self.referentUserId = referentUserId; self.plieEntryDate = plieEntryDate; self.pathwayStatus = pathwayStatus
-            self.exitDate = exitDate; self.exitKind = exitKind; self.skills = skills; self.targetJobs = targetJobs
-            self.drivingLicence = drivingLicence; self.vehicle = vehicle; self.maxTravelKm = maxTravelKm
+        public init(
+            reference: String? = nil, lastName: String? = nil, firstName: String? = nil, birthDate: LocalDate? = nil,
+            sex: String? = nil, phone: String? = nil, email: String? = nil, communeInsee: String? = nil,
+            qpvResident: Bool? = nil, qualificationLevel: String? = nil, prescriber: String? = nil,
+            referentUserId: UUID? = nil, plieEntryDate: LocalDate? = nil, pathwayStatus: String? = nil,
+            exitDate: LocalDate? = nil, exitKind: String? = nil, skills: [String]? = nil, targetJobs: [String]? = nil,
+            drivingLicence: Bool? = nil, vehicle: Bool? = nil, maxTravelKm: Int? = nil, availableFrom: LocalDate? = nil
+        ) {
+            self.reference = reference
+            self.lastName = lastName
+            self.firstName = firstName
+            self.birthDate = birthDate
+            self.sex = sex
+            self.phone = phone
+            self.email = email
+            self.communeInsee = communeInsee
+            self.qpvResident = qpvResident
+            self.qualificationLevel = qualificationLevel
+            self.prescriber = prescriber
+            self.referentUserId = referentUserId
+            self.plieEntryDate = plieEntryDate
+            self.pathwayStatus = pathwayStatus
+            self.exitDate = exitDate
+            self.exitKind = exitKind
+            self.skills = skills
+            self.targetJobs = targetJobs
+            self.drivingLicence = drivingLicence
+            self.vehicle = vehicle
+            self.maxTravelKm = maxTravelKm
             self.availableFrom = availableFrom
         }
     }
@@ -192,7 +215,9 @@ public struct Participant: Codable, Sendable, Equatable {
     }
 
     /// Validated column values for an insert (existing nil) or an update merged over `existing`.
-    static func columns(from input: Input, existing: Participant?, today: LocalDate) throws(DomainError) -> [(String, (any PostgresEncodable)?)] {
+    static func columns(from input: Input, existing: Participant?, today: LocalDate) throws(DomainError) -> [(
+        String, (any PostgresEncodable)?
+    )] {
         let sex: String?
         if let raw = input.sex {
             let s = raw.trimmingCharacters(in: .whitespaces).uppercased()
@@ -205,15 +230,23 @@ public struct Participant: Codable, Sendable, Equatable {
         } else {
             sex = existing?.sex
         }
-        let status = try Validate.choice(input.pathwayStatus, existing: existing?.pathwayStatus ?? .active, field: "pathwayStatus", as: PathwayStatus.self)
+        let status = try Validate.choice(
+            input.pathwayStatus, existing: existing?.pathwayStatus ?? .active, field: "pathwayStatus",
+            as: PathwayStatus.self)
         var exitDate = input.exitDate ?? existing?.exitDate
         var exitKind: ExitKind? = existing?.exitKind
         if let raw = input.exitKind {
             exitKind = raw.isEmpty ? nil : try Validate.choice(raw, existing: nil, field: "exitKind", as: ExitKind.self)
         }
         if status == .exited {
-            guard exitDate != nil else { throw DomainError.invalid("exitDate", "La date de sortie est obligatoire pour un parcours terminé.", code: "missing_field") }
-            guard exitKind != nil else { throw DomainError.invalid("exitKind", "Le motif de sortie est obligatoire pour un parcours terminé.", code: "missing_field") }
+            guard exitDate != nil else {
+                throw DomainError.invalid(
+                    "exitDate", "La date de sortie est obligatoire pour un parcours terminé.", code: "missing_field")
+            }
+            guard exitKind != nil else {
+                throw DomainError.invalid(
+                    "exitKind", "Le motif de sortie est obligatoire pour un parcours terminé.", code: "missing_field")
+            }
         } else {
             // Reopening a pathway clears its exit.
             exitDate = nil
@@ -221,36 +254,68 @@ public struct Participant: Codable, Sendable, Equatable {
         }
         let entry = input.plieEntryDate ?? existing?.plieEntryDate
         if let entry, let exitDate, exitDate < entry {
-            throw DomainError.invalid("exitDate", "La date de sortie (\(exitDate.french)) précède l'entrée dans le PLIE (\(entry.french)).")
+            throw DomainError.invalid(
+                "exitDate", "La date de sortie (\(exitDate.french)) précède l'entrée dans le PLIE (\(entry.french)).")
         }
-        let maxTravelKm = try Validate.integer(input.maxTravelKm, existing: existing?.maxTravelKm, field: "maxTravelKm", in: FieldRules.travelKilometres)
+        let maxTravelKm = try Validate.integer(
+            input.maxTravelKm, existing: existing?.maxTravelKm, field: "maxTravelKm", in: FieldRules.travelKilometres)
         let birthDate = input.birthDate ?? existing?.birthDate
         if let birthDate, let problem = FieldRules.birthDateProblem(birthDate, today: today) {
             throw DomainError.invalid("birthDate", "« birthDate » : \(problem) (\(birthDate.french)).")
         }
-        let email = try Validate.optionalText(input.email, existing: existing?.email, field: "email", maxLength: 254)?.lowercased()
+        let email = try Validate.optionalText(input.email, existing: existing?.email, field: "email", maxLength: 254)?
+            .lowercased()
         if let email, !email.contains("@") {
             throw DomainError.invalid("email", "Adresse électronique invalide « \(email) ».")
         }
         return [
-            ("reference", try Validate.text(input.reference, existing: existing?.reference, field: "reference", maxLength: 64)),
-            ("last_name", try Validate.text(input.lastName, existing: existing?.lastName, field: "lastName", maxLength: 200)),
-            ("first_name", try Validate.text(input.firstName, existing: existing?.firstName, field: "firstName", maxLength: 200)),
+            (
+                "reference",
+                try Validate.text(input.reference, existing: existing?.reference, field: "reference", maxLength: 64)
+            ),
+            (
+                "last_name",
+                try Validate.text(input.lastName, existing: existing?.lastName, field: "lastName", maxLength: 200)
+            ),
+            (
+                "first_name",
+                try Validate.text(input.firstName, existing: existing?.firstName, field: "firstName", maxLength: 200)
+            ),
             ("birth_date", birthDate),
             ("sex", sex),
             ("phone", try Validate.optionalText(input.phone, existing: existing?.phone, field: "phone", maxLength: 40)),
             ("email", email),
-            ("commune_insee", try Validate.insee(input.communeInsee, existing: existing?.communeInsee, field: "communeInsee")),
+            (
+                "commune_insee",
+                try Validate.insee(input.communeInsee, existing: existing?.communeInsee, field: "communeInsee")
+            ),
             ("qpv_resident", input.qpvResident ?? existing?.qpvResident),
-            ("qualification_level", try Validate.optionalText(input.qualificationLevel, existing: existing?.qualificationLevel, field: "qualificationLevel", maxLength: 100)),
-            ("prescriber", try Validate.optionalText(input.prescriber, existing: existing?.prescriber, field: "prescriber", maxLength: 200)),
+            (
+                "qualification_level",
+                try Validate.optionalText(
+                    input.qualificationLevel, existing: existing?.qualificationLevel, field: "qualificationLevel",
+                    maxLength: 100)
+            ),
+            (
+                "prescriber",
+                try Validate.optionalText(
+                    input.prescriber, existing: existing?.prescriber, field: "prescriber", maxLength: 200)
+            ),
             ("referent_user_id", input.referentUserId ?? existing?.referentUserId),
             ("plie_entry_date", entry),
             ("pathway_status", status.rawValue),
             ("exit_date", exitDate),
             ("exit_kind", exitKind?.rawValue),
-            ("skills", PostgresTextArray(try Validate.romeCodes(input.skills, existing: existing?.skills ?? [], field: "skills"))),
-            ("target_jobs", PostgresTextArray(try Validate.romeCodes(input.targetJobs, existing: existing?.targetJobs ?? [], field: "targetJobs"))),
+            (
+                "skills",
+                PostgresTextArray(
+                    try Validate.romeCodes(input.skills, existing: existing?.skills ?? [], field: "skills"))
+            ),
+            (
+                "target_jobs",
+                PostgresTextArray(
+                    try Validate.romeCodes(input.targetJobs, existing: existing?.targetJobs ?? [], field: "targetJobs"))
+            ),
             ("driving_licence", input.drivingLicence ?? existing?.drivingLicence),
             ("vehicle", input.vehicle ?? existing?.vehicle),
             ("max_travel_km", maxTravelKm),
@@ -260,7 +325,9 @@ public struct Participant: Codable, Sendable, Equatable {
 
     static let constraintMessages: [String: (field: String, message: String)] = [
         "participants_reference_unique": ("reference", "Un participant porte déjà cette référence."),
-        "participants_referent_user_id_fkey": ("referentUserId", "« referentUserId » ne désigne aucun utilisateur existant."),
+        "participants_referent_user_id_fkey": (
+            "referentUserId", "« referentUserId » ne désigne aucun utilisateur existant."
+        ),
         "eligibility_criteria_once": ("code", "Ce critère est déjà enregistré avec un justificatif à cette date."),
     ]
 }

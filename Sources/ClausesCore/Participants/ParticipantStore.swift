@@ -26,15 +26,20 @@ public struct ParticipantStore: Sendable {
     }
 
     /// Filters: `referentUserId`, `pathwayStatus`, `q` (reference or name, case-insensitive prefix).
-    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<Participant> {
+    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<
+        Participant
+    > {
         var sql = try select(caller)
-        if let referent = try filters.uuid("referentUserId") { sql.append("AND p.referent_user_id = \(sql.bind(referent))") }
+        if let referent = try filters.uuid("referentUserId") {
+            sql.append("AND p.referent_user_id = \(sql.bind(referent))")
+        }
         if let status = filters["pathwayStatus"] {
             let value = try Validate.choice(status, existing: nil, field: "pathwayStatus", as: PathwayStatus.self)
             sql.append("AND p.pathway_status = \(sql.bind(value.rawValue))")
         }
         if let q = filters["q"]?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            let pattern = q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            let pattern =
+                q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
             let bound = sql.bind(pattern)
             sql.append("AND (p.reference ILIKE \(bound) OR p.last_name ILIKE \(bound) OR p.first_name ILIKE \(bound))")
@@ -63,24 +68,35 @@ public struct ParticipantStore: Sendable {
         }
     }
 
-    func get(_ caller: Caller, id: UUID, on connection: PostgresConnection, lock: Bool = false) async throws -> Participant {
+    func get(_ caller: Caller, id: UUID, on connection: PostgresConnection, lock: Bool = false) async throws
+        -> Participant
+    {
         var sql = try select(caller)
         sql.append("AND p.id = \(sql.bind(id))")
         if lock { sql.append("FOR UPDATE OF p") }
         guard let row = try await connection.query(sql).first else {
-            throw DomainError.notFound("Le participant \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+            throw DomainError.notFound(
+                "Le participant \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
         }
         return try await withCriteria([try Participant(row: row)], on: connection)[0]
     }
 
-    private func withCriteria(_ participants: [Participant], on connection: PostgresConnection) async throws -> [Participant] {
+    private func withCriteria(_ participants: [Participant], on connection: PostgresConnection) async throws
+        -> [Participant]
+    {
         guard !participants.isEmpty else { return [] }
         let rows = try await connection.query(
             "SELECT \(EligibilityCriterion.columns) FROM eligibility_criteria ec WHERE ec.participant_id = ANY($1::uuid[]) ORDER BY ec.proof_date DESC, ec.code",
             [PostgresTextArray(participants.map { $0.id.uuidString.lowercased() })])
         var byParticipant: [UUID: [EligibilityCriterion]] = [:]
-        for row in rows { byParticipant[try row.decode("participant_id"), default: []].append(try EligibilityCriterion(row: row)) }
-        return participants.map { var p = $0; p.criteria = byParticipant[p.id] ?? []; return p }
+        for row in rows {
+            byParticipant[try row.decode("participant_id"), default: []].append(try EligibilityCriterion(row: row))
+        }
+        return participants.map {
+            var p = $0
+            p.criteria = byParticipant[p.id] ?? []
+            return p
+        }
     }
 
     public func create(_ caller: Caller, _ input: Participant.Input) async throws -> Participant {
@@ -88,7 +104,9 @@ public struct ParticipantStore: Sendable {
         var input = input
         if caller.role == .referent {
             // A référent creates participants they follow.
-            guard input.referentUserId == nil || input.referentUserId == caller.userId else { throw DomainError.forbidden }
+            guard input.referentUserId == nil || input.referentUserId == caller.userId else {
+                throw DomainError.forbidden
+            }
             input.referentUserId = caller.userId
         }
         let columns = try Participant.columns(from: input, existing: nil, today: clock.today)
@@ -97,8 +115,9 @@ public struct ParticipantStore: Sendable {
                 let sql = SQL.insert(into: "participants", columns)
                 let id = try await connection.query(sql).scalar(UUID.self)!
                 let created = try await get(caller, id: id, on: connection)
-                try await Audit.record(.create, entity: "participant", id: id.uuidString.lowercased(),
-                                       changes: try Audit.object(created), by: caller, on: connection)
+                try await Audit.record(
+                    .create, entity: "participant", id: id.uuidString.lowercased(),
+                    changes: try Audit.object(created), by: caller, on: connection)
                 return created
             }
         }
@@ -106,7 +125,9 @@ public struct ParticipantStore: Sendable {
 
     public func update(_ caller: Caller, id: UUID, _ input: Participant.Input) async throws -> Participant {
         try Self.requireWriter(caller)
-        if caller.role == .referent, let referent = input.referentUserId, referent != caller.userId { throw DomainError.forbidden }
+        if caller.role == .referent, let referent = input.referentUserId, referent != caller.userId {
+            throw DomainError.forbidden
+        }
         return try await translating {
             try await pool.withTransaction { connection in
                 let existing = try await get(caller, id: id, on: connection, lock: true)
@@ -114,11 +135,15 @@ public struct ParticipantStore: Sendable {
                 let sql = SQL.update("participants", columns, id: id)
                 try await connection.query(sql)
                 let updated = try await get(caller, id: id, on: connection)
-                var before = existing, after = updated
-                before.criteria = []; after.criteria = []
+                var before = existing
+                var after = updated
+                before.criteria = []
+                after.criteria = []
                 let changes = try Audit.diff(from: before, to: after)
                 if !changes.isEmpty {
-                    try await Audit.record(.update, entity: "participant", id: id.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+                    try await Audit.record(
+                        .update, entity: "participant", id: id.uuidString.lowercased(), changes: changes, by: caller,
+                        on: connection)
                 }
                 return updated
             }
@@ -126,8 +151,10 @@ public struct ParticipantStore: Sendable {
     }
 
     /// Records the proof of a criterion (not validated yet). The proof may not be dated after `today`.
-    public func addCriterion(_ caller: Caller, participantId: UUID, _ input: EligibilityCriterion.Input,
-                             today: LocalDate? = nil) async throws -> Participant {
+    public func addCriterion(
+        _ caller: Caller, participantId: UUID, _ input: EligibilityCriterion.Input,
+        today: LocalDate? = nil
+    ) async throws -> Participant {
         try Self.requireWriter(caller)
         let today = today ?? clock.today
         let code = try Validate.choice(input.code, existing: nil, field: "code", as: EligibilityCriterionCode.self)
@@ -135,49 +162,68 @@ public struct ParticipantStore: Sendable {
             throw DomainError.invalid("proofDate", "La date du justificatif est obligatoire.", code: "missing_field")
         }
         guard proofDate <= today else {
-            throw DomainError.invalid("proofDate", "Le justificatif est daté du \(proofDate.french), dans le futur (nous sommes le \(today.french)).")
+            throw DomainError.invalid(
+                "proofDate",
+                "Le justificatif est daté du \(proofDate.french), dans le futur (nous sommes le \(today.french)).")
         }
         let kind = try Validate.optionalText(input.proofKind, existing: nil, field: "proofKind", maxLength: 200)
         let attested = try Validate.optionalText(input.attestedBy, existing: nil, field: "attestedBy", maxLength: 200)
         return try await translating {
             try await pool.withTransaction { connection in
                 _ = try await get(caller, id: participantId, on: connection, lock: true)
-                let id = try await connection.query("""
+                let id = try await connection.query(
+                    """
                     INSERT INTO eligibility_criteria (participant_id, code, proof_kind, proof_date, attested_by)
                     VALUES ($1, $2, $3, $4, $5) RETURNING id
-                    """, [participantId, code.rawValue, kind, proofDate, attested]).scalar(UUID.self)!
-                try await Audit.record(.create, entity: "eligibility_criterion", id: id.uuidString.lowercased(),
-                                       changes: ["participantId": participantId.uuidString.lowercased(), "code": code.rawValue,
-                                                 "proofDate": proofDate.description, "proofKind": kind ?? NSNull(), "attestedBy": attested ?? NSNull()],
-                                       by: caller, on: connection)
+                    """, [participantId, code.rawValue, kind, proofDate, attested]
+                ).scalar(UUID.self)!
+                try await Audit.record(
+                    .create, entity: "eligibility_criterion", id: id.uuidString.lowercased(),
+                    changes: [
+                        "participantId": participantId.uuidString.lowercased(), "code": code.rawValue,
+                        "proofDate": proofDate.description, "proofKind": kind ?? NSNull(),
+                        "attestedBy": attested ?? NSNull(),
+                    ],
+                    by: caller, on: connection)
                 return try await get(caller, id: participantId, on: connection)
             }
         }
     }
 
     /// The facilitateur validates a proof (admin, facilitator). Validating twice changes nothing.
-    public func validateCriterion(_ caller: Caller, participantId: UUID, criterionId: UUID) async throws -> Participant {
+    public func validateCriterion(_ caller: Caller, participantId: UUID, criterionId: UUID) async throws -> Participant
+    {
         try caller.requireEditor()
         return try await pool.withTransaction { connection in
             _ = try await get(caller, id: participantId, on: connection, lock: true)
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE eligibility_criteria SET validated_at = now(), validated_by = $3, validated_by_label = $4
                 WHERE id = $1 AND participant_id = $2 AND validated_at IS NULL RETURNING id
                 """, [criterionId, participantId, caller.userId, caller.label])
             if rows.isEmpty {
-                let exists = try await connection.query("SELECT 1 FROM eligibility_criteria WHERE id = $1 AND participant_id = $2",
-                                                        [criterionId, participantId]).count > 0
-                guard exists else { throw DomainError.notFound("Ce participant n'a pas de critère \(criterionId.uuidString.lowercased()).") }
+                let exists =
+                    try await connection.query(
+                        "SELECT 1 FROM eligibility_criteria WHERE id = $1 AND participant_id = $2",
+                        [criterionId, participantId]
+                    ).count > 0
+                guard exists else {
+                    throw DomainError.notFound(
+                        "Ce participant n'a pas de critère \(criterionId.uuidString.lowercased()).")
+                }
             } else {
-                try await Audit.record(.update, entity: "eligibility_criterion", id: criterionId.uuidString.lowercased(),
-                                       changes: ["validated": ["from": false, "to": true]], by: caller, on: connection)
+                try await Audit.record(
+                    .update, entity: "eligibility_criterion", id: criterionId.uuidString.lowercased(),
+                    changes: ["validated": ["from": false, "to": true]], by: caller, on: connection)
             }
             return try await get(caller, id: participantId, on: connection)
         }
     }
 
     /// Whether the participant is eligible at `date`, on which criteria (validity from `config.toml`).
-    public func eligibility(_ caller: Caller, participantId: UUID, at date: LocalDate) async throws -> EligibilityVerdict {
+    public func eligibility(_ caller: Caller, participantId: UUID, at date: LocalDate) async throws
+        -> EligibilityVerdict
+    {
         let participant = try await get(caller, id: participantId)
         return ClausesCore.eligibility(of: participant.criteria.map(\.proof), at: date, validityMonths: validityMonths)
     }

@@ -18,13 +18,23 @@ public struct Placement: Codable, Sendable, Equatable {
         /// will never count. Must be given explicitly.
         public var nonCounting: Bool?
 
-        public init(participantId: UUID? = nil, lotId: UUID? = nil, companyId: UUID? = nil, executionMode: String? = nil,
-                    contractType: String? = nil, startDate: LocalDate? = nil, endDate: LocalDate? = nil, weeklyHours: Decimal? = nil,
-                    reducedHoursAgreed: Bool? = nil, onClauseOperation: Bool? = nil, nonCounting: Bool? = nil) {
-            self.participantId = participantId; self.lotId = lotId; self.companyId = companyId; self.executionMode = executionMode
-            self.contractType = contractType; self.startDate = startDate; self.endDate = endDate
-            self.weeklyHours = weeklyHours.map(FlexibleDecimal.init); self.reducedHoursAgreed = reducedHoursAgreed
-            self.onClauseOperation = onClauseOperation; self.nonCounting = nonCounting
+        public init(
+            participantId: UUID? = nil, lotId: UUID? = nil, companyId: UUID? = nil, executionMode: String? = nil,
+            contractType: String? = nil, startDate: LocalDate? = nil, endDate: LocalDate? = nil,
+            weeklyHours: Decimal? = nil,
+            reducedHoursAgreed: Bool? = nil, onClauseOperation: Bool? = nil, nonCounting: Bool? = nil
+        ) {
+            self.participantId = participantId
+            self.lotId = lotId
+            self.companyId = companyId
+            self.executionMode = executionMode
+            self.contractType = contractType
+            self.startDate = startDate
+            self.endDate = endDate
+            self.weeklyHours = weeklyHours.map(FlexibleDecimal.init)
+            self.reducedHoursAgreed = reducedHoursAgreed
+            self.onClauseOperation = onClauseOperation
+            self.nonCounting = nonCounting
         }
     }
 
@@ -69,9 +79,13 @@ public struct Placement: Codable, Sendable, Equatable {
 
     /// The execution mode and contract type of a placement row; an unknown stored value is an error.
     static func modeAndContract(_ row: PostgresRow) throws -> (ExecutionMode, EmploymentContractType) {
-        let modeText: String = try row.decode("execution_mode"), contractText: String = try row.decode("contract_type")
-        guard let mode = ExecutionMode(rawValue: modeText), let contract = EmploymentContractType(rawValue: contractText) else {
-            throw PostgresError(.decoding, "modalité « \(modeText) » ou contrat « \(contractText) » inconnu (placements)")
+        let modeText: String = try row.decode("execution_mode")
+        let contractText: String = try row.decode("contract_type")
+        guard let mode = ExecutionMode(rawValue: modeText),
+            let contract = EmploymentContractType(rawValue: contractText)
+        else {
+            throw PostgresError(
+                .decoding, "modalité « \(modeText) » ou contrat « \(contractText) » inconnu (placements)")
         }
         return (mode, contract)
     }
@@ -98,7 +112,8 @@ public struct Placement: Codable, Sendable, Equatable {
         reducedHoursAgreed = try row.decode("reduced_hours_agreed")
         onClauseOperation = try row.decode("on_clause_operation")
         counting = try row.decode("counting")
-        eligibilityCriteria = try row.decode("eligibility_criteria", as: PostgresTextArray.self).values.compactMap(EligibilityCriterionCode.init(rawValue:))
+        eligibilityCriteria = try row.decode("eligibility_criteria", as: PostgresTextArray.self).values.compactMap(
+            EligibilityCriterionCode.init(rawValue:))
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
     }
@@ -170,13 +185,17 @@ public struct PlacementStore: Sendable {
 
     private func select(_ caller: Caller) throws(DomainError) -> SQL {
         var sql = SQL("SELECT \(Placement.columns(caller)) FROM \(Placement.from) WHERE true")
-        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
+        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) {
+            sql.append("AND \(predicate)")
+        }
         return sql
     }
 
     /// Filters: `lotId`, `participantId`, `companyId`, `active` (`true`: running on `at`, default today).
     /// Staff and référents only: a company reads `companyList`.
-    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<Placement> {
+    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<
+        Placement
+    > {
         try Self.refuseCompany(caller)
         var sql = try select(caller)
         try Self.filter(&sql, filters)
@@ -186,7 +205,9 @@ public struct PlacementStore: Sendable {
     }
 
     /// The employing company's placements, in the company view (same filters as `list`).
-    public func companyList(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<CompanyPlacement> {
+    public func companyList(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<
+        CompanyPlacement
+    > {
         var sql = try companySelect(caller)
         try Self.filter(&sql, filters)
         try Keyset.apply(page, alias: "pl", to: &sql)
@@ -199,7 +220,8 @@ public struct PlacementStore: Sendable {
         var sql = try companySelect(caller)
         sql.append("AND pl.id = \(sql.bind(id))")
         guard let row = try await pool.query(sql).first else {
-            throw DomainError.notFound("La mise à l'emploi \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+            throw DomainError.notFound(
+                "La mise à l'emploi \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
         }
         return try CompanyPlacement(row: row)
     }
@@ -207,7 +229,9 @@ public struct PlacementStore: Sendable {
     private func companySelect(_ caller: Caller) throws(DomainError) -> SQL {
         guard caller.role == .company else { throw DomainError.forbidden }
         var sql = SQL("SELECT \(CompanyPlacement.columns(caller)) FROM \(Placement.from) WHERE true")
-        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) { sql.append("AND \(predicate)") }
+        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) {
+            sql.append("AND \(predicate)")
+        }
         return sql
     }
 
@@ -218,7 +242,9 @@ public struct PlacementStore: Sendable {
 
     private static func filter(_ sql: inout SQL, _ filters: [String: String]) throws(DomainError) {
         if let lot = try filters.uuid("lotId") { sql.append("AND pl.lot_id = \(sql.bind(lot))") }
-        if let participant = try filters.uuid("participantId") { sql.append("AND pl.participant_id = \(sql.bind(participant))") }
+        if let participant = try filters.uuid("participantId") {
+            sql.append("AND pl.participant_id = \(sql.bind(participant))")
+        }
         if let company = try filters.uuid("companyId") { sql.append("AND pl.company_id = \(sql.bind(company))") }
         if filters["active"] == "true" {
             let today = sql.bind(LocalDate.today())
@@ -236,23 +262,29 @@ public struct PlacementStore: Sendable {
         return try await pool.withConnection { try await get(caller, code: code, on: $0) }
     }
 
-    func get(_ caller: Caller, id: UUID, on connection: PostgresConnection, lock: Bool = false) async throws -> Placement {
+    func get(_ caller: Caller, id: UUID, on connection: PostgresConnection, lock: Bool = false) async throws
+        -> Placement
+    {
         var sql = try select(caller)
         sql.append("AND pl.id = \(sql.bind(id))")
         if lock { sql.append("FOR UPDATE OF pl") }
         guard let row = try await connection.query(sql).first else {
-            throw DomainError.notFound("La mise à l'emploi \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+            throw DomainError.notFound(
+                "La mise à l'emploi \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
         }
         return try Placement(row: row)
     }
 
-    func get(_ caller: Caller, code: String, on connection: PostgresConnection, lock: Bool = false) async throws -> Placement {
+    func get(_ caller: Caller, code: String, on connection: PostgresConnection, lock: Bool = false) async throws
+        -> Placement
+    {
         let normalized = code.trimmingCharacters(in: .whitespaces).uppercased()
         var sql = try select(caller)
         sql.append("AND pl.code = \(sql.bind(normalized))")
         if lock { sql.append("FOR UPDATE OF pl") }
         guard let row = try await connection.query(sql).first else {
-            throw DomainError.notFound("La mise à l'emploi « \(normalized) » n'existe pas ou ne vous est pas accessible.")
+            throw DomainError.notFound(
+                "La mise à l'emploi « \(normalized) » n'existe pas ou ne vous est pas accessible.")
         }
         return try Placement(row: row)
     }
@@ -263,65 +295,102 @@ public struct PlacementStore: Sendable {
     /// participant, lot or company. The criteria valid at the start are frozen on the placement.
     public func create(_ caller: Caller, _ input: Placement.Input) async throws -> Placement {
         try caller.requireEditor()
-        guard let participantId = input.participantId else { throw DomainError.invalid("participantId", "« participantId » est obligatoire.", code: "missing_field") }
-        guard let lotId = input.lotId else { throw DomainError.invalid("lotId", "« lotId » est obligatoire.", code: "missing_field") }
-        guard let companyId = input.companyId else { throw DomainError.invalid("companyId", "« companyId » est obligatoire.", code: "missing_field") }
-        let mode = try Validate.choice(input.executionMode, existing: nil, field: "executionMode", as: ExecutionMode.self)
-        let contract = try Validate.choice(input.contractType, existing: nil, field: "contractType", as: EmploymentContractType.self)
-        guard let start = input.startDate else { throw DomainError.invalid("startDate", "La date de début est obligatoire.", code: "missing_field") }
+        guard let participantId = input.participantId else {
+            throw DomainError.invalid("participantId", "« participantId » est obligatoire.", code: "missing_field")
+        }
+        guard let lotId = input.lotId else {
+            throw DomainError.invalid("lotId", "« lotId » est obligatoire.", code: "missing_field")
+        }
+        guard let companyId = input.companyId else {
+            throw DomainError.invalid("companyId", "« companyId » est obligatoire.", code: "missing_field")
+        }
+        let mode = try Validate.choice(
+            input.executionMode, existing: nil, field: "executionMode", as: ExecutionMode.self)
+        let contract = try Validate.choice(
+            input.contractType, existing: nil, field: "contractType", as: EmploymentContractType.self)
+        guard let start = input.startDate else {
+            throw DomainError.invalid("startDate", "La date de début est obligatoire.", code: "missing_field")
+        }
         if let end = input.endDate, end < start {
-            throw DomainError.invalid("endDate", "La date de fin (\(end.french)) précède la date de début (\(start.french)).")
+            throw DomainError.invalid(
+                "endDate", "La date de fin (\(end.french)) précède la date de début (\(start.french)).")
         }
         guard let weekly = input.weeklyHours?.value else {
-            throw DomainError.invalid("weeklyHours", "La durée hebdomadaire du contrat est obligatoire.", code: "missing_field")
+            throw DomainError.invalid(
+                "weeklyHours", "La durée hebdomadaire du contrat est obligatoire.", code: "missing_field")
         }
         guard weekly > 0, weekly <= 60 else {
-            throw DomainError.invalid("weeklyHours", "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(LedgerFormat.number(weekly))).")
+            throw DomainError.invalid(
+                "weeklyHours",
+                "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(LedgerFormat.number(weekly))).")
         }
         let nonCounting = input.nonCounting ?? false
 
         return try await translating {
             try await pool.withTransaction { connection in
                 // The participant's row lock serialises placements of one person (overlap check).
-                guard let person = try await connection.query(
-                    "SELECT first_name || ' ' || upper(last_name) FROM participants WHERE id = $1 FOR UPDATE", [participantId]).scalar(String.self) else {
-                    throw DomainError.invalid("participantId", "« participantId » ne désigne aucun participant existant.", code: "unknown_reference")
+                guard
+                    let person = try await connection.query(
+                        "SELECT first_name || ' ' || upper(last_name) FROM participants WHERE id = $1 FOR UPDATE",
+                        [participantId]
+                    ).scalar(String.self)
+                else {
+                    throw DomainError.invalid(
+                        "participantId", "« participantId » ne désigne aucun participant existant.",
+                        code: "unknown_reference")
                 }
                 guard try await connection.query("SELECT 1 FROM lots WHERE id = $1", [lotId]).count > 0 else {
-                    throw DomainError.invalid("lotId", "« lotId » ne désigne aucun lot existant.", code: "unknown_reference")
+                    throw DomainError.invalid(
+                        "lotId", "« lotId » ne désigne aucun lot existant.", code: "unknown_reference")
                 }
                 guard try await connection.query("SELECT 1 FROM companies WHERE id = $1", [companyId]).count > 0 else {
-                    throw DomainError.invalid("companyId", "« companyId » ne désigne aucune entreprise existante.", code: "unknown_reference")
+                    throw DomainError.invalid(
+                        "companyId", "« companyId » ne désigne aucune entreprise existante.", code: "unknown_reference")
                 }
 
                 let proofs = try await connection.query(
-                    "SELECT code, proof_date, validated_at IS NOT NULL FROM eligibility_criteria WHERE participant_id = $1", [participantId]
+                    "SELECT code, proof_date, validated_at IS NOT NULL FROM eligibility_criteria WHERE participant_id = $1",
+                    [participantId]
                 ).map { row in
-                    CriterionProof(code: EligibilityCriterionCode(rawValue: try row.decode(0))!, proofDate: try row.decode(1), validated: try row.decode(2))
+                    CriterionProof(
+                        code: EligibilityCriterionCode(rawValue: try row.decode(0))!, proofDate: try row.decode(1),
+                        validated: try row.decode(2))
                 }
                 let verdict = eligibility(of: proofs, at: start, validityMonths: validityMonths)
                 if !verdict.eligible && !nonCounting {
-                    throw DomainError(.unprocessable, code: "not_eligible", message: Self.notEligibleMessage(person: person, start: start, proofs: proofs, validityMonths: validityMonths), field: "startDate")
+                    throw DomainError(
+                        .unprocessable, code: "not_eligible",
+                        message: Self.notEligibleMessage(
+                            person: person, start: start, proofs: proofs, validityMonths: validityMonths),
+                        field: "startDate")
                 }
 
-                try await checkOverlap(connection, participantId: participantId, person: person, start: start, end: input.endDate,
-                                       weekly: weekly, excluding: nil)
+                try await checkOverlap(
+                    connection, participantId: participantId, person: person, start: start, end: input.endDate,
+                    weekly: weekly, excluding: nil)
 
                 let year = String(format: "%04d", start.year)
-                let id = try await connection.query("""
+                let id = try await connection.query(
+                    """
                     INSERT INTO placements (code, participant_id, lot_id, company_id, execution_mode, contract_type, start_date, end_date,
                                             weekly_hours, reduced_hours_agreed, on_clause_operation, counting, eligibility_criteria,
                                             created_by, created_by_label)
                     VALUES ('MEP-' || $1 || '-' || lpad(nextval('placement_code_seq')::text, 5, '0'), $2, $3, $4, $5, $6, $7, $8,
                             $9, $10, $11, $12, $13, $14, $15)
                     RETURNING id
-                    """, [year, participantId, lotId, companyId, mode.rawValue, contract.rawValue, start, input.endDate,
-                          weekly, input.reducedHoursAgreed ?? false, input.onClauseOperation ?? true, verdict.eligible,
-                          PostgresTextArray(verdict.criteria.map(\.rawValue)), caller.userId, caller.label]).scalar(UUID.self)!
+                    """,
+                    [
+                        year, participantId, lotId, companyId, mode.rawValue, contract.rawValue, start, input.endDate,
+                        weekly, input.reducedHoursAgreed ?? false, input.onClauseOperation ?? true, verdict.eligible,
+                        PostgresTextArray(verdict.criteria.map(\.rawValue)), caller.userId, caller.label,
+                    ]
+                ).scalar(UUID.self)!
                 let created = try await get(caller, id: id, on: connection)
                 var changes = try Audit.object(created)
                 changes.removeValue(forKey: "participantName")
-                try await Audit.record(.create, entity: "placement", id: id.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+                try await Audit.record(
+                    .create, entity: "placement", id: id.uuidString.lowercased(), changes: changes, by: caller,
+                    on: connection)
                 return created
             }
         }
@@ -332,47 +401,73 @@ public struct PlacementStore: Sendable {
     /// company and the frozen eligibility do not change: end the placement and create another.
     public func update(_ caller: Caller, id: UUID, _ input: Placement.Input) async throws -> Placement {
         try caller.requireEditor()
-        for (value, field) in [(input.participantId, "participantId"), (input.lotId, "lotId"), (input.companyId, "companyId")] where value != nil {
-            throw DomainError.invalid(field, "« \(field) » ne peut pas être modifié sur une mise à l'emploi existante : terminez-la et créez-en une autre.")
+        for (value, field) in [
+            (input.participantId, "participantId"), (input.lotId, "lotId"), (input.companyId, "companyId"),
+        ] where value != nil {
+            throw DomainError.invalid(
+                field,
+                "« \(field) » ne peut pas être modifié sur une mise à l'emploi existante : terminez-la et créez-en une autre."
+            )
         }
         if input.nonCounting != nil || input.executionMode != nil {
-            throw DomainError.invalid(input.nonCounting != nil ? "nonCounting" : "executionMode",
-                                      "L'éligibilité et la modalité d'une mise à l'emploi sont fixées à sa création.")
+            throw DomainError.invalid(
+                input.nonCounting != nil ? "nonCounting" : "executionMode",
+                "L'éligibilité et la modalité d'une mise à l'emploi sont fixées à sa création.")
         }
         return try await translating {
             try await pool.withTransaction { connection in
                 let existing = try await get(caller, id: id, on: connection, lock: true)
                 if let start = input.startDate, start != existing.startDate {
-                    throw DomainError.invalid("startDate", "La date de début d'une mise à l'emploi ne peut pas changer (l'éligibilité y a été jugée).")
+                    throw DomainError.invalid(
+                        "startDate",
+                        "La date de début d'une mise à l'emploi ne peut pas changer (l'éligibilité y a été jugée).")
                 }
                 let end = input.endDate ?? existing.endDate
                 if let end, end < existing.startDate {
-                    throw DomainError.invalid("endDate", "La date de fin (\(end.french)) précède la date de début (\(existing.startDate.french)).")
+                    throw DomainError.invalid(
+                        "endDate",
+                        "La date de fin (\(end.french)) précède la date de début (\(existing.startDate.french)).")
                 }
                 let weekly = input.weeklyHours?.value ?? existing.weeklyHours
                 guard weekly > 0, weekly <= 60 else {
-                    throw DomainError.invalid("weeklyHours", "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(LedgerFormat.number(weekly))).")
+                    throw DomainError.invalid(
+                        "weeklyHours",
+                        "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(LedgerFormat.number(weekly)))."
+                    )
                 }
-                let contract = try Validate.choice(input.contractType, existing: existing.contractType, field: "contractType", as: EmploymentContractType.self)
+                let contract = try Validate.choice(
+                    input.contractType, existing: existing.contractType, field: "contractType",
+                    as: EmploymentContractType.self)
                 if let end {
                     if let late = try await connection.query(
                         "SELECT to_char(month, 'YYYY-MM') FROM hour_reports WHERE placement_id = $1 AND current AND month > date_trunc('month', $2::date) ORDER BY month DESC LIMIT 1",
-                        [id, end]).scalar(String.self) {
-                        throw DomainError.invalid("endDate", "Des heures sont déclarées pour \(late), après la nouvelle date de fin (\(end.french)).")
+                        [id, end]
+                    ).scalar(String.self) {
+                        throw DomainError.invalid(
+                            "endDate",
+                            "Des heures sont déclarées pour \(late), après la nouvelle date de fin (\(end.french)).")
                     }
                 }
-                _ = try await connection.query("SELECT 1 FROM participants WHERE id = $1 FOR UPDATE", [existing.participantId])
-                try await checkOverlap(connection, participantId: existing.participantId, person: nil, start: existing.startDate, end: end,
-                                       weekly: weekly, excluding: id)
-                try await connection.execute("""
+                _ = try await connection.query(
+                    "SELECT 1 FROM participants WHERE id = $1 FOR UPDATE", [existing.participantId])
+                try await checkOverlap(
+                    connection, participantId: existing.participantId, person: nil, start: existing.startDate, end: end,
+                    weekly: weekly, excluding: id)
+                try await connection.execute(
+                    """
                     UPDATE placements SET end_date = $2, weekly_hours = $3, reduced_hours_agreed = $4, on_clause_operation = $5,
                                           contract_type = $6, updated_at = now() WHERE id = $1
-                    """, [id, end, weekly, input.reducedHoursAgreed ?? existing.reducedHoursAgreed,
-                          input.onClauseOperation ?? existing.onClauseOperation, contract.rawValue])
+                    """,
+                    [
+                        id, end, weekly, input.reducedHoursAgreed ?? existing.reducedHoursAgreed,
+                        input.onClauseOperation ?? existing.onClauseOperation, contract.rawValue,
+                    ])
                 let updated = try await get(caller, id: id, on: connection)
                 let changes = try Audit.diff(from: existing, to: updated)
                 if !changes.isEmpty {
-                    try await Audit.record(.update, entity: "placement", id: id.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+                    try await Audit.record(
+                        .update, entity: "placement", id: id.uuidString.lowercased(), changes: changes, by: caller,
+                        on: connection)
                 }
                 return updated
             }
@@ -380,9 +475,12 @@ public struct PlacementStore: Sendable {
     }
 
     /// Refuses an overlap with a full-time placement of the same person, or of a full-time placement with any.
-    private func checkOverlap(_ connection: PostgresConnection, participantId: UUID, person: String?, start: LocalDate, end: LocalDate?,
-                              weekly: Decimal, excluding: UUID?) async throws {
-        let rows = try await connection.query("""
+    private func checkOverlap(
+        _ connection: PostgresConnection, participantId: UUID, person: String?, start: LocalDate, end: LocalDate?,
+        weekly: Decimal, excluding: UUID?
+    ) async throws {
+        let rows = try await connection.query(
+            """
             SELECT code, start_date, end_date, weekly_hours FROM placements
             WHERE participant_id = $1 AND ($2::uuid IS NULL OR id <> $2)
               AND daterange(start_date, end_date, '[]') && daterange($3::date, $4::date, '[]')
@@ -394,22 +492,33 @@ public struct PlacementStore: Sendable {
         let otherStart: LocalDate = try row.decode(1)
         let otherEnd: LocalDate? = try row.decode(2)
         let otherWeekly: Decimal = try row.decode(3)
-        let period = otherEnd.map { "du \(otherStart.french) au \($0.french)" } ?? "depuis le \(otherStart.french), sans date de fin"
+        let period =
+            otherEnd.map { "du \(otherStart.french) au \($0.french)" }
+            ?? "depuis le \(otherStart.french), sans date de fin"
         let who = person.map { " de \($0)" } ?? ""
-        let message = otherWeekly >= Self.fullTimeWeeklyHours
+        let message =
+            otherWeekly >= Self.fullTimeWeeklyHours
             ? "Cette mise à l'emploi\(who) chevauche la mise à l'emploi \(code) à temps plein (\(LedgerFormat.number(otherWeekly)) h par semaine, \(period))."
             : "Cette mise à l'emploi à temps plein\(who) chevauche la mise à l'emploi \(code) (\(LedgerFormat.number(otherWeekly)) h par semaine, \(period))."
         throw DomainError.conflict(message, field: "startDate", code: "overlapping_placement")
     }
 
-    static func notEligibleMessage(person: String, start: LocalDate, proofs: [CriterionProof], validityMonths: Int) -> String {
-        var text = "\(person) n'est pas éligible le \(start.french), date de début de la mise à l'emploi : aucun critère validé dont le justificatif a moins de \(validityMonths) mois à cette date."
+    static func notEligibleMessage(person: String, start: LocalDate, proofs: [CriterionProof], validityMonths: Int)
+        -> String
+    {
+        var text =
+            "\(person) n'est pas éligible le \(start.french), date de début de la mise à l'emploi : aucun critère validé dont le justificatif a moins de \(validityMonths) mois à cette date."
         if proofs.isEmpty {
             text += " Aucun critère n'est enregistré."
         } else {
-            let details = proofs.sorted { ($0.code.rawValue, $0.proofDate) < ($1.code.rawValue, $1.proofDate) }.map { proof -> String in
-                if !proof.validated { return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french) non validé)" }
-                if proof.proofDate > start { return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french), postérieur au début)" }
+            let details = proofs.sorted { ($0.code.rawValue, $0.proofDate) < ($1.code.rawValue, $1.proofDate) }.map {
+                proof -> String in
+                if !proof.validated {
+                    return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french) non validé)"
+                }
+                if proof.proofDate > start {
+                    return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french), postérieur au début)"
+                }
                 return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french), expiré)"
             }
             text += " Critères manquants ou invalides : " + details.joined(separator: ", ") + "."
@@ -421,11 +530,17 @@ public struct PlacementStore: Sendable {
         do {
             return try await body()
         } catch let error as PostgresError {
-            throw ConstraintMessages.translate(error, unique: [
-                "placements_lot_id_fkey": ("lotId", "« lotId » ne désigne aucun lot existant."),
-                "placements_company_id_fkey": ("companyId", "« companyId » ne désigne aucune entreprise existante."),
-                "placements_participant_id_fkey": ("participantId", "« participantId » ne désigne aucun participant existant."),
-            ])
+            throw ConstraintMessages.translate(
+                error,
+                unique: [
+                    "placements_lot_id_fkey": ("lotId", "« lotId » ne désigne aucun lot existant."),
+                    "placements_company_id_fkey": (
+                        "companyId", "« companyId » ne désigne aucune entreprise existante."
+                    ),
+                    "placements_participant_id_fkey": (
+                        "participantId", "« participantId » ne désigne aucun participant existant."
+                    ),
+                ])
         }
     }
 }

@@ -5,8 +5,10 @@ import PostgresClient
 enum Audit {
     enum Action: String { case create, update, delete }
 
-    static func record(_ action: Action, entity: String, id: String, changes: [String: Any], by caller: Caller,
-                       on connection: PostgresConnection) async throws {
+    static func record(
+        _ action: Action, entity: String, id: String, changes: [String: Any], by caller: Caller,
+        on connection: PostgresConnection
+    ) async throws {
         let json = try JSONSerialization.data(withJSONObject: changes, options: [.sortedKeys])
         try await connection.execute(
             "INSERT INTO audit_log (user_id, actor, action, entity, entity_id, changes) VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
@@ -15,10 +17,12 @@ enum Audit {
 
     /// `{"field": {"from": old, "to": new}}` for the fields that differ between two encodings.
     static func diff<T: Encodable>(from old: T, to new: T) throws -> [String: Any] {
-        let before = try object(old), after = try object(new)
+        let before = try object(old)
+        let after = try object(new)
         var changes: [String: Any] = [:]
         for key in Set(before.keys).union(after.keys) where key != "updatedAt" {
-            let a = before[key] ?? NSNull(), b = after[key] ?? NSNull()
+            let a = before[key] ?? NSNull()
+            let b = after[key] ?? NSNull()
             if try canonical(a) != canonical(b) { changes[key] = ["from": a, "to": b] }
         }
         return changes

@@ -46,7 +46,8 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
         return sql
     }
 
-    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<Entity> {
+    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<Entity>
+    {
         var sql = select(caller)
         for condition in try Entity.filters(filters, &sql) { sql.append("AND \(condition)") }
         try Keyset.apply(page, alias: Entity.alias, to: &sql)
@@ -63,7 +64,9 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
         sql.append("AND \(Entity.alias).id = \(sql.bind(id))")
         if lock { sql.append("FOR UPDATE OF \(Entity.alias)") }
         guard let row = try await connection.query(sql).first else {
-            throw DomainError.notFound("\(Entity.frenchName.prefix(1).uppercased())\(Entity.frenchName.dropFirst()) \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+            throw DomainError.notFound(
+                "\(Entity.frenchName.prefix(1).uppercased())\(Entity.frenchName.dropFirst()) \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible."
+            )
         }
         return try Entity(row: row)
     }
@@ -78,8 +81,9 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
                     throw PostgresError(.query, "INSERT sans identifiant")
                 }
                 let created = try await get(caller, id: id, on: connection)
-                try await Audit.record(.create, entity: Entity.entityName, id: id.uuidString.lowercased(),
-                                       changes: try Audit.object(created), by: caller, on: connection)
+                try await Audit.record(
+                    .create, entity: Entity.entityName, id: id.uuidString.lowercased(),
+                    changes: try Audit.object(created), by: caller, on: connection)
                 return created
             }
         }
@@ -96,8 +100,9 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
                 let updated = try await get(caller, id: id, on: connection)
                 let changes = try Audit.diff(from: existing, to: updated)
                 if !changes.isEmpty {
-                    try await Audit.record(.update, entity: Entity.entityName, id: id.uuidString.lowercased(),
-                                           changes: changes, by: caller, on: connection)
+                    try await Audit.record(
+                        .update, entity: Entity.entityName, id: id.uuidString.lowercased(),
+                        changes: changes, by: caller, on: connection)
                 }
                 return updated
             }
@@ -116,28 +121,40 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
 
 public enum ConstraintMessages {
     /// Maps a PostgreSQL error to a DomainError where it is the caller's fault; other errors pass through.
-    public static func translate(_ error: PostgresError, unique: [String: (field: String, message: String)] = [:]) -> any Error {
+    public static func translate(_ error: PostgresError, unique: [String: (field: String, message: String)] = [:])
+        -> any Error
+    {
         if error.isUniqueViolation, let constraint = error.constraint {
-            if let known = unique[constraint] { return DomainError.conflict(known.message, field: known.field, code: "duplicate") }
+            if let known = unique[constraint] {
+                return DomainError.conflict(known.message, field: known.field, code: "duplicate")
+            }
             return DomainError.conflict("Cet enregistrement existe déjà (\(constraint)).", code: "duplicate")
         }
         if error.isForeignKeyViolation {
             if let constraint = error.constraint, let known = unique[constraint] {
                 return DomainError.invalid(known.field, known.message, code: "unknown_reference")
             }
-            return DomainError.invalid(error.constraint ?? "", "Une référence ne désigne aucun enregistrement existant.", code: "unknown_reference")
+            return DomainError.invalid(
+                error.constraint ?? "", "Une référence ne désigne aucun enregistrement existant.",
+                code: "unknown_reference")
         }
         if error.isCheckViolation {
-            return DomainError.invalid(error.constraint ?? "", "Valeur refusée par une règle de la base de données (\(error.constraint ?? "contrôle")).",
-                                       code: "invalid_value")
+            return DomainError.invalid(
+                error.constraint ?? "",
+                "Valeur refusée par une règle de la base de données (\(error.constraint ?? "contrôle")).",
+                code: "invalid_value")
         }
         // Data exceptions (SQLSTATE class 22): a value the checks before the query should have refused. Never
         // echo the server's message: it is in English and may quote the value.
         if error.sqlState?.hasPrefix("22") == true {
-            return DomainError.invalid(error.column ?? "", "Valeur refusée par la base de données : hors des limites ou mal formée.", code: "invalid_value")
+            return DomainError.invalid(
+                error.column ?? "", "Valeur refusée par la base de données : hors des limites ou mal formée.",
+                code: "invalid_value")
         }
         if error.isConnectionFailure || error.kind == .poolTimeout || error.kind == .poolClosed {
-            return DomainError(.unavailable, code: "database_unavailable", message: "La base de données est momentanément indisponible. Réessayez dans un instant.")
+            return DomainError(
+                .unavailable, code: "database_unavailable",
+                message: "La base de données est momentanément indisponible. Réessayez dans un instant.")
         }
         return error
     }

@@ -18,7 +18,8 @@ public struct PageRequest: Sendable {
         var value = 50
         if let limit {
             guard let n = Int(limit), (1...Self.maximumLimit).contains(n) else {
-                throw DomainError.invalid("limit", "« limit » doit être un entier entre 1 et \(Self.maximumLimit) (reçu « \(limit) »)")
+                throw DomainError.invalid(
+                    "limit", "« limit » doit être un entier entre 1 et \(Self.maximumLimit) (reçu « \(limit) »)")
             }
             value = n
         }
@@ -37,10 +38,14 @@ enum Keyset {
     /// Adds `AND (alias.created_at, alias.id) > (…)` for a cursor, then the order and limit.
     static func apply(_ request: PageRequest, alias: String, to sql: inout SQL) throws(DomainError) {
         if let cursor = request.cursor {
-            guard let data = Data(base64Encoded: cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + String(repeating: "=", count: (4 - cursor.count % 4) % 4)),
-                  let text = String(data: data, encoding: .utf8),
-                  let bar = text.firstIndex(of: "|"),
-                  let id = UUID(uuidString: String(text[text.index(after: bar)...])) else {
+            guard
+                let data = Data(
+                    base64Encoded: cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(
+                        of: "_", with: "/") + String(repeating: "=", count: (4 - cursor.count % 4) % 4)),
+                let text = String(data: data, encoding: .utf8),
+                let bar = text.firstIndex(of: "|"),
+                let id = UUID(uuidString: String(text[text.index(after: bar)...]))
+            else {
                 throw DomainError.invalid("cursor", "« cursor » n'est pas un curseur de pagination valide")
             }
             let at = String(text[..<bar])
@@ -54,14 +59,16 @@ enum Keyset {
     }
 
     /// Cuts the extra row fetched to know whether a next page exists and builds its cursor.
-    static func page<Item>(_ rows: PostgresRows, limit: Int, decode: (PostgresRow) throws -> Item) throws -> Page<Item> {
+    static func page<Item>(_ rows: PostgresRows, limit: Int, decode: (PostgresRow) throws -> Item) throws -> Page<Item>
+    {
         var items: [Item] = []
         items.reserveCapacity(min(rows.count, limit))
         for row in rows.prefix(limit) { items.append(try decode(row)) }
         var next: String?
         if rows.count > limit, let last = rows.prefix(limit).last, let at = last["created_at"], let id = last["id"] {
             next = Data("\(at)|\(id)".utf8).base64EncodedString()
-                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                    of: "=", with: "")
         }
         return Page(items: items, next: next)
     }

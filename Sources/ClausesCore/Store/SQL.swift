@@ -22,7 +22,8 @@ extension SQL {
     static func insert(into table: String, _ columns: [(String, (any PostgresEncodable)?)]) -> SQL {
         var sql = SQL()
         let placeholders = columns.map { sql.bind($0.1) }
-        sql.text = "INSERT INTO \(table) (\(columns.map(\.0).joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", "))) RETURNING id"
+        sql.text =
+            "INSERT INTO \(table) (\(columns.map(\.0).joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", "))) RETURNING id"
         return sql
     }
 
@@ -30,7 +31,8 @@ extension SQL {
     static func update(_ table: String, _ columns: [(String, (any PostgresEncodable)?)], id: UUID) -> SQL {
         var sql = SQL()
         let assignments = columns.map { "\($0.0) = \(sql.bind($0.1))" }
-        sql.text = "UPDATE \(table) SET \(assignments.joined(separator: ", ")), updated_at = now() WHERE id = \(sql.bind(id))"
+        sql.text =
+            "UPDATE \(table) SET \(assignments.joined(separator: ", ")), updated_at = now() WHERE id = \(sql.bind(id))"
         return sql
     }
 }
