@@ -47,7 +47,7 @@ enum BalanceChart {
             let value = double(byMonth[month]?.credited ?? 0)
             if value > 0 {
                 svg +=
-                    "<rect class=\"bar\" x=\"\(fmt(x(i) + step * 0.15))\" y=\"\(fmt(y(value)))\" width=\"\(fmt(step * 0.7))\" height=\"\(fmt(y(0) - y(value)))\"><title>\(month.frenchLabel) : \(FrenchNumber.formatFrench(byMonth[month]!.credited)) h valorisées</title></rect>"
+                    "<rect class=\"bar\" x=\"\(fmt(x(i) + step * 0.15))\" y=\"\(fmt(y(value)))\" width=\"\(fmt(step * 0.7))\" height=\"\(fmt(y(0) - y(value)))\"><title>\(French.month(month)) : \(French.number(byMonth[month]!.credited, maxFraction: 6)) h valorisées</title></rect>"
             }
             if axis.count <= 18 || i % max(1, axis.count / 12) == 0 {
                 svg +=
@@ -58,7 +58,7 @@ enum BalanceChart {
             svg +=
                 "<line class=\"required\" x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(y(required)))\" y2=\"\(fmt(y(required)))\"/>"
             svg +=
-                "<text class=\"legend\" x=\"\(fmt(width - right))\" y=\"\(fmt(y(required) - 4))\" text-anchor=\"end\">prescrites : \(FrenchNumber.formatFrench(balance.requiredHours)) h</text>"
+                "<text class=\"legend\" x=\"\(fmt(width - right))\" y=\"\(fmt(y(required) - 4))\" text-anchor=\"end\">prescrites : \(French.number(balance.requiredHours, maxFraction: 6)) h</text>"
             if let start = balance.executionStart?.yearMonth, let end = balance.executionEnd?.yearMonth,
                 let i0 = axis.firstIndex(of: start), let i1 = axis.firstIndex(of: end)
             {
@@ -79,13 +79,4 @@ enum BalanceChart {
 
     private static func double(_ d: Decimal) -> Double { NSDecimalNumber(decimal: d).doubleValue }
     private static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
-}
-
-extension YearMonth {
-    static let frenchMonths = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
-        "décembre",
-    ]
-    /// "août 2026".
-    var frenchLabel: String { "\(Self.frenchMonths[month - 1]) \(year)" }
 }

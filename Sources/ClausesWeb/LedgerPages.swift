@@ -7,13 +7,14 @@ import MultipartKit
 enum LedgerPages {
     static func percent(_ value: Decimal?) -> String {
         guard let value else { return "—" }
-        return FrenchNumber.formatFrench(value * 100, fractionDigits: 1) + " %"
+        return French.number(value * 100, fixedFraction: 1) + " %"
     }
 
     static func balanceModel(_ lot: LotBalance) -> [String: Any] {
         let b = lot.balance
         return [
-            "status": b.status.rawValue, "statusLabel": b.status.frenchLabel, "statusExplanation": b.statusExplanation,
+            "status": b.status.rawValue, "statusLabel": b.status.frenchLabel,
+            "statusExplanation": b.statusExplanation.french(),
             "required": Display.hours(b.requiredHours), "worked": Display.hours(b.workedHours),
             "training": Display.hours(b.trainingHours), "credited": Display.hours(b.creditedHours),
             "remaining": Display.hours(b.remainingHours), "surplus": Display.hours(b.surplusHours),
@@ -29,10 +30,10 @@ enum LedgerPages {
                 ? "\(lot.pendingReports) relevé(s) en attente de validation (\(Display.hours(lot.pendingHours)), non comptés)"
                 : "",
             "chart": BalanceChart.svg(months: lot.credit.months, balance: b),
-            "explanation": lot.credit.explanation,
+            "explanation": lot.credit.explanation.map { $0.french() },
             "months": lot.credit.months.reversed().map { m -> [String: Any] in
                 [
-                    "month": m.month.frenchLabel, "worked": Display.hours(m.worked),
+                    "month": French.month(m.month), "worked": Display.hours(m.worked),
                     "training": Display.hours(m.training),
                     "credited": Display.hours(m.credited), "cumulative": Display.hours(m.cumulativeCredited),
                 ]

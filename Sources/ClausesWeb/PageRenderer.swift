@@ -65,9 +65,9 @@ public struct PageRenderer: Sendable {
 
 /// French display of figures on pages.
 enum Display {
-    static func hours(_ value: Decimal) -> String { FrenchNumber.formatFrench(value) + " h" }
+    static func hours(_ value: Decimal) -> String { French.hours(value) }
     static func euros(_ value: Decimal?) -> String {
-        value.map { FrenchNumber.formatFrench($0, fractionDigits: 2) + " €" } ?? "—"
+        value.map { French.euros($0, cents: true) } ?? "—"
     }
     static func date(_ value: LocalDate?) -> String { value?.french ?? "—" }
 }

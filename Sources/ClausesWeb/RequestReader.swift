@@ -42,7 +42,7 @@ struct RequestReader: Sendable {
         DomainError(
             .payloadTooLarge, code: "payload_too_large",
             message:
-                "Requête trop volumineuse : \(FrenchNumber.formatFrench(Decimal(limit / 1024))) Kio au plus pour cette adresse."
+                "Requête trop volumineuse : \(French.number(Decimal(limit / 1024), maxFraction: 6)) Kio au plus pour cette adresse."
         )
     }
 

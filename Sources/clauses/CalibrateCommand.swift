@@ -189,7 +189,7 @@ extension Calibrate {
                 print(data.flatMap { String(data: $0, encoding: .utf8) } ?? "{}")
             } else {
                 print("Mode : \(result.mode.frenchLabel) (\(result.mode.cliName))")
-                print("Heures d'insertion exigées : \(FrenchNumber.formatFrench(result.requiredHours)) h")
+                print("Heures d'insertion exigées : \(French.number(result.requiredHours, maxFraction: 6)) h")
                 print("Calcul : \(result.explanation)")
                 for warning in result.warnings {
                     print("Attention : \(warning)")

@@ -54,7 +54,7 @@ struct BalanceCommand: AsyncParsableCommand {
         }
     }
 
-    static func h(_ value: Decimal) -> String { FrenchNumber.formatFrench(value) + " h" }
+    static func h(_ value: Decimal) -> String { French.number(value, maxFraction: 6) + " h" }
 }
 
 /// `clauses import hours|participants FILE`

@@ -107,7 +107,7 @@ struct Demo: AsyncParsableCommand {
                 .list(.system("demo load"), page: PageRequest(limit: 100), filters: ["active": "true"])
             var csv = "Mise à l'emploi;Mois;Heures travaillées;Heures de formation\r\n"
             for placement in running.items {
-                let weekly = FrenchNumber.formatFrench(placement.weeklyHours * 4, fractionDigits: 1)
+                let weekly = French.number(placement.weeklyHours * 4, fixedFraction: 1)
                 csv += "\(placement.code);\(String(format: "%02d/%04d", month.month, month.year));\(weekly);0\r\n"
             }
             let directory = "var/demo"

@@ -27,7 +27,7 @@ struct BalanceTests {
         #expect(balance.status == .notStarted)
         #expect(balance.progress == 0)
         #expect(balance.expectedHours == 0)
-        #expect(balance.statusExplanation == "Exécution non commencée (début prévu le 01/03/2026).")
+        #expect(balance.statusExplanation.french(.text) == "Exécution non commencée (début prévu le 01/03/2026).")
     }
 
     @Test func notStartedWithoutDatesAndHours() {
@@ -57,7 +57,7 @@ struct BalanceTests {
         #expect(justBelow.status == .behind)
         #expect(justBelow.shortfallHours == dec("50.01"))
         #expect(
-            justBelow.statusExplanation
+            justBelow.statusExplanation.french(.text)
                 == "En retard : 449,99 h valorisées pour 500 h attendues à ce stade (50 % de la période écoulée), au-delà de la tolérance de 10 %."
         )
         #expect(tenDayLot(credited: 0, at: "2026-01-05", tolerance: 1).status == .onTrack)
@@ -90,7 +90,8 @@ struct BalanceTests {
         #expect(more.status == .done)
         #expect(more.surplusHours == 250)
         #expect(more.completionRate == dec("1.25"))
-        #expect(more.statusExplanation == "Objectif atteint : 1 250 h valorisées pour 1 000 h prescrites.")
+        #expect(
+            more.statusExplanation.french(.text) == "Objectif atteint : 1 250 h valorisées pour 1 000 h prescrites.")
     }
 
     @Test func nonCompliantOnlyAfterTheEnd() {
@@ -101,7 +102,7 @@ struct BalanceTests {
         #expect(after.progress == 1)
         #expect(after.remainingHours == 50)
         #expect(
-            after.statusExplanation
+            after.statusExplanation.french(.text)
                 == "Exécution terminée le 10/01/2026 avec 950 h valorisées pour 1 000 h prescrites : 50 h manquantes.")
         #expect(tenDayLot(credited: 800, at: "2026-01-10").status == .behind)
     }

@@ -378,21 +378,21 @@ enum CalibrationAcceptance {
 
     @Test func formatsFrench() {
         let nb = "\u{202F}"
-        #expect(FrenchNumber.formatFrench(d("1000000.5")) == "1\(nb)000\(nb)000,5")
-        #expect(FrenchNumber.formatFrench(d("999")) == "999")
-        #expect(FrenchNumber.formatFrench(d("1000")) == "1\(nb)000")
-        #expect(FrenchNumber.formatFrench(d("-1234.5")) == "-1\(nb)234,5")
-        #expect(FrenchNumber.formatFrench(d("12.5"), fractionDigits: 2) == "12,50")
-        #expect(FrenchNumber.formatFrench(d("12.345"), fractionDigits: 2) == "12,35")
-        #expect(FrenchNumber.formatFrench(d("12.5"), fractionDigits: 0) == "13")
-        #expect(FrenchNumber.formatFrench(d("833.333333333")) == "833,333333")
-        #expect(FrenchNumber.formatFrench(0) == "0")
+        #expect(French.number(d("1000000.5"), maxFraction: 6) == "1\(nb)000\(nb)000,5")
+        #expect(French.number(d("999"), maxFraction: 6) == "999")
+        #expect(French.number(d("1000"), maxFraction: 6) == "1\(nb)000")
+        #expect(French.number(d("-1234.5"), maxFraction: 6) == "-1\(nb)234,5")
+        #expect(French.number(d("12.5"), fixedFraction: 2) == "12,50")
+        #expect(French.number(d("12.345"), fixedFraction: 2) == "12,35")
+        #expect(French.number(d("12.5"), fixedFraction: 0) == "13")
+        #expect(French.number(d("833.333333333"), maxFraction: 6) == "833,333333")
+        #expect(French.number(0, maxFraction: 6) == "0")
     }
 
     @Test func roundTripsThroughFrenchFormatting() throws {
         for text in ["0", "1", "12.5", "1000000.25", "999999999999999.99"] {
             let value = d(text)
-            #expect(try FrenchNumber.parseDecimal(FrenchNumber.formatFrench(value), field: "x") == value)
+            #expect(try FrenchNumber.parseDecimal(French.number(value, maxFraction: 6), field: "x") == value)
         }
     }
 }

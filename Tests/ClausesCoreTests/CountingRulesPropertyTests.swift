@@ -3,10 +3,11 @@ import Testing
 
 @testable import ClausesCore
 
-/// `creditHours` (integer hundredths, Decimal fallback) against the straightforward all-Decimal count it
-/// replaced, kept here as the reference: random facts from a seeded generator, compared value by value
-/// and through their JSON text (same Decimal representation, same explanation lines).
-@Suite("Counting rules: fixed-point count equals the Decimal reference")
+/// `CreditCalculator` (the Decimal reference) and `creditHours` (the fixed-point engine, Decimal fallback)
+/// against the straightforward all-Decimal count written before either, kept here as an independent oracle
+/// with its own French lines: random facts from a seeded generator, compared value by value, through their
+/// JSON text (same Decimal representation) and through the rendered explanation.
+@Suite("Counting rules: fixed-point engine and Decimal calculator equal the reference")
 struct CountingRulesPropertyTests {
     /// SplitMix64: deterministic across platforms and runs.
     struct SeededGenerator: RandomNumberGenerator {
@@ -101,7 +102,7 @@ struct CountingRulesPropertyTests {
         return String(decoding: try encoder.encode(credit), as: UTF8.self)
     }
 
-    @Test("600 random lots: same Credit, same JSON text")
+    @Test("600 random lots: the Decimal calculator equals the reference, the fixed-point engine equals both")
     func matchesReference() throws {
         var g = SeededGenerator(state: 20_261_123)
         var fixedPath = 0
@@ -109,38 +110,59 @@ struct CountingRulesPropertyTests {
             let c = Self.randomCase(&g)
             let expected = referenceCreditHours(
                 placements: c.placements, requiredHours: c.required, rules: c.rules, through: c.through)
+            let reference = CreditCalculator.credit(
+                placements: c.placements, requiredHours: c.required, rules: c.rules, through: c.through)
+            #expect(reference == expected.credit, "case \(n)")
+            #expect(try Self.json(reference) == Self.json(expected.credit), "case \(n)")
+            #expect(reference.explanation.map { $0.french(.text) } == expected.lines, "case \(n)")
             let actual = creditHours(
                 placements: c.placements, requiredHours: c.required, rules: c.rules, through: c.through)
-            #expect(actual == expected, "case \(n)")
-            #expect(try Self.json(actual) == Self.json(expected), "case \(n)")
+            #expect(actual == expected.credit, "case \(n)")
+            #expect(try Self.json(actual) == Self.json(expected.credit), "case \(n)")
             // The balance queries' entry (reports already in hundredths) agrees too, with month totals matching the series.
-            if let counted = CountedPlacement<Int64>.from(c.placements, Hundredths()) {
-                fixedPath += 1
+            if let counted = HundredthsPlacement.from(c.placements) {
                 let (credit, months) = creditHours(
                     hundredths: counted, requiredHours: c.required, rules: c.rules, through: c.through)
-                #expect(try Self.json(credit) == Self.json(expected), "case \(n)")
+                #expect(try Self.json(credit) == Self.json(expected.credit), "case \(n)")
                 if let months {
-                    #expect(months.map { YearMonth(index: $0.month) } == expected.months.map(\.month), "case \(n)")
+                    fixedPath += 1
                     #expect(
-                        months.map { Hundredths.decimal($0.credited) } == expected.months.map(\.credited), "case \(n)")
-                    #expect(months.map { Hundredths.decimal($0.worked) } == expected.months.map(\.worked), "case \(n)")
+                        months.map { YearMonth(index: $0.month) } == expected.credit.months.map(\.month), "case \(n)")
                     #expect(
-                        months.map { Hundredths.decimal($0.training) } == expected.months.map(\.training), "case \(n)")
+                        months.map { Hundredths.decimal($0.credited) } == expected.credit.months.map(\.credited),
+                        "case \(n)")
+                    #expect(
+                        months.map { Hundredths.decimal($0.worked) } == expected.credit.months.map(\.worked),
+                        "case \(n)")
+                    #expect(
+                        months.map { Hundredths.decimal($0.training) } == expected.credit.months.map(\.training),
+                        "case \(n)")
                 }
             }
         }
-        // Most cases take the integer path, some the Decimal fallback.
+        // Most cases take the fixed-point engine, some the Decimal reference.
         #expect(fixedPath > 400 && fixedPath < 600)
     }
 
-    @Test("hundredths print like LedgerFormat.number")
-    func textMatchesLedgerFormat() {
+    @Test("French.number in text style groups thousands with a space and keeps at most 2 decimals")
+    func frenchTextNumbers() {
         var g = SeededGenerator(state: 7)
         let samples: [Int64] =
             [0, 1, 5, 10, 50, 99, 100, 105, 110, 999_999, 100_000, 123_456_789, -5, -150, -100_050, Hundredths.limit]
             + (0..<2000).map { _ in Int64.random(in: -10_000_000_000...10_000_000_000, using: &g) }
         for value in samples {
-            #expect(Hundredths().text(value) == LedgerFormat.number(Hundredths.decimal(value)), "\(value)")
+            let magnitude = value.magnitude
+            var integer = String(magnitude / 100)
+            var grouped = ""
+            while integer.count > 3 {
+                grouped = " " + integer.suffix(3) + grouped
+                integer.removeLast(3)
+            }
+            grouped = integer + grouped
+            var fraction = String(format: "%02d", Int(magnitude % 100))
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            let expected = (value < 0 ? "-" : "") + grouped + (fraction.isEmpty ? "" : "," + fraction)
+            #expect(French.number(Hundredths.decimal(value), .text) == expected, "\(value)")
         }
     }
 
@@ -177,7 +199,7 @@ struct CountingRulesPropertyTests {
 /// The count as it was written over Decimal before the integer rewrite (kept verbatim, for these tests only).
 private func referenceCreditHours(
     placements: [PlacementFacts], requiredHours: Decimal, rules: CountingRuleTable, through: YearMonth? = nil
-) -> Credit {
+) -> (credit: Credit, lines: [String]) {
     struct MonthAcc {
         var worked: Decimal = 0, training: Decimal = 0, countedWorked: Decimal = 0
         var countedTraining: Decimal = 0, bonus: Decimal = 0, converted: Decimal = 0
@@ -236,7 +258,7 @@ private func referenceCreditHours(
                 if rule.convertSubcontractAmount, let amount = report.subcontractAmount, amount > 0,
                     !(rule.countWorkedHours && worked > 0), rules.hourlyCost > 0
                 {
-                    let hours = LedgerFormat.round(amount * rules.labourShare / rules.hourlyCost, scale: 2)
+                    let hours = French.round(amount * rules.labourShare / rules.hourlyCost, scale: 2)
                     month.converted += hours
                     mode.converted += hours
                     mode.amount += amount
@@ -274,7 +296,7 @@ private func referenceCreditHours(
     }
 
     // Training cap, over the whole clause, chronologically.
-    let capHours = LedgerFormat.round(max(rules.trainingCapShare, 0) * max(requiredHours, 0), scale: 2)
+    let capHours = French.round(max(rules.trainingCapShare, 0) * max(requiredHours, 0), scale: 2)
     var capLeft = capHours
     let candidateTotal = candidates.reduce(Decimal(0)) { $0 + $1.hours }
     for candidate in candidates.sorted(by: { ($0.month, $0.placementId) < ($1.month, $1.placementId) }) {
@@ -301,7 +323,9 @@ private func referenceCreditHours(
         guard let m = byMode[key] else { return nil }
         return ModeCredit(
             mode: key, placementCount: m.placements, workedHours: m.worked, countedWorkedHours: m.countedWorked,
-            attestedHours: m.attested, trainingHours: m.training, countedTrainingHours: m.countedTraining,
+            uncountedWorkedHours: m.uncountedWorked, attestedHours: m.attested, trainingHours: m.training,
+            countableTrainingHours: m.trainingCandidate, uncountedTrainingHours: m.uncountedTraining,
+            countedTrainingHours: m.countedTraining,
             bonusHours: m.bonus, hires: m.hires, subcontractAmount: m.amount, convertedHours: m.converted,
             excludedHours: m.excluded,
             creditedHours: m.countedWorked + m.countedTraining + m.bonus + m.converted)
@@ -318,7 +342,7 @@ private func referenceCreditHours(
     let credited = countedWorked + countedTraining + bonus + converted
 
     // Explanation.
-    let h = LedgerFormat.hours
+    let h = { (value: Decimal) in French.hours(value, .text) }
     var lines: [String] = []
     for exclusion in exclusions {
         let rule = exclusion.reason == .notEligibleAtStart ? "règle 1" : "règle 2"
@@ -359,18 +383,18 @@ private func referenceCreditHours(
         }
         if m.converted > 0 {
             lines.append(
-                "\(label) : \(LedgerFormat.euros(m.amount)) × \(LedgerFormat.percent(rules.labourShare)) ÷ \(LedgerFormat.number(rules.hourlyCost)) €/h = \(h(m.converted)) (montant payé à la SIAE converti en heures, faute d'heures attestées)."
+                "\(label) : \(French.euros(m.amount, .text)) × \(French.percent(rules.labourShare, .text)) ÷ \(French.number(rules.hourlyCost, .text)) €/h = \(h(m.converted)) (montant payé à la SIAE converti en heures, faute d'heures attestées)."
             )
         }
     }
     if candidateTotal > 0 {
         if candidateTotal > capHours {
             lines.append(
-                "Heures de formation plafonnées à \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours))) : \(h(candidateTotal)) déclarées, \(h(countedTraining)) valorisées."
+                "Heures de formation plafonnées à \(French.percent(rules.trainingCapShare, .text)) des heures prescrites (\(h(capHours))) : \(h(candidateTotal)) déclarées, \(h(countedTraining)) valorisées."
             )
         } else {
             lines.append(
-                "Heures de formation : \(h(countedTraining)) valorisées, sous le plafond de \(LedgerFormat.percent(rules.trainingCapShare)) des heures prescrites (\(h(capHours)))."
+                "Heures de formation : \(h(countedTraining)) valorisées, sous le plafond de \(French.percent(rules.trainingCapShare, .text)) des heures prescrites (\(h(capHours)))."
             )
         }
     }
@@ -390,10 +414,13 @@ private func referenceCreditHours(
         )
     }
 
-    return Credit(
+    var credit = Credit(
         workedHours: sum(\.workedHours), countedWorkedHours: countedWorked,
-        trainingHours: sum(\.trainingHours), countedTrainingHours: countedTraining,
+        trainingHours: sum(\.trainingHours), countableTrainingHours: candidateTotal,
+        countedTrainingHours: countedTraining,
         trainingCapHours: capHours, bonusHours: bonus, convertedHours: converted, creditedHours: credited,
         excludedHours: exclusions.reduce(Decimal(0)) { $0 + $1.hours }, exclusions: exclusions,
-        months: series, byMode: modes, explanation: lines)
+        months: series, byMode: modes, explanation: [])
+    credit.explanation = CreditExplanation.lines(for: credit, rules: rules, requiredHours: requiredHours)
+    return (credit, lines)
 }

@@ -36,7 +36,7 @@ struct CountingRulesTests {
         #expect(credit.byMode.map(\.mode) == [mode])
         #expect(credit.byMode[0].creditedHours == expected)
         #expect(
-            credit.explanation.last == "Heures valorisées : "
+            credit.explanationText.last == "Heures valorisées : "
                 + (expected == 120 ? "100 h travaillées + 20 h de formation = 120 h." : "\(expected) h."))
     }
 
@@ -60,12 +60,12 @@ struct CountingRulesTests {
         let credit = creditHours(placements: [p, t], requiredHours: 1000, rules: .defaults)
         #expect(credit.creditedHours == 110)
         #expect(
-            credit.explanation.contains(
+            credit.explanationText.contains(
                 "Intérim (ETT) : 20 h de formation non valorisées (règle de comptage de la clause)."))
         #expect(
-            credit.explanation.contains(
+            credit.explanationText.contains(
                 "Formation préalable : 30 h travaillées non valorisées (règle de comptage de la clause)."))
-        #expect(credit.explanation.contains("Formation préalable : 10 h de formation valorisées."))
+        #expect(credit.explanationText.contains("Formation préalable : 10 h de formation valorisées."))
     }
 
     @Test func trainingExactlyAtCapIsFullyCredited() {
@@ -79,7 +79,7 @@ struct CountingRulesTests {
         #expect(credit.trainingCapHours == 300)
         #expect(credit.countedTrainingHours == 300)
         #expect(
-            credit.explanation.contains(
+            credit.explanationText.contains(
                 "Heures de formation : 300 h valorisées, sous le plafond de 30 % des heures prescrites (300 h)."))
     }
 
@@ -99,11 +99,11 @@ struct CountingRulesTests {
         #expect(credit.months.map(\.cumulativeCredited) == [250, 400, 450])
         #expect(credit.creditedHours == 450)
         #expect(
-            credit.explanation.contains(
+            credit.explanationText.contains(
                 "Heures de formation plafonnées à 30 % des heures prescrites (300 h) : 410,5 h déclarées, 300 h valorisées."
             ))
         #expect(
-            credit.explanation.contains(
+            credit.explanationText.contains(
                 "Alternance : 410,5 h de formation déclarées, 300 h valorisées (plafond de formation)."))
     }
 
@@ -123,7 +123,7 @@ struct CountingRulesTests {
         #expect(credit.trainingCapHours == dec("83.3"))
         #expect(credit.countedTrainingHours == dec("83.3"))
         #expect(
-            credit.explanation.contains(
+            credit.explanationText.contains(
                 "Heures de formation plafonnées à 10 % des heures prescrites (83,3 h) : 200 h déclarées, 83,3 h valorisées."
             ))
     }
@@ -142,7 +142,7 @@ struct CountingRulesTests {
         #expect(credit.months.first?.worked == 180)
         #expect(credit.byMode.first?.excludedHours == 85)
         #expect(
-            credit.explanation.first
+            credit.explanationText.first
                 == "Exclues : 85 h de 1 mise à l'emploi, personne non éligible au démarrage de la mise à l'emploi (règle 1)."
         )
     }
@@ -164,10 +164,10 @@ struct CountingRulesTests {
                 Exclusion(reason: .offOperation, hours: 100, placementIds: ["off", "off2"]),
             ])
         #expect(
-            credit.explanation.contains(
+            credit.explanationText.contains(
                 "Exclues : 100 h de 2 mises à l'emploi, heures réalisées hors de l'opération portant la clause (règle 2)."
             ))
-        #expect(credit.explanation.last == "Heures valorisées : 0 h.")
+        #expect(credit.explanationText.last == "Heures valorisées : 0 h.")
     }
 
     private var bonusRules: CountingRuleTable {
@@ -183,7 +183,7 @@ struct CountingRulesTests {
         #expect(credit.months.map(\.month) == [month("2026-03")])
         #expect(credit.months[0].bonus == 35)
         #expect(
-            credit.explanation.contains(
+            credit.explanationText.contains(
                 "Embauche directe : bonus de 35 h par embauche en CDI ou en CDD d'au moins 6 mois × 1 = 35 h."))
     }
 
@@ -234,10 +234,10 @@ struct CountingRulesTests {
         #expect(credit.months.map(\.converted) == [120, 80])
         #expect(credit.byMode.first?.subcontractAmount == 10000)
         #expect(
-            credit.explanation.contains(
+            credit.explanationText.contains(
                 "Sous-traitance ou co-traitance à une SIAE : 10 000 € × 50 % ÷ 25 €/h = 200 h (montant payé à la SIAE converti en heures, faute d'heures attestées)."
             ))
-        #expect(credit.explanation.last == "Heures valorisées : 200 h.")
+        #expect(credit.explanationText.last == "Heures valorisées : 200 h.")
     }
 
     @Test func siaeAttestedHoursReplaceReportedHoursAndPreventConversion() {
@@ -254,7 +254,7 @@ struct CountingRulesTests {
         #expect(credit.convertedHours == 0)
         #expect(credit.byMode.first?.attestedHours == 150)
         #expect(
-            credit.explanation.contains(
+            credit.explanationText.contains(
                 "Achat de prestation à une SIAE : 190 h travaillées valorisées (dont 150 h attestées par la SIAE)."))
     }
 
@@ -287,7 +287,8 @@ struct CountingRulesTests {
         let p = placement("p", .directHire, months: [MonthFacts(month: month("2026-01"), workedHours: 1200)])
         let credit = creditHours(placements: [p], requiredHours: 1000, rules: .defaults)
         #expect(credit.creditedHours == 1200)
-        #expect(credit.explanation.last == "Excédent conservé : 200 h au-delà des 1 000 h prescrites (effet levier).")
+        #expect(
+            credit.explanationText.last == "Excédent conservé : 200 h au-delà des 1 000 h prescrites (effet levier).")
     }
 
     @Test func monthSeriesSortedCumulativeAndThroughLimit() {
@@ -360,16 +361,7 @@ struct CountingRulesTests {
         #expect(credit.creditedHours == 0)
         #expect(credit.months.isEmpty)
         #expect(credit.byMode.isEmpty)
-        #expect(credit.explanation == ["Heures valorisées : 0 h."])
-    }
-
-    @Test func frenchFormatting() {
-        #expect(LedgerFormat.number(dec("1234567.891")) == "1 234 567,89")
-        #expect(LedgerFormat.number(dec("-1250.5")) == "-1 250,5")
-        #expect(LedgerFormat.number(dec("999")) == "999")
-        #expect(LedgerFormat.percent(dec("0.075")) == "7,5 %")
-        #expect(LedgerFormat.round(dec("2.345"), scale: 2) == dec("2.35"))
-        #expect(LedgerFormat.month(month("2026-08")) == "août 2026")
+        #expect(credit.explanationText == ["Heures valorisées : 0 h."])
     }
 
     @Test func labels() {
@@ -380,4 +372,9 @@ struct CountingRulesTests {
         #expect(LotStatus(rawValue: "not_started") == .notStarted)
         #expect(LotStatus.onTrack.frenchLabel == "Dans les temps")
     }
+}
+
+extension Credit {
+    /// The explanation as the plain-text renderer writes it.
+    var explanationText: [String] { explanation.map { $0.french(.text) } }
 }

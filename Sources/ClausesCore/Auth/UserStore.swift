@@ -21,11 +21,7 @@ public struct User: Codable, Sendable, Equatable {
         id = try row.decode("id")
         email = try row.decode("email")
         displayName = try row.decode("display_name")
-        let roleText: String = try row.decode("role")
-        guard let role = Role(rawValue: roleText) else {
-            throw PostgresError(.decoding, "rôle inconnu « \(roleText) » (users.role)")
-        }
-        self.role = role
+        role = try row.decodeEnum("role", table: "users")
         buyerId = try row.decode("buyer_id")
         companyId = try row.decode("company_id")
         active = try row.decode("active")

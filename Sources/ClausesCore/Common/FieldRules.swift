@@ -17,7 +17,7 @@ public enum FieldRules {
         if value < 0 { return "un montant ne peut pas être négatif" }
         if !hasAtMostTwoDecimals(value) { return "deux décimales au plus pour un montant en euros" }
         if value >= maximumAmount {
-            return "montant trop élevé (moins de \(LedgerFormat.euros(maximumAmount)) attendu)"
+            return "montant trop élevé (moins de \(French.euros(maximumAmount, .text)) attendu)"
         }
         return nil
     }
@@ -34,6 +34,6 @@ public enum FieldRules {
     public static let maximumAmount: Decimal = 100_000_000_000_000
 
     static func hasAtMostTwoDecimals(_ value: Decimal) -> Bool {
-        LedgerFormat.round(value, scale: 2) == value
+        French.round(value, scale: 2) == value
     }
 }

@@ -56,7 +56,7 @@ enum Validate {
     static func hours(_ value: Decimal, field: String) throws(DomainError) -> Decimal {
         if let problem = FieldRules.hoursProblem(value) {
             throw DomainError.invalid(
-                field, "« \(field) » : \(problem) (reçu \(LedgerFormat.number(value, maxFraction: 6))).")
+                field, "« \(field) » : \(problem) (reçu \(French.number(value, .text, maxFraction: 6))).")
         }
         return value
     }
@@ -66,7 +66,7 @@ enum Validate {
         guard let value else { return existing }
         if let problem = FieldRules.amountProblem(value) {
             throw DomainError.invalid(
-                field, "« \(field) » : \(problem) (reçu \(LedgerFormat.number(value, maxFraction: 6))).")
+                field, "« \(field) » : \(problem) (reçu \(French.number(value, .text, maxFraction: 6))).")
         }
         return value
     }

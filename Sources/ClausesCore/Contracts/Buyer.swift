@@ -135,7 +135,7 @@ public struct Operation: StoredEntity, Equatable {
         id = try row.decode("id")
         buyerId = try row.decode("buyer_id")
         name = try row.decode("name")
-        regime = OperationRegime(rawValue: try row.decode("regime")) ?? .free
+        regime = try row.decodeEnum("regime", table: "operations")
         communeInsee = try row.decode("commune_insee")
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
@@ -214,7 +214,7 @@ public struct Company: StoredEntity, Equatable {
         id = try row.decode("id")
         siret = try row.decode("siret")
         name = try row.decode("name")
-        kind = CompanyKind(rawValue: try row.decode("kind")) ?? .ordinary
+        kind = try row.decodeEnum("kind", table: "companies")
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
     }

@@ -11,9 +11,9 @@ public enum Rounding: String, InputEnum {
     /// Rounds to whole hours.
     public func apply(_ d: Decimal) -> Decimal {
         switch self {
-        case .halfUp: FrenchNumber.round(d, scale: 0, mode: .plain)
-        case .down: FrenchNumber.round(d, scale: 0, mode: .down)
-        case .up: FrenchNumber.round(d, scale: 0, mode: .up)
+        case .halfUp: French.round(d, scale: 0, mode: .plain)
+        case .down: French.round(d, scale: 0, mode: .down)
+        case .up: French.round(d, scale: 0, mode: .up)
         }
     }
 
@@ -233,12 +233,12 @@ public let cleaningPACTThresholdHours: Decimal = 150
 /// naming the field (command-line flag names).
 public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) throws(DomainError) -> CalibrationResult
 {
-    let fr = { (d: Decimal) in FrenchNumber.formatFrench(d) }
-    let pct = { (d: Decimal) in FrenchNumber.formatFrench(d * 100) + " %" }
+    let fr = { (d: Decimal) in French.number(d, maxFraction: 6) }
+    let pct = { (d: Decimal) in French.number(d * 100, maxFraction: 6) + " %" }
 
     func finish(_ exact: Decimal, _ formula: String, warnings: [String] = []) -> CalibrationResult {
         let required = rounding.apply(exact)
-        let unrounded = FrenchNumber.round(exact, scale: 6)
+        let unrounded = French.round(exact, scale: 6)
         return CalibrationResult(
             mode: input.mode,
             requiredHours: required,
@@ -269,8 +269,8 @@ public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) t
         try positive(per, "per", "Le montant facturé par heure d'insertion")
         try nonNegative(invoiced, "invoiced", "Le montant facturé")
         let exact = invoiced / per
-        let required = FrenchNumber.round(exact, scale: 0, mode: .down)
-        let unrounded = FrenchNumber.round(exact, scale: 6)
+        let required = French.round(exact, scale: 0, mode: .down)
+        let unrounded = French.round(exact, scale: 6)
         return CalibrationResult(
             mode: .perInvoicedAmount,
             requiredHours: required,
@@ -301,7 +301,7 @@ public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) t
         guard remaining > 0 else {
             throw DomainError.invalid(
                 "transferred-monthly-hours",
-                "Calcul PACT impossible : le personnel repris (\(fr(transferred)) h par mois × coefficient \(fr(coefficient)) = \(fr(transferred * coefficient)) € par mois) dépasse déjà le chiffre d'affaires mensuel du marché (\(fr(FrenchNumber.round(monthlyTurnover, scale: 2))) €) : la part P est nulle ou négative, aucune heure d'insertion ne peut être exigée.",
+                "Calcul PACT impossible : le personnel repris (\(fr(transferred)) h par mois × coefficient \(fr(coefficient)) = \(fr(transferred * coefficient)) € par mois) dépasse déjà le chiffre d'affaires mensuel du marché (\(fr(French.round(monthlyTurnover, scale: 2))) €) : la part P est nulle ou négative, aucune heure d'insertion ne peut être exigée.",
                 code: "calibration_refused")
         }
         let share = remaining / turnover
@@ -309,11 +309,11 @@ public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) t
         var warnings: [String] = []
         if exact < cleaningPACTThresholdHours {
             warnings.append(
-                "Moins de 150 h d'insertion (\(fr(FrenchNumber.round(exact, scale: 6))) h) : aucune clause n'est conseillée pour ce marché de propreté."
+                "Moins de 150 h d'insertion (\(fr(French.round(exact, scale: 6))) h) : aucune clause n'est conseillée pour ce marché de propreté."
             )
         }
         let formula =
-            "P = 1 − \(fr(transferred)) h × \(fr(coefficient)) ÷ (\(fr(turnover)) € ÷ \(months) mois) = \(fr(FrenchNumber.round(share, scale: 6))) ; "
+            "P = 1 − \(fr(transferred)) h × \(fr(coefficient)) ÷ (\(fr(turnover)) € ÷ \(months) mois) = \(fr(French.round(share, scale: 6))) ; "
             + "I = P × \(fr(turnover)) € ÷ \(fr(coefficient)) × \(pct(rate))"
         return finish(exact, formula, warnings: warnings)
     }
@@ -322,14 +322,14 @@ public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) t
 private func nonNegative(_ d: Decimal, _ field: String, _ label: String) throws(DomainError) {
     guard d >= 0 else {
         throw DomainError.invalid(
-            field, "\(label) (\(field)) doit être positif ou nul : \(FrenchNumber.formatFrench(d)) reçu.")
+            field, "\(label) (\(field)) doit être positif ou nul : \(French.number(d, maxFraction: 6)) reçu.")
     }
 }
 
 private func positive(_ d: Decimal, _ field: String, _ label: String) throws(DomainError) {
     guard d > 0 else {
         throw DomainError.invalid(
-            field, "\(label) (\(field)) doit être strictement positif : \(FrenchNumber.formatFrench(d)) reçu.")
+            field, "\(label) (\(field)) doit être strictement positif : \(French.number(d, maxFraction: 6)) reçu.")
     }
 }
 
@@ -337,7 +337,7 @@ private func fraction(_ d: Decimal, _ field: String, _ label: String, feminine: 
     guard d >= 0, d <= 1 else {
         throw DomainError.invalid(
             field,
-            "\(label) (\(field)) doit être \(feminine ? "comprise" : "compris") entre 0 et 100 % (0 et 1) : \(FrenchNumber.formatFrench(d)) reçu."
+            "\(label) (\(field)) doit être \(feminine ? "comprise" : "compris") entre 0 et 100 % (0 et 1) : \(French.number(d, maxFraction: 6)) reçu."
         )
     }
 }

@@ -44,7 +44,7 @@ public struct InsertionClause: Codable, Sendable, Equatable {
         lotId = try row.decode("lot_id")
         calibration = try JSONCoding.decoder.decode(
             CalibrationInput.self, from: Data(try row.decode("calibration_inputs", as: String.self).utf8))
-        rounding = Rounding(rawValue: try row.decode("rounding")) ?? .halfUp
+        rounding = try row.decodeEnum("rounding", table: "insertion_clauses")
         requiredHours = try row.decode("required_hours")
         unroundedHours = try row.decode("unrounded_hours")
         warnings = try row.decode("calibration_warnings", as: PostgresTextArray.self).values
@@ -180,8 +180,9 @@ public struct LotCompanyStore: Sendable {
             ).map { row in
                 LotCompany(
                     lotId: try row.decode(0), companyId: try row.decode(1), companyName: try row.decode(2),
-                    companySiret: try row.decode(3), companyKind: CompanyKind(rawValue: try row.decode(4)) ?? .ordinary,
-                    role: LotRole(rawValue: try row.decode(5)) ?? .contractor)
+                    companySiret: try row.decode(3),
+                    companyKind: try row.decodeEnum(4, table: "companies", column: "kind"),
+                    role: try row.decodeEnum(5, table: "lot_companies", column: "role"))
             }
         }
     }

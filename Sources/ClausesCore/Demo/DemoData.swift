@@ -305,5 +305,5 @@ public enum DemoData {
 
 extension Decimal {
     /// Rounded to the whole hour, half up.
-    fileprivate var rounded0: Decimal { LedgerFormat.round(self, scale: 0) }
+    fileprivate var rounded0: Decimal { French.round(self, scale: 0) }
 }

@@ -63,8 +63,8 @@ public struct ImportReport: Codable, Sendable, Equatable {
         let total = max(problemCount, problems.count)
         let listed =
             total > problems.count
-            ? " (les \(FrenchNumber.formatFrench(Decimal(problems.count))) premiers sont listés)" : ""
-        return "\(FrenchNumber.formatFrench(Decimal(total))) problème\(total > 1 ? "s" : "")\(listed)"
+            ? " (les \(French.number(Decimal(problems.count), maxFraction: 6)) premiers sont listés)" : ""
+        return "\(French.number(Decimal(total), maxFraction: 6)) problème\(total > 1 ? "s" : "")\(listed)"
     }
 }
 
@@ -225,29 +225,29 @@ public struct ImportService: Sendable {
                     if month < start.yearMonth || (end.map { month > $0.yearMonth } ?? false) {
                         let period =
                             end.map {
-                                "de \(LedgerFormat.month(start.yearMonth)) à \(LedgerFormat.month($0.yearMonth))"
+                                "de \(French.month(start.yearMonth)) à \(French.month($0.yearMonth))"
                             }
-                            ?? "à partir de \(LedgerFormat.month(start.yearMonth))"
+                            ?? "à partir de \(French.month(start.yearMonth))"
                         problems.append(
                             .init(
                                 line: line, column: "mois",
                                 message:
-                                    "\(LedgerFormat.month(month)) est hors de la période de la mise à l'emploi \(code) (\(period))"
+                                    "\(French.month(month)) est hors de la période de la mise à l'emploi \(code) (\(period))"
                             ))
                     } else if month > today.yearMonth {
                         problems.append(
                             .init(
-                                line: line, column: "mois", message: "\(LedgerFormat.month(month)) est un mois à venir")
+                                line: line, column: "mois", message: "\(French.month(month)) est un mois à venir")
                         )
                     } else {
                         let worked = try row.numeric0(6)
                         let training = try row.numeric0(7)
-                        let status = HourReportStatus(rawValue: try row.decode(8)) ?? .declared
+                        let status: HourReportStatus = try row.decodeEnum(8, table: "hour_reports", column: "status")
                         problems.append(
                             .init(
                                 line: line, column: "heures travaillees",
                                 message:
-                                    "\(code) a déjà \(LedgerFormat.hours(worked)) travaillées\(training > 0 ? " et \(LedgerFormat.hours(training)) de formation" : "") déclarées en \(LedgerFormat.month(month)) (\(status.frenchLabel.lowercased())) ; pour les corriger, importez avec le remplacement"
+                                    "\(code) a déjà \(French.hours(worked, .text)) travaillées\(training > 0 ? " et \(French.hours(training, .text)) de formation" : "") déclarées en \(French.month(month)) (\(status.frenchLabel.lowercased())) ; pour les corriger, importez avec le remplacement"
                             ))
                     }
                 }

@@ -58,8 +58,8 @@ public struct HourReport: Codable, Sendable, Equatable {
         trainingHours = try row.numeric0(5)
         attestedInsertionHours = try row.numeric(6)
         subcontractAmount = try row.numeric(7)
-        source = HourReportSource(rawValue: try row.decode(8)) ?? .company
-        status = HourReportStatus(rawValue: try row.decode(9)) ?? .declared
+        source = try row.decodeEnum(8, table: "hour_reports", column: "source")
+        status = try row.decodeEnum(9, table: "hour_reports", column: "status")
         rejectionReason = try row.decode(10)
         comment = try row.decode(11)
         declaredBy = try row.decode(12)
@@ -164,25 +164,25 @@ public struct HourReportStore: Sendable {
         if worked + training > limit {
             throw DomainError.invalid(
                 "workedHours",
-                "\(LedgerFormat.hours(worked + training)) en \(LedgerFormat.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(LedgerFormat.hours(limit))."
+                "\(French.hours(worked + training, .text)) en \(French.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(French.hours(limit, .text))."
             )
         }
         if let attested, attested > limit {
             throw DomainError.invalid(
                 "attestedInsertionHours",
-                "\(LedgerFormat.hours(attested)) attestées en \(LedgerFormat.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(LedgerFormat.hours(limit))."
+                "\(French.hours(attested, .text)) attestées en \(French.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(French.hours(limit, .text))."
             )
         }
         if worked + training > plausibleMonthlyHours && !confirmPlausible {
             throw DomainError(
                 .unprocessable, code: "implausible_hours",
                 message:
-                    "\(LedgerFormat.hours(worked + training)) déclarées en \(LedgerFormat.month(month)) (travail + formation), au-delà de \(LedgerFormat.hours(plausibleMonthlyHours)) : confirmez ce chiffre pour l'enregistrer.",
+                    "\(French.hours(worked + training, .text)) déclarées en \(French.month(month)) (travail + formation), au-delà de \(French.hours(plausibleMonthlyHours, .text)) : confirmez ce chiffre pour l'enregistrer.",
                 field: "workedHours")
         }
         if month > today.yearMonth {
             throw DomainError.invalid(
-                "month", "On ne peut pas déclarer d'heures pour \(LedgerFormat.month(month)), mois à venir.")
+                "month", "On ne peut pas déclarer d'heures pour \(French.month(month)), mois à venir.")
         }
         let source = try Self.source(declaration.source, caller: caller)
         let comment = try Validate.optionalText(declaration.comment, existing: nil, field: "comment", maxLength: 1000)
@@ -201,12 +201,12 @@ public struct HourReportStore: Sendable {
             guard placement.covers(month) else {
                 let range =
                     placement.endDate.map {
-                        "de \(LedgerFormat.month(placement.startDate.yearMonth)) à \(LedgerFormat.month($0.yearMonth))"
+                        "de \(French.month(placement.startDate.yearMonth)) à \(French.month($0.yearMonth))"
                     }
-                    ?? "à partir de \(LedgerFormat.month(placement.startDate.yearMonth))"
+                    ?? "à partir de \(French.month(placement.startDate.yearMonth))"
                 throw DomainError.invalid(
                     "month",
-                    "\(LedgerFormat.month(month)) est hors de la période de la mise à l'emploi \(placement.code) (\(range))."
+                    "\(French.month(month)) est hors de la période de la mise à l'emploi \(placement.code) (\(range))."
                 )
             }
             let existing = try await connection.query(
@@ -225,7 +225,7 @@ public struct HourReportStore: Sendable {
                 }
                 if !replace && existing.status != .rejected {
                     throw DomainError.conflict(
-                        "Des heures sont déjà déclarées pour \(placement.code) en \(LedgerFormat.month(month)) (\(LedgerFormat.hours(existing.workedHours)) travaillées, \(existing.status.frenchLabel.lowercased())). Pour les corriger, demandez le remplacement : l'ancienne déclaration sera conservée dans l'historique.",
+                        "Des heures sont déjà déclarées pour \(placement.code) en \(French.month(month)) (\(French.hours(existing.workedHours, .text)) travaillées, \(existing.status.frenchLabel.lowercased())). Pour les corriger, demandez le remplacement : l'ancienne déclaration sera conservée dans l'historique.",
                         field: "month", code: "report_exists")
                 }
                 try await connection.execute(

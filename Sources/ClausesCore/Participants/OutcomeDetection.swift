@@ -154,8 +154,8 @@ private func sustainedActivityCandidate(_ placements: [OutcomePlacement], profil
                     .filter { p in months.contains { (p.monthlyHours[$0] ?? 0) > 0 } }
                     .map(\.id).sorted()
                 let evidence =
-                    "\(LedgerFormat.hours(sum)) travaillées de \(LedgerFormat.month(start)) à \(LedgerFormat.month(end)) "
-                    + "(\(length) mois), seuil de \(LedgerFormat.hours(window.hours)) sur \(window.months) mois au plus atteint ; "
+                    "\(French.hours(sum, .text)) travaillées de \(French.month(start)) à \(French.month(end)) "
+                    + "(\(length) mois), seuil de \(French.hours(window.hours, .text)) sur \(window.months) mois au plus atteint ; "
                     + "établi le \(end.lastDay.french)."
                 return OutcomeCandidate(
                     rule: .sustainedActivity, establishedOn: end.lastDay, windowStart: start, windowEnd: end,
@@ -235,7 +235,7 @@ private func qualifyingContractCandidate(_ placements: [OutcomePlacement], profi
 
 /// Contractual hours expressed per month: weekly × 52 ÷ 12, rounded to 2 decimals.
 private func monthlyEquivalent(weeklyHours: Decimal) -> Decimal {
-    LedgerFormat.round(weeklyHours * 52 / 12, scale: 2)
+    French.round(weeklyHours * 52 / 12, scale: 2)
 }
 
 /// At or above part-time (any configured threshold met; none configured means any hours), or shorter
@@ -254,11 +254,11 @@ private func hoursDescription(_ placement: OutcomePlacement, profile: OutcomePro
     var text: String
     if let monthly = profile.partTimeMonthlyHours, profile.partTimeWeeklyHours == nil {
         text =
-            "\(LedgerFormat.hours(monthlyEquivalent(weeklyHours: placement.weeklyHours))) par mois (seuil \(LedgerFormat.hours(monthly)))"
+            "\(French.hours(monthlyEquivalent(weeklyHours: placement.weeklyHours), .text)) par mois (seuil \(French.hours(monthly, .text)))"
     } else if let weekly = profile.partTimeWeeklyHours {
-        text = "\(LedgerFormat.hours(placement.weeklyHours)) par semaine (seuil \(LedgerFormat.hours(weekly)))"
+        text = "\(French.hours(placement.weeklyHours, .text)) par semaine (seuil \(French.hours(weekly, .text)))"
     } else {
-        text = "\(LedgerFormat.hours(placement.weeklyHours)) par semaine"
+        text = "\(French.hours(placement.weeklyHours, .text)) par semaine"
     }
     if placement.reducedHoursAgreed, !meetsHoursWithoutAgreement(placement, profile: profile) {
         text += ", durée réduite acceptée par le participant"

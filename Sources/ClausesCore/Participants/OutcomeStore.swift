@@ -25,13 +25,8 @@ public struct OutcomeDecision: Codable, Sendable, Equatable {
     init(row: PostgresRow) throws {
         id = try row.decode("id")
         participantId = try row.decode("participant_id")
-        guard let rule = OutcomeRule(rawValue: try row.decode("rule")),
-            let decision = OutcomeDecisionValue(rawValue: try row.decode("decision"))
-        else {
-            throw PostgresError(.decoding, "règle ou décision inconnue")
-        }
-        self.rule = rule
-        self.decision = decision
+        rule = try row.decodeEnum("rule", table: "outcome_decisions")
+        decision = try row.decodeEnum("decision", table: "outcome_decisions")
         establishedOn = try row.decode("established_on")
         note = try row.decode("note")
         decidedBy = try row.decode("decided_by")
@@ -97,9 +92,8 @@ public struct OutcomeStore: Sendable {
                 let code: String = try row.decode(4)
                 var person = people.removeLast()
                 if person.placements.last?.id != code {
-                    guard let contract = EmploymentContractType(rawValue: try row.decode(6)) else {
-                        throw PostgresError(.decoding, "contrat inconnu")
-                    }
+                    let contract: EmploymentContractType = try row.decodeEnum(
+                        6, table: "placements", column: "contract_type")
                     person.placements.append(
                         OutcomePlacement(
                             id: code, companyId: (try row.decode(5, as: UUID.self)).uuidString.lowercased(),

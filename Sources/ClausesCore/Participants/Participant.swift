@@ -58,10 +58,7 @@ public struct EligibilityCriterion: Codable, Sendable, Equatable {
 
     init(row: PostgresRow) throws {
         id = try row.decode("id")
-        guard let code = EligibilityCriterionCode(rawValue: try row.decode("code")) else {
-            throw PostgresError(.decoding, "code de critère inconnu")
-        }
-        self.code = code
+        code = try row.decodeEnum("code", table: "eligibility_criteria")
         proofKind = try row.decode("proof_kind")
         proofDate = try row.decode("proof_date")
         attestedBy = try row.decode("attested_by")
@@ -200,9 +197,9 @@ public struct Participant: Codable, Sendable, Equatable {
         prescriber = try row.decode("prescriber")
         referentUserId = try row.decode("referent_user_id")
         plieEntryDate = try row.decode("plie_entry_date")
-        pathwayStatus = PathwayStatus(rawValue: try row.decode("pathway_status")) ?? .active
+        pathwayStatus = try row.decodeEnum("pathway_status", table: "participants")
         exitDate = try row.decode("exit_date")
-        exitKind = try (row.decode("exit_kind", as: String?.self)).flatMap(ExitKind.init(rawValue:))
+        exitKind = try row.decodeOptionalEnum("exit_kind", table: "participants")
         skills = try row.decode("skills", as: PostgresTextArray.self).values
         targetJobs = try row.decode("target_jobs", as: PostgresTextArray.self).values
         drivingLicence = try row.decode("driving_licence")

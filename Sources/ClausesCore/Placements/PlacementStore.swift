@@ -79,15 +79,10 @@ public struct Placement: Codable, Sendable, Equatable {
 
     /// The execution mode and contract type of a placement row; an unknown stored value is an error.
     static func modeAndContract(_ row: PostgresRow) throws -> (ExecutionMode, EmploymentContractType) {
-        let modeText: String = try row.decode("execution_mode")
-        let contractText: String = try row.decode("contract_type")
-        guard let mode = ExecutionMode(rawValue: modeText),
-            let contract = EmploymentContractType(rawValue: contractText)
-        else {
-            throw PostgresError(
-                .decoding, "modalité « \(modeText) » ou contrat « \(contractText) » inconnu (placements)")
-        }
-        return (mode, contract)
+        (
+            try row.decodeEnum("execution_mode", table: "placements"),
+            try row.decodeEnum("contract_type", table: "placements")
+        )
     }
 
     static let from = """
@@ -322,7 +317,7 @@ public struct PlacementStore: Sendable {
         guard weekly > 0, weekly <= 60 else {
             throw DomainError.invalid(
                 "weeklyHours",
-                "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(LedgerFormat.number(weekly))).")
+                "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(French.number(weekly, .text))).")
         }
         let nonCounting = input.nonCounting ?? false
 
@@ -353,7 +348,8 @@ public struct PlacementStore: Sendable {
                     [participantId]
                 ).map { row in
                     CriterionProof(
-                        code: EligibilityCriterionCode(rawValue: try row.decode(0))!, proofDate: try row.decode(1),
+                        code: try row.decodeEnum(0, table: "eligibility_criteria", column: "code"),
+                        proofDate: try row.decode(1),
                         validated: try row.decode(2))
                 }
                 let verdict = eligibility(of: proofs, at: start, validityMonths: validityMonths)
@@ -432,7 +428,7 @@ public struct PlacementStore: Sendable {
                 guard weekly > 0, weekly <= 60 else {
                     throw DomainError.invalid(
                         "weeklyHours",
-                        "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(LedgerFormat.number(weekly)))."
+                        "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(French.number(weekly, .text)))."
                     )
                 }
                 let contract = try Validate.choice(
@@ -498,8 +494,8 @@ public struct PlacementStore: Sendable {
         let who = person.map { " de \($0)" } ?? ""
         let message =
             otherWeekly >= Self.fullTimeWeeklyHours
-            ? "Cette mise à l'emploi\(who) chevauche la mise à l'emploi \(code) à temps plein (\(LedgerFormat.number(otherWeekly)) h par semaine, \(period))."
-            : "Cette mise à l'emploi à temps plein\(who) chevauche la mise à l'emploi \(code) (\(LedgerFormat.number(otherWeekly)) h par semaine, \(period))."
+            ? "Cette mise à l'emploi\(who) chevauche la mise à l'emploi \(code) à temps plein (\(French.number(otherWeekly, .text)) h par semaine, \(period))."
+            : "Cette mise à l'emploi à temps plein\(who) chevauche la mise à l'emploi \(code) (\(French.number(otherWeekly, .text)) h par semaine, \(period))."
         throw DomainError.conflict(message, field: "startDate", code: "overlapping_placement")
     }
 

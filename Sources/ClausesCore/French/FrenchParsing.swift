@@ -1,13 +1,10 @@
 import Foundation
 
-/// Parsing and formatting of numbers as people write them in France ("1 000 000,50", "5,5 %"),
-/// exactly, with Foundation `Decimal` (never floating point).
+/// The one parser of numbers as people write them in France ("1 000 000,50", "5,5 %"), exactly, with
+/// Foundation `Decimal` (never floating point); `French` prints them.
 public enum FrenchNumber {
     /// Spaces accepted as thousands separators: space, no-break space, narrow no-break space.
     static let groupSeparators: Set<Character> = [" ", "\u{00A0}", "\u{202F}"]
-
-    /// The grouping separator used on pages: narrow no-break space (U+202F).
-    public static let narrowNoBreakSpace = "\u{202F}"
 
     /// More digits than this cannot be held exactly by `Decimal`.
     static let maxDigits = 38
@@ -53,50 +50,7 @@ public enum FrenchNumber {
     /// A plain machine-readable string for JSON: dot as decimal separator, no grouping, trailing zeros
     /// trimmed, rounded half-up (away from zero) at `maxFractionDigits`. Examples: "833.333333", "1000".
     public static func format(_ d: Decimal, maxFractionDigits: Int = 6) -> String {
-        let rounded = round(d, scale: max(0, maxFractionDigits))
-        var text = rounded.description
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        if text == "-0" { text = "0" }
-        return text
-    }
-
-    /// A string for people: "1 000 000,5" (U+202F narrow no-break space grouping, comma decimal).
-    /// With `fractionDigits` the value is rounded half-up to exactly that many digits ("12,50");
-    /// without, up to 6 digits are kept and trailing zeros are trimmed.
-    public static func formatFrench(_ d: Decimal, fractionDigits: Int? = nil) -> String {
-        var plain = format(d, maxFractionDigits: fractionDigits ?? 6)
-        var negative = false
-        if plain.hasPrefix("-") {
-            negative = true
-            plain.removeFirst()
-        }
-        let parts = plain.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let integerPart = String(parts[0])
-        var fraction = parts.count > 1 ? String(parts[1]) : ""
-        if let digits = fractionDigits, digits > 0, fraction.count < digits {
-            fraction += String(repeating: "0", count: digits - fraction.count)
-        }
-        var grouped = ""
-        for (index, character) in integerPart.enumerated() {
-            if index > 0, (integerPart.count - index) % 3 == 0 {
-                grouped += narrowNoBreakSpace
-            }
-            grouped.append(character)
-        }
-        var result = (negative ? "-" : "") + grouped
-        if !fraction.isEmpty { result += "," + fraction }
-        return result
-    }
-
-    /// Rounds half-up (away from zero) to `scale` fraction digits.
-    static func round(_ d: Decimal, scale: Int, mode: NSDecimalNumber.RoundingMode = .plain) -> Decimal {
-        var value = d
-        var result = Decimal()
-        NSDecimalRound(&result, &value, scale, mode)
-        return result
+        French.number(d, .json, maxFraction: maxFractionDigits)
     }
 
     static func trim(_ text: String) -> String {

@@ -39,7 +39,7 @@ public struct BalanceInput: Sendable, Equatable {
 }
 
 /// Where a lot stands against its clause at a date (DOMAIN §4 "Progress and shortfall", §8).
-public struct Balance: Codable, Sendable, Equatable {
+public struct Balance: Encodable, Sendable, Equatable {
     public var requiredHours: Decimal
     public var workedHours: Decimal
     public var trainingHours: Decimal
@@ -58,8 +58,8 @@ public struct Balance: Codable, Sendable, Equatable {
     /// max(expected − credited, 0); 0 when expected is unknown.
     public var shortfallHours: Decimal
     public var status: LotStatus
-    /// Why the status, in French, with the figures.
-    public var statusExplanation: String
+    /// Why the status, with its figures.
+    public var statusExplanation: BalanceExplanation
     public var executionStart: LocalDate?
     public var executionEnd: LocalDate?
     public var at: LocalDate
@@ -74,9 +74,8 @@ public struct Balance: Codable, Sendable, Equatable {
 public func computeBalance(_ input: BalanceInput) -> Balance {
     let required = input.requiredHours
     let credited = input.creditedHours
-    let h = LedgerFormat.hours
 
-    let completion: Decimal? = required > 0 ? LedgerFormat.round(credited / required, scale: 4) : nil
+    let completion: Decimal? = required > 0 ? French.round(credited / required, scale: 4) : nil
     var progress: Decimal?
     if let start = input.executionStart, let end = input.executionEnd {
         let total = start.days(until: end) + 1
@@ -85,40 +84,35 @@ public func computeBalance(_ input: BalanceInput) -> Balance {
             progress = input.at >= start ? 1 : 0
         } else {
             let share = Decimal(min(max(elapsed, 0), total)) / Decimal(total)
-            progress = LedgerFormat.round(share, scale: 4)
+            progress = French.round(share, scale: 4)
         }
     }
-    let expected = progress.map { LedgerFormat.round(required * $0, scale: 2) }
+    let expected = progress.map { French.round(required * $0, scale: 2) }
     let shortfall = expected.map { max($0 - credited, 0) } ?? 0
     let ended = input.executionEnd.map { input.at > $0 } ?? false
 
     let status: LotStatus
-    let why: String
+    let why: BalanceExplanation
     if (required > 0 && credited >= required) || (required == 0 && ended) {
         status = .done
-        why = "Objectif atteint : \(h(credited)) valorisées pour \(h(required)) prescrites."
+        why = .done(credited: credited, required: required)
     } else if ended, credited < required, let end = input.executionEnd {
         status = .nonCompliant
-        why =
-            "Exécution terminée le \(end.french) avec \(h(credited)) valorisées pour \(h(required)) prescrites : \(h(required - credited)) manquantes."
+        why = .ended(end: end, credited: credited, required: required)
     } else if let start = input.executionStart, input.at < start {
         status = .notStarted
-        why = "Exécution non commencée (début prévu le \(start.french))."
+        why = .notStarted(start: start)
     } else if input.executionStart == nil, input.executionEnd == nil, credited == 0 {
         status = .notStarted
-        why = "Aucune date d'exécution connue et aucune heure valorisée."
-    } else if let expected, let progress, credited < expected * (1 - input.tolerance) {
-        status = .behind
-        why =
-            "En retard : \(h(credited)) valorisées pour \(h(expected)) attendues à ce stade (\(LedgerFormat.percent(progress)) de la période écoulée), au-delà de la tolérance de \(LedgerFormat.percent(input.tolerance))."
+        why = .noDates
     } else if let expected, let progress {
-        status = .onTrack
-        why =
-            "Dans les temps : \(h(credited)) valorisées pour \(h(expected)) attendues à ce stade (\(LedgerFormat.percent(progress)) de la période écoulée, tolérance de \(LedgerFormat.percent(input.tolerance)))."
+        let behind = credited < expected * (1 - input.tolerance)
+        status = behind ? .behind : .onTrack
+        why = .progress(
+            behind: behind, credited: credited, expected: expected, progress: progress, tolerance: input.tolerance)
     } else {
         status = .onTrack
-        why =
-            "Dans les temps : \(h(credited)) valorisées pour \(h(required)) prescrites ; période d'exécution incomplète, pas d'heures attendues calculables."
+        why = .incompletePeriod(credited: credited, required: required)
     }
 
     return Balance(
@@ -127,6 +121,86 @@ public func computeBalance(_ input: BalanceInput) -> Balance {
         completionRate: completion, progress: progress, expectedHours: expected, shortfallHours: shortfall,
         status: status, statusExplanation: why,
         executionStart: input.executionStart, executionEnd: input.executionEnd, at: input.at)
+}
+
+/// Why a lot has its status, as values (`french(_:)` renders it; JSON carries the rule, the figures and
+/// the text).
+public enum BalanceExplanation: Sendable, Equatable {
+    case done(credited: Decimal, required: Decimal)
+    /// Execution ended on `end` short of the required hours.
+    case ended(end: LocalDate, credited: Decimal, required: Decimal)
+    case notStarted(start: LocalDate)
+    /// No execution dates and nothing credited.
+    case noDates
+    /// Credited against expected hours at this point of the period, behind or within the tolerance.
+    case progress(behind: Bool, credited: Decimal, expected: Decimal, progress: Decimal, tolerance: Decimal)
+    /// One execution date is missing: no expected hours can be computed.
+    case incompletePeriod(credited: Decimal, required: Decimal)
+
+    public var rule: String {
+        switch self {
+        case .done: "done"
+        case .ended: "ended"
+        case .notStarted: "notStarted"
+        case .noDates: "noDates"
+        case .progress(let behind, _, _, _, _): behind ? "behind" : "onTrack"
+        case .incompletePeriod: "incompletePeriod"
+        }
+    }
+
+    public func french(_ style: FrenchStyle = .page) -> String {
+        let h = { (value: Decimal) in French.hours(value, style) }
+        switch self {
+        case .done(let credited, let required):
+            return "Objectif atteint : \(h(credited)) valorisées pour \(h(required)) prescrites."
+        case .ended(let end, let credited, let required):
+            return
+                "Exécution terminée le \(French.date(end)) avec \(h(credited)) valorisées pour \(h(required)) prescrites : \(h(required - credited)) manquantes."
+        case .notStarted(let start):
+            return "Exécution non commencée (début prévu le \(French.date(start)))."
+        case .noDates:
+            return "Aucune date d'exécution connue et aucune heure valorisée."
+        case .progress(let behind, let credited, let expected, let progress, let tolerance):
+            let elapsed = "\(French.percent(progress, style)) de la période écoulée"
+            let allowance = "tolérance de \(French.percent(tolerance, style))"
+            return behind
+                ? "En retard : \(h(credited)) valorisées pour \(h(expected)) attendues à ce stade (\(elapsed)), au-delà de la \(allowance)."
+                : "Dans les temps : \(h(credited)) valorisées pour \(h(expected)) attendues à ce stade (\(elapsed), \(allowance))."
+        case .incompletePeriod(let credited, let required):
+            return
+                "Dans les temps : \(h(credited)) valorisées pour \(h(required)) prescrites ; période d'exécution incomplète, pas d'heures attendues calculables."
+        }
+    }
+}
+
+extension BalanceExplanation: Encodable {
+    private enum Key: String, CodingKey {
+        case rule, text, credited, required, end, start, expected, progress, tolerance
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(rule, forKey: .rule)
+        switch self {
+        case .done(let credited, let required), .incompletePeriod(let credited, let required):
+            try c.encode(credited, forKey: .credited)
+            try c.encode(required, forKey: .required)
+        case .ended(let end, let credited, let required):
+            try c.encode(end, forKey: .end)
+            try c.encode(credited, forKey: .credited)
+            try c.encode(required, forKey: .required)
+        case .notStarted(let start):
+            try c.encode(start, forKey: .start)
+        case .noDates:
+            break
+        case .progress(_, let credited, let expected, let progress, let tolerance):
+            try c.encode(credited, forKey: .credited)
+            try c.encode(expected, forKey: .expected)
+            try c.encode(progress, forKey: .progress)
+            try c.encode(tolerance, forKey: .tolerance)
+        }
+        try c.encode(french(.text), forKey: .text)
+    }
 }
 
 // MARK: - Aggregates
@@ -205,7 +279,7 @@ public func aggregateBalances(_ balances: [Balance]) -> BalanceAggregate {
         lotCount: balances.count, requiredHours: required, workedHours: sum(\.workedHours),
         trainingHours: sum(\.trainingHours), creditedHours: credited, remainingHours: sum(\.remainingHours),
         surplusHours: sum(\.surplusHours),
-        completionRate: required > 0 ? LedgerFormat.round(credited / required, scale: 4) : nil,
+        completionRate: required > 0 ? French.round(credited / required, scale: 4) : nil,
         expectedHours: expectedValues.isEmpty ? nil : expectedValues.reduce(0, +),
         shortfallHours: sum(\.shortfallHours),
         status: aggregateStatus(balances.map(\.status)), statusCounts: counts)
