@@ -83,7 +83,8 @@ struct APIRoutes {
         api.get("/\(path)") { request, context in
             try JSONBody.response(
                 try await store.list(
-                    try context.requireCaller(), page: try request.pageRequest(), filters: request.queryDictionary))
+                    try context.requireCaller(), page: try request.pageRequest(), filter: E.Filter(query: request.query)
+                ))
         }
         api.post("/\(path)") { request, context in
             let input = try await reader.json(E.Input.self, from: request)

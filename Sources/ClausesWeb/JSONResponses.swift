@@ -5,7 +5,7 @@ import Hummingbird
 /// JSON out with the project's one JSON style, and decoding failures explained in French.
 enum JSONBody {
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONCoding.encoder.encode(value)
+        let data = try JSONCoding.encode(value)
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
@@ -62,6 +62,9 @@ extension Request {
         for (key, value) in uri.queryParameters { out[String(key)] = String(value) }
         return out
     }
+
+    /// Query parameters for typed list filters.
+    var query: QueryParameters { QueryParameters(queryDictionary) }
 
     func pageRequest() throws(DomainError) -> PageRequest {
         let query = queryDictionary

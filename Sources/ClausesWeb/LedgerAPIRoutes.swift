@@ -16,7 +16,8 @@ struct LedgerAPIRoutes {
         api.get("/participants") { request, context in
             try JSONBody.response(
                 try await participants.list(
-                    try context.requireCaller(), page: try request.pageRequest(), filters: request.queryDictionary))
+                    try context.requireCaller(), page: try request.pageRequest(),
+                    filter: ParticipantFilter(query: request.query)))
         }
         api.post("/participants") { request, context in
             let input = try await reader.json(Participant.Input.self, from: request)
@@ -74,12 +75,11 @@ struct LedgerAPIRoutes {
         api.get("/placements") { request, context in
             let caller = try context.requireCaller()
             let page = try request.pageRequest()
+            let filter = try PlacementFilter(query: request.query, today: services.clock.today)
             if caller.role == .company {
-                return try JSONBody.response(
-                    try await placements.companyList(caller, page: page, filters: request.queryDictionary))
+                return try JSONBody.response(try await placements.companyList(caller, page: page, filter: filter))
             }
-            return try JSONBody.response(
-                try await placements.list(caller, page: page, filters: request.queryDictionary))
+            return try JSONBody.response(try await placements.list(caller, page: page, filter: filter))
         }
         api.post("/placements") { request, context in
             let input = try await reader.json(Placement.Input.self, from: request)

@@ -168,9 +168,9 @@ struct PageRoutes {
         let buyer = try await services.buyers.get(caller, id: try context.uuid("id"))
         let id = buyer.id.uuidString.lowercased()
         let contracts = try await services.publicContracts.list(
-            caller, page: PageRequest(limit: PageRequest.maximumLimit), filters: ["buyerId": id])
+            caller, page: PageRequest(limit: PageRequest.maximumLimit), filter: .init(buyerId: buyer.id))
         let operations = try await services.operations.list(
-            caller, page: PageRequest(limit: PageRequest.maximumLimit), filters: ["buyerId": id])
+            caller, page: PageRequest(limit: PageRequest.maximumLimit), filter: .init(buyerId: buyer.id))
         let summary = try await services.ledger.balances.balance(
             of: .buyer(buyer.id), at: services.clock.today, caller: caller)
         return try pages.render(
@@ -195,7 +195,7 @@ struct PageRoutes {
         let buyer = try await services.buyers.get(caller, id: contract.buyerId)
         let lots = try await services.lots.list(
             caller, page: PageRequest(limit: PageRequest.maximumLimit),
-            filters: ["publicContractId": contract.id.uuidString])
+            filter: LotFilter(publicContractId: contract.id))
         return try pages.render(
             "contract", title: contract.reference,
             model: [
@@ -252,7 +252,7 @@ struct PageRoutes {
         if caller.role != .buyer {
             let placements = try await services.ledger.placements.list(
                 caller, page: PageRequest(limit: PageRequest.maximumLimit),
-                filters: ["lotId": lot.id.uuidString])
+                filter: PlacementFilter(lotId: lot.id))
             model["placements"] = placements.items.map(LedgerPages.placementRow)
         }
         return try pages.render("lot", title: "Lot \(lot.number) — \(lot.label)", model: model, context: context)

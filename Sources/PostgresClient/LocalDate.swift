@@ -110,14 +110,6 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public func days(until other: LocalDate) -> Int { other.dayNumber - dayNumber }
 
     public var yearMonth: YearMonth { YearMonth(checkedYear: year, month: month) }
-
-    /// Today's civil date in Europe/Paris.
-    public static func today(in timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day], from: Date())
-        return LocalDate(year: c.year!, month: c.month!, day: c.day!)!
-    }
 }
 
 /// A calendar month (`2026-01`), the unit of hour reports, between `YearMonth.min` (0001-01) and

@@ -34,7 +34,7 @@ struct BalanceCommand: AsyncParsableCommand {
             let summary = try await runtime.services.ledger.balances.balance(
                 of: subject, at: date, caller: .system("cli: balance"))
             if json {
-                print(String(decoding: try JSONCoding.encoder.encode(summary), as: UTF8.self))
+                print(String(decoding: try JSONCoding.encode(summary), as: UTF8.self))
                 return
             }
             let total = summary.aggregate
@@ -168,7 +168,7 @@ struct OutcomesCommand: AsyncParsableCommand {
                 ?? ledger.outcomeProfile
             let candidates = try await ledger.outcomes.candidates(.system("cli: outcomes"), profile: chosen, asOf: date)
             if json {
-                print(String(decoding: try JSONCoding.encoder.encode(Items(items: candidates)), as: UTF8.self))
+                print(String(decoding: try JSONCoding.encode(Items(items: candidates)), as: UTF8.self))
                 return
             }
             print("\(candidates.count) candidat(s) à une sortie positive au \(date.french) (profil \(chosen.label)) :")

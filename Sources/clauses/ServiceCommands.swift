@@ -104,7 +104,9 @@ struct Demo: AsyncParsableCommand {
         private func writeMonthFile(_ runtime: Runtime) async throws -> String {
             let month = runtime.services.clock.today.yearMonth
             let running = try await runtime.services.ledger.placements
-                .list(.system("demo load"), page: PageRequest(limit: 100), filters: ["active": "true"])
+                .list(
+                    .system("demo load"), page: PageRequest(limit: 100),
+                    filter: PlacementFilter(activeOn: runtime.services.clock.today))
             var csv = "Mise à l'emploi;Mois;Heures travaillées;Heures de formation\r\n"
             for placement in running.items {
                 let weekly = French.number(placement.weeklyHours * 4, fixedFraction: 1)

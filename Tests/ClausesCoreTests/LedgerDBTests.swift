@@ -612,7 +612,7 @@ struct LedgerDBDemoTests {
         try await DemoData.load(services)
         let ledger = services.ledger
         let staff = Caller.system("test")
-        let today = LocalDate.today()
+        let today = services.clock.today
         let lot = try #require(
             try await db.pool.query(
                 "SELECT l.id FROM lots l JOIN public_contracts pc ON pc.id = l.public_contract_id WHERE pc.reference = 'HOP-2026-014' AND l.number = 1"

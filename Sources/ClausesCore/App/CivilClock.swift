@@ -15,5 +15,12 @@ public struct SystemCivilClock: CivilClock {
 
     public var now: Date { Date() }
 
-    public var today: LocalDate { LocalDate.today() }
+    public var today: LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Self.paris
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        return LocalDate(year: c.year ?? 1, month: c.month ?? 1, day: c.day ?? 1) ?? .min
+    }
+
+    static let paris = TimeZone(identifier: "Europe/Paris") ?? TimeZone(secondsFromGMT: 3600) ?? .current
 }

@@ -17,13 +17,14 @@ public struct LedgerServices: Sendable {
             pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths, clock: clock)
         placements = PlacementStore(pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths)
         hours = HourReportStore(
-            pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours, placements: placements)
+            pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours, placements: placements, clock: clock
+        )
         balances = BalanceService(
             pool: pool, countingDefaults: config.counting.table, tolerance: config.ledger.tolerance)
         imports = ImportService(
             pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours,
             rules: ImportRules(limits: config.imports.limits, dates: config.input.dates),
-            workers: parsing, maxConcurrent: config.imports.maxConcurrent)
+            workers: parsing, maxConcurrent: config.imports.maxConcurrent, clock: clock)
         outcomes = OutcomeStore(pool: pool)
         outcomeProfile = OutcomeProfile.named(config.ledger.outcomeProfile) ?? .istresOuestProvence2020
     }

@@ -101,10 +101,7 @@ public struct Operation: StoredEntity, Equatable {
         Scopes.operations(caller, alias: alias, &sql)
     }
 
-    public static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String] {
-        guard let buyer = try filters.uuid("buyerId") else { return [] }
-        return ["o.buyer_id = \(sql.bind(buyer))"]
-    }
+    public typealias Filter = OperationFilter
 
     public static func columns(from input: Input, existing: Operation?) throws(DomainError) -> [(
         String, (any PostgresEncodable)?

@@ -69,14 +69,7 @@ public struct Lot: StoredEntity, Equatable {
         Scopes.lots(caller, alias: alias, &sql)
     }
 
-    public static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String] {
-        var conditions: [String] = []
-        if let contract = try filters.uuid("publicContractId") {
-            conditions.append("l.public_contract_id = \(sql.bind(contract))")
-        }
-        if let buyer = try filters.uuid("buyerId") { conditions.append("pc.buyer_id = \(sql.bind(buyer))") }
-        return conditions
-    }
+    public typealias Filter = LotFilter
 
     public static func columns(from input: Input, existing: Lot?) throws(DomainError) -> [(
         String, (any PostgresEncodable)?

@@ -66,14 +66,7 @@ public struct PublicContract: StoredEntity, Equatable {
         Scopes.publicContracts(caller, alias: alias, &sql)
     }
 
-    public static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String] {
-        var conditions: [String] = []
-        if let buyer = try filters.uuid("buyerId") { conditions.append("pc.buyer_id = \(sql.bind(buyer))") }
-        if let operation = try filters.uuid("operationId") {
-            conditions.append("pc.operation_id = \(sql.bind(operation))")
-        }
-        return conditions
-    }
+    public typealias Filter = PublicContractFilter
 
     public static func columns(from input: Input, existing: PublicContract?) throws(DomainError) -> [(
         String, (any PostgresEncodable)?

@@ -57,14 +57,3 @@ enum Scopes {
         }
     }
 }
-
-extension [String: String] {
-    /// A UUID query filter, refused in French when malformed.
-    func uuid(_ key: String) throws(DomainError) -> UUID? {
-        guard let raw = self[key] else { return nil }
-        guard let id = UUID(uuidString: raw) else {
-            throw DomainError.invalid(key, "« \(key) » doit être un identifiant (UUID) valide.")
-        }
-        return id
-    }
-}

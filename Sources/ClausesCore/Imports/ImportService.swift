@@ -80,12 +80,14 @@ public struct ImportService: Sendable {
     let rules: ImportRules
     let workers: BackgroundWorkers
     let gate: ImportGate
+    let clock: any CivilClock
 
     public init(
         pool: PostgresPool, plausibleMonthlyHours: Decimal, rules: ImportRules, workers: BackgroundWorkers,
-        maxConcurrent: Int
+        maxConcurrent: Int, clock: any CivilClock
     ) {
         self.pool = pool
+        self.clock = clock
         self.plausibleMonthlyHours = plausibleMonthlyHours
         self.rules = rules
         self.workers = workers
@@ -114,8 +116,9 @@ public struct ImportService: Sendable {
     /// Staff imports are sourced `facilitator`, company imports `company`.
     public func importHours(
         data: Data, caller: Caller, replace: Bool = false, confirmPlausible: Bool = false, dryRun: Bool = false,
-        validate: Bool = false, today: LocalDate = .today()
+        validate: Bool = false, today: LocalDate? = nil
     ) async throws -> ImportReport {
+        let today = today ?? clock.today
         try LedgerAccess.requireDeclarer(caller)
         if validate { try caller.requireEditor() }
         return try await gate.run(for: caller) {
@@ -345,9 +348,10 @@ public struct ImportService: Sendable {
     ///   `validateCriteria` is true (the facilitateur vouches for the file).
     /// The file's ROME codes (`métiers`) are the participant's target jobs.
     public func importParticipants(
-        data: Data, caller: Caller, today: LocalDate = .today(), dryRun: Bool = false,
+        data: Data, caller: Caller, today: LocalDate? = nil, dryRun: Bool = false,
         validateCriteria: Bool = false
     ) async throws -> ImportReport {
+        let today = today ?? clock.today
         try caller.requireEditor()
         return try await gate.run(for: caller) {
             try await importParticipantsChecked(

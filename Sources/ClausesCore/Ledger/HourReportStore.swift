@@ -133,20 +133,23 @@ public struct DeclarationResult: Codable, Sendable, Equatable {
 ///   checked timesheets); otherwise it waits as `declared`.
 public struct HourReportStore: Sendable {
     let pool: PostgresPool
+    let clock: any CivilClock
     let plausibleMonthlyHours: Decimal
     /// Where reports find their placement (with the caller's scope).
     let placements: PlacementStore
 
-    public init(pool: PostgresPool, plausibleMonthlyHours: Decimal, placements: PlacementStore) {
+    public init(pool: PostgresPool, plausibleMonthlyHours: Decimal, placements: PlacementStore, clock: any CivilClock) {
         self.pool = pool
         self.plausibleMonthlyHours = plausibleMonthlyHours
         self.placements = placements
+        self.clock = clock
     }
 
     public func declare(
         _ caller: Caller, _ declaration: HourDeclaration, replace: Bool = false, confirmPlausible: Bool = false,
-        validate: Bool = false, today: LocalDate = .today()
+        validate: Bool = false, today: LocalDate? = nil
     ) async throws -> DeclarationResult {
+        let today = today ?? clock.today
         try LedgerAccess.requireDeclarer(caller)
         if validate { try caller.requireEditor() }
         let worked = declaration.workedHours.value

@@ -25,25 +25,11 @@ public struct ParticipantStore: Sendable {
         guard [.admin, .facilitator, .referent].contains(caller.role) else { throw DomainError.forbidden }
     }
 
-    /// Filters: `referentUserId`, `pathwayStatus`, `q` (reference or name, case-insensitive prefix).
-    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<
+    public func list(_ caller: Caller, page: PageRequest, filter: ParticipantFilter = .init()) async throws -> Page<
         Participant
     > {
         var sql = try select(caller)
-        if let referent = try filters.uuid("referentUserId") {
-            sql.append("AND p.referent_user_id = \(sql.bind(referent))")
-        }
-        if let status = filters["pathwayStatus"] {
-            let value = try Validate.choice(status, existing: nil, field: "pathwayStatus", as: PathwayStatus.self)
-            sql.append("AND p.pathway_status = \(sql.bind(value.rawValue))")
-        }
-        if let q = filters["q"]?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            let pattern =
-                q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
-            let bound = sql.bind(pattern)
-            sql.append("AND (p.reference ILIKE \(bound) OR p.last_name ILIKE \(bound) OR p.first_name ILIKE \(bound))")
-        }
+        for condition in filter.conditions(&sql) { sql.append("AND \(condition)") }
         try Keyset.apply(page, alias: "p", to: &sql)
         return try await pool.withConnection { connection in
             let rows = try await connection.query(sql)

@@ -188,23 +188,25 @@ public struct PlacementStore: Sendable {
 
     /// Filters: `lotId`, `participantId`, `companyId`, `active` (`true`: running on `at`, default today).
     /// Staff and référents only: a company reads `companyList`.
-    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<
+    public func list(_ caller: Caller, page: PageRequest, filter: PlacementFilter = .init()) async throws -> Page<
         Placement
     > {
         try Self.refuseCompany(caller)
         var sql = try select(caller)
-        try Self.filter(&sql, filters)
+        for condition in filter.conditions(&sql) { sql.append("AND \(condition)") }
         try Keyset.apply(page, alias: "pl", to: &sql)
         let rows = try await pool.query(sql)
         return try Keyset.page(rows, limit: page.limit) { try Placement(row: $0) }
     }
 
     /// The employing company's placements, in the company view (same filters as `list`).
-    public func companyList(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<
-        CompanyPlacement
-    > {
+    public func companyList(_ caller: Caller, page: PageRequest, filter: PlacementFilter = .init()) async throws
+        -> Page<
+            CompanyPlacement
+        >
+    {
         var sql = try companySelect(caller)
-        try Self.filter(&sql, filters)
+        for condition in filter.conditions(&sql) { sql.append("AND \(condition)") }
         try Keyset.apply(page, alias: "pl", to: &sql)
         let rows = try await pool.query(sql)
         return try Keyset.page(rows, limit: page.limit) { try CompanyPlacement(row: $0) }
@@ -233,18 +235,6 @@ public struct PlacementStore: Sendable {
     /// The full view (criteria, eligibility) is for staff and référents; a company reads the company view.
     private static func refuseCompany(_ caller: Caller) throws(DomainError) {
         if caller.role == .company { throw DomainError.forbidden }
-    }
-
-    private static func filter(_ sql: inout SQL, _ filters: [String: String]) throws(DomainError) {
-        if let lot = try filters.uuid("lotId") { sql.append("AND pl.lot_id = \(sql.bind(lot))") }
-        if let participant = try filters.uuid("participantId") {
-            sql.append("AND pl.participant_id = \(sql.bind(participant))")
-        }
-        if let company = try filters.uuid("companyId") { sql.append("AND pl.company_id = \(sql.bind(company))") }
-        if filters["active"] == "true" {
-            let today = sql.bind(LocalDate.today())
-            sql.append("AND pl.start_date <= \(today) AND (pl.end_date IS NULL OR pl.end_date >= \(today))")
-        }
     }
 
     public func get(_ caller: Caller, id: UUID) async throws -> Placement {

@@ -33,7 +33,7 @@ enum Audit {
     }
 
     static func object<T: Encodable>(_ value: T) throws -> [String: Any] {
-        let data = try JSONCoding.encoder.encode(value)
+        let data = try JSONCoding.encode(value)
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 }
@@ -46,6 +46,50 @@ public enum JSONCoding {
         e.dateEncodingStrategy = .iso8601
         return e
     }()
+
+    /// JSON with the project's one style. Identifiers come out lower-case, as paths and pages write them:
+    /// Foundation encodes a `UUID` upper-case, so every JSON string that is exactly an upper-case UUID is
+    /// lower-cased (one pass over the bytes; a UUID compares equal whatever its case).
+    public static func encode(_ value: some Encodable) throws -> Data {
+        var data = try encoder.encode(value)
+        lowercaseUUIDs(&data)
+        return data
+    }
+
+    static func lowercaseUUIDs(_ data: inout Data) {
+        let quote = UInt8(ascii: "\"")
+        let dash = UInt8(ascii: "-")
+        let count = data.count
+        guard count >= 38 else { return }
+        data.withUnsafeMutableBytes { (bytes: UnsafeMutableRawBufferPointer) in
+            var i = 0
+            while i + 37 < count {
+                guard bytes[i] == quote, bytes[i + 37] == quote else {
+                    i += 1
+                    continue
+                }
+                var isUUID = true
+                var hasUpper = false
+                for k in 1...36 {
+                    let b = bytes[i + k]
+                    switch k {
+                    case 9, 14, 19, 24: isUUID = b == dash
+                    default:
+                        if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "F") {
+                            hasUpper = true
+                        } else {
+                            isUUID = b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")
+                        }
+                    }
+                    if !isUUID { break }
+                }
+                if isUUID && hasUpper {
+                    for k in 1...36 where bytes[i + k] >= UInt8(ascii: "A") { bytes[i + k] |= 0x20 }
+                }
+                i += isUUID ? 38 : 1
+            }
+        }
+    }
 
     public static let decoder: JSONDecoder = {
         let d = JSONDecoder()

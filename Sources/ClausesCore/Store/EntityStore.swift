@@ -21,16 +21,12 @@ public protocol StoredEntity: Codable, Sendable {
     static var constraintMessages: [String: (field: String, message: String)] { get }
     /// SQL predicate restricting rows to what `caller` may see, or nil for everything.
     static func scope(for caller: Caller, _ sql: inout SQL) -> String?
-    /// Extra filters from the query string (e.g. `buyerId`).
-    static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String]
+    /// The typed filters a list of this entity accepts (`NoFilter` when none).
+    associatedtype Filter: ListFilter = NoFilter
     /// Validated column values for an insert (existing nil) or an update merged over `existing`.
     static func columns(from input: Input, existing: Self?) throws(DomainError) -> [(String, (any PostgresEncodable)?)]
     init(row: PostgresRow) throws
     var id: UUID { get }
-}
-
-extension StoredEntity {
-    public static func filters(_ filters: [String: String], _ sql: inout SQL) throws(DomainError) -> [String] { [] }
 }
 
 /// Generic list / get / create / update over a `StoredEntity`.
@@ -46,10 +42,10 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
         return sql
     }
 
-    public func list(_ caller: Caller, page: PageRequest, filters: [String: String] = [:]) async throws -> Page<Entity>
+    public func list(_ caller: Caller, page: PageRequest, filter: Entity.Filter = .init()) async throws -> Page<Entity>
     {
         var sql = select(caller)
-        for condition in try Entity.filters(filters, &sql) { sql.append("AND \(condition)") }
+        for condition in filter.conditions(&sql) { sql.append("AND \(condition)") }
         try Keyset.apply(page, alias: Entity.alias, to: &sql)
         let rows = try await pool.query(sql)
         return try Keyset.page(rows, limit: page.limit) { try Entity(row: $0) }

@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+
+@testable import ClausesCore
+
+@Suite("JSON identifiers are written lower-case, like paths and pages")
+struct JSONCodingTests {
+    struct Sample: Encodable {
+        let id: UUID
+        let ids: [UUID]
+        let label: String
+    }
+
+    @Test func uuidsComeOutLowerCaseAndOtherTextIsUntouched() throws {
+        let id = UUID()
+        let other = UUID()
+        let data = try JSONCoding.encode(Sample(id: id, ids: [other], label: "ABC-DEF « Lot 1 »"))
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"\(id.uuidString.lowercased())\""))
+        #expect(text.contains("\"\(other.uuidString.lowercased())\""))
+        #expect(!text.contains(id.uuidString))
+        #expect(text.contains("ABC-DEF « Lot 1 »"))
+        let decoded = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(UUID(uuidString: decoded?["id"] as? String ?? "") == id)
+    }
+}
