@@ -122,33 +122,60 @@ struct LedgerFactsQuery: Sendable {
 struct ReportsText: Sendable {
     let packed: String?
 
-    /// The validated reports, and the hours and count of those declared but not validated yet.
+    /// The validated reports, and the hours and count of those declared but not validated yet. One pass
+    /// over the bytes, numbers read in place (this runs for every report of a large subject).
     func parse() throws -> (validated: [HundredthsReport], pendingHundredths: Int64, pendingCount: Int) {
         var validated: [HundredthsReport] = []
         var pending: Int64 = 0
         var pendingCount = 0
-        guard let packed else { return ([], 0, 0) }
-        for report in packed.utf8.split(separator: UInt8(ascii: ";")) {
-            let fields = report.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-            guard fields.count == 6 else { throw PostgresError(.decoding, "relevé d'heures illisible") }
-            let attested = fields[4].isEmpty ? nil : NumericText.hundredths(text: fields[4])
-            let amount = fields[5].isEmpty ? nil : NumericText.hundredths(text: fields[5])
-            guard let index = NumericText.integer(fields[0]),
-                let worked = NumericText.hundredths(text: fields[2]),
-                let training = NumericText.hundredths(text: fields[3]),
-                fields[4].isEmpty || attested != nil, fields[5].isEmpty || amount != nil
-            else {
-                throw PostgresError(.decoding, "relevé d'heures illisible")
-            }
-            if fields[1].first == UInt8(ascii: "v") {
-                validated.append(
-                    HundredthsReport(
-                        month: Int(index), worked: worked, training: training, attested: attested, amount: amount))
-            } else {
-                pending += worked + training
-                pendingCount += 1
+        guard var packed else { return ([], 0, 0) }
+        try packed.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
+                let report = try Self.report(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                if report.validated {
+                    validated.append(report.values)
+                } else {
+                    pending += report.values.worked + report.values.training
+                    pendingCount += 1
+                }
+                start = end + 1
             }
         }
         return (validated, pending, pendingCount)
+    }
+
+    /// One `monthIndex:v|d:worked:training:attested:amount` item, its fields read in order.
+    private static func report(_ item: UnsafeBufferPointer<UInt8>) throws -> (validated: Bool, values: HundredthsReport)
+    {
+        var cursor = 0
+        func next() -> UnsafeBufferPointer<UInt8> {
+            let start = cursor
+            while cursor < item.count, item[cursor] != UInt8(ascii: ":") { cursor += 1 }
+            let field = UnsafeBufferPointer(rebasing: item[start..<cursor])
+            cursor += 1
+            return field
+        }
+        let monthText = next()
+        let status = next()
+        let workedText = next()
+        let trainingText = next()
+        let attestedText = next()
+        let amountText = next()
+        let attested = attestedText.isEmpty ? nil : NumericText.hundredths(text: attestedText)
+        let amount = amountText.isEmpty ? nil : NumericText.hundredths(text: amountText)
+        guard cursor == item.count + 1, let month = NumericText.integer(monthText),
+            let worked = NumericText.hundredths(text: workedText),
+            let training = NumericText.hundredths(text: trainingText), attestedText.isEmpty || attested != nil,
+            amountText.isEmpty || amount != nil
+        else {
+            throw PostgresError(.decoding, "relevé d'heures illisible")
+        }
+        return (
+            status.first == UInt8(ascii: "v"),
+            HundredthsReport(month: Int(month), worked: worked, training: training, attested: attested, amount: amount)
+        )
     }
 }

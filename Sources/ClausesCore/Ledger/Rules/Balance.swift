@@ -331,8 +331,7 @@ extension Balance {
 
 /// Sorts items (lots) by the urgency of their balance; ties keep their input order.
 public func sortedByUrgency<T>(_ items: [T], balance: (T) -> Balance) -> [T] {
-    items.enumerated()
-        .map { (key: balance($0.element).urgencyKey, index: $0.offset, item: $0.element) }
-        .sorted { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-        .map(\.item)
+    // Sorts indices, not the items: a lot's balance is a large value to move around.
+    let keys = items.map { balance($0).urgencyKey }
+    return items.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }.map { items[$0] }
 }
