@@ -4,18 +4,16 @@ import Metrics
 import PostgresClient
 import Prometheus
 
-/// The process-wide Prometheus registry behind swift-metrics (bootstrapped once per process), plus the
-/// database pool gauges refreshed at each scrape.
+/// A Prometheus registry for `/metrics`, with the database pool gauges refreshed at each scrape. `serve`
+/// makes one and routes swift-metrics to it (`bootstrapMetricsSystem`, once per process); a router built
+/// without one (tests) gets a registry of its own.
 public final class AppMetrics: Sendable {
-    public static let shared = AppMetrics()
-
     let registry: PrometheusCollectorRegistry
     private let poolSize, poolOpen, poolInUse, poolWaiting, poolTimeouts, poolReplaced: Prometheus.Gauge
 
-    private init() {
+    public init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         func gauge(_ name: String, _ help: String) -> Prometheus.Gauge {
             registry.makeGauge(
                 descriptor: MetricNameDescriptor(
@@ -27,6 +25,12 @@ public final class AppMetrics: Sendable {
         poolWaiting = gauge("waiting", "Requests waiting for a database connection")
         poolTimeouts = gauge("acquire_timeouts", "Requests that gave up waiting for a connection since start")
         poolReplaced = gauge("replaced", "Broken connections replaced since start")
+    }
+
+    /// Sends swift-metrics (request counts and durations) to this registry. Once per process: the metrics
+    /// system refuses a second bootstrap.
+    public func bootstrapMetricsSystem() {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     }
 
     /// The Prometheus text exposition, with the pool's figures as of now.

@@ -6,6 +6,7 @@ import Logging
 /// `/healthz` (the process answers), `/readyz` (database reachable and schema current), `/metrics`.
 struct HealthRoutes {
     let services: AppServices
+    let metrics: AppMetrics
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/healthz") { _, _ in
@@ -30,7 +31,7 @@ struct HealthRoutes {
             }
         }
         router.get("/metrics") { _, _ in
-            let text = await AppMetrics.shared.exposition(pool: services.pool)
+            let text = await metrics.exposition(pool: services.pool)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

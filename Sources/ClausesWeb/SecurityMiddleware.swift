@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import PostgresClient
 
 /// Headers every answer carries, pages above all: the content-security policy (this site's own files
 /// only, no inline script or style), no framing, no MIME sniffing, no referrer outside the site, no
@@ -45,7 +46,8 @@ struct RequestLogMiddleware: RouterMiddleware {
     {
         let start = ContinuousClock.now
         do {
-            let response = try await next(request, context)
+            // Slow statements of this request are logged with its request id.
+            let response = try await QueryLogging.$logger.withValue(context.logger) { try await next(request, context) }
             log(request, context, status: Int(response.status.code), since: start)
             return response
         } catch {

@@ -7,7 +7,9 @@ import ServiceLifecycle
 /// Assembles the HTTP application and runs it with the database pool and the watchdog as services.
 public enum ClausesServer {
     /// The router with every route and middleware; tests drive it directly.
-    public static func router(services: AppServices) throws -> Router<AppRequestContext> {
+    public static func router(services: AppServices, metrics: AppMetrics = AppMetrics()) throws -> Router<
+        AppRequestContext
+    > {
         let pages = try PageRenderer()
         let reader = RequestReader(config: services.config)
         let router = Router(context: AppRequestContext.self)
@@ -16,31 +18,36 @@ public enum ClausesServer {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(pages: pages))
         router.add(middleware: QueryTextMiddleware())
-        HealthRoutes(services: services).register(on: router)
+        HealthRoutes(services: services, metrics: metrics).register(on: router)
         APIRoutes(services: services, reader: reader).register(on: router)
         PageRoutes(services: services, pages: pages, reader: reader).register(on: router)
         return router
     }
 
     public static func application(
-        services: AppServices, host: String, port: Int, logger: Logger,
+        services: AppServices, host: String, port: Int, logger: Logger, metrics: AppMetrics = AppMetrics(),
         onRunning: @escaping @Sendable () async -> Void = {}
     ) throws -> some ApplicationProtocol {
-        _ = AppMetrics.shared
-        return Application(
-            router: try router(services: services),
+        Application(
+            router: try router(services: services, metrics: metrics),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "clauses"),
             onServerRunning: { _ in await onRunning() },
             logger: logger)
     }
 
     /// Serves until SIGTERM or SIGINT, then drains requests within the configured time and closes the pool.
-    public static func run(services: AppServices, host: String, port: Int, logger: Logger) async throws {
-        let app = try application(services: services, host: host, port: port, logger: logger) {
+    /// Services start in order (the pool, then upkeep, then HTTP) and stop in reverse: HTTP drains first,
+    /// the pool closes last. `metrics` is this process's registry (already bootstrapped by the caller).
+    public static func run(services: AppServices, host: String, port: Int, logger: Logger, metrics: AppMetrics)
+        async throws
+    {
+        let app = try application(services: services, host: host, port: port, logger: logger, metrics: metrics) {
             logger.info("serving", metadata: ["url": "http://\(host):\(port)"])
             Systemd.notify("READY=1")
         }
-        var serviceList: [any Service] = [app, MaintenanceService(services: services, logger: logger)]
+        var serviceList: [any Service] = [
+            PoolService(pool: services.pool), MaintenanceService(services: services, logger: logger), app,
+        ]
         if let interval = Systemd.watchdogInterval() { serviceList.append(WatchdogService(interval: interval)) }
         var configuration = ServiceGroupConfiguration(
             services: serviceList.map { .init(service: $0) },
@@ -52,12 +59,10 @@ public enum ClausesServer {
         } catch {
             Systemd.notify("STOPPING=1")
             await services.shutdown()
-            await services.pool.shutdown()
             throw error
         }
         Systemd.notify("STOPPING=1")
         await services.shutdown()
-        await services.pool.shutdown()
         logger.info("stopped")
     }
 }

@@ -9,15 +9,26 @@ public struct PostgresConfiguration: Sendable {
     public var acquireTimeout: Duration
     /// How many times a transaction is replayed after a serialization failure or deadlock.
     public var transactionRetries: Int
+    /// Statements slower than this are logged (duration and statement text, never the bound values).
+    public var slowQueryThreshold: Duration
 
     public init(
-        conninfo: String, poolSize: Int = 8, acquireTimeout: Duration = .seconds(5), transactionRetries: Int = 3
+        conninfo: String, poolSize: Int = 8, acquireTimeout: Duration = .seconds(5), transactionRetries: Int = 3,
+        slowQueryThreshold: Duration = .milliseconds(500)
     ) {
         self.conninfo = conninfo
         self.poolSize = max(1, poolSize)
         self.acquireTimeout = acquireTimeout
         self.transactionRetries = transactionRetries
+        self.slowQueryThreshold = slowQueryThreshold
     }
+}
+
+/// The logger of the work under way (a request with its id, a command, later a job with its name): the
+/// pool logs slow statements through it, so they carry the caller's metadata without every store method
+/// passing a logger along. Set with `QueryLogging.$logger.withValue(logger) { … }`.
+public enum QueryLogging {
+    @TaskLocal public static var logger: Logger?
 }
 
 public struct PoolStatistics: Sendable, Equatable {
@@ -49,6 +60,16 @@ public final class PostgresPool: Sendable {
         self.threads = NIOThreadPool(numberOfThreads: configuration.poolSize)
         threads.start()
         self.state = PoolState(maxSize: configuration.poolSize)
+    }
+
+    /// Logs a statement slower than the threshold through the caller's logger: its duration and its first
+    /// words (the text has no values: they are always bound parameters).
+    func noteDuration(_ duration: Duration, of sql: String) {
+        guard duration >= configuration.slowQueryThreshold else { return }
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let statement = sql.split(whereSeparator: \.isWhitespace).prefix(12).joined(separator: " ")
+        (QueryLogging.logger ?? logger).warning(
+            "slow query", metadata: ["duration_ms": "\(milliseconds)", "statement": "\(statement)"])
     }
 
     /// Closes idle connections and stops the threads; later calls fail with `.poolClosed`.
@@ -173,7 +194,11 @@ public struct PostgresConnection: Sendable {
     {
         let raw = raw
         let texts = parameters.map { $0?.postgresText }
-        return try await pool.blocking { () throws(PostgresError) in try raw.execute(sql, texts) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let rows = try await pool.blocking { () throws(PostgresError) in try raw.execute(sql, texts) }
+        pool.noteDuration(clock.now - start, of: sql)
+        return rows
     }
 
     public func execute(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws(PostgresError) {

@@ -35,10 +35,7 @@ struct Runtime {
                     "aucune base de données configurée : renseignez « database.url » ou la variable CLAUSES_DATABASE_URL",
                 field: "database.url")
         }
-        let pool = PostgresPool(
-            configuration: PostgresConfiguration(
-                conninfo: config.database.url, poolSize: config.database.poolSize,
-                acquireTimeout: .seconds(config.database.acquireTimeoutSeconds)), logger: logger)
+        let pool = AppServices.openPool(config.database, logger: logger)
         try await waitForDatabase(pool, config: config.database, logger: logger)
         return Runtime(config: config, logger: logger, pool: pool, services: AppServices(config: config, pool: pool))
     }

@@ -25,9 +25,11 @@ struct Serve: AsyncParsableCommand {
             }
             try await migrator.migrate()
         }
+        let metrics = AppMetrics()
+        metrics.bootstrapMetricsSystem()
         try await ClausesServer.run(
             services: runtime.services, host: host ?? runtime.config.server.host,
-            port: port ?? runtime.config.server.port, logger: runtime.logger)
+            port: port ?? runtime.config.server.port, logger: runtime.logger, metrics: metrics)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TOMLKit
 import Testing
 
 @testable import ClausesCore
@@ -17,6 +18,36 @@ struct ConfigTests {
         #expect(
             loaded.describe().split(separator: "\n").dropFirst()
                 == defaults.describe().split(separator: "\n").dropFirst())
+    }
+
+    @Test("the declared key table and config.toml list the same keys, with the same default values")
+    func keyTableMatchesConfigFile() throws {
+        let text = try String(contentsOfFile: Self.repositoryConfig, encoding: .utf8)
+        let file = try TOMLTable(string: text)
+        var fileKeys: Set<String> = []
+        for section in file.keys {
+            for key in file[section]?.table?.keys ?? [] { fileKeys.insert("\(section).\(key)") }
+        }
+        var declared: Set<String> = []
+        for key in Config.keys {
+            declared.insert(key.path)
+            if key.secret != nil { declared.insert(key.path + "_file") }
+        }
+        #expect(declared == fileKeys)
+        // Each key's default, as `config check` shows it, is what the file says.
+        let defaults = Config()
+        for key in Config.keys where key.secret == nil {
+            let line = "\(key.name) = \(key.show(defaults))"
+            #expect(text.contains("\n\(line)\n"), "config.toml: \(line)")
+        }
+        #expect(Set(Config.keys.map(\.path)).count == Config.keys.count)
+    }
+
+    @Test("config check shows each key under its description")
+    func describeShowsDescriptions() {
+        let lines = Config().describe().split(separator: "\n").map(String.init)
+        let port = lines.firstIndex(of: "port = 8080")
+        #expect(port.map { lines[$0 - 1] } == "# TCP port the HTTP server listens on.")
     }
 
     @Test("an unknown key is refused with its path")

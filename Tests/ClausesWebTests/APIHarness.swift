@@ -10,6 +10,13 @@ import Testing
 
 /// A migrated database, the application's router, and one API token per role.
 struct APIHarness {
+    /// This test process's metrics registry, bootstrapped once like `serve`'s (request metrics included).
+    static let metrics: AppMetrics = {
+        let metrics = AppMetrics()
+        metrics.bootstrapMetricsSystem()
+        return metrics
+    }()
+
     let db: TestDatabase
     let services: AppServices
     var tokens: [String: String] = [:]
@@ -48,7 +55,8 @@ struct APIHarness {
     func run(logger: Logger = Logger(label: "test"), _ body: @Sendable @escaping (Client) async throws -> Void)
         async throws
     {
-        let app = try ClausesServer.application(services: services, host: "127.0.0.1", port: 0, logger: logger)
+        let app = try ClausesServer.application(
+            services: services, host: "127.0.0.1", port: 0, logger: logger, metrics: Self.metrics)
         try await app.test(.router) { client in try await body(Client(client: client, tokens: tokens)) }
         await services.shutdown()
         await db.pool.shutdown()

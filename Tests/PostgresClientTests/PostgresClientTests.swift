@@ -1,5 +1,6 @@
 import ClausesTestSupport
 import Foundation
+import Logging
 import PostgresClient
 import Testing
 
@@ -29,6 +30,31 @@ struct PostgresClientTests {
         #expect(try row.decode(8, as: Int?.self) == nil)
         #expect(try row.decode(9, as: PostgresTextArray.self).values == ["a", "b,c", "d\"e"])
         #expect(throws: PostgresError.self) { try row.decode(8, as: Int.self) }
+    }
+
+    @Test("a slow statement is logged through the caller's logger with its duration, never its values")
+    func slowQueriesAreLogged() async throws {
+        let db = try await TestDatabase.create(poolSize: 1)
+        defer { Task { await db.pool.shutdown() } }
+        let records = LogRecorder()
+        let pool = PostgresPool(
+            configuration: PostgresConfiguration(conninfo: db.url, poolSize: 1, slowQueryThreshold: .milliseconds(300)),
+            logger: Logger(label: "pool"))
+        var request = records.logger(label: "request")
+        request[metadataKey: "request_id"] = "r-42"
+        try await QueryLogging.$logger.withValue(request) {
+            _ = try await pool.query("SELECT 1 WHERE $1 <> ''", ["secret-value"])
+            _ = try await pool.query("SELECT pg_sleep(0.6), $1::text", ["secret-value"])
+        }
+        // (The fast statement may be logged too on a loaded machine: only the slow one is certain.)
+        let slow = records.lines.filter { $0.hasPrefix("warning slow query") && $0.contains("pg_sleep") }
+        #expect(slow.count == 1)
+        #expect(slow.first?.contains("request_id=r-42") == true)
+        #expect(slow.first?.contains("statement=SELECT pg_sleep(0.6), $1::text") == true)
+        let duration = slow.first?.split(separator: " ").first { $0.hasPrefix("duration_ms=") }?.dropFirst(12)
+        #expect(duration.flatMap { Int($0) }.map { $0 >= 600 } == true)
+        #expect(!records.lines.joined().contains("secret-value"))
+        await pool.shutdown()
     }
 
     @Test("binds parameters, never interpolates them")

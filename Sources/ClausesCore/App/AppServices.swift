@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresClient
 
 /// The composition root: everything `serve`, the commands and the tests use, built the same way from
@@ -41,6 +42,16 @@ public struct AppServices: Sendable {
         clauses = InsertionClauseStore(pool: pool, defaultRounding: config.calibrationRounding)
         lotCompanies = LotCompanyStore(pool: pool)
         ledger = LedgerServices(pool: pool, config: config, clock: clock, parsing: parsingWorkers)
+    }
+
+    /// The database pool as `[database]` configures it.
+    public static func openPool(_ database: Config.Database, logger: Logger) -> PostgresPool {
+        PostgresPool(
+            configuration: PostgresConfiguration(
+                conninfo: database.url, poolSize: database.poolSize,
+                acquireTimeout: .seconds(database.acquireTimeoutSeconds),
+                slowQueryThreshold: .milliseconds(database.slowQueryMilliseconds)),
+            logger: logger)
     }
 
     /// Stops the worker threads (after the last request).

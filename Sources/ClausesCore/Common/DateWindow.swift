@@ -4,8 +4,8 @@ import Foundation
 /// (`[input] earliest_date` / `latest_date`): a birth date in year 1 or a contract in 9999 is a typing
 /// mistake, and refusing it where it enters keeps every later calculation within sane calendars.
 public struct DateWindow: Sendable, Equatable {
-    public let earliest: LocalDate
-    public let latest: LocalDate
+    public var earliest: LocalDate
+    public var latest: LocalDate
 
     public init(earliest: LocalDate, latest: LocalDate) {
         self.earliest = earliest

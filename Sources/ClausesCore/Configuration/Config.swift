@@ -43,6 +43,7 @@ public struct Config: Sendable {
         public var autoMigrate = false
         public var connectRetries = 5
         public var connectRetryIntervalSeconds = 2
+        public var slowQueryMilliseconds = 500
     }
 
     public enum LogFormat: String, Sendable, CaseIterable { case text, json }
@@ -118,135 +119,27 @@ public struct Config: Sendable {
                 .unprocessable, code: "config_syntax", message: "configuration : TOML invalide : \(error)")
         }
         var root = TOMLReader(path: "", table: table)
-        var c = Config()
-
-        var server = try root.section("server")
-        c.server.host = try server.string("host", c.server.host)
-        c.server.port = try server.int("port", c.server.port, in: 1...65535)
-        c.server.baseURL = try server.string("base_url", c.server.baseURL)
-        c.server.shutdownTimeoutSeconds = try server.int(
-            "shutdown_timeout_seconds", c.server.shutdownTimeoutSeconds, in: 1...600)
-        c.server.sessionLifetimeHours = try server.int(
-            "session_lifetime_hours", c.server.sessionLifetimeHours, in: 1...720)
-        c.server.secureCookies = try server.bool("secure_cookies", c.server.secureCookies)
-        c.server.trustedProxies = try server.stringArray("trusted_proxies", c.server.trustedProxies).map {
-            (text: String) throws(DomainError) in
-            guard let address = IPAddress.canonical(text) else {
-                throw DomainError(
-                    .unprocessable, code: "config_invalid",
-                    message: "configuration : « server.trusted_proxies » : « \(text) » n'est pas une adresse IP",
-                    field: "server.trusted_proxies")
-            }
-            return address
+        var config = Config()
+        var sections: [String] = []
+        for key in keys where !sections.contains(key.section) { sections.append(key.section) }
+        for name in sections {
+            var reader = try root.section(name)
+            for key in keys where key.section == name { try key.read(&reader, &config, environment) }
+            try reader.rejectUnknownKeys()
         }
-        c.server.maxJSONBodyBytes = try server.int(
-            "max_json_body_bytes", c.server.maxJSONBodyBytes, in: 1024...67_108_864)
-        c.server.maxImportBodyBytes = try server.int(
-            "max_import_body_bytes", c.server.maxImportBodyBytes, in: 1024...1_073_741_824)
-        c.server.passwordHashThreads = try server.int("password_hash_threads", c.server.passwordHashThreads, in: 1...64)
-        try server.rejectUnknownKeys()
+        try root.rejectUnknownKeys()
+        try config.validate()
+        return config
+    }
 
-        var input = try root.section("input")
-        let earliest = try input.date("earliest_date", c.input.dates.earliest)
-        let latest = try input.date("latest_date", c.input.dates.latest)
-        guard earliest < latest else {
+    /// Checks across keys, once every key is read.
+    private func validate() throws(DomainError) {
+        guard input.dates.earliest < input.dates.latest else {
             throw DomainError(
                 .unprocessable, code: "config_invalid",
                 message: "configuration : « input.earliest_date » doit précéder « input.latest_date »",
                 field: "input.earliest_date")
         }
-        c.input.dates = DateWindow(earliest: earliest, latest: latest)
-        try input.rejectUnknownKeys()
-
-        var imports = try root.section("imports")
-        c.imports.limits.maxLines = try imports.int("max_lines", c.imports.limits.maxLines, in: 1...10_000_000)
-        c.imports.limits.maxLineBytes = try imports.int(
-            "max_line_bytes", c.imports.limits.maxLineBytes, in: 80...1_048_576)
-        c.imports.limits.maxColumns = try imports.int("max_columns", c.imports.limits.maxColumns, in: 5...1000)
-        c.imports.maxConcurrent = try imports.int("max_concurrent", c.imports.maxConcurrent, in: 1...64)
-        try imports.rejectUnknownKeys()
-
-        var login = try root.section("login")
-        c.login.throttle.windowSeconds = try login.int(
-            "window_seconds", c.login.throttle.windowSeconds, in: 60...86_400)
-        c.login.throttle.freeFailuresPerAccount = try login.int(
-            "free_failures_per_account", c.login.throttle.freeFailuresPerAccount, in: 1...1000)
-        c.login.throttle.freeFailuresPerAddress = try login.int(
-            "free_failures_per_address", c.login.throttle.freeFailuresPerAddress, in: 1...100_000)
-        c.login.throttle.maxAccountDelaySeconds = try login.int(
-            "max_account_delay_seconds", c.login.throttle.maxAccountDelaySeconds, in: 1...3600)
-        c.login.throttle.maxAddressDelaySeconds = try login.int(
-            "max_address_delay_seconds", c.login.throttle.maxAddressDelaySeconds, in: 1...86_400)
-        c.login.failureRetentionDays = try login.int(
-            "failure_retention_days", c.login.failureRetentionDays, in: 1...3650)
-        c.login.formLifetimeMinutes = try login.int("form_lifetime_minutes", c.login.formLifetimeMinutes, in: 1...1440)
-        try login.rejectUnknownKeys()
-
-        var database = try root.section("database")
-        c.database.url = try secret(&database, "url", env: environment["CLAUSES_DATABASE_URL"])
-        c.database.poolSize = try database.int("pool_size", c.database.poolSize, in: 1...200)
-        c.database.acquireTimeoutSeconds = try database.int(
-            "acquire_timeout_seconds", c.database.acquireTimeoutSeconds, in: 1...300)
-        c.database.autoMigrate = try database.bool("auto_migrate", c.database.autoMigrate)
-        c.database.connectRetries = try database.int("connect_retries", c.database.connectRetries, in: 0...1000)
-        c.database.connectRetryIntervalSeconds = try database.int(
-            "connect_retry_interval_seconds", c.database.connectRetryIntervalSeconds, in: 1...300)
-        try database.rejectUnknownKeys()
-
-        var log = try root.section("log")
-        c.log.level = try log.choice("level", c.log.level)
-        c.log.format = try log.choice("format", c.log.format)
-        try log.rejectUnknownKeys()
-
-        var calibration = try root.section("calibration")
-        c.calibrationRounding = try calibration.choice("rounding", c.calibrationRounding)
-        try calibration.rejectUnknownKeys()
-
-        var ledger = try root.section("ledger")
-        c.ledger.eligibilityValidityMonths = try ledger.int(
-            "eligibility_validity_months", c.ledger.eligibilityValidityMonths, in: 1...60)
-        c.ledger.tolerance = try ledger.decimal("tolerance", c.ledger.tolerance, in: 0...1)
-        c.ledger.plausibleMonthlyHours = try ledger.decimal(
-            "plausible_monthly_hours", c.ledger.plausibleMonthlyHours, in: 1...744)
-        c.ledger.outcomeProfile = try ledger.string("outcome_profile", c.ledger.outcomeProfile)
-        try ledger.rejectUnknownKeys()
-
-        var counting = try root.section("counting")
-        c.counting = try CountingDefaults.read(&counting)
-        try counting.rejectUnknownKeys()
-
-        var mail = try root.section("mail")
-        c.mail.from = try mail.string("from", c.mail.from)
-        c.mail.directory = try mail.string("directory", c.mail.directory)
-        c.mail.smtpURL = try mail.string("smtp_url", c.mail.smtpURL)
-        c.mail.smtpUser = try mail.string("smtp_user", c.mail.smtpUser)
-        c.mail.smtpPassword = try secret(&mail, "smtp_password", env: environment["CLAUSES_SMTP_PASSWORD"])
-        try mail.rejectUnknownKeys()
-
-        try root.rejectUnknownKeys()
-        try c.validate()
-        return c
-    }
-
-    /// A secret from, in order: the environment, `KEY_file` (a file holding it), or `KEY` itself.
-    private static func secret(_ reader: inout TOMLReader, _ key: String, env: String?) throws(DomainError) -> String {
-        let inline = try reader.string(key, "")
-        let file = try reader.string("\(key)_file", "")
-        if let env, !env.isEmpty { return env }
-        if !file.isEmpty {
-            guard let data = FileManager.default.contents(atPath: file), let s = String(data: data, encoding: .utf8)
-            else {
-                throw DomainError(
-                    .unprocessable, code: "config_unreadable",
-                    message: "configuration : « \(reader.path).\(key)_file » : impossible de lire « \(file) »",
-                    field: "\(reader.path).\(key)_file")
-            }
-            return s.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return inline
-    }
-
-    private func validate() throws(DomainError) {
         if !server.baseURL.hasPrefix("http://") && !server.baseURL.hasPrefix("https://") {
             throw DomainError(
                 .unprocessable, code: "config_invalid",
@@ -267,83 +160,19 @@ public struct Config: Sendable {
         }
     }
 
-    /// The effective configuration as TOML-like lines, secrets masked (`clauses config check`).
+    /// The effective configuration as TOML lines, each key under its description, secrets masked
+    /// (`clauses config check`).
     public func describe() -> String {
-        func mask(_ s: String) -> String { s.isEmpty ? "\"\"" : "\"********\"" }
-        func maskURL(_ s: String) -> String {
-            // Keep host and database visible, hide a password in a URI or keyword string.
-            guard !s.isEmpty else { return "\"\"" }
-            if var components = URLComponents(string: s), components.scheme != nil {
-                if components.password != nil { components.password = "********" }
-                return "\"\(components.string ?? s)\""
+        var lines = ["# configuration effective\(source.map { " (\($0))" } ?? " (valeurs par défaut)")"]
+        var section = ""
+        for key in Self.keys {
+            if key.section != section {
+                section = key.section
+                lines += ["", "[\(section)]"]
             }
-            return
-                "\"\(s.replacingOccurrences(of: #"password\s*=\s*[^ ]*"#, with: "password=********", options: .regularExpression))\""
+            lines += ["# \(key.description)", "\(key.name) = \(key.show(self))"]
         }
-        return """
-            # configuration effective\(source.map { " (\($0))" } ?? " (valeurs par défaut)")
-            [server]
-            host = "\(server.host)"
-            port = \(server.port)
-            base_url = "\(server.baseURL)"
-            shutdown_timeout_seconds = \(server.shutdownTimeoutSeconds)
-            session_lifetime_hours = \(server.sessionLifetimeHours)
-            secure_cookies = \(server.secureCookies)
-            trusted_proxies = [\(server.trustedProxies.map { "\"\($0)\"" }.joined(separator: ", "))]
-            max_json_body_bytes = \(server.maxJSONBodyBytes)
-            max_import_body_bytes = \(server.maxImportBodyBytes)
-            password_hash_threads = \(server.passwordHashThreads)
-
-            [input]
-            earliest_date = "\(input.dates.earliest)"
-            latest_date = "\(input.dates.latest)"
-
-            [imports]
-            max_lines = \(imports.limits.maxLines)
-            max_line_bytes = \(imports.limits.maxLineBytes)
-            max_columns = \(imports.limits.maxColumns)
-            max_concurrent = \(imports.maxConcurrent)
-
-            [login]
-            window_seconds = \(login.throttle.windowSeconds)
-            free_failures_per_account = \(login.throttle.freeFailuresPerAccount)
-            free_failures_per_address = \(login.throttle.freeFailuresPerAddress)
-            max_account_delay_seconds = \(login.throttle.maxAccountDelaySeconds)
-            max_address_delay_seconds = \(login.throttle.maxAddressDelaySeconds)
-            failure_retention_days = \(login.failureRetentionDays)
-            form_lifetime_minutes = \(login.formLifetimeMinutes)
-
-            [database]
-            url = \(maskURL(database.url))
-            pool_size = \(database.poolSize)
-            acquire_timeout_seconds = \(database.acquireTimeoutSeconds)
-            auto_migrate = \(database.autoMigrate)
-            connect_retries = \(database.connectRetries)
-            connect_retry_interval_seconds = \(database.connectRetryIntervalSeconds)
-
-            [log]
-            level = "\(log.level.rawValue)"
-            format = "\(log.format.rawValue)"
-
-            [calibration]
-            rounding = "\(calibrationRounding.rawValue)"
-
-            [ledger]
-            eligibility_validity_months = \(ledger.eligibilityValidityMonths)
-            tolerance = "\(ledger.tolerance)"
-            plausible_monthly_hours = "\(ledger.plausibleMonthlyHours)"
-            outcome_profile = "\(ledger.outcomeProfile)"
-
-            [counting]
-            \(counting.describe())
-
-            [mail]
-            from = "\(mail.from)"
-            directory = "\(mail.directory)"
-            smtp_url = \(maskURL(mail.smtpURL))
-            smtp_user = "\(mail.smtpUser)"
-            smtp_password = \(mask(mail.smtpPassword))
-            """
+        return lines.joined(separator: "\n")
     }
 
     /// `--config PATH`, else `./config.toml` when present, else `/etc/clauses/config.toml`.

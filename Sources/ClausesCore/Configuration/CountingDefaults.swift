@@ -19,22 +19,4 @@ public struct CountingDefaults: Sendable, Equatable {
         for mode in ExecutionMode.allCases { table.rules[mode]?.hireBonusHours = hireBonusHours }
         return table
     }
-
-    static func read(_ reader: inout TOMLReader) throws(DomainError) -> CountingDefaults {
-        var d = CountingDefaults()
-        d.trainingCapShare = try reader.decimal("training_cap_share", d.trainingCapShare, in: 0...1)
-        d.hireBonusHours = try reader.decimal("hire_bonus_hours", d.hireBonusHours, in: 0...10_000)
-        d.subcontractLabourShare = try reader.decimal("subcontract_labour_share", d.subcontractLabourShare, in: 0...1)
-        d.subcontractHourlyCost = try reader.decimal("subcontract_hourly_cost", d.subcontractHourlyCost, in: 1...1_000)
-        return d
-    }
-
-    func describe() -> String {
-        """
-        training_cap_share = "\(trainingCapShare)"
-        hire_bonus_hours = "\(hireBonusHours)"
-        subcontract_labour_share = "\(subcontractLabourShare)"
-        subcontract_hourly_cost = "\(subcontractHourlyCost)"
-        """
-    }
 }

@@ -1,0 +1,254 @@
+import Foundation
+
+/// One key of `config.toml`, declared once: its place, its description, how it is read (type, bounds;
+/// the default is the value `Config()` holds) and shown. The parser, `describe()` (`clauses config
+/// check`) and the test that diffs the keys against `config.toml` all walk `Config.keys`.
+struct ConfigKey: Sendable {
+    let section: String
+    let name: String
+    let description: String
+    /// Read from the environment variable `environment`, else from `name_file`, else from the key; masked
+    /// when shown.
+    let secret: (environment: String, isURL: Bool)?
+    let read: @Sendable (inout TOMLReader, inout Config, [String: String]) throws(DomainError) -> Void
+    let show: @Sendable (Config) -> String
+
+    var path: String { "\(section).\(name)" }
+
+    static func int(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, Int> & Sendable,
+        in range: ClosedRange<Int>, _ description: String
+    ) -> ConfigKey {
+        ConfigKey(
+            section: section, name: name, description: description, secret: nil,
+            read: { reader, config, _ throws(DomainError) in
+                config[keyPath: keyPath] = try reader.int(name, config[keyPath: keyPath], in: range)
+            }, show: { "\($0[keyPath: keyPath])" })
+    }
+
+    static func bool(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, Bool> & Sendable,
+        _ description: String
+    ) -> ConfigKey {
+        ConfigKey(
+            section: section, name: name, description: description, secret: nil,
+            read: { reader, config, _ throws(DomainError) in
+                config[keyPath: keyPath] = try reader.bool(name, config[keyPath: keyPath])
+            }, show: { "\($0[keyPath: keyPath])" })
+    }
+
+    static func string(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, String> & Sendable,
+        _ description: String
+    ) -> ConfigKey {
+        ConfigKey(
+            section: section, name: name, description: description, secret: nil,
+            read: { reader, config, _ throws(DomainError) in
+                config[keyPath: keyPath] = try reader.string(name, config[keyPath: keyPath])
+            }, show: { quoted($0[keyPath: keyPath]) })
+    }
+
+    /// A decimal, shown as a string so its exact value is obvious.
+    static func decimal(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, Decimal> & Sendable,
+        in range: ClosedRange<Decimal>, _ description: String
+    ) -> ConfigKey {
+        ConfigKey(
+            section: section, name: name, description: description, secret: nil,
+            read: { reader, config, _ throws(DomainError) in
+                config[keyPath: keyPath] = try reader.decimal(name, config[keyPath: keyPath], in: range)
+            }, show: { quoted("\($0[keyPath: keyPath])") })
+    }
+
+    static func choice<T: RawRepresentable & CaseIterable & Sendable>(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, T> & Sendable, _ description: String
+    ) -> ConfigKey where T.RawValue == String {
+        ConfigKey(
+            section: section, name: name, description: description, secret: nil,
+            read: { reader, config, _ throws(DomainError) in
+                config[keyPath: keyPath] = try reader.choice(name, config[keyPath: keyPath])
+            }, show: { quoted($0[keyPath: keyPath].rawValue) })
+    }
+
+    static func date(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, LocalDate> & Sendable,
+        _ description: String
+    ) -> ConfigKey {
+        ConfigKey(
+            section: section, name: name, description: description, secret: nil,
+            read: { reader, config, _ throws(DomainError) in
+                config[keyPath: keyPath] = try reader.date(name, config[keyPath: keyPath])
+            }, show: { quoted($0[keyPath: keyPath].description) })
+    }
+
+    /// A list of IP addresses, stored in canonical form.
+    static func addresses(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, [String]> & Sendable,
+        _ description: String
+    ) -> ConfigKey {
+        ConfigKey(
+            section: section, name: name, description: description, secret: nil,
+            read: { reader, config, _ throws(DomainError) in
+                config[keyPath: keyPath] = try reader.stringArray(name, config[keyPath: keyPath]).map {
+                    (text: String) throws(DomainError) in
+                    guard let address = IPAddress.canonical(text) else {
+                        throw DomainError(
+                            .unprocessable, code: "config_invalid",
+                            message: "configuration : « \(section).\(name) » : « \(text) » n'est pas une adresse IP",
+                            field: "\(section).\(name)")
+                    }
+                    return address
+                }
+            }, show: { "[\($0[keyPath: keyPath].map(quoted).joined(separator: ", "))]" })
+    }
+
+    /// A secret: from `environment`, else the file named by `name_file`, else the key itself.
+    static func secret(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, String> & Sendable,
+        environment: String, isURL: Bool = false, _ description: String
+    ) -> ConfigKey {
+        ConfigKey(
+            section: section, name: name, description: description, secret: (environment, isURL),
+            read: { reader, config, env throws(DomainError) in
+                let inline = try reader.string(name, config[keyPath: keyPath])
+                let file = try reader.string("\(name)_file", "")
+                if let value = env[environment], !value.isEmpty {
+                    config[keyPath: keyPath] = value
+                } else if !file.isEmpty {
+                    guard let data = FileManager.default.contents(atPath: file),
+                        let text = String(data: data, encoding: .utf8)
+                    else {
+                        throw DomainError(
+                            .unprocessable, code: "config_unreadable",
+                            message: "configuration : « \(section).\(name)_file » : impossible de lire « \(file) »",
+                            field: "\(section).\(name)_file")
+                    }
+                    config[keyPath: keyPath] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                } else {
+                    config[keyPath: keyPath] = inline
+                }
+            },
+            show: { config in isURL ? maskedURL(config[keyPath: keyPath]) : masked(config[keyPath: keyPath]) })
+    }
+
+    private static func quoted(_ text: String) -> String { "\"\(text)\"" }
+
+    private static func masked(_ text: String) -> String { text.isEmpty ? "\"\"" : "\"********\"" }
+
+    /// Keeps host and database visible, hides a password in a URI or a keyword string.
+    private static func maskedURL(_ text: String) -> String {
+        guard !text.isEmpty else { return "\"\"" }
+        if var components = URLComponents(string: text), components.scheme != nil {
+            if components.password != nil { components.password = "********" }
+            return quoted(components.string ?? text)
+        }
+        return quoted(
+            text.replacingOccurrences(
+                of: #"password\s*=\s*[^ ]*"#, with: "password=********", options: .regularExpression))
+    }
+}
+
+extension Config {
+    /// Every key of `config.toml`, in file order.
+    static let keys: [ConfigKey] = [
+        .string("server", "host", \.server.host, "Address the HTTP server listens on."),
+        .int("server", "port", \.server.port, in: 1...65535, "TCP port the HTTP server listens on."),
+        .string("server", "base_url", \.server.baseURL, "Public URL of the service, for absolute links in emails."),
+        .int(
+            "server", "shutdown_timeout_seconds", \.server.shutdownTimeoutSeconds, in: 1...600,
+            "Seconds allowed to drain requests and a running job on SIGTERM."),
+        .int(
+            "server", "session_lifetime_hours", \.server.sessionLifetimeHours, in: 1...720,
+            "Lifetime of a login session."),
+        .bool("server", "secure_cookies", \.server.secureCookies, "Secure cookie and HSTS (HTTPS deployments)."),
+        .addresses(
+            "server", "trusted_proxies", \.server.trustedProxies,
+            "Reverse proxies whose X-Forwarded-For names the client."),
+        .int(
+            "server", "max_json_body_bytes", \.server.maxJSONBodyBytes, in: 1024...67_108_864,
+            "Largest JSON request body."),
+        .int(
+            "server", "max_import_body_bytes", \.server.maxImportBodyBytes, in: 1024...1_073_741_824,
+            "Largest CSV import body."),
+        .int(
+            "server", "password_hash_threads", \.server.passwordHashThreads, in: 1...64,
+            "Threads that check passwords (bcrypt)."),
+        .date("input", "earliest_date", \.input.dates.earliest, "Earliest date accepted from people and files."),
+        .date("input", "latest_date", \.input.dates.latest, "Latest date accepted from people and files."),
+        .int("imports", "max_lines", \.imports.limits.maxLines, in: 1...10_000_000, "Most lines in a CSV import."),
+        .int(
+            "imports", "max_line_bytes", \.imports.limits.maxLineBytes, in: 80...1_048_576,
+            "Longest line of a CSV import."),
+        .int("imports", "max_columns", \.imports.limits.maxColumns, in: 5...1000, "Most columns of a CSV import."),
+        .int("imports", "max_concurrent", \.imports.maxConcurrent, in: 1...64, "Imports parsed at the same time."),
+        .int(
+            "login", "window_seconds", \.login.throttle.windowSeconds, in: 60...86_400,
+            "Window over which failed logins are counted."),
+        .int(
+            "login", "free_failures_per_account", \.login.throttle.freeFailuresPerAccount, in: 1...1000,
+            "Failures per account before logins slow down."),
+        .int(
+            "login", "free_failures_per_address", \.login.throttle.freeFailuresPerAddress, in: 1...100_000,
+            "Failures per address before logins slow down."),
+        .int(
+            "login", "max_account_delay_seconds", \.login.throttle.maxAccountDelaySeconds, in: 1...3600,
+            "Longest wait imposed on one account."),
+        .int(
+            "login", "max_address_delay_seconds", \.login.throttle.maxAddressDelaySeconds, in: 1...86_400,
+            "Longest wait imposed on one address."),
+        .int(
+            "login", "failure_retention_days", \.login.failureRetentionDays, in: 1...3650,
+            "Days failed logins are kept for administrators."),
+        .int(
+            "login", "form_lifetime_minutes", \.login.formLifetimeMinutes, in: 1...1440,
+            "Minutes a login form stays valid."),
+        .secret(
+            "database", "url", \.database.url, environment: "CLAUSES_DATABASE_URL", isURL: true,
+            "PostgreSQL connection string, given to libpq."),
+        .int("database", "pool_size", \.database.poolSize, in: 1...200, "Most PostgreSQL connections."),
+        .int(
+            "database", "acquire_timeout_seconds", \.database.acquireTimeoutSeconds, in: 1...300,
+            "Longest wait for a free connection."),
+        .bool("database", "auto_migrate", \.database.autoMigrate, "Apply pending migrations when serving."),
+        .int(
+            "database", "connect_retries", \.database.connectRetries, in: 0...1000,
+            "Connection attempts at startup before giving up."),
+        .int(
+            "database", "connect_retry_interval_seconds", \.database.connectRetryIntervalSeconds, in: 1...300,
+            "Seconds between connection attempts."),
+        .int(
+            "database", "slow_query_milliseconds", \.database.slowQueryMilliseconds, in: 1...600_000,
+            "Queries slower than this are logged with their duration (never their values)."),
+        .choice("log", "level", \.log.level, "Lowest level logged."),
+        .choice("log", "format", \.log.format, "Log lines as text or JSON."),
+        .choice("calibration", "rounding", \.calibrationRounding, "Default rounding of calibrated hours."),
+        .int(
+            "ledger", "eligibility_validity_months", \.ledger.eligibilityValidityMonths, in: 1...60,
+            "Months an eligibility proof stays valid."),
+        .decimal(
+            "ledger", "tolerance", \.ledger.tolerance, in: 0...1, "Share a lot may lag before it is behind."),
+        .decimal(
+            "ledger", "plausible_monthly_hours", \.ledger.plausibleMonthlyHours, in: 1...744,
+            "Monthly hours above which a report needs confirmation."),
+        .string(
+            "ledger", "outcome_profile", \.ledger.outcomeProfile, "Outcome rules of the territory (PLIE protocol)."),
+        .decimal(
+            "counting", "training_cap_share", \.counting.trainingCapShare, in: 0...1,
+            "Share of the required hours training may credit."),
+        .decimal(
+            "counting", "hire_bonus_hours", \.counting.hireBonusHours, in: 0...10_000,
+            "Hours credited per qualifying hire."),
+        .decimal(
+            "counting", "subcontract_labour_share", \.counting.subcontractLabourShare, in: 0...1,
+            "Labour share of an amount paid to an SIAE."),
+        .decimal(
+            "counting", "subcontract_hourly_cost", \.counting.subcontractHourlyCost, in: 1...1_000,
+            "Hourly cost converting an SIAE amount into hours."),
+        .string("mail", "from", \.mail.from, "Sender of every email."),
+        .string("mail", "directory", \.mail.directory, "Where emails are written as .eml files without SMTP."),
+        .string("mail", "smtp_url", \.mail.smtpURL, "SMTP server (smtp:// or smtps://); empty: .eml files."),
+        .string("mail", "smtp_user", \.mail.smtpUser, "SMTP user name; empty: no authentication."),
+        .secret(
+            "mail", "smtp_password", \.mail.smtpPassword, environment: "CLAUSES_SMTP_PASSWORD", "SMTP password."),
+    ]
+}
