@@ -48,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "Mailer",
-            dependencies: ["CCurl"],
+            dependencies: ["CCurl", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict
         ),
         .target(
@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "ClausesCore",
                 "ClausesWeb",
+                "Mailer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -16,7 +16,8 @@ public struct FileTransport: MailTransport {
 
     /// Writes the message and returns the final file's URL.
     @discardableResult
-    public func write(_ message: MailMessage, date: Date = Date()) throws(MailError) -> URL {
+    public func write(_ message: MailMessage) throws(MailError) -> URL {
+        let date = message.date
         let data = try MailRenderer.render(message, date: date)
         let name = "\(Self.timestamp(date))-\(Self.sanitised(message.messageID)).eml"
         let destination = directory.appendingPathComponent(name)

@@ -34,6 +34,8 @@ public struct MailMessage: Sendable, Equatable {
     /// Extra headers (e.g. `Auto-Submitted`). Headers the renderer owns (From, To, Cc,
     /// Subject, Date, Message-ID, MIME-Version, Content-*) are ignored here.
     public var headers: [String: String]
+    /// The `Date` header: when the message was composed, from the caller's clock.
+    public var date: Date
 
     public init(
         from: String,
@@ -44,8 +46,10 @@ public struct MailMessage: Sendable, Equatable {
         htmlBody: String? = nil,
         attachments: [MailAttachment] = [],
         messageID: String,
-        headers: [String: String] = [:]
+        headers: [String: String] = [:],
+        date: Date
     ) {
+        self.date = date
         self.from = from
         self.to = to
         self.cc = cc

@@ -1,17 +1,27 @@
 import CCurl
 import Foundation
+import NIOPosix
 
 /// `curl_global_init` must run once before any other libcurl call; Swift initialises
 /// globals lazily and exactly once, in a thread-safe way.
 private let curlGlobalInitResult: CURLcode = ccurl_global_init_default()
+
+/// The threads blocking SMTP transfers run on: at most two messages are handed over at a time, the others
+/// wait their turn (a burst of mail never spawns a thread per message). Started on first use, for the
+/// life of the process.
+private let smtpThreads: NIOThreadPool = {
+    let pool = NIOThreadPool(numberOfThreads: 2)
+    pool.start()
+    return pool
+}()
 
 /// Sends mail through an SMTP server with libcurl (one easy handle per message).
 ///
 /// The message is built with curl's MIME API: a multipart/mixed root holding the body
 /// (text/plain, or multipart/alternative text + HTML, quoted-printable UTF-8) then base64
 /// attachments; top-level headers go through `CURLOPT_HTTPHEADER`, which is how libcurl
-/// attaches mail headers to a MIME body. The blocking transfer runs on a dedicated thread,
-/// never on the Swift concurrency pool.
+/// attaches mail headers to a MIME body. The blocking transfer runs on `smtpThreads`, never on
+/// the Swift concurrency pool.
 public struct SMTPTransport: MailTransport {
     /// `smtp://host:port` (STARTTLS when offered) or `smtps://host:port` (implicit TLS).
     public var url: String
@@ -39,18 +49,15 @@ public struct SMTPTransport: MailTransport {
     public func send(_ message: MailMessage) async throws(MailError) {
         let envelopeFrom = try MailFormat.parseMailbox(message.from).address
         let recipients = try MailFormat.envelopeRecipients(for: message)
-        let headers = try MailFormat.headerLines(for: message, date: Date())
+        let headers = try MailFormat.headerLines(for: message, date: message.date)
         let transport = self
-        let result: Result<Void, MailError> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(
-                    returning: transport.perform(
-                        message, envelopeFrom: envelopeFrom, recipients: recipients, headers: headers
-                    )
-                )
+        let result: Result<Void, MailError>
+        do {
+            result = try await smtpThreads.runIfActive {
+                transport.perform(message, envelopeFrom: envelopeFrom, recipients: recipients, headers: headers)
             }
-            thread.name = "clauses-smtp"
-            thread.start()
+        } catch {
+            throw MailError(message: "Envoi du courriel impossible : le service s'arrête.", isTransient: true)
         }
         try result.get()
     }

@@ -102,6 +102,27 @@ struct CLITests {
         #expect(bad.stderr.contains("database.pool_sise"))
     }
 
+    @Test("mail test writes one message through the configured transport (.eml files without SMTP)")
+    func mailTest() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "mail-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = FileManager.default.temporaryDirectory.appending(path: "mail-\(UUID().uuidString).toml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "[mail]\nfrom = \"Clauses <clauses@test.fr>\"\ndirectory = \"\(directory.path)\"\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["mail", "test", "bob@example.test", "--config", file.path])
+        #expect(run.status == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".eml") }
+        #expect(names.count == 1)
+        let eml = try String(contentsOf: directory.appending(path: names.first ?? ""), encoding: .utf8)
+        #expect(eml.contains("From: Clauses <clauses@test.fr>"))
+        #expect(eml.contains("To: bob@example.test"))
+        #expect(eml.contains("Date: "))
+        let refused = try CLI.run(["mail", "test", "pas-une-adresse", "--config", file.path])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("erreur"))
+    }
+
     @Test("migrate --dry-run exits 3 while migrations are pending, 0 once applied; serve refuses a pending schema")
     func migrate() async throws {
         let db = try await TestDatabase.createEmpty()

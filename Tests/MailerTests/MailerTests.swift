@@ -172,7 +172,8 @@ private let message = MailMessage(
             data: Data([0x25, 0x50, 0x44, 0x46, 0x00, 0xFF])),
     ],
     messageID: "<alert-123@clauses>",
-    headers: ["Auto-Submitted": "auto-generated", "X-Clauses-Alerte": "Échéance"]
+    headers: ["Auto-Submitted": "auto-generated", "X-Clauses-Alerte": "Échéance"],
+    date: Date(timeIntervalSince1970: 1_795_000_000)
 )
 
 /// Checks shared by SMTP and `.eml` output.
@@ -233,7 +234,10 @@ private func expectFixture(_ parsed: ParsedMail, raw: Data) throws {
         let delivery = received[0]
         #expect(delivery.envelope.mail_from == "alertes@clauses.test")
         #expect(delivery.envelope.rcpt_tos == ["elodie@example.test", "bob@example.test", "claire@example.test"])
-        try expectFixture(try parse(delivery.eml), raw: delivery.raw)
+        let parsed = try parse(delivery.eml)
+        try expectFixture(parsed, raw: delivery.raw)
+        // The Date header is the message's own date (the composer's clock), not the moment of sending.
+        #expect(parsed.date.hasPrefix("Wed, 18 Nov 2026 1"))
     }
 
     @Test func plainTextMessageWithoutAttachments() async throws {
@@ -241,7 +245,8 @@ private func expectFixture(_ parsed: ParsedMail, raw: Data) throws {
         defer { sink.stop() }
         let simple = MailMessage(
             from: "alertes@clauses.test", to: ["bob@example.test"], subject: "Rapport hebdomadaire",
-            textBody: "Tout va bien, aucune échéance cette semaine.", messageID: "report-7@clauses"
+            textBody: "Tout va bien, aucune échéance cette semaine.", messageID: "report-7@clauses",
+            date: Date(timeIntervalSince1970: 1_795_000_000)
         )
         try await SMTPTransport(url: sink.url, timeout: 10).send(simple)
 

@@ -1,14 +1,17 @@
 import Foundation
 import Logging
+import Mailer
 import PostgresClient
 
 /// The composition root: everything `serve`, the commands and the tests use, built the same way from
-/// the configuration, a database pool and a clock. Call `shutdown()` when done (it stops the worker
-/// threads; the pool belongs to whoever opened it).
+/// the configuration, a database pool, a clock and a mail transport. Call `shutdown()` when done (it
+/// stops the worker threads; the pool belongs to whoever opened it: `PoolService` under `serve`).
 public struct AppServices: Sendable {
     public let config: Config
     public let pool: PostgresPool
     public let clock: any CivilClock
+    /// SMTP when `mail.smtp_url` is set, else `.eml` files in `mail.directory`.
+    public let mail: any MailTransport
     /// bcrypt, on threads of its own so a login flood never takes the request threads.
     let passwordWorkers: BackgroundWorkers
     /// CSV parsing, on a low-priority thread of its own.
@@ -25,11 +28,14 @@ public struct AppServices: Sendable {
     public let ledger: LedgerServices
 
     /// `bcryptCost`: 2^cost rounds per password (11 in production, about 0.15 s; tests use 4).
-    public init(config: Config, pool: PostgresPool, clock: any CivilClock = SystemCivilClock(), bcryptCost: UInt8 = 11)
-    {
+    public init(
+        config: Config, pool: PostgresPool, clock: any CivilClock = SystemCivilClock(),
+        mail: (any MailTransport)? = nil, bcryptCost: UInt8 = 11
+    ) {
         self.config = config
         self.pool = pool
         self.clock = clock
+        self.mail = mail ?? Self.mailTransport(config.mail)
         passwordWorkers = BackgroundWorkers(threads: config.server.passwordHashThreads, niceness: 5)
         parsingWorkers = BackgroundWorkers(threads: 1, niceness: 10, maxQueued: config.imports.maxConcurrent)
         users = UserStore(pool: pool, passwords: PasswordHasher(workers: passwordWorkers, cost: bcryptCost))
@@ -42,6 +48,14 @@ public struct AppServices: Sendable {
         clauses = InsertionClauseStore(pool: pool, defaultRounding: config.calibrationRounding)
         lotCompanies = LotCompanyStore(pool: pool)
         ledger = LedgerServices(pool: pool, config: config, clock: clock, parsing: parsingWorkers)
+    }
+
+    /// The transport `[mail]` configures.
+    public static func mailTransport(_ mail: Config.Mail) -> any MailTransport {
+        guard !mail.smtpURL.isEmpty else { return FileTransport(directory: URL(fileURLWithPath: mail.directory)) }
+        return SMTPTransport(
+            url: mail.smtpURL, username: mail.smtpUser.isEmpty ? nil : mail.smtpUser,
+            password: mail.smtpPassword.isEmpty ? nil : mail.smtpPassword)
     }
 
     /// The database pool as `[database]` configures it.
