@@ -17,7 +17,7 @@ struct APIRoutes {
         let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(users: services.users))
         api.get("/me") { _, context in
             guard let user = context.user else {
-                throw DomainError(.unauthorized, code: "unauthenticated", message: "Authentification requise.")
+                throw DomainError(.unauthorized, code: .unauthenticated, message: "Authentification requise.")
             }
             return try JSONBody.response(user)
         }

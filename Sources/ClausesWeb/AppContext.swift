@@ -23,7 +23,7 @@ public struct AppRequestContext: RequestContext {
     /// The caller, or 401 when the middleware found none.
     public func requireCaller() throws(DomainError) -> Caller {
         guard let caller else {
-            throw DomainError(.unauthorized, code: "unauthenticated", message: "Authentification requise.")
+            throw DomainError(.unauthorized, code: .unauthenticated, message: "Authentification requise.")
         }
         return caller
     }

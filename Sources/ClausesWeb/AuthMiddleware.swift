@@ -12,13 +12,13 @@ struct BearerAuthMiddleware: RouterMiddleware {
         var context = context
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw DomainError(
-                .unauthorized, code: "unauthenticated",
+                .unauthorized, code: .unauthenticated,
                 message: "Authentification requise : en-tête « Authorization: Bearer <jeton> » manquant.")
         }
         let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard let user = try await users.user(forToken: token) else {
             throw DomainError(
-                .unauthorized, code: "invalid_token",
+                .unauthorized, code: .invalidToken,
                 message: "Jeton d'API inconnu, révoqué ou rattaché à un compte désactivé.")
         }
         context.caller = user.caller
@@ -78,7 +78,7 @@ enum Form {
         let fields = try await fields(request, reader: reader)
         guard let expected = context.csrfToken, let given = fields["_csrf"], constantTimeEqual(expected, given) else {
             throw DomainError(
-                .forbidden, code: "csrf",
+                .forbidden, code: .csrf,
                 message:
                     "Le formulaire a expiré ou ne vient pas de cette application : rechargez la page et recommencez.")
         }

@@ -49,15 +49,14 @@ struct ErrorMiddleware: RouterMiddleware {
             return internalError
         case let http as HTTPError:
             // Hummingbird's own errors (unknown route, body too large…) get a French message.
-            let message =
+            let (kind, code, message): (DomainError.Kind, ErrorCode, String) =
                 switch http.status.code {
-                case 404: "Page ou ressource introuvable."
-                case 405: "Méthode non autorisée pour cette adresse."
-                case 413: "Requête trop volumineuse."
-                default: "Requête refusée (HTTP \(http.status.code))."
+                case 404: (.notFound, .notFound, "Page ou ressource introuvable.")
+                case 405: (.methodNotAllowed, .methodNotAllowed, "Méthode non autorisée pour cette adresse.")
+                case 413: (.payloadTooLarge, .payloadTooLarge, "Requête trop volumineuse.")
+                default: (.badRequest, .badRequest, "Requête refusée (HTTP \(http.status.code)).")
                 }
-            let kind = DomainError.Kind(rawValue: Int(http.status.code)) ?? .badRequest
-            return DomainError(kind, code: "http_\(http.status.code)", message: message)
+            return DomainError(kind, code: code, message: message)
         default:
             logger.error("unexpected error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             return internalError
@@ -65,7 +64,7 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     static let internalError = DomainError(
-        .internalError, code: "internal_error", message: "Erreur interne du serveur.")
+        .internalError, code: .internalError, message: "Erreur interne du serveur.")
 
     static func json(_ error: DomainError) throws -> Response {
         struct Body: Encodable {
@@ -78,6 +77,6 @@ struct ErrorMiddleware: RouterMiddleware {
         }
         let status = HTTPResponse.Status(code: error.kind.rawValue)
         return try JSONBody.response(
-            Body(error: .init(code: error.code, message: error.message, field: error.field)), status: status)
+            Body(error: .init(code: error.code.rawValue, message: error.message, field: error.field)), status: status)
     }
 }

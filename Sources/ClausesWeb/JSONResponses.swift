@@ -19,27 +19,27 @@ enum JSONBody {
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath + [key])
-            return DomainError.invalid(field, "Champ obligatoire manquant : « \(field) ».", code: "missing_field")
+            return DomainError.invalid(field, "Champ obligatoire manquant : « \(field) ».", code: .missingField)
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)
             return DomainError.invalid(
-                field, "Type invalide pour « \(field) » : \(frenchTypeName(type)) attendu.", code: "invalid_type")
+                field, "Type invalide pour « \(field) » : \(frenchTypeName(type)) attendu.", code: .invalidType)
         case .valueNotFound(_, let context):
             let field = path(context.codingPath)
-            return DomainError.invalid(field, "« \(field) » ne peut pas être nul.", code: "missing_field")
+            return DomainError.invalid(field, "« \(field) » ne peut pas être nul.", code: .missingField)
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
             if field.isEmpty {
                 return DomainError(
-                    .badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
+                    .badRequest, code: .invalidJson, message: "Le corps de la requête n'est pas un JSON valide.")
             }
-            let code = context.underlyingError is DateOutsideAcceptedWindow ? "date_out_of_range" : "invalid_value"
+            let code: ErrorCode = context.underlyingError is DateOutsideAcceptedWindow ? .dateOutOfRange : .invalidValue
             let sentence =
                 context.debugDescription.hasSuffix(".") ? context.debugDescription : context.debugDescription + "."
             return DomainError.invalid(field, "« \(field) » : \(sentence)", code: code)
         @unknown default:
             return DomainError(
-                .badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
+                .badRequest, code: .invalidJson, message: "Le corps de la requête n'est pas un JSON valide.")
         }
     }
 

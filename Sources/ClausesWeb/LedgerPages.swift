@@ -94,7 +94,7 @@ struct LedgerPageRoutes {
                 let establishedText = fields["established"],
                 let decision = fields["decision"].flatMap(OutcomeDecisionValue.init(rawValue:))
             else {
-                throw DomainError(.badRequest, code: "invalid_form", message: "Formulaire de décision incomplet.")
+                throw DomainError(.badRequest, code: .invalidForm, message: "Formulaire de décision incomplet.")
             }
             let established = try reader.dates.parse(establishedText, field: "established")
             _ = try await services.ledger.outcomes.recordDecision(
@@ -122,7 +122,7 @@ struct LedgerPageRoutes {
                 .dropFirst("boundary=".count)
         else {
             throw DomainError(
-                .badRequest, code: "invalid_form", message: "Envoyez le fichier avec le formulaire de la page.")
+                .badRequest, code: .invalidForm, message: "Envoyez le fichier avec le formulaire de la page.")
         }
         let body = try await reader.body(request, limit: reader.importLimit)
         let form: Upload
@@ -132,12 +132,12 @@ struct LedgerPageRoutes {
                 boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
         } catch {
             throw DomainError(
-                .badRequest, code: "invalid_form",
+                .badRequest, code: .invalidForm,
                 message: "Formulaire d'import illisible : choisissez un fichier et recommencez.")
         }
         guard let expected = context.csrfToken, Form.constantTimeEqual(expected, form._csrf) else {
             throw DomainError(
-                .forbidden, code: "csrf", message: "Le formulaire a expiré : rechargez la page et recommencez.")
+                .forbidden, code: .csrf, message: "Le formulaire a expiré : rechargez la page et recommencez.")
         }
         let data = form.file
         guard !data.isEmpty else { throw DomainError.invalid("file", "Choisissez un fichier CSV à importer.") }

@@ -32,7 +32,7 @@ public struct PageRenderer: Sendable {
             }
         }
         guard let body = library.render(values, withTemplate: page) else {
-            throw DomainError(.internalError, code: "template_missing", message: "Modèle de page introuvable : \(page)")
+            throw DomainError(.internalError, code: .templateMissing, message: "Modèle de page introuvable : \(page)")
         }
         var layout: [String: Any] = ["title": title, "body": body, "csrf": context.csrfToken ?? ""]
         if let user = context.user {

@@ -136,7 +136,7 @@ struct PageRoutes {
         return response
     }
 
-    static let expiredForm = DomainError(.forbidden, code: "csrf", message: "Le formulaire a expiré : recommencez.")
+    static let expiredForm = DomainError(.forbidden, code: .csrf, message: "Le formulaire a expiré : recommencez.")
 
     // MARK: Pages
 

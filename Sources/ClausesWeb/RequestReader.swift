@@ -40,7 +40,7 @@ struct RequestReader: Sendable {
 
     static func tooLarge(_ limit: Int) -> DomainError {
         DomainError(
-            .payloadTooLarge, code: "payload_too_large",
+            .payloadTooLarge, code: .payloadTooLarge,
             message:
                 "Requête trop volumineuse : \(French.number(Decimal(limit / 1024), maxFraction: 6)) Kio au plus pour cette adresse."
         )
@@ -51,13 +51,13 @@ struct RequestReader: Sendable {
         let data = Data(buffer: try await body(request, limit: jsonLimit))
         guard !data.isEmpty else {
             throw DomainError(
-                .badRequest, code: "empty_body", message: "Le corps de la requête est vide : un objet JSON est attendu."
+                .badRequest, code: .emptyBody, message: "Le corps de la requête est vide : un objet JSON est attendu."
             )
         }
         // Control characters hide in JSON escapes (\u0000): checked on the document before typing it.
         guard let document = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw DomainError(
-                .badRequest, code: "invalid_json", message: "Le corps de la requête n'est pas un JSON valide.")
+                .badRequest, code: .invalidJson, message: "Le corps de la requête n'est pas un JSON valide.")
         }
         try TextInput.checkJSON(document)
         do {
@@ -72,7 +72,7 @@ struct RequestReader: Sendable {
         let data = Data(buffer: try await body(request, limit: importLimit))
         guard !data.isEmpty else {
             throw DomainError(
-                .badRequest, code: "empty_body", message: "Le corps de la requête est vide : envoyez le fichier CSV.")
+                .badRequest, code: .emptyBody, message: "Le corps de la requête est vide : envoyez le fichier CSV.")
         }
         return data
     }

@@ -30,7 +30,7 @@ struct Runtime {
         let logger = Logger(label: label)
         guard !config.database.url.isEmpty else {
             throw DomainError(
-                .unprocessable, code: "config_invalid",
+                .unprocessable, code: .configInvalid,
                 message:
                     "aucune base de données configurée : renseignez « database.url » ou la variable CLAUSES_DATABASE_URL",
                 field: "database.url")
@@ -56,7 +56,7 @@ struct Runtime {
             } catch let error as PostgresError where error.kind == .connection {
                 await pool.shutdown()
                 throw DomainError(
-                    .unavailable, code: "database_unreachable",
+                    .unavailable, code: .databaseUnreachable,
                     message: "base de données injoignable après \(attempt + 1) tentative(s) : \(error.message)")
             }
         }

@@ -31,7 +31,7 @@ struct MailCommand: AsyncParsableCommand {
             do {
                 try await AppServices.mailTransport(config.mail).send(message)
             } catch {
-                throw DomainError(.unavailable, code: "mail_failed", message: "envoi impossible : \(error.message)")
+                throw DomainError(.unavailable, code: .mailFailed, message: "envoi impossible : \(error.message)")
             }
             print(
                 config.mail.smtpURL.isEmpty

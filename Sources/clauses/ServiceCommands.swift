@@ -18,7 +18,7 @@ struct Serve: AsyncParsableCommand {
             guard runtime.config.database.autoMigrate else {
                 await runtime.stop()
                 throw DomainError(
-                    .conflict, code: "migrations_pending",
+                    .conflict, code: .migrationsPending,
                     message:
                         "migrations en attente (\(status.pending.map(\.name).joined(separator: ", "))) : lancez « clauses migrate » ou activez database.auto_migrate"
                 )
@@ -95,7 +95,7 @@ struct Demo: AsyncParsableCommand {
                         "Jeu de démonstration chargé. Connexion : \(DemoData.facilitatorEmail) / \(DemoData.password)")
                     let file = try await writeMonthFile(runtime)
                     print("Relevé d'heures du mois à importer (Windows-1252, « ; ») : \(file)")
-                } catch let error as DomainError where error.code == "not_empty" && ifEmpty {
+                } catch let error as DomainError where error.code == .notEmpty && ifEmpty {
                     print("Base déjà remplie : jeu de démonstration non chargé.")
                 }
             }
@@ -120,7 +120,7 @@ struct Demo: AsyncParsableCommand {
             guard let data = csv.data(using: .windowsCP1252),
                 FileManager.default.createFile(atPath: path, contents: data)
             else {
-                throw DomainError(.internalError, code: "demo_file", message: "impossible d'écrire \(path)")
+                throw DomainError(.internalError, code: .demoFile, message: "impossible d'écrire \(path)")
             }
             return path
         }

@@ -55,7 +55,7 @@ struct CalendarTests {
     func window() throws {
         let early = #expect(throws: DomainError.self) { try Self.window.parse("0001-01-01", field: "proofDate") }
         #expect(early?.field == "proofDate")
-        #expect(early?.code == "date_out_of_range")
+        #expect(early?.code == .dateOutOfRange)
         #expect(
             early?.message
                 == "« proofDate » : la date 01/01/0001 est hors de la période acceptée (du 01/01/1900 au 31/12/2199).")

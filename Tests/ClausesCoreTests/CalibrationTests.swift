@@ -243,7 +243,7 @@ enum CalibrationAcceptance {
                     .cleaningPACT(turnover: 120_000, months: 12, rate: d("0.05"), transferredMonthlyHours: hours))
                 Issue.record("expected a refusal for \(hours) h")
             } catch {
-                #expect(error.code == "calibration_refused")
+                #expect(error.code == .calibrationRefused)
                 #expect(error.field == "transferred-monthly-hours")
                 #expect(error.message.contains("dépasse"))
             }
@@ -340,7 +340,7 @@ enum CalibrationAcceptance {
             Issue.record("expected a refusal for \(text)")
         } catch {
             #expect(error.field == "amount")
-            #expect(error.code == "invalid_input")
+            #expect(error.code == .invalidInput)
             #expect(error.message.contains("« amount »"))
             if !FrenchNumber.trim(text).isEmpty {
                 #expect(error.message.contains("« \(text) »"))

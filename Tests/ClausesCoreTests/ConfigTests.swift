@@ -76,7 +76,7 @@ struct ConfigTests {
         #expect(
             (#expect(throws: DomainError.self) { try Config.parse("[ledger]\noutcome_profile = \"ailleurs\"\n") })?
                 .field == "ledger.outcome_profile")
-        #expect((#expect(throws: DomainError.self) { try Config.parse("[server\n") })?.code == "config_syntax")
+        #expect((#expect(throws: DomainError.self) { try Config.parse("[server\n") })?.code == .configSyntax)
     }
 
     @Test("decimals stay exact and secrets come from the environment or files")

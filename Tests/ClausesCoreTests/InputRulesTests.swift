@@ -20,7 +20,7 @@ struct InputRulesTests {
             try TextInput.checkJSON(["firstName": "A\u{0}", "note": "ok\nok"])
         }
         #expect(error?.field == "firstName")
-        #expect(error?.code == "invalid_character")
+        #expect(error?.code == .invalidCharacter)
         #expect(throws: Never.self) { try TextInput.checkJSON(["note": "deux\nlignes", "items": ["a", "b"]]) }
         #expect(
             (#expect(throws: DomainError.self) { try TextInput.checkJSON(["calibration": ["mode": "fixed\n"]]) })?.field
@@ -156,7 +156,7 @@ struct InputRulesTests {
         for await _ in started { break }
         let second = await #expect(throws: DomainError.self) { try await gate.run(for: alice) { 2 } }
         #expect(
-            second?.kind == .tooManyRequests && second?.code == "import_in_progress" && second?.retryAfterSeconds != nil
+            second?.kind == .tooManyRequests && second?.code == .importInProgress && second?.retryAfterSeconds != nil
         )
         #expect(try await gate.run(for: bob) { 3 } == 3)
         let bobRunning = Task {
@@ -170,7 +170,7 @@ struct InputRulesTests {
                 _ = try await gate.run(for: carol) { 0 }
                 try await Task.sleep(for: .milliseconds(5))
             } catch let error as DomainError {
-                #expect(error.code == "imports_busy")
+                #expect(error.code == .importsBusy)
                 break
             }
         }

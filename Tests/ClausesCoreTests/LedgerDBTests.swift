@@ -14,7 +14,7 @@ struct LedgerDBPlacementTests {
         let p = try await f.participant("P-001", criteria: [(.RSA, "2026-02-01", false), (.DELD, "2025-06-01", true)])
         let error = await ledgerError { _ = try await f.placement(p, start: "2026-03-01") }
         #expect(error?.kind == .unprocessable)
-        #expect(error?.code == "not_eligible")
+        #expect(error?.code == .notEligible)
         let message = error?.message ?? ""
         #expect(message.contains("Samira BENALI"))
         #expect(message.contains("01/03/2026"))
@@ -67,7 +67,7 @@ struct LedgerDBPlacementTests {
         let error = await ledgerError {
             _ = try await f.placement(p, company: f.otherCompanyId, start: "2026-06-01", end: nil, weekly: 20)
         }
-        #expect(error?.code == "overlapping_placement")
+        #expect(error?.code == .overlappingPlacement)
         #expect(error?.message.contains("chevauche la mise à l'emploi \(full.code) à temps plein") == true)
         // After the full-time one ends, fine; two part-time placements may overlap.
         let a = try await f.placement(p, start: "2026-09-01", end: "2026-12-31", weekly: 20)
@@ -77,7 +77,7 @@ struct LedgerDBPlacementTests {
         let again = await ledgerError {
             _ = try await f.placement(p, start: "2026-11-01", end: "2026-11-30", weekly: 35)
         }
-        #expect(again?.code == "overlapping_placement")
+        #expect(again?.code == .overlappingPlacement)
     }
 
     @Test("unknown lot, company or participant are refused in French")
@@ -109,7 +109,7 @@ struct LedgerDBHourReportTests {
         #expect(await ledgerError { _ = try await f.declare(placement, "2026-07", worked: 10) }?.field == "month")
         #expect(await ledgerError { _ = try await f.declare(placement, "2026-12", worked: 10) }?.field == "month")
         let implausible = await ledgerError { _ = try await f.declare(placement, "2026-04", worked: 230) }
-        #expect(implausible?.code == "implausible_hours")
+        #expect(implausible?.code == .implausibleHours)
         #expect(try await f.declare(placement, "2026-04", worked: 230, confirm: true).outcome == .created)
         let unknown = await ledgerError {
             _ = try await f.ledger.hours.declare(
@@ -135,7 +135,7 @@ struct LedgerDBHourReportTests {
         #expect(first.report.status == .declared)
         let conflict = await ledgerError { _ = try await f.declare(placement, "2026-04", worked: 120, by: f.company) }
         #expect(conflict?.kind == .conflict)
-        #expect(conflict?.code == "report_exists")
+        #expect(conflict?.code == .reportExists)
         #expect(try await f.declare(placement, "2026-04", worked: 100, by: f.company).outcome == .unchanged)
         let corrected = try await f.declare(placement, "2026-04", worked: 120, by: f.company, replace: true)
         #expect(corrected.outcome == .corrected)
@@ -156,14 +156,14 @@ struct LedgerDBHourReportTests {
         #expect(
             await ledgerError {
                 _ = try await f.ledger.hours.reject(f.staff, reportId: corrected.report.id, reason: "non")
-            }?.code == "already_reviewed")
+            }?.code == .alreadyReviewed)
         #expect(
             await ledgerError { _ = try await f.ledger.hours.validate(f.company, reportId: corrected.report.id) }?.kind
                 == .forbidden)
         // The superseded version cannot be reviewed.
         #expect(
             await ledgerError { _ = try await f.ledger.hours.validate(f.staff, reportId: first.report.id) }?.code
-                == "superseded")
+                == .superseded)
     }
 
     @Test("a rejected report can be declared again without replace")

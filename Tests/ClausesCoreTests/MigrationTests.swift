@@ -48,7 +48,7 @@ struct MigrationTests {
         let status = try await migrator.status()
         #expect(status.edited == [first.name])
         let error = await #expect(throws: DomainError.self) { try await migrator.migrate() }
-        #expect(error?.code == "migration_edited")
+        #expect(error?.code == .migrationEdited)
     }
 
     @Test("a schema ahead of the binary is refused")
@@ -58,7 +58,7 @@ struct MigrationTests {
         let status = try await migrator.status()
         #expect(status.unknown == [Migration.embedded.last!.version])
         let error = await #expect(throws: DomainError.self) { try await migrator.migrate() }
-        #expect(error?.code == "schema_ahead")
+        #expect(error?.code == .schemaAhead)
     }
 
     @Test("a failing migration leaves nothing half-applied")
@@ -69,7 +69,7 @@ struct MigrationTests {
         let error = await #expect(throws: DomainError.self) {
             try await Migrator(pool: db.pool, migrations: [broken], logger: logger).migrate()
         }
-        #expect(error?.code == "migration_failed")
+        #expect(error?.code == .migrationFailed)
         #expect(try await db.pool.query("SELECT to_regclass('half') IS NULL").scalar(Bool.self) == true)
         #expect(try await db.pool.query("SELECT count(*) FROM schema_migrations").scalar(Int.self) == 0)
     }

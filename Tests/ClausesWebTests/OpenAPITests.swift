@@ -35,6 +35,21 @@ struct OpenAPITests {
         return operations
     }
 
+    @Test("the documented error codes are exactly ErrorCode's")
+    func errorCodes() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../openapi.yaml")
+            .standardized
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let line = try #require(
+            text.split(separator: "\n").first {
+                $0.trimmingCharacters(in: .whitespaces).hasPrefix("enum: [already_reviewed")
+            })
+        let listed = line.split(separator: "[")[1].dropLast().split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        #expect(Set(listed) == Set(ErrorCode.allCases.map(\.rawValue)))
+    }
+
     @Test("every API and health route is documented, and nothing else")
     func inStep() throws {
         let pool = PostgresPool(

@@ -8,13 +8,13 @@ extension AppServices {
     ///    and answered 401 — the same answer, after the same time, whether the account exists or not.
     public func logIn(email: String, password: String, formToken: String, address: String) async throws -> User {
         guard try await users.consumeLoginFormToken(formToken) else {
-            throw DomainError(.forbidden, code: "csrf", message: "Le formulaire a expiré : recommencez.")
+            throw DomainError(.forbidden, code: .csrf, message: "Le formulaire a expiré : recommencez.")
         }
         let wait = try await loginFailures.wait(email: email, address: address)
         if wait > 0 { throw LoginThrottle.refusal(wait: wait) }
         guard let user = try await users.authenticate(email: email, password: password) else {
             try await loginFailures.record(email: email, address: address)
-            throw DomainError(.unauthorized, code: "invalid_credentials", message: "Adresse ou mot de passe incorrect.")
+            throw DomainError(.unauthorized, code: .invalidCredentials, message: "Adresse ou mot de passe incorrect.")
         }
         return user
     }

@@ -56,7 +56,7 @@ public struct LoginThrottle: Sendable, Equatable {
     /// The 429 answered while a wait runs: the same whether the account exists or not.
     public static func refusal(wait: Int) -> DomainError {
         DomainError(
-            .tooManyRequests, code: "login_throttled",
+            .tooManyRequests, code: .loginThrottled,
             message: "Trop de tentatives de connexion échouées : réessayez dans \(wait) seconde\(wait > 1 ? "s" : "").",
             retryAfterSeconds: wait)
     }

@@ -18,7 +18,7 @@ public struct PasswordHasher: Sendable {
     }
 
     static let busy = DomainError(
-        .unavailable, code: "login_busy",
+        .unavailable, code: .loginBusy,
         message: "Trop de connexions sont en cours de vérification : réessayez dans quelques secondes.")
 
     public func hash(_ password: String) async throws -> String {

@@ -7,25 +7,25 @@ public enum PasswordPolicy {
     /// The password itself, or a French refusal naming `field`.
     public static func check(_ password: String?, field: String = "password") throws(DomainError) -> String {
         guard let password, !password.isEmpty else {
-            throw DomainError.invalid(field, "Le mot de passe est obligatoire.", code: "missing_field")
+            throw DomainError.invalid(field, "Le mot de passe est obligatoire.", code: .missingField)
         }
         try TextInput.check(password, field: field, multiLine: false)
         guard password.count >= minimumLength else {
             throw DomainError.invalid(
-                field, "Le mot de passe doit compter au moins \(minimumLength) caractères.", code: "weak_password")
+                field, "Le mot de passe doit compter au moins \(minimumLength) caractères.", code: .weakPassword)
         }
         guard Set(password).count >= minimumDistinctCharacters else {
             throw DomainError.invalid(
                 field, "Le mot de passe doit comporter au moins \(minimumDistinctCharacters) caractères différents.",
-                code: "weak_password")
+                code: .weakPassword)
         }
         guard !password.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw DomainError.invalid(
-                field, "Le mot de passe ne peut pas être composé uniquement de chiffres.", code: "weak_password")
+                field, "Le mot de passe ne peut pas être composé uniquement de chiffres.", code: .weakPassword)
         }
         guard !password.allSatisfy(\.isWhitespace) else {
             throw DomainError.invalid(
-                field, "Le mot de passe ne peut pas être composé uniquement d'espaces.", code: "weak_password")
+                field, "Le mot de passe ne peut pas être composé uniquement d'espaces.", code: .weakPassword)
         }
         return password
     }

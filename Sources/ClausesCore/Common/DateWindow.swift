@@ -28,7 +28,7 @@ public struct DateWindow: Sendable, Equatable {
         guard range.contains(date) else {
             throw DomainError.invalid(
                 field, "« \(field) » : la date \(date.french) est hors de la période acceptée (\(frenchRange)).",
-                code: "date_out_of_range")
+                code: .dateOutOfRange)
         }
         return date
     }
@@ -39,7 +39,7 @@ public struct DateWindow: Sendable, Equatable {
         guard month >= earliest.yearMonth, month <= latest.yearMonth else {
             throw DomainError.invalid(
                 field, "« \(field) » : le mois \(month) est hors de la période acceptée (\(frenchRange)).",
-                code: "date_out_of_range")
+                code: .dateOutOfRange)
         }
         return month
     }

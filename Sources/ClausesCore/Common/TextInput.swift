@@ -29,7 +29,7 @@ public enum TextInput {
     /// Refuses a forbidden character in French, naming `field`.
     public static func check(_ text: String, field: String, multiLine: Bool? = nil) throws(DomainError) {
         if let problem = problem(in: text, multiLine: multiLine ?? multiLineFields.contains(field)) {
-            throw DomainError.invalid(field, "« \(field) » : \(problem).", code: "invalid_character")
+            throw DomainError.invalid(field, "« \(field) » : \(problem).", code: .invalidCharacter)
         }
     }
 
@@ -39,7 +39,7 @@ public enum TextInput {
         case let text as String:
             let key = path.split(separator: ".").last.map { String($0.prefix { $0 != "[" }) } ?? path
             if let problem = problem(in: text, multiLine: multiLineFields.contains(key)) {
-                throw DomainError.invalid(path, "« \(path) » : \(problem).", code: "invalid_character")
+                throw DomainError.invalid(path, "« \(path) » : \(problem).", code: .invalidCharacter)
             }
         case let object as [String: Any]:
             for (key, child) in object {

@@ -9,11 +9,11 @@ enum Validate {
         -> String
     {
         guard let raw = value ?? existing else {
-            throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field")
+            throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: .missingField)
         }
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
-            throw DomainError.invalid(field, "« \(field) » ne peut pas être vide.", code: "missing_field")
+            throw DomainError.invalid(field, "« \(field) » ne peut pas être vide.", code: .missingField)
         }
         guard trimmed.count <= maxLength else {
             throw DomainError.invalid(field, "« \(field) » dépasse \(maxLength) caractères.")
@@ -47,7 +47,7 @@ enum Validate {
             throw DomainError.invalid(
                 field,
                 "« \(field) » doit être un entier entre \(range.lowerBound) et \(range.upperBound) (reçu \(value)).",
-                code: "out_of_range")
+                code: .outOfRange)
         }
         return value
     }
@@ -73,12 +73,12 @@ enum Validate {
 
     static func siret(_ value: String?, existing: String?, field: String = "siret") throws(DomainError) -> String {
         guard let raw = value ?? existing else {
-            throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field")
+            throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: .missingField)
         }
         guard let normalized = SIRET.normalize(raw), SIRET.isValid(normalized) else {
             throw DomainError.invalid(
                 field, "SIRET invalide « \(raw) » : il faut 14 chiffres et une clé de contrôle (Luhn) correcte.",
-                code: "invalid_siret")
+                code: .invalidSiret)
         }
         return normalized
     }
@@ -113,7 +113,7 @@ enum Validate {
     ) throws(DomainError) -> T where T.RawValue == String {
         guard let value else {
             guard let existing else {
-                throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: "missing_field")
+                throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: .missingField)
             }
             return existing
         }

@@ -94,7 +94,7 @@ public struct Config: Sendable {
             guard let data = FileManager.default.contents(atPath: path), let s = String(data: data, encoding: .utf8)
             else {
                 throw DomainError(
-                    .unprocessable, code: "config_unreadable",
+                    .unprocessable, code: .configUnreadable,
                     message: "configuration : impossible de lire le fichier « \(path) »")
             }
             text = s
@@ -110,13 +110,13 @@ public struct Config: Sendable {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             throw DomainError(
-                .unprocessable, code: "config_syntax",
+                .unprocessable, code: .configSyntax,
                 message:
                     "configuration : TOML invalide ligne \(error.source.begin.line), colonne \(error.source.begin.column) : \(error.description)"
             )
         } catch {
             throw DomainError(
-                .unprocessable, code: "config_syntax", message: "configuration : TOML invalide : \(error)")
+                .unprocessable, code: .configSyntax, message: "configuration : TOML invalide : \(error)")
         }
         var root = TOMLReader(path: "", table: table)
         var config = Config()
@@ -136,13 +136,13 @@ public struct Config: Sendable {
     private func validate() throws(DomainError) {
         guard input.dates.earliest < input.dates.latest else {
             throw DomainError(
-                .unprocessable, code: "config_invalid",
+                .unprocessable, code: .configInvalid,
                 message: "configuration : « input.earliest_date » doit précéder « input.latest_date »",
                 field: "input.earliest_date")
         }
         if !server.baseURL.hasPrefix("http://") && !server.baseURL.hasPrefix("https://") {
             throw DomainError(
-                .unprocessable, code: "config_invalid",
+                .unprocessable, code: .configInvalid,
                 message: "configuration : « server.base_url » doit commencer par http:// ou https://",
                 field: "server.base_url")
         }
@@ -150,11 +150,11 @@ public struct Config: Sendable {
             _ = try OutcomeProfile.named(ledger.outcomeProfile, field: "ledger.outcome_profile")
         } catch {
             throw DomainError(
-                .unprocessable, code: "config_invalid", message: "configuration : \(error.message)", field: error.field)
+                .unprocessable, code: .configInvalid, message: "configuration : \(error.message)", field: error.field)
         }
         if !mail.smtpURL.isEmpty && !mail.smtpURL.hasPrefix("smtp://") && !mail.smtpURL.hasPrefix("smtps://") {
             throw DomainError(
-                .unprocessable, code: "config_invalid",
+                .unprocessable, code: .configInvalid,
                 message: "configuration : « mail.smtp_url » doit commencer par smtp:// ou smtps://",
                 field: "mail.smtp_url")
         }

@@ -93,7 +93,7 @@ struct ConfigKey: Sendable {
                     (text: String) throws(DomainError) in
                     guard let address = IPAddress.canonical(text) else {
                         throw DomainError(
-                            .unprocessable, code: "config_invalid",
+                            .unprocessable, code: .configInvalid,
                             message: "configuration : « \(section).\(name) » : « \(text) » n'est pas une adresse IP",
                             field: "\(section).\(name)")
                     }
@@ -119,7 +119,7 @@ struct ConfigKey: Sendable {
                         let text = String(data: data, encoding: .utf8)
                     else {
                         throw DomainError(
-                            .unprocessable, code: "config_unreadable",
+                            .unprocessable, code: .configUnreadable,
                             message: "configuration : « \(section).\(name)_file » : impossible de lire « \(file) »",
                             field: "\(section).\(name)_file")
                     }

@@ -17,7 +17,7 @@ struct TOMLReader {
 
     private func problem(_ key: String, _ reason: String) -> DomainError {
         DomainError(
-            .unprocessable, code: "config_invalid",
+            .unprocessable, code: .configInvalid,
             message: "configuration : « \(keyPath(key)) » \(reason)", field: keyPath(key))
     }
 
@@ -122,7 +122,7 @@ struct TOMLReader {
         guard let table else { return }
         for key in table.keys where !known.contains(key) {
             throw DomainError(
-                .unprocessable, code: "config_unknown_key",
+                .unprocessable, code: .configUnknownKey,
                 message: "configuration : clé inconnue « \(keyPath(key)) »", field: keyPath(key))
         }
     }

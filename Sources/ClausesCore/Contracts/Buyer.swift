@@ -110,7 +110,7 @@ public struct Operation: StoredEntity, Equatable {
             throw DomainError.invalid("buyerId", "Une opération ne peut pas changer de donneur d'ordre.")
         }
         guard let buyer = input.buyerId ?? existing?.buyerId else {
-            throw DomainError.invalid("buyerId", "« buyerId » est obligatoire.", code: "missing_field")
+            throw DomainError.invalid("buyerId", "« buyerId » est obligatoire.", code: .missingField)
         }
         return [
             ("buyer_id", buyer),

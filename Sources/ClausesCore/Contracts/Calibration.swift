@@ -302,7 +302,7 @@ public func calibrate(_ input: CalibrationInput, rounding: Rounding = .halfUp) t
             throw DomainError.invalid(
                 "transferred-monthly-hours",
                 "Calcul PACT impossible : le personnel repris (\(fr(transferred)) h par mois × coefficient \(fr(coefficient)) = \(fr(transferred * coefficient)) € par mois) dépasse déjà le chiffre d'affaires mensuel du marché (\(fr(French.round(monthlyTurnover, scale: 2))) €) : la part P est nulle ou négative, aucune heure d'insertion ne peut être exigée.",
-                code: "calibration_refused")
+                code: .calibrationRefused)
         }
         let share = remaining / turnover
         let exact = remaining * rate / coefficient

@@ -191,7 +191,7 @@ public struct LotCompanyStore: Sendable {
     public func assign(_ caller: Caller, lotId: UUID, _ input: LotCompany.Input) async throws -> [LotCompany] {
         try caller.requireEditor()
         guard let companyId = input.companyId else {
-            throw DomainError.invalid("companyId", "« companyId » est obligatoire.", code: "missing_field")
+            throw DomainError.invalid("companyId", "« companyId » est obligatoire.", code: .missingField)
         }
         let role = try Validate.choice(input.role, existing: nil, field: "role", as: LotRole.self)
         do {

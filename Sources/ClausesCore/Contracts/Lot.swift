@@ -79,13 +79,13 @@ public struct Lot: StoredEntity, Equatable {
         }
         guard let contract = input.publicContractId ?? existing?.publicContractId else {
             throw DomainError.invalid(
-                "publicContractId", "« publicContractId » est obligatoire.", code: "missing_field")
+                "publicContractId", "« publicContractId » est obligatoire.", code: .missingField)
         }
         guard
             let number = try Validate.integer(
                 input.number, existing: existing?.number, field: "number", in: 1...Validate.maxInt32)
         else {
-            throw DomainError.invalid("number", "« number » (numéro du lot) est obligatoire.", code: "missing_field")
+            throw DomainError.invalid("number", "« number » (numéro du lot) est obligatoire.", code: .missingField)
         }
         let start = input.executionStart ?? existing?.executionStart
         let end = input.executionEnd ?? existing?.executionEnd

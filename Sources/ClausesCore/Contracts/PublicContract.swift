@@ -75,7 +75,7 @@ public struct PublicContract: StoredEntity, Equatable {
             throw DomainError.invalid("buyerId", "Un marché ne peut pas changer de donneur d'ordre.")
         }
         guard let buyer = input.buyerId ?? existing?.buyerId else {
-            throw DomainError.invalid("buyerId", "« buyerId » est obligatoire.", code: "missing_field")
+            throw DomainError.invalid("buyerId", "« buyerId » est obligatoire.", code: .missingField)
         }
         let duration = try Validate.integer(
             input.durationMonths, existing: existing?.durationMonths, field: "durationMonths", in: 1...1200)

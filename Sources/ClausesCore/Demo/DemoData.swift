@@ -16,7 +16,7 @@ public enum DemoData {
         guard count == 0 else {
             throw DomainError.conflict(
                 "La base contient déjà des données : le jeu de démonstration ne se charge que dans une base vide.",
-                code: "not_empty")
+                code: .notEmpty)
         }
         let caller = Caller.system("demo load")
         let (buyers, operations, contracts, lots) = (

@@ -10,14 +10,14 @@ actor ImportGate {
     }
 
     static let busy = DomainError(
-        .tooManyRequests, code: "imports_busy",
+        .tooManyRequests, code: .importsBusy,
         message: "Le service traite déjà plusieurs imports : réessayez dans une minute.", retryAfterSeconds: 60)
 
     func run<T: Sendable>(for caller: Caller, _ body: () async throws -> T) async throws -> T {
         let key = caller.userId?.uuidString ?? caller.label
         guard !running.contains(key) else {
             throw DomainError(
-                .tooManyRequests, code: "import_in_progress",
+                .tooManyRequests, code: .importInProgress,
                 message:
                     "Un import de votre compte est déjà en cours : attendez qu'il se termine avant d'en lancer un autre.",
                 retryAfterSeconds: 30)

@@ -178,7 +178,7 @@ public struct HourReportStore: Sendable {
         }
         if worked + training > plausibleMonthlyHours && !confirmPlausible {
             throw DomainError(
-                .unprocessable, code: "implausible_hours",
+                .unprocessable, code: .implausibleHours,
                 message:
                     "\(French.hours(worked + training, .text)) déclarées en \(French.month(month)) (travail + formation), au-delà de \(French.hours(plausibleMonthlyHours, .text)) : confirmez ce chiffre pour l'enregistrer.",
                 field: "workedHours")
@@ -199,7 +199,7 @@ public struct HourReportStore: Sendable {
             } else {
                 throw DomainError.invalid(
                     "placementId", "Indiquez la mise à l'emploi (« placementId » ou « placementCode »).",
-                    code: "missing_field")
+                    code: .missingField)
             }
             guard placement.covers(month) else {
                 let range =
@@ -229,7 +229,7 @@ public struct HourReportStore: Sendable {
                 if !replace && existing.status != .rejected {
                     throw DomainError.conflict(
                         "Des heures sont déjà déclarées pour \(placement.code) en \(French.month(month)) (\(French.hours(existing.workedHours, .text)) travaillées, \(existing.status.frenchLabel.lowercased())). Pour les corriger, demandez le remplacement : l'ancienne déclaration sera conservée dans l'historique.",
-                        field: "month", code: "report_exists")
+                        field: "month", code: .reportExists)
                 }
                 try await connection.execute(
                     "UPDATE hour_reports SET current = false, superseded_at = now() WHERE id = $1", [existing.id])
@@ -290,13 +290,13 @@ public struct HourReportStore: Sendable {
             guard report.current else {
                 throw DomainError.conflict(
                     "Cette déclaration a été remplacée par une correction : seule la version en vigueur peut être validée ou refusée.",
-                    code: "superseded")
+                    code: .superseded)
             }
             if report.status == status && report.rejectionReason == reason { return report }
             if report.status != .declared {
                 throw DomainError.conflict(
                     "Cette déclaration est déjà \(report.status == .validated ? "validée" : "refusée") ; pour la changer, enregistrez une correction.",
-                    code: "already_reviewed")
+                    code: .alreadyReviewed)
             }
             try await connection.execute(
                 """

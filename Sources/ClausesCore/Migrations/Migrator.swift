@@ -123,7 +123,7 @@ public struct Migrator: Sendable {
             } catch {
                 try? await connection.execute("ROLLBACK")
                 throw DomainError(
-                    .unprocessable, code: "migration_failed",
+                    .unprocessable, code: .migrationFailed,
                     message: "la migration \(migration.name) a échoué et a été annulée : \(error)")
             }
             logger.info("migration applied", metadata: ["migration": "\(migration.name)"])
@@ -136,14 +136,14 @@ public struct Migrator: Sendable {
     public static func refuseUnsafe(_ status: MigrationStatus) throws(DomainError) {
         if !status.unknown.isEmpty {
             throw DomainError(
-                .conflict, code: "schema_ahead",
+                .conflict, code: .schemaAhead,
                 message:
                     "le schéma de la base est en avance sur ce binaire (migrations inconnues : \(status.unknown.map(String.init).joined(separator: ", "))) : installez une version plus récente de clauses"
             )
         }
         if !status.edited.isEmpty {
             throw DomainError(
-                .conflict, code: "migration_edited",
+                .conflict, code: .migrationEdited,
                 message:
                     "des migrations déjà appliquées ont été modifiées depuis : \(status.edited.joined(separator: ", ")) ; créez une nouvelle migration au lieu de modifier l'ancienne"
             )

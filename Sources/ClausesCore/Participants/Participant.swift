@@ -238,11 +238,11 @@ public struct Participant: Codable, Sendable, Equatable {
         if status == .exited {
             guard exitDate != nil else {
                 throw DomainError.invalid(
-                    "exitDate", "La date de sortie est obligatoire pour un parcours terminé.", code: "missing_field")
+                    "exitDate", "La date de sortie est obligatoire pour un parcours terminé.", code: .missingField)
             }
             guard exitKind != nil else {
                 throw DomainError.invalid(
-                    "exitKind", "Le motif de sortie est obligatoire pour un parcours terminé.", code: "missing_field")
+                    "exitKind", "Le motif de sortie est obligatoire pour un parcours terminé.", code: .missingField)
             }
         } else {
             // Reopening a pathway clears its exit.

@@ -145,7 +145,7 @@ public struct ParticipantStore: Sendable {
         let today = today ?? clock.today
         let code = try Validate.choice(input.code, existing: nil, field: "code", as: EligibilityCriterionCode.self)
         guard let proofDate = input.proofDate else {
-            throw DomainError.invalid("proofDate", "La date du justificatif est obligatoire.", code: "missing_field")
+            throw DomainError.invalid("proofDate", "La date du justificatif est obligatoire.", code: .missingField)
         }
         guard proofDate <= today else {
             throw DomainError.invalid(

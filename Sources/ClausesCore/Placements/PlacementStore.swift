@@ -281,20 +281,20 @@ public struct PlacementStore: Sendable {
     public func create(_ caller: Caller, _ input: Placement.Input) async throws -> Placement {
         try caller.requireEditor()
         guard let participantId = input.participantId else {
-            throw DomainError.invalid("participantId", "« participantId » est obligatoire.", code: "missing_field")
+            throw DomainError.invalid("participantId", "« participantId » est obligatoire.", code: .missingField)
         }
         guard let lotId = input.lotId else {
-            throw DomainError.invalid("lotId", "« lotId » est obligatoire.", code: "missing_field")
+            throw DomainError.invalid("lotId", "« lotId » est obligatoire.", code: .missingField)
         }
         guard let companyId = input.companyId else {
-            throw DomainError.invalid("companyId", "« companyId » est obligatoire.", code: "missing_field")
+            throw DomainError.invalid("companyId", "« companyId » est obligatoire.", code: .missingField)
         }
         let mode = try Validate.choice(
             input.executionMode, existing: nil, field: "executionMode", as: ExecutionMode.self)
         let contract = try Validate.choice(
             input.contractType, existing: nil, field: "contractType", as: EmploymentContractType.self)
         guard let start = input.startDate else {
-            throw DomainError.invalid("startDate", "La date de début est obligatoire.", code: "missing_field")
+            throw DomainError.invalid("startDate", "La date de début est obligatoire.", code: .missingField)
         }
         if let end = input.endDate, end < start {
             throw DomainError.invalid(
@@ -302,7 +302,7 @@ public struct PlacementStore: Sendable {
         }
         guard let weekly = input.weeklyHours?.value else {
             throw DomainError.invalid(
-                "weeklyHours", "La durée hebdomadaire du contrat est obligatoire.", code: "missing_field")
+                "weeklyHours", "La durée hebdomadaire du contrat est obligatoire.", code: .missingField)
         }
         guard weekly > 0, weekly <= 60 else {
             throw DomainError.invalid(
@@ -322,15 +322,15 @@ public struct PlacementStore: Sendable {
                 else {
                     throw DomainError.invalid(
                         "participantId", "« participantId » ne désigne aucun participant existant.",
-                        code: "unknown_reference")
+                        code: .unknownReference)
                 }
                 guard try await connection.query("SELECT 1 FROM lots WHERE id = $1", [lotId]).count > 0 else {
                     throw DomainError.invalid(
-                        "lotId", "« lotId » ne désigne aucun lot existant.", code: "unknown_reference")
+                        "lotId", "« lotId » ne désigne aucun lot existant.", code: .unknownReference)
                 }
                 guard try await connection.query("SELECT 1 FROM companies WHERE id = $1", [companyId]).count > 0 else {
                     throw DomainError.invalid(
-                        "companyId", "« companyId » ne désigne aucune entreprise existante.", code: "unknown_reference")
+                        "companyId", "« companyId » ne désigne aucune entreprise existante.", code: .unknownReference)
                 }
 
                 let proofs = try await connection.query(
@@ -345,7 +345,7 @@ public struct PlacementStore: Sendable {
                 let verdict = eligibility(of: proofs, at: start, validityMonths: validityMonths)
                 if !verdict.eligible && !nonCounting {
                     throw DomainError(
-                        .unprocessable, code: "not_eligible",
+                        .unprocessable, code: .notEligible,
                         message: Self.notEligibleMessage(
                             person: person, start: start, proofs: proofs, validityMonths: validityMonths),
                         field: "startDate")
@@ -486,7 +486,7 @@ public struct PlacementStore: Sendable {
             otherWeekly >= Self.fullTimeWeeklyHours
             ? "Cette mise à l'emploi\(who) chevauche la mise à l'emploi \(code) à temps plein (\(French.number(otherWeekly, .text)) h par semaine, \(period))."
             : "Cette mise à l'emploi à temps plein\(who) chevauche la mise à l'emploi \(code) (\(French.number(otherWeekly, .text)) h par semaine, \(period))."
-        throw DomainError.conflict(message, field: "startDate", code: "overlapping_placement")
+        throw DomainError.conflict(message, field: "startDate", code: .overlappingPlacement)
     }
 
     static func notEligibleMessage(person: String, start: LocalDate, proofs: [CriterionProof], validityMonths: Int)

@@ -122,34 +122,34 @@ public enum ConstraintMessages {
     {
         if error.isUniqueViolation, let constraint = error.constraint {
             if let known = unique[constraint] {
-                return DomainError.conflict(known.message, field: known.field, code: "duplicate")
+                return DomainError.conflict(known.message, field: known.field, code: .duplicate)
             }
-            return DomainError.conflict("Cet enregistrement existe déjà (\(constraint)).", code: "duplicate")
+            return DomainError.conflict("Cet enregistrement existe déjà (\(constraint)).", code: .duplicate)
         }
         if error.isForeignKeyViolation {
             if let constraint = error.constraint, let known = unique[constraint] {
-                return DomainError.invalid(known.field, known.message, code: "unknown_reference")
+                return DomainError.invalid(known.field, known.message, code: .unknownReference)
             }
             return DomainError.invalid(
                 error.constraint ?? "", "Une référence ne désigne aucun enregistrement existant.",
-                code: "unknown_reference")
+                code: .unknownReference)
         }
         if error.isCheckViolation {
             return DomainError.invalid(
                 error.constraint ?? "",
                 "Valeur refusée par une règle de la base de données (\(error.constraint ?? "contrôle")).",
-                code: "invalid_value")
+                code: .invalidValue)
         }
         // Data exceptions (SQLSTATE class 22): a value the checks before the query should have refused. Never
         // echo the server's message: it is in English and may quote the value.
         if error.sqlState?.hasPrefix("22") == true {
             return DomainError.invalid(
                 error.column ?? "", "Valeur refusée par la base de données : hors des limites ou mal formée.",
-                code: "invalid_value")
+                code: .invalidValue)
         }
         if error.isConnectionFailure || error.kind == .poolTimeout || error.kind == .poolClosed {
             return DomainError(
-                .unavailable, code: "database_unavailable",
+                .unavailable, code: .databaseUnavailable,
                 message: "La base de données est momentanément indisponible. Réessayez dans un instant.")
         }
         return error
