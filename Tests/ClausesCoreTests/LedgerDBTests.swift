@@ -432,7 +432,10 @@ struct LedgerDBImportTests {
         #expect(report.problems.map(\.line) == [4, 5, 6])
         #expect(report.problems[0].message.contains("MEP-2026-99999"))
         #expect(report.problems[1].message.contains("hors de la période"))
-        #expect(report.problems[2].message.contains("déjà 50 h travaillées"))
+        // The same sentence as the API's (HourReportRules): already declared, with the figures and the remedy.
+        #expect(
+            report.problems[2].message.contains("déjà déclarées pour MEP-2026-00001 en juin 2026 (50 h travaillées"))
+        #expect(report.problems[2].message.contains("demandez le remplacement"))
         #expect(try await f.count("SELECT count(*) FROM hour_reports") == 1)
         // A format error is reported by the parser, with nothing written either.
         let bad = try await f.ledger.imports.importHours(

@@ -56,28 +56,20 @@ public enum HoursImport {
                     "doublon de la ligne \(earlier) : même mise à l'emploi « \(code) » et même mois \(month)")
             }
             guard let code, let month, let worked, let training else { return nil }
-            let total = worked + training
-            let limit = Decimal(month.dayCount * 24)
-            if total > limit {
-                cells.report(
-                    "heures travaillees",
-                    "\(french(total)) h en \(month) : impossible, un mois de \(month.dayCount) jours compte \(french(limit)) h"
-                )
-            } else if total > plausibleMonthlyCeiling {
-                warnings.append(
-                    cells.problem(
-                        "heures travaillees",
-                        "\(french(total)) h déclarées en \(month) (travail + formation), au-delà de \(french(plausibleMonthlyCeiling)) h : à confirmer"
-                    ))
+            for problem in HourReportRules.figureProblems(
+                worked: worked, training: training, attested: nil, month: month,
+                plausibleCeiling: plausibleMonthlyCeiling)
+            {
+                if case .implausible = problem {
+                    warnings.append(cells.problem(problem.column, problem.message))
+                } else {
+                    cells.report(problem.column, problem.message)
+                }
             }
             return HoursImportRow(
                 line: cells.line, placementCode: code, month: month, workedHours: worked,
                 trainingHours: training, comment: cells.text("commentaire"))
         }
         return (rows, warnings)
-    }
-
-    private static func french(_ value: Decimal) -> String {
-        "\(value)".replacingOccurrences(of: ".", with: ",")
     }
 }

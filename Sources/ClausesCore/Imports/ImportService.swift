@@ -204,7 +204,7 @@ public struct ImportService: Sendable {
                        OR (m.end_date IS NOT NULL AND m.month > date_trunc('month', m.end_date)::date)
                        OR m.month > \(monthLimit)::date
                        OR (m.old_id IS NOT NULL AND NOT \(replacing)::boolean AND m.old_status <> 'rejected'
-                           AND (m.old_worked, m.old_training) IS DISTINCT FROM (m.worked, m.training))
+                           AND NOT \(HourReportRules.unchangedSQL))
                     ORDER BY m.line LIMIT \(sql.bind(ImportReport.listedProblems))
                     """)
                 var problems: [ValidationErrors.Problem] = []
@@ -223,45 +223,22 @@ public struct ImportService: Sendable {
                                 message: "mise à l'emploi « \(code) » inconnue ou hors de votre périmètre"))
                         continue
                     }
-                    let start: LocalDate = try row.decode(4)
-                    let end: LocalDate? = try row.decode(5)
-                    if month < start.yearMonth || (end.map { month > $0.yearMonth } ?? false) {
-                        let period =
-                            end.map {
-                                "de \(French.month(start.yearMonth)) à \(French.month($0.yearMonth))"
-                            }
-                            ?? "à partir de \(French.month(start.yearMonth))"
-                        problems.append(
-                            .init(
-                                line: line, column: "mois",
-                                message:
-                                    "\(French.month(month)) est hors de la période de la mise à l'emploi \(code) (\(period))"
-                            ))
-                    } else if month > today.yearMonth {
-                        problems.append(
-                            .init(
-                                line: line, column: "mois", message: "\(French.month(month)) est un mois à venir")
-                        )
-                    } else {
-                        let worked = try row.numeric0(6)
-                        let training = try row.numeric0(7)
-                        let status: HourReportStatus = try row.decodeEnum(8, table: "hour_reports", column: "status")
-                        problems.append(
-                            .init(
-                                line: line, column: "heures travaillees",
-                                message:
-                                    "\(code) a déjà \(French.hours(worked, .text)) travaillées\(training > 0 ? " et \(French.hours(training, .text)) de formation" : "") déclarées en \(French.month(month)) (\(status.frenchLabel.lowercased())) ; pour les corriger, importez avec le remplacement"
-                            ))
-                    }
+                    let problem =
+                        HourReportRules.periodProblem(
+                            month: month, today: today, placementCode: code, start: try row.decode(4),
+                            end: try row.decode(5))
+                        ?? .alreadyDeclared(
+                            placementCode: code, month: month, worked: try row.numeric0(6),
+                            training: try row.numeric0(7),
+                            status: try row.decodeEnum(8, table: "hour_reports", column: "status"))
+                    problems.append(.init(line: line, column: problem.column, message: problem.message))
                 }
 
                 let counts = try await connection.query(
                     """
                     SELECT count(*) FILTER (WHERE old_id IS NULL),
-                           count(*) FILTER (WHERE old_id IS NOT NULL AND (old_status = 'rejected'
-                               OR (old_worked, old_training) IS DISTINCT FROM (worked, training))),
-                           count(*) FILTER (WHERE old_id IS NOT NULL AND old_status <> 'rejected'
-                               AND (old_worked, old_training) IS NOT DISTINCT FROM (worked, training))
+                           count(*) FILTER (WHERE old_id IS NOT NULL AND NOT \(HourReportRules.unchangedSQL)),
+                           count(*) FILTER (WHERE old_id IS NOT NULL AND \(HourReportRules.unchangedSQL))
                     FROM import_matched WHERE placement_id IS NOT NULL
                     """
                 ).first!
@@ -293,7 +270,7 @@ public struct ImportService: Sendable {
                            old_worked, old_training, old_status
                     FROM import_matched
                     WHERE placement_id IS NOT NULL
-                      AND (old_id IS NULL OR old_status = 'rejected' OR (old_worked, old_training) IS DISTINCT FROM (worked, training))
+                      AND (old_id IS NULL OR NOT \(HourReportRules.unchangedSQL))
                     """)
                 try await connection.execute(
                     """

@@ -43,6 +43,10 @@ public struct HourReport: Codable, Sendable, Equatable {
     public let supersededAt: Date?
     public let correctionOf: UUID?
 
+    public var figures: HourReportRules.Figures {
+        .init(worked: workedHours, training: trainingHours, attested: attestedInsertionHours, amount: subcontractAmount)
+    }
+
     static let columns = """
         r.id, r.placement_id, pl.code, r.month, r.worked_hours, r.training_hours, r.attested_insertion_hours, r.subcontract_amount, \
         r.source, r.status, r.rejection_reason, r.comment, r.declared_by, r.declared_by_label, r.declared_at, r.validated_by, \
@@ -163,30 +167,14 @@ public struct HourReportStore: Sendable {
             _ = try Validate.hours(value, field: field)
         }
         _ = try Validate.amount(amount, existing: nil, field: "subcontractAmount")
-        let limit = Decimal(month.dayCount * 24)
-        if worked + training > limit {
-            throw DomainError.invalid(
-                "workedHours",
-                "\(French.hours(worked + training, .text)) en \(French.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(French.hours(limit, .text))."
-            )
+        let figures = HourReportRules.figureProblems(
+            worked: worked, training: training, attested: attested, month: month,
+            plausibleCeiling: plausibleMonthlyHours)
+        for problem in figures {
+            if case .implausible = problem, confirmPlausible { continue }
+            throw problem.error
         }
-        if let attested, attested > limit {
-            throw DomainError.invalid(
-                "attestedInsertionHours",
-                "\(French.hours(attested, .text)) attestées en \(French.month(month)) : impossible, un mois de \(month.dayCount) jours compte \(French.hours(limit, .text))."
-            )
-        }
-        if worked + training > plausibleMonthlyHours && !confirmPlausible {
-            throw DomainError(
-                .unprocessable, code: .implausibleHours,
-                message:
-                    "\(French.hours(worked + training, .text)) déclarées en \(French.month(month)) (travail + formation), au-delà de \(French.hours(plausibleMonthlyHours, .text)) : confirmez ce chiffre pour l'enregistrer.",
-                field: "workedHours")
-        }
-        if month > today.yearMonth {
-            throw DomainError.invalid(
-                "month", "On ne peut pas déclarer d'heures pour \(French.month(month)), mois à venir.")
-        }
+        if month > today.yearMonth { throw HourReportRules.Problem.futureMonth(month).error }
         let source = try Self.source(declaration.source, caller: caller)
         let comment = try Validate.optionalText(declaration.comment, existing: nil, field: "comment", maxLength: 1000)
 
@@ -201,16 +189,11 @@ public struct HourReportStore: Sendable {
                     "placementId", "Indiquez la mise à l'emploi (« placementId » ou « placementCode »).",
                     code: .missingField)
             }
-            guard placement.covers(month) else {
-                let range =
-                    placement.endDate.map {
-                        "de \(French.month(placement.startDate.yearMonth)) à \(French.month($0.yearMonth))"
-                    }
-                    ?? "à partir de \(French.month(placement.startDate.yearMonth))"
-                throw DomainError.invalid(
-                    "month",
-                    "\(French.month(month)) est hors de la période de la mise à l'emploi \(placement.code) (\(range))."
-                )
+            if let problem = HourReportRules.periodProblem(
+                month: month, today: today, placementCode: placement.code, start: placement.startDate,
+                end: placement.endDate)
+            {
+                throw problem.error
             }
             let existing = try await connection.query(
                 """
@@ -220,20 +203,24 @@ public struct HourReportStore: Sendable {
             ).first.map(HourReport.init(row:))
 
             if let existing {
-                if existing.workedHours == worked && existing.trainingHours == training
-                    && existing.attestedInsertionHours == attested && existing.subcontractAmount == amount
-                    && existing.status != .rejected
+                if HourReportRules.isUnchanged(
+                    current: existing.figures, status: existing.status,
+                    declared: .init(worked: worked, training: training, attested: attested, amount: amount))
                 {
                     return DeclarationResult(outcome: .unchanged, report: existing)
                 }
                 if !replace && existing.status != .rejected {
-                    throw DomainError.conflict(
-                        "Des heures sont déjà déclarées pour \(placement.code) en \(French.month(month)) (\(French.hours(existing.workedHours, .text)) travaillées, \(existing.status.frenchLabel.lowercased())). Pour les corriger, demandez le remplacement : l'ancienne déclaration sera conservée dans l'historique.",
-                        field: "month", code: .reportExists)
+                    throw HourReportRules.Problem.alreadyDeclared(
+                        placementCode: placement.code, month: month, worked: existing.workedHours,
+                        training: existing.trainingHours, status: existing.status
+                    ).error
                 }
                 try await connection.execute(
                     "UPDATE hour_reports SET current = false, superseded_at = now() WHERE id = $1", [existing.id])
             }
+            // A figure the declaration leaves out keeps the current report's (as an import does).
+            let attested = attested ?? existing?.attestedInsertionHours
+            let amount = amount ?? existing?.subcontractAmount
             let id = try await connection.query(
                 """
                 INSERT INTO hour_reports (placement_id, month, worked_hours, training_hours, attested_insertion_hours, subcontract_amount,

@@ -63,11 +63,6 @@ public struct Placement: Codable, Sendable, Equatable {
     public let updatedAt: Date
 
     public var isFullTime: Bool { weeklyHours >= PlacementStore.fullTimeWeeklyHours }
-    /// The months hours may be reported for (through the end month, or open-ended).
-    public func covers(_ month: YearMonth) -> Bool {
-        month >= startDate.yearMonth && (endDate.map { month <= $0.yearMonth } ?? true)
-    }
-
     static func columns(_ caller: Caller) -> String {
         """
         pl.id, pl.code, pl.participant_id, \(LedgerAccess.personName(caller, participant: "pa")) AS participant_name, \
