@@ -29,7 +29,7 @@ public struct Buyer: StoredEntity, Equatable {
     ]
 
     public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
-        Scopes.buyers(caller, alias: alias, &sql)
+        Scope.buyers(caller, alias: alias, &sql)
     }
 
     public static func columns(from input: Input, existing: Buyer?) throws(DomainError) -> [(
@@ -98,7 +98,7 @@ public struct Operation: StoredEntity, Equatable {
     ]
 
     public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
-        Scopes.operations(caller, alias: alias, &sql)
+        Scope.operations(caller, alias: alias, &sql)
     }
 
     public typealias Filter = OperationFilter
@@ -189,7 +189,7 @@ public struct Company: StoredEntity, Equatable {
     ]
 
     public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
-        Scopes.companies(caller, alias: alias, &sql)
+        Scope.companies(caller, alias: alias, &sql)
     }
 
     public static func columns(from input: Input, existing: Company?) throws(DomainError) -> [(

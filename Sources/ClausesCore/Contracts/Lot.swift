@@ -66,7 +66,7 @@ public struct Lot: StoredEntity, Equatable {
     ]
 
     public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
-        Scopes.lots(caller, alias: alias, &sql)
+        Scope.lots(caller, alias: alias, &sql)
     }
 
     public typealias Filter = LotFilter

@@ -63,7 +63,7 @@ public struct PublicContract: StoredEntity, Equatable {
     ]
 
     public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
-        Scopes.publicContracts(caller, alias: alias, &sql)
+        Scope.publicContracts(caller, alias: alias, &sql)
     }
 
     public typealias Filter = PublicContractFilter

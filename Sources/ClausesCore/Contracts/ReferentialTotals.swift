@@ -11,9 +11,9 @@ public struct ReferentialTotals: Sendable, Equatable {
 
     public static func load(_ caller: Caller, pool: PostgresPool) async throws -> ReferentialTotals {
         var sql = SQL()
-        let buyerScope = Scopes.buyers(caller, alias: "b", &sql) ?? "true"
-        let contractScope = Scopes.publicContracts(caller, alias: "pc", &sql) ?? "true"
-        let lotScope = Scopes.lots(caller, alias: "l", &sql) ?? "true"
+        let buyerScope = Scope.buyers(caller, alias: "b", &sql) ?? "true"
+        let contractScope = Scope.publicContracts(caller, alias: "pc", &sql) ?? "true"
+        let lotScope = Scope.lots(caller, alias: "l", &sql) ?? "true"
         sql.text = """
             SELECT (SELECT count(*) FROM buyers b WHERE \(buyerScope)) AS buyers,
                    (SELECT count(*) FROM public_contracts pc WHERE \(contractScope)) AS contracts,

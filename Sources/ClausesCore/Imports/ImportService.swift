@@ -119,7 +119,7 @@ public struct ImportService: Sendable {
         validate: Bool = false, today: LocalDate? = nil
     ) async throws -> ImportReport {
         let today = today ?? clock.today
-        try LedgerAccess.requireDeclarer(caller)
+        try Scope.requireDeclarer(caller)
         if validate { try caller.requireEditor() }
         return try await gate.run(for: caller) {
             try await importHoursChecked(
@@ -177,7 +177,7 @@ public struct ImportService: Sendable {
                     FROM import_hours i
                     LEFT JOIN (placements pl JOIN participants pa ON pa.id = pl.participant_id) ON pl.code = i.code
                     """)
-                if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &match) {
+                if let predicate = try Scope.placements(caller, placement: "pl", participant: "pa", &match) {
                     match.append("AND \(predicate)")
                 }
                 match.append(

@@ -154,7 +154,7 @@ public struct HourReportStore: Sendable {
         validate: Bool = false, today: LocalDate? = nil
     ) async throws -> DeclarationResult {
         let today = today ?? clock.today
-        try LedgerAccess.requireDeclarer(caller)
+        try Scope.requireDeclarer(caller)
         if validate { try caller.requireEditor() }
         let worked = declaration.workedHours.value
         let training = declaration.trainingHours?.value ?? 0
@@ -314,7 +314,7 @@ public struct HourReportStore: Sendable {
         var sql = SQL(
             "SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id JOIN participants pa ON pa.id = pl.participant_id WHERE r.current AND r.status = 'declared'"
         )
-        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) {
+        if let predicate = try Scope.placements(caller, placement: "pl", participant: "pa", &sql) {
             sql.append("AND \(predicate)")
         }
         sql.append("ORDER BY r.declared_at, r.id LIMIT \(sql.bind(limit))")
@@ -348,7 +348,7 @@ public struct HourReportStore: Sendable {
             "SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id JOIN participants pa ON pa.id = pl.participant_id WHERE r.id = $1"
         )
         _ = sql.bind(reportId)
-        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) {
+        if let predicate = try Scope.placements(caller, placement: "pl", participant: "pa", &sql) {
             sql.append("AND \(predicate)")
         }
         if lock { sql.append("FOR UPDATE OF r") }

@@ -48,7 +48,7 @@ struct LedgerFactsQuery: Sendable {
         case .buyer(let id): sql.append("pc.buyer_id = \(sql.bind(id))")
         case .operation(let id): sql.append("pc.operation_id = \(sql.bind(id))")
         }
-        if let predicate = Scopes.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
+        if let predicate = Scope.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
         sql.append("ORDER BY pc.reference, l.number")
         var tables: [String: CountingRuleTable] = [:]
         let lotRows = try await connection.query(sql)

@@ -62,7 +62,7 @@ public struct OutcomeStore: Sendable {
     {
         var sql = SQL(
             """
-            SELECT pa.id, pa.reference, pa.first_name || ' ' || upper(pa.last_name), pa.referent_user_id,
+            SELECT pa.id, pa.reference, \(PersonName.fullSQL("pa")), pa.referent_user_id,
                    pl.code, pl.company_id, pl.contract_type, pl.start_date, pl.end_date, pl.weekly_hours, pl.reduced_hours_agreed,
                    (extract(year FROM r.month) * 12 + extract(month FROM r.month) - 1)::int, r.worked_hours, r.status = 'validated'
             FROM participants pa
@@ -71,7 +71,7 @@ public struct OutcomeStore: Sendable {
             WHERE pa.pathway_status <> 'exited'
             """)
         sql.append("AND pl.start_date <= \(sql.bind(asOf))")
-        if let predicate = try LedgerAccess.participants(caller, alias: "pa", &sql) { sql.append("AND \(predicate)") }
+        if let predicate = try Scope.participants(caller, alias: "pa", &sql) { sql.append("AND \(predicate)") }
         if let participantId { sql.append("AND pa.id = \(sql.bind(participantId))") }
         sql.append("ORDER BY pa.reference, pa.id, pl.code, r.month")
 
@@ -194,7 +194,7 @@ public struct OutcomeStore: Sendable {
     private func requireVisible(_ caller: Caller, participantId: UUID, on connection: PostgresConnection) async throws {
         var sql = SQL("SELECT 1 FROM participants pa WHERE pa.id = $1")
         _ = sql.bind(participantId)
-        if let predicate = try LedgerAccess.participants(caller, alias: "pa", &sql) { sql.append("AND \(predicate)") }
+        if let predicate = try Scope.participants(caller, alias: "pa", &sql) { sql.append("AND \(predicate)") }
         guard try await connection.query(sql).count > 0 else {
             throw DomainError.notFound(
                 "Le participant \(participantId.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")

@@ -174,7 +174,7 @@ public struct Participant: Codable, Sendable, Equatable {
     public let updatedAt: Date
 
     /// `Prénom NOM`.
-    public var displayName: String { "\(firstName) \(lastName.uppercased())" }
+    public var displayName: String { PersonName.full(firstName: firstName, lastName: lastName) }
 
     static let columns = """
         p.id, p.reference, p.last_name, p.first_name, p.birth_date, p.sex, p.phone, p.email, p.commune_insee, p.qpv_resident, \

@@ -17,7 +17,7 @@ public struct ParticipantStore: Sendable {
 
     private func select(_ caller: Caller) throws(DomainError) -> SQL {
         var sql = SQL("SELECT \(Participant.columns) FROM participants p WHERE true")
-        if let predicate = try LedgerAccess.participants(caller, alias: "p", &sql) { sql.append("AND \(predicate)") }
+        if let predicate = try Scope.participants(caller, alias: "p", &sql) { sql.append("AND \(predicate)") }
         return sql
     }
 

@@ -65,7 +65,7 @@ public struct Placement: Codable, Sendable, Equatable {
     public var isFullTime: Bool { weeklyHours >= PlacementStore.fullTimeWeeklyHours }
     static func columns(_ caller: Caller) -> String {
         """
-        pl.id, pl.code, pl.participant_id, \(LedgerAccess.personName(caller, participant: "pa")) AS participant_name, \
+        pl.id, pl.code, pl.participant_id, \(Scope.personName(caller, participant: "pa")) AS participant_name, \
         pl.lot_id, l.label AS lot_label, pc.reference AS contract_reference, pl.company_id, c.name AS company_name, \
         pl.execution_mode, pl.contract_type, pl.start_date, pl.end_date, pl.weekly_hours, pl.reduced_hours_agreed, \
         pl.on_clause_operation, pl.counting, pl.eligibility_criteria, pl.created_at, pl.updated_at
@@ -132,7 +132,7 @@ public struct CompanyPlacement: Codable, Sendable, Equatable {
 
     static func columns(_ caller: Caller) -> String {
         """
-        pl.id, pl.code, \(LedgerAccess.personName(caller, participant: "pa")) AS participant_name, pl.lot_id, l.label AS lot_label, \
+        pl.id, pl.code, \(Scope.personName(caller, participant: "pa")) AS participant_name, pl.lot_id, l.label AS lot_label, \
         pc.reference AS contract_reference, pl.company_id, c.name AS company_name, pl.execution_mode, pl.contract_type, pl.start_date, \
         pl.end_date, pl.weekly_hours, pl.created_at, \
         (SELECT coalesce(sum(r.worked_hours + r.training_hours), 0) FROM hour_reports r
@@ -175,7 +175,7 @@ public struct PlacementStore: Sendable {
 
     private func select(_ caller: Caller) throws(DomainError) -> SQL {
         var sql = SQL("SELECT \(Placement.columns(caller)) FROM \(Placement.from) WHERE true")
-        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) {
+        if let predicate = try Scope.placements(caller, placement: "pl", participant: "pa", &sql) {
             sql.append("AND \(predicate)")
         }
         return sql
@@ -221,7 +221,7 @@ public struct PlacementStore: Sendable {
     private func companySelect(_ caller: Caller) throws(DomainError) -> SQL {
         guard caller.role == .company else { throw DomainError.forbidden }
         var sql = SQL("SELECT \(CompanyPlacement.columns(caller)) FROM \(Placement.from) WHERE true")
-        if let predicate = try LedgerAccess.placements(caller, placement: "pl", participant: "pa", &sql) {
+        if let predicate = try Scope.placements(caller, placement: "pl", participant: "pa", &sql) {
             sql.append("AND \(predicate)")
         }
         return sql
@@ -311,7 +311,7 @@ public struct PlacementStore: Sendable {
                 // The participant's row lock serialises placements of one person (overlap check).
                 guard
                     let person = try await connection.query(
-                        "SELECT first_name || ' ' || upper(last_name) FROM participants WHERE id = $1 FOR UPDATE",
+                        "SELECT \(PersonName.fullSQL("pa")) FROM participants pa WHERE pa.id = $1 FOR UPDATE",
                         [participantId]
                     ).scalar(String.self)
                 else {

@@ -1,59 +1,6 @@
 import Foundation
 import PostgresClient
 
-/// Who may see which ledger rows, as SQL predicates (DESIGN: scoped in SQL, never filtered afterwards).
-///
-/// - admin, facilitator: every participant, placement and report;
-/// - referent: only the participants whose `referent_user_id` is theirs, and those participants'
-///   placements and reports;
-/// - company: no participant records at all; the placements it employs (and their reports), with the
-///   person shown as first name + initial of the last name (`Samira B.`), computed in SQL so the full
-///   last name never leaves the database;
-/// - buyer: no participant, placement or report row (aggregated balances only): `DomainError.forbidden`.
-enum LedgerAccess {
-    /// Predicate over a participants alias, or nil for everything. Throws for roles that see no participant.
-    static func participants(_ caller: Caller, alias p: String, _ sql: inout SQL) throws(DomainError) -> String? {
-        switch caller.role {
-        case .admin, .facilitator: return nil
-        case .referent:
-            guard let user = caller.userId else { return "false" }
-            return "\(p).referent_user_id = \(sql.bind(user))"
-        case .buyer, .company: throw DomainError.forbidden
-        }
-    }
-
-    /// Predicate over placements (`pl`) joined with their participant (`pa`), or nil for everything.
-    static func placements(_ caller: Caller, placement pl: String, participant pa: String, _ sql: inout SQL)
-        throws(DomainError) -> String?
-    {
-        switch caller.role {
-        case .admin, .facilitator: return nil
-        case .referent:
-            guard let user = caller.userId else { return "false" }
-            return "\(pa).referent_user_id = \(sql.bind(user))"
-        case .company:
-            guard let company = caller.companyId else { return "false" }
-            return "\(pl).company_id = \(sql.bind(company))"
-        case .buyer: throw DomainError.forbidden
-        }
-    }
-
-    /// The SQL expression naming the person of a placement for this caller.
-    static func personName(_ caller: Caller, participant pa: String) -> String {
-        caller.role == .company
-            ? "(\(pa).first_name || ' ' || left(\(pa).last_name, 1) || '.')"
-            : "(\(pa).first_name || ' ' || upper(\(pa).last_name))"
-    }
-
-    /// Hours may be declared by staff and by the employing company (its own placements).
-    static func requireDeclarer(_ caller: Caller) throws(DomainError) {
-        switch caller.role {
-        case .admin, .facilitator, .company: return
-        case .referent, .buyer: throw DomainError.forbidden
-        }
-    }
-}
-
 /// Fast, exact parsing of `numeric` text (`151.67`, `-3`, `0.50`) without going through a locale.
 enum NumericText {
     static func decimal(_ text: String) -> Decimal? { decimal(bytes: text.utf8) }
