@@ -120,11 +120,12 @@ public struct InsertionClauseStore: Sendable {
                 ]
             ).first!
             let clause = try InsertionClause(row: row)
-            let changes: [String: Any] =
-                if let previous { try Audit.diff(from: previous, to: clause) } else { try Audit.object(clause) }
-            try await Audit.record(
-                previous == nil ? .create : .update, entity: "insertion_clause", id: clause.id.uuidString.lowercased(),
-                changes: changes, by: caller, on: connection)
+            if let previous {
+                try await Audit.updated(
+                    from: previous, to: clause, entity: "insertion_clause", id: clause.id, by: caller, on: connection)
+            } else {
+                try await Audit.created(clause, entity: "insertion_clause", id: clause.id, by: caller, on: connection)
+            }
             return clause
         }
     }

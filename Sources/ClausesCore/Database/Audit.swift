@@ -15,12 +15,35 @@ enum Audit {
             [caller.userId, caller.label, action.rawValue, entity, id, String(decoding: json, as: UTF8.self)])
     }
 
+    /// The audit half of every create: the record as written, `omitting` keys left out (derived fields,
+    /// a person's name already in the participant's own record).
+    static func created<T: Encodable>(
+        _ record: T, entity: String, id: UUID, omitting: Set<String> = [], by caller: Caller,
+        on connection: PostgresConnection
+    ) async throws {
+        var changes = try object(record)
+        for key in omitting { changes.removeValue(forKey: key) }
+        try await Audit.record(
+            .create, entity: entity, id: id.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+    }
+
+    /// The audit half of every update: what changed, nothing when nothing did.
+    static func updated<T: Encodable>(
+        from old: T, to new: T, entity: String, id: UUID, omitting: Set<String> = [], by caller: Caller,
+        on connection: PostgresConnection
+    ) async throws {
+        let changes = try diff(from: old, to: new, omitting: omitting)
+        guard !changes.isEmpty else { return }
+        try await Audit.record(
+            .update, entity: entity, id: id.uuidString.lowercased(), changes: changes, by: caller, on: connection)
+    }
+
     /// `{"field": {"from": old, "to": new}}` for the fields that differ between two encodings.
-    static func diff<T: Encodable>(from old: T, to new: T) throws -> [String: Any] {
+    static func diff<T: Encodable>(from old: T, to new: T, omitting: Set<String> = []) throws -> [String: Any] {
         let before = try object(old)
         let after = try object(new)
         var changes: [String: Any] = [:]
-        for key in Set(before.keys).union(after.keys) where key != "updatedAt" {
+        for key in Set(before.keys).union(after.keys) where key != "updatedAt" && !omitting.contains(key) {
             let a = before[key] ?? NSNull()
             let b = after[key] ?? NSNull()
             if try canonical(a) != canonical(b) { changes[key] = ["from": a, "to": b] }

@@ -77,9 +77,7 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
                     throw PostgresError(.query, "INSERT sans identifiant")
                 }
                 let created = try await get(caller, id: id, on: connection)
-                try await Audit.record(
-                    .create, entity: Entity.entityName, id: id.uuidString.lowercased(),
-                    changes: try Audit.object(created), by: caller, on: connection)
+                try await Audit.created(created, entity: Entity.entityName, id: id, by: caller, on: connection)
                 return created
             }
         }
@@ -94,12 +92,8 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
                 let sql = SQL.update(Entity.table, columns, id: id)
                 try await connection.query(sql)
                 let updated = try await get(caller, id: id, on: connection)
-                let changes = try Audit.diff(from: existing, to: updated)
-                if !changes.isEmpty {
-                    try await Audit.record(
-                        .update, entity: Entity.entityName, id: id.uuidString.lowercased(),
-                        changes: changes, by: caller, on: connection)
-                }
+                try await Audit.updated(
+                    from: existing, to: updated, entity: Entity.entityName, id: id, by: caller, on: connection)
                 return updated
             }
         }

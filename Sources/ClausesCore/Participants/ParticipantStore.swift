@@ -101,9 +101,7 @@ public struct ParticipantStore: Sendable {
                 let sql = SQL.insert(into: "participants", columns)
                 let id = try await connection.query(sql).scalar(UUID.self)!
                 let created = try await get(caller, id: id, on: connection)
-                try await Audit.record(
-                    .create, entity: "participant", id: id.uuidString.lowercased(),
-                    changes: try Audit.object(created), by: caller, on: connection)
+                try await Audit.created(created, entity: "participant", id: id, by: caller, on: connection)
                 return created
             }
         }
@@ -121,16 +119,10 @@ public struct ParticipantStore: Sendable {
                 let sql = SQL.update("participants", columns, id: id)
                 try await connection.query(sql)
                 let updated = try await get(caller, id: id, on: connection)
-                var before = existing
-                var after = updated
-                before.criteria = []
-                after.criteria = []
-                let changes = try Audit.diff(from: before, to: after)
-                if !changes.isEmpty {
-                    try await Audit.record(
-                        .update, entity: "participant", id: id.uuidString.lowercased(), changes: changes, by: caller,
-                        on: connection)
-                }
+                // Criteria have their own audit records (added, validated).
+                try await Audit.updated(
+                    from: existing, to: updated, entity: "participant", id: id, omitting: ["criteria"], by: caller,
+                    on: connection)
                 return updated
             }
         }

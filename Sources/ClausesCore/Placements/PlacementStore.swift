@@ -367,11 +367,8 @@ public struct PlacementStore: Sendable {
                     ]
                 ).scalar(UUID.self)!
                 let created = try await get(caller, id: id, on: connection)
-                var changes = try Audit.object(created)
-                changes.removeValue(forKey: "participantName")
-                try await Audit.record(
-                    .create, entity: "placement", id: id.uuidString.lowercased(), changes: changes, by: caller,
-                    on: connection)
+                try await Audit.created(
+                    created, entity: "placement", id: id, omitting: ["participantName"], by: caller, on: connection)
                 return created
             }
         }
@@ -444,12 +441,8 @@ public struct PlacementStore: Sendable {
                         input.onClauseOperation ?? existing.onClauseOperation, contract.rawValue,
                     ])
                 let updated = try await get(caller, id: id, on: connection)
-                let changes = try Audit.diff(from: existing, to: updated)
-                if !changes.isEmpty {
-                    try await Audit.record(
-                        .update, entity: "placement", id: id.uuidString.lowercased(), changes: changes, by: caller,
-                        on: connection)
-                }
+                try await Audit.updated(
+                    from: existing, to: updated, entity: "placement", id: id, by: caller, on: connection)
                 return updated
             }
         }
