@@ -16,12 +16,23 @@
    triggers, every attempt costs a bcrypt check), then during the largest upload the service accepts
    (`imports.max_lines` lines of real placements padded to `server.max_import_body_bytes`, sent again and
    again with `dryRun=true`): the ratio to idle, target <= 2;
-6. memory: VmHWM (peak) and VmRSS of the service process from /proc/PID/status after the measures.
+6. memory: VmHWM (peak) and VmRSS of the service process from /proc/PID/status after the measures;
+7. limits, measured in the same run, each figure's ratio to its limit:
+   - `GET /healthz` (a constant route, no database) on the same keep-alive connection: the floor of any request;
+   - the bare SQL a balance needs (lots with their contract, clause and contractor; then one row per placement
+     with the plain sums of its current non-rejected reports up to the balance month, validated and declared
+     apart: plain joins, SUM and GROUP BY p.id), through one `psql` process with `\\timing on`
+     and its rows sent to /dev/null, for the same lots (lot balance: p95 over the same sample, target
+     p95 <= 3 x (SQL p95 + /healthz p95)) and for the same buyer (same number of runs, target p95 <= 2 x SQL p95);
+   - a bare `COPY hour_reports (...) FROM STDIN` of the imported file's rows (placement codes resolved to ids,
+     columns as the import stores them) in a transaction rolled back, timed by `\\timing`: rows/s, target
+     import lines/s >= 0.5 x COPY rows/s.
 
 Prints a table with PASS/MISS against the issue's targets and writes var/bench/results.json. Exits 0
 whatever the figures (a measurement, not a test); non-zero only when something could not be measured.
 """
 import argparse
+import csv
 import datetime as dt
 import re
 import threading
@@ -46,7 +57,52 @@ TARGETS = {  # metric -> (limit, "max" | "min", unit)
     "login_flood_p95_ratio": (2.0, "max", "× idle"),
     "max_upload_p95_ratio": (2.0, "max", "× idle"),
     "service_peak_rss_mb": (200.0, "max", "MB"),
+    # Each speed figure against its limit measured in the same run (`BALANCE_SQL`, `measure_healthz`, `copy_limit`).
+    "lot_balance_ratio": (3.0, "max", "× (SQL + /healthz)"),
+    "buyer_balance_ratio": (2.0, "max", "× SQL"),
+    "import_ratio": (0.5, "min", "× COPY"),
 }
+
+# The facts a balance reads, written plainly (joins, plain SUMs and GROUP BY; no packing, independent of the
+# service's own query), aggregated at the level the answer needs, in two statements: (1) the lots of the subject
+# with their contract, clause (calibration mode, required hours, counting overrides), execution dates and
+# contractor; (2) one row per placement of those lots: its facts and the plain sums of its current non-rejected
+# reports up to the balance month, validated and declared apart (worked, training, attested, amount, number of
+# reports; `GROUP BY p.id`, not by month: no row per report or per month travels).
+# `{where}` picks the lots (on `l` and `pc`), `{month}` is the balance month (its first day).
+BALANCE_SQL = ["""
+SELECT l.id AS lot_id, l.number, l.label, l.execution_start, l.execution_end, pc.reference, ic.calibration_mode,
+       ic.required_hours, ic.counting_overrides, ctr.company_id AS contractor_id, cc.name AS contractor_name
+FROM lots l
+JOIN public_contracts pc ON pc.id = l.public_contract_id
+JOIN insertion_clauses ic ON ic.lot_id = l.id
+LEFT JOIN lot_companies ctr ON ctr.lot_id = l.id AND ctr.role = 'contractor'
+LEFT JOIN companies cc ON cc.id = ctr.company_id
+WHERE {where}
+""", """
+SELECT p.lot_id, p.code, p.execution_mode, p.contract_type, p.start_date, p.end_date, p.counting, p.on_clause_operation,
+       sum(h.worked_hours) FILTER (WHERE h.status = 'validated') AS worked,
+       sum(h.training_hours) FILTER (WHERE h.status = 'validated') AS training,
+       sum(h.attested_insertion_hours) FILTER (WHERE h.status = 'validated') AS attested,
+       sum(h.subcontract_amount) FILTER (WHERE h.status = 'validated') AS amount,
+       count(*) FILTER (WHERE h.status = 'validated') AS reports,
+       sum(h.worked_hours) FILTER (WHERE h.status = 'declared') AS declared_worked,
+       sum(h.training_hours) FILTER (WHERE h.status = 'declared') AS declared_training,
+       sum(h.attested_insertion_hours) FILTER (WHERE h.status = 'declared') AS declared_attested,
+       sum(h.subcontract_amount) FILTER (WHERE h.status = 'declared') AS declared_amount,
+       count(*) FILTER (WHERE h.status = 'declared') AS declared_reports
+FROM lots l
+JOIN public_contracts pc ON pc.id = l.public_contract_id
+JOIN placements p ON p.lot_id = l.id
+LEFT JOIN hour_reports h ON h.placement_id = p.id AND h.current AND h.status <> 'rejected' AND h.month <= '{month}'
+WHERE {where}
+GROUP BY p.id
+"""]
+
+# The columns the import's INSERT fills, in its order (Sources/ClausesCore/Imports/ImportService.swift).
+IMPORT_COLUMNS = ["placement_id", "month", "worked_hours", "training_hours", "attested_insertion_hours", "subcontract_amount",
+                  "source", "status", "comment", "declared_by", "declared_by_label", "validated_by", "validated_by_label",
+                  "validated_at", "correction_of"]
 
 
 def log(message):
@@ -57,6 +113,28 @@ def psql(url, sql):
     result = subprocess.run(["psql", url, "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
                             check=True, capture_output=True, text=True, env=dict(os.environ, PGCLIENTENCODING="UTF8"))
     return [line.split("\t") for line in result.stdout.splitlines() if line]
+
+
+def psql_timed(url, script, label):
+    """Runs a psql script whose statements follow a `\\timing on`, query output to /dev/null (`\\o`): the
+    `Time: x ms` lines psql prints (send, execution and reception of the whole result; not the printing), in
+    order. C locale: the line is not translated and its decimal separator is a dot."""
+    result = subprocess.run(["psql", url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"], input=script, capture_output=True,
+                            text=True, env=dict(os.environ, PGCLIENTENCODING="UTF8", LC_ALL="C", LANG="C", LANGUAGE=""))
+    if result.returncode != 0:
+        raise RuntimeError(f"psql ({label}) exited with status {result.returncode}: {result.stderr.strip()[-1000:]}")
+    return [float(t) for t in re.findall(r"(?m)^Time: ([0-9]+(?:\.[0-9]+)?) ms", result.stdout)]
+
+
+def psql_stdin(url, sql):
+    """`psql` for a statement too long for a command-line argument (read from standard input)."""
+    result = subprocess.run(["psql", url, "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-f", "-"], input=sql,
+                            check=True, capture_output=True, text=True, env=dict(os.environ, PGCLIENTENCODING="UTF8"))
+    return [line.split("\t") for line in result.stdout.splitlines() if line]
+
+
+def one_line(sql):
+    return " ".join(sql.split())
 
 
 def percentile(values, p):
@@ -125,7 +203,7 @@ def parse_args():
     p.add_argument("--buyer-runs", type=int, default=int(env("BENCH_BUYER_RUNS", "20")))
     p.add_argument("--import-lines", type=int, default=int(env("BENCH_IMPORT_LINES", "100000")))
     p.add_argument("--keep-imported", action="store_true", help="keep the imported reports (default: deleted after the measure)")
-    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,import,flood,upload")
+    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,import,flood,upload,limits")
     p.add_argument("--probe-seconds", type=float, default=float(env("BENCH_PROBE_SECONDS", "10")))
     p.add_argument("--flood-clients", type=int, default=int(env("BENCH_FLOOD_CLIENTS", "16")))
     p.add_argument("--seed", type=int, default=int(env("BENCH_SEED", "20261123")))
@@ -188,10 +266,14 @@ def start_service(args, port, log_path, config):
     raise SystemExit(f"run: /readyz not ready after 90 s; see {log_path}")
 
 
-def measure_lots(args, client, url):
+def sample_lots(args, url):
+    """The warm-up lots and the measured lots, drawn at random (seeded): the same for the HTTP measure and its limit."""
     rows = psql(url, f"SELECT id FROM lots ORDER BY md5(id::text || '{args.seed}') LIMIT {args.lot_samples + args.warmup}")
     ids = [r[0] for r in rows]
-    warm, sample = ids[:args.warmup], ids[args.warmup:]
+    return ids[:args.warmup], ids[args.warmup:]
+
+
+def measure_lots(args, client, url, warm, sample):
     for lot in warm:
         client.timed(f"/api/v1/lots/{lot}/balance")
     times, sizes, placements = [], [], []
@@ -208,11 +290,17 @@ def measure_lots(args, client, url):
     return result
 
 
-def measure_buyer(args, client, url):
+def big_buyer(url):
+    """The id of the buyer holding `BENCH_BUYER_LOTS` lots, and its lot count."""
     siret = psql(url, "SELECT value->>'big_buyer_siret' FROM bench_meta WHERE key = 'load'")[0][0]
     buyer, lots = psql(url, f"""
         SELECT b.id, count(l.id) FROM buyers b JOIN public_contracts pc ON pc.buyer_id = b.id JOIN lots l ON l.public_contract_id = pc.id
         WHERE b.siret = '{siret}' GROUP BY b.id""")[0]
+    return buyer, lots
+
+
+def measure_buyer(args, client, url):
+    buyer, lots = big_buyer(url)
     path = f"/api/v1/buyers/{buyer}/balance"
     for _ in range(3):
         client.timed(path)
@@ -227,11 +315,116 @@ def measure_buyer(args, client, url):
     return result
 
 
+def measure_healthz(args, client):
+    """The floor of any request on this connection: `GET /healthz` (a constant answer, no database), as many
+    times as lots are sampled (at least 100), after a short warm-up."""
+    for _ in range(20):
+        client.timed("/healthz")
+    return summary([client.timed("/healthz")[0] for _ in range(max(100, args.lot_samples))])
+
+
+def balance_month(url):
+    """The month the balances are computed for (`?at=` absent: today in Europe/Paris), its first day."""
+    return psql(url, "SELECT date_trunc('month', (now() AT TIME ZONE 'Europe/Paris')::date)::date")[0][0]
+
+
+def balance_sql(where, month):
+    """The statements of `BALANCE_SQL` for one subject, each on one line."""
+    return [one_line(sql.format(where=where, month=month)) + ";" for sql in BALANCE_SQL]
+
+
+def sql_limit(url, month, warm, runs, label):
+    """The bare SQL of a balance (`BALANCE_SQL`) through one psql process: for `warm` subjects untimed, then for
+    `runs` ones (each a `WHERE` clause) timed; JIT off as in the service's balance transaction; rows read by psql
+    and sent to /dev/null. A subject's time is the sum of its statements' (`Time:` lines). Returns the summary
+    of the `runs` times in ms, with the medians of each statement."""
+    per = len(BALANCE_SQL)
+    statements = [sql for w in warm + runs for sql in balance_sql(w, month)]
+    script = "SET jit = off;\n\\o /dev/null\n\\timing on\n" + "\n".join(statements) + "\n"
+    times = psql_timed(url, script, label)
+    if len(times) != len(statements):
+        raise RuntimeError(f"psql ({label}) printed {len(times)} timings for {len(statements)} statements")
+    times = times[len(warm) * per:]
+    result = summary([sum(times[i:i + per]) for i in range(0, len(times), per)])
+    result["statement_median_ms"] = [round(statistics.median(times[k::per]), 3) for k in range(per)]
+    return result
+
+
+def explain(url, month, where, path):
+    """The plans of the bare SQL with their actual times and buffers (a diagnosis, not a measure)."""
+    commands = ["-c", "SET jit = off"]
+    for sql in balance_sql(where, month):
+        commands += ["-c", "EXPLAIN (ANALYZE, BUFFERS) " + sql]
+    text = subprocess.run(["psql", url, "-X", "-q", "-At", *commands], capture_output=True, text=True,
+                          env=dict(os.environ, PGCLIENTENCODING="UTF8", LC_ALL="C")).stdout
+    with open(path, "a") as f:
+        f.write(f"-- {where}\n{text}\n")
+
+
+def lot_limit(args, url, month, warm, sample, out_dir):
+    result = sql_limit(url, month, [f"l.id = '{lot}'" for lot in warm], [f"l.id = '{lot}'" for lot in sample], "lot facts")
+    explain(url, month, f"l.id = '{sample[0]}'", os.path.join(out_dir, "limit-plans.txt"))
+    return result
+
+
+def buyer_limit(args, url, month, buyer, out_dir):
+    where = f"pc.buyer_id = '{buyer}'"
+    result = sql_limit(url, month, [where] * 3, [where] * args.buyer_runs, "buyer facts")
+    explain(url, month, where, os.path.join(out_dir, "limit-plans.txt"))
+    return result
+
+
+def copy_text(value):
+    """A COPY text-format field: NULL as \\N, backslash, tab, newline and carriage return escaped."""
+    if value is None:
+        return "\\N"
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_limit(url, csv_path, out_dir):
+    """A bare COPY of the import's rows into hour_reports, in a transaction rolled back: the rows the import
+    would insert, built from the same CSV lines (placement codes resolved to ids in one query; months, French
+    decimals and empty comments mapped as the import stores them: a staff import from the command line is
+    `facilitator`, `declared`, labelled `cli: import hours`, with no user id). Only the COPY is timed (psql's
+    `\\timing`); hour_reports is vacuumed afterwards so the import finds no dead rows of it."""
+    with open(csv_path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter=";", quotechar='"')
+        next(reader)
+        lines = list(reader)
+    codes = sorted({line[0] for line in lines})
+    ids = dict(psql_stdin(url, "SELECT code, id FROM placements WHERE code = ANY('{" + ",".join(codes) + "}'::text[])"))
+    missing = [code for code in codes if code not in ids]
+    if missing:
+        raise RuntimeError(f"{len(missing)} placement codes of the file not found, e.g. {missing[0]}")
+
+    def hours(text):
+        return text.replace(" ", "").replace(",", ".")
+    path = os.path.join(out_dir, "copy-limit.sql")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("BEGIN;\n\\timing on\n")
+        f.write(f"COPY hour_reports ({', '.join(IMPORT_COLUMNS)}) FROM STDIN;\n")
+        for code, mois, worked, training, comment, *_ in lines:
+            month = f"{mois[3:]}-{mois[:2]}-01"
+            row = [ids[code], month, hours(worked), hours(training or "0"), None, None, "facilitator", "declared",
+                   comment.strip() or None, None, "cli: import hours", None, None, None, None]
+            f.write("\t".join(copy_text(v) for v in row) + "\n")
+        f.write("\\.\n\\timing off\nROLLBACK;\n")
+    with open(path, encoding="utf-8") as f:
+        times = psql_timed(url, f.read(), "bare COPY")
+    if len(times) != 1:
+        raise RuntimeError(f"psql (bare COPY) printed {len(times)} timings instead of 1")
+    start = time.perf_counter()
+    subprocess.run(["psql", url, "-X", "-q", "-c", "VACUUM hour_reports"], check=True)
+    log(f"import limit: bare COPY of {len(lines):,} rows in {times[0] / 1000:.2f} s (rolled back; VACUUM {time.perf_counter() - start:.1f} s)")
+    seconds = times[0] / 1000
+    return {"rows": len(lines), "seconds": round(seconds, 3), "rows_per_s": round(len(lines) / seconds), "sql_bytes": os.path.getsize(path)}
+
+
 def french(hundredths):
     return f"{hundredths // 100},{hundredths % 100:02d}" if hundredths % 100 else str(hundredths // 100)
 
 
-def measure_import(args, url, out_dir):
+def measure_import(args, url, out_dir, limits):
     today = dt.date.today()
     month = today.replace(day=1)
     # Months without a current report, from the month after the placement's last report (or its start)
@@ -260,6 +453,14 @@ def measure_import(args, url, out_dir):
             f.write(f"{code};{mois};{french(worked)};{french(training)};{comment}\n")
     size = os.path.getsize(path)
     log(f"import: {len(rows):,} lines ({size / 1e6:.1f} MB) written to {path}")
+    if limits is not None:
+        # The bare COPY first, on the table the import will find (then vacuumed): with --keep-imported the
+        # same rows could not be copied after the import (one current report per placement and month).
+        try:
+            limits["import_copy"] = copy_limit(url, path, out_dir)
+        except (RuntimeError, subprocess.CalledProcessError) as error:
+            limits["import_copy"] = {"error": str(error)}
+            log(f"import limit: not measured: {error}")
 
     before = psql(url, "SELECT now(), count(*) FROM hour_reports")[0]
     env = dict(os.environ, CLAUSES_DATABASE_URL=url)
@@ -430,14 +631,37 @@ def main():
     service = start_service(args, port, os.path.join(out_dir, "serve.log"), config)
     log(f"clauses serve (pid {service.pid}) ready on port {port}")
     results["service_rss_at_start_mb"] = round(proc_status(service.pid)["VmRSS"], 1)
+    limits = None if "limits" in args.skip else {}
+    plans = os.path.join(out_dir, "limit-plans.txt")
+    if os.path.exists(plans):
+        os.remove(plans)
     try:
         client = Client(port, token)
+        warm, sample = sample_lots(args, url) if "lot" not in args.skip else ([], [])
         if "lot" not in args.skip:
             log(f"lot balance: {args.warmup} warm-up + {args.lot_samples} lots")
-            results["lot_balance"] = measure_lots(args, client, url)
+            results["lot_balance"] = measure_lots(args, client, url, warm, sample)
         if "buyer" not in args.skip:
             log(f"buyer balance: {args.buyer_runs} runs")
             results["buyer_balance"] = measure_buyer(args, client, url)
+        if limits is not None and ("lot" not in args.skip or "buyer" not in args.skip):
+            # The limits of the balances, the service idle: the floor of a request on the same connection,
+            # then the bare SQL of the same subjects through psql.
+            limits["healthz"] = measure_healthz(args, client)
+            log(f"limit: GET /healthz p95 {limits['healthz']['p95_ms']:.3f} ms ({limits['healthz']['count']} calls)")
+            month = balance_month(url)
+            for key, run in [("lot_sql", lambda: lot_limit(args, url, month, warm, sample, out_dir) if "lot" not in args.skip else None),
+                             ("buyer_sql", lambda: buyer_limit(args, url, month, results["buyer_balance"]["buyer_id"], out_dir)
+                              if "buyer" not in args.skip else None)]:
+                try:
+                    value = run()
+                except (RuntimeError, subprocess.CalledProcessError) as error:
+                    value = {"error": str(error)}
+                    log(f"limit {key}: not measured: {error}")
+                if value is not None:
+                    limits[key] = value
+                    if "p95_ms" in value:
+                        log(f"limit: bare SQL ({key}) p95 {value['p95_ms']:.3f} ms ({value['count']} runs)")
         if "flood" not in args.skip or "upload" not in args.skip:
             probe(client, 1)
             results["idle"] = probe(client, args.probe_seconds)
@@ -451,7 +675,7 @@ def main():
             results["largest_upload"] = under_load(port, token, args.probe_seconds, uploads(port, token, path))
             results["largest_upload"].update(lines=lines, file_bytes=size)
         if "import" not in args.skip:
-            results["import"] = measure_import(args, url, out_dir)
+            results["import"] = measure_import(args, url, out_dir, limits)
         status = proc_status(service.pid)
         results["service_memory"] = {"peak_rss_mb": round(status["VmHWM"], 1), "rss_mb": round(status["VmRSS"], 1)}
     finally:
@@ -461,6 +685,8 @@ def main():
         except subprocess.TimeoutExpired:
             service.kill()
         psql(url, f"DELETE FROM api_tokens WHERE token_hash = sha256(convert_to('{token}', 'UTF8'))")
+    if limits is not None:
+        results["limits"] = limits
 
     figures = {
         "lot_balance_p95_ms": results.get("lot_balance", {}).get("p95_ms"),
@@ -470,6 +696,29 @@ def main():
         "max_upload_p95_ratio": round(results["largest_upload"]["p95_ms"] / results["idle"]["p95_ms"], 2) if "largest_upload" in results else None,
         "service_peak_rss_mb": results["service_memory"]["peak_rss_mb"],
     }
+    # Each speed figure beside its limit measured in this run (None when either was not measured).
+    limits = limits or {}
+    healthz, lot_sql, buyer_sql = (limits.get(k, {}).get("p95_ms") for k in ("healthz", "lot_sql", "buyer_sql"))
+    copy_rate = limits.get("import_copy", {}).get("rows_per_s")
+    lot_limit_ms = round(lot_sql + healthz, 3) if lot_sql is not None and healthz is not None else None
+    bounds = {
+        "lot_balance_limit_sql_p95_ms": lot_sql,
+        "lot_balance_limit_healthz_p95_ms": healthz if lot_sql is not None else None,
+        "lot_balance_limit_ms": lot_limit_ms,
+        "buyer_balance_limit_sql_p95_ms": buyer_sql,
+        "buyer_balance_limit_healthz_p95_ms": healthz if buyer_sql is not None else None,
+        "buyer_balance_limit_ms": buyer_sql,
+        "import_limit_copy_rows_per_s": copy_rate,
+    }
+    figures["lot_balance_ratio"] = round(figures["lot_balance_p95_ms"] / lot_limit_ms, 2) \
+        if figures["lot_balance_p95_ms"] is not None and lot_limit_ms else None
+    figures["buyer_balance_ratio"] = round(figures["buyer_balance_p95_ms"] / buyer_sql, 2) \
+        if figures["buyer_balance_p95_ms"] is not None and buyer_sql else None
+    figures["import_ratio"] = round(figures["import_lines_per_s"] / copy_rate, 3) \
+        if figures["import_lines_per_s"] is not None and copy_rate else None
+    for key in ("lot_balance_ratio", "buyer_balance_ratio", "import_ratio"):
+        bounds[key] = figures[key]
+    results.update(bounds)
     verdicts = {}
     for metric, (limit, kind, unit) in TARGETS.items():
         value = figures[metric]
@@ -479,32 +728,64 @@ def main():
     with open(args.out, "w") as f:
         json.dump(results, f, indent=2, ensure_ascii=False)
 
+    def row(label, cells, target="", verdict=""):
+        cells = list(cells) + [""] * (4 - len(cells))
+        print((f"{label:<38}" + "".join(f"{c:>10}" for c in cells) + (f"   {target:<20}{verdict}" if target or verdict else "")).rstrip())
+
+    def timings(label, m, target="", verdict=""):
+        row(label, [f"{m[k]:.2f}" for k in ("median_ms", "p95_ms", "p99_ms", "max_ms")], target, verdict)
+
+    def limit_rows(label, key):
+        """A limit's own timings, or why it is missing."""
+        m = limits.get(key)
+        if m and "error" in m:
+            row(label, ["n/a"], "", f"not measured: {m['error'][:120]}")
+        elif m:
+            timings(label, m)
+
+    def ratio_row(label, metric, target):
+        v = verdicts[metric]
+        if v["value"] is not None:
+            row(label, ["", f"{v['value']:.2f}"], target, v["verdict"])
+
     d = results["dataset"]
     print()
     print(f"clauses bench — scale {d['scale']}: {d['contracts']:,} marchés, {d['lots']:,} lots, {d['participants']:,} participants, "
           f"{d['placements']:,} placements, {d['reports']:,} hour reports; {results['machine']['cpus']} CPUs, PostgreSQL {results['machine']['postgresql']}")
-    print(f"{'measure':<34}{'median':>10}{'p95':>10}{'p99':>10}{'max':>10}   target        verdict")
+    row("measure", ["median", "p95", "p99", "max"], "target", "verdict")
     lot, buyer, imp = results.get("lot_balance"), results.get("buyer_balance"), results.get("import")
     if lot:
-        print(f"{'lot balance (ms, %d lots)' % lot['count']:<34}{lot['median_ms']:>10.2f}{lot['p95_ms']:>10.2f}{lot['p99_ms']:>10.2f}"
-              f"{lot['max_ms']:>10.2f}   p95 <= 10 ms   {verdicts['lot_balance_p95_ms']['verdict']}")
+        timings(f"lot balance (ms, {lot['count']} lots)", lot, "p95 <= 10 ms", verdicts["lot_balance_p95_ms"]["verdict"])
+        limit_rows("  limit: bare SQL, same lots (ms)", "lot_sql")
+        limit_rows("  limit: GET /healthz, floor (ms)", "healthz")
+        if lot_limit_ms is not None:
+            ratio_row(f"  p95 / limit ({lot_sql:.2f} + {healthz:.2f} ms)", "lot_balance_ratio", "<= 3 × limit")
     if buyer:
-        print(f"{'buyer balance (ms, %d lots)' % buyer['lots']:<34}{buyer['median_ms']:>10.2f}{buyer['p95_ms']:>10.2f}{buyer['p99_ms']:>10.2f}"
-              f"{buyer['max_ms']:>10.2f}   p95 <= 100 ms  {verdicts['buyer_balance_p95_ms']['verdict']}")
+        timings(f"buyer balance (ms, {buyer['lots']} lots)", buyer, "p95 <= 100 ms", verdicts["buyer_balance_p95_ms"]["verdict"])
+        limit_rows("  limit: bare SQL, same buyer (ms)", "buyer_sql")
+        limit_rows("  floor: GET /healthz (ms)", "healthz")
+        if buyer_sql is not None:
+            ratio_row(f"  p95 / limit ({buyer_sql:.2f} ms)", "buyer_balance_ratio", "<= 2 × limit")
     if imp:
-        print(f"{'hours import (%d lines, %.2f s)' % (imp['lines'], imp['seconds']):<34}{imp['lines_per_s']:>10,} lines/s"
-              f"{'':>15}   >= 20,000/s    {verdicts['import_lines_per_s']['verdict']}")
+        row(f"hours import ({imp['lines']} lines, {imp['seconds']:.2f} s)", [f"{imp['lines_per_s']:,}", "lines/s"], ">= 20,000/s",
+            verdicts["import_lines_per_s"]["verdict"])
+        copy = limits.get("import_copy")
+        if copy and "error" in copy:
+            row("  limit: bare COPY, same rows", ["n/a"], "", f"not measured: {copy['error'][:120]}")
+        elif copy:
+            row(f"  limit: bare COPY, same rows ({copy['seconds']:.2f} s)", [f"{copy['rows_per_s']:,}", "rows/s"])
+            ratio_row("  lines/s / limit", "import_ratio", ">= 0.5 × limit")
     idle = results.get("idle")
     for key, label, metric in [("login_flood", "other users, login flood", "login_flood_p95_ratio"),
                                ("largest_upload", "other users, largest upload", "max_upload_p95_ratio")]:
         if idle and key in results:
-            m = results[key]
-            print(f"{label + ' (ms)':<34}{m['median_ms']:>10.2f}{m['p95_ms']:>10.2f}{m['p99_ms']:>10.2f}{m['max_ms']:>10.2f}   "
-                  f"p95 <= 2 × {idle['p95_ms']:.2f}  {verdicts[metric]['verdict']} ({figures[metric]} ×)")
+            timings(label + " (ms)", results[key], f"p95 <= 2 × {idle['p95_ms']:.2f}", f"{verdicts[metric]['verdict']} ({figures[metric]} ×)")
     mem = results["service_memory"]
-    print(f"{'service memory (MB)':<34}{'peak %.1f' % mem['peak_rss_mb']:>10}{'now %.1f' % mem['rss_mb']:>20}{'':>10}   "
-          f"peak <= 200 MB {verdicts['service_peak_rss_mb']['verdict']}")
+    row("service memory (MB)", [f"peak {mem['peak_rss_mb']:.1f}", f"now {mem['rss_mb']:.1f}"], "peak <= 200 MB",
+        verdicts["service_peak_rss_mb"]["verdict"])
     print(f"\nresults: {args.out}")
+    if any("error" in m for m in limits.values()):
+        raise SystemExit("run: a limit could not be measured (see above)")
 
 
 if __name__ == "__main__":

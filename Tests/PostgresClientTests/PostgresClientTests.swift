@@ -149,10 +149,13 @@ struct PostgresClientTests {
     @Test("acquiring times out when every connection is busy")
     func acquireTimeout() async throws {
         let db = try await TestDatabase.create(poolSize: 1, acquireTimeout: .milliseconds(200))
+        // The holder says when it has the only connection (a fixed sleep raced it on a loaded machine).
+        let (acquired, signal) = AsyncStream<Void>.makeStream()
         async let holder: Void = db.pool.withConnection { connection in
+            signal.finish()
             try await connection.execute("SELECT pg_sleep(1)")
         }
-        try await Task.sleep(for: .milliseconds(100))
+        for await _ in acquired {}
         let error = await #expect(throws: PostgresError.self) { try await db.pool.query("SELECT 1") }
         #expect(error?.kind == .poolTimeout)
         try await holder
