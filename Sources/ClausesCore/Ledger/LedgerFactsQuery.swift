@@ -45,8 +45,15 @@ struct LedgerFactsQuery: Sendable {
         case .lot(let id): sql.append("l.id = \(sql.bind(id))")
         case .publicContract(let id): sql.append("l.public_contract_id = \(sql.bind(id))")
         case .company(let id): sql.append("ctr.company_id = \(sql.bind(id))")
-        case .buyer(let id): sql.append("pc.buyer_id = \(sql.bind(id))")
-        case .operation(let id): sql.append("pc.operation_id = \(sql.bind(id))")
+        // The marchés first, as an array: the planner then reads the lots by their marché index instead of
+        // scanning every lot (half the time of the plain join for a large buyer).
+        case .buyer(let id):
+            sql.append(
+                "l.public_contract_id = ANY(ARRAY(SELECT id FROM public_contracts WHERE buyer_id = \(sql.bind(id))))")
+        case .operation(let id):
+            sql.append(
+                "l.public_contract_id = ANY(ARRAY(SELECT id FROM public_contracts WHERE operation_id = \(sql.bind(id))))"
+            )
         }
         if let predicate = Scope.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
         sql.append("ORDER BY pc.reference, l.number")
