@@ -244,7 +244,8 @@ def config_value(path, section, key):
 
 
 def start_service(args, port, log_path, config):
-    env = dict(os.environ, CLAUSES_DATABASE_URL=args.database_url)
+    # The service's environment as systemd/clauses.service sets it (MALLOC_ARENA_MAX=2).
+    env = dict(os.environ, CLAUSES_DATABASE_URL=args.database_url, MALLOC_ARENA_MAX="2")
     log_file = open(log_path, "w")
     process = subprocess.Popen([args.clauses_bin, "serve", "--config", config, "--host", "127.0.0.1", "--port", str(port)],
                                stdout=log_file, stderr=subprocess.STDOUT, env=env)

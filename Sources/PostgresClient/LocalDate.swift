@@ -39,12 +39,12 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        DigitText.join([(year, 4), (month, 2), (day, 2)], separator: UInt8(ascii: "-"))
     }
 
     /// `31/01/2026`, as French pages show dates.
     public var french: String {
-        String(format: "%02d/%02d/%04d", day, month, year)
+        DigitText.join([(day, 2), (month, 2), (year, 4)], separator: UInt8(ascii: "/"))
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
@@ -151,7 +151,7 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
         return nil
     }
 
-    public var description: String { String(format: "%04d-%02d", year, month) }
+    public var description: String { DigitText.join([(year, 4), (month, 2)], separator: UInt8(ascii: "-")) }
 
     public static func < (lhs: YearMonth, rhs: YearMonth) -> Bool {
         (lhs.year, lhs.month) < (rhs.year, rhs.month)
@@ -256,5 +256,27 @@ extension YearMonth: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+}
+
+/// Zero-padded numbers joined by a separator (`2026-01-31`), without `String(format:)`, which is slow
+/// enough to show in imports and large JSON answers.
+enum DigitText {
+    static func join(_ parts: [(value: Int, width: Int)], separator: UInt8) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(12)
+        for (index, part) in parts.enumerated() {
+            if index > 0 { bytes.append(separator) }
+            var digits: [UInt8] = []
+            var rest = part.value.magnitude
+            repeat {
+                digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            while digits.count < part.width { digits.append(UInt8(ascii: "0")) }
+            if part.value < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: digits.reversed())
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -44,3 +44,24 @@ struct FrenchTests {
         }
     }
 }
+
+@Suite("Machine text: dates and numeric values as PostgreSQL and JSON read them")
+struct MachineTextTests {
+    @Test func datesAndMonths() {
+        #expect(LocalDate(year: 2026, month: 1, day: 5)!.description == "2026-01-05")
+        #expect(LocalDate(year: 1, month: 12, day: 31)!.description == "0001-12-31")
+        #expect(LocalDate(year: 2026, month: 1, day: 5)!.french == "05/01/2026")
+        #expect(YearMonth(year: 987, month: 3)!.description == "0987-03")
+    }
+
+    @Test func numericTextMatchesDecimalText() {
+        for text in ["0", "151.67", "151.6", "-3", "-0.05", "1234567.89", "0.333", "12345678901234567890.5"] {
+            let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))!
+            #expect(
+                Decimal(string: NumericText.text(value), locale: Locale(identifier: "en_US_POSIX")) == value, "\(text)")
+        }
+        #expect(NumericText.text(Decimal(string: "151.60")!) == "151.6")
+        #expect(NumericText.text(Decimal(string: "-0.05")!) == "-0.05")
+        #expect(NumericText.text(Decimal(string: "7")!) == "7")
+    }
+}

@@ -153,7 +153,8 @@ struct PostgresClientTests {
         let (acquired, signal) = AsyncStream<Void>.makeStream()
         async let holder: Void = db.pool.withConnection { connection in
             signal.finish()
-            try await connection.execute("SELECT pg_sleep(1)")
+            // Long enough that a loaded machine still asks for the connection while it is held.
+            try await connection.execute("SELECT pg_sleep(3)")
         }
         for await _ in acquired {}
         let error = await #expect(throws: PostgresError.self) { try await db.pool.query("SELECT 1") }

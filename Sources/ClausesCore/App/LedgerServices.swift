@@ -26,6 +26,7 @@ public struct LedgerServices: Sendable {
             rules: ImportRules(limits: config.imports.limits, dates: config.input.dates),
             workers: parsing, maxConcurrent: config.imports.maxConcurrent, clock: clock)
         outcomes = OutcomeStore(pool: pool)
+        // The name was checked when the configuration was read (`Config.validate`).
         outcomeProfile = OutcomeProfile.named(config.ledger.outcomeProfile) ?? .istresOuestProvence2020
     }
 }

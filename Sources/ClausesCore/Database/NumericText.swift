@@ -3,6 +3,17 @@ import PostgresClient
 
 /// Fast, exact parsing of `numeric` text (`151.67`, `-3`, `0.50`) without going through a locale.
 enum NumericText {
+    /// A decimal as `numeric` text for PostgreSQL (`151.67`, `-3`): straight from integer hundredths when
+    /// the value has 2 decimals at most (imports send 100,000s of them), else Decimal's own text.
+    static func text(_ value: Decimal) -> String {
+        guard let hundredths = Hundredths.exact(value) else { return value.description }
+        let magnitude = hundredths.magnitude
+        var text = (hundredths < 0 ? "-" : "") + String(magnitude / 100)
+        let cents = magnitude % 100
+        if cents != 0 { text += cents < 10 ? ".0\(cents)" : cents % 10 == 0 ? ".\(cents / 10)" : ".\(cents)" }
+        return text
+    }
+
     static func decimal(_ text: String) -> Decimal? { decimal(bytes: text.utf8) }
 
     /// `numeric` text with at most 2 decimals (`151.67`, `0.5`, `-3`) as an integer count of hundredths (`15167`);

@@ -160,30 +160,33 @@ public struct ImportService: Sendable {
                     rows: rows.lazy.map {
                         [
                             "\($0.line)", $0.placementCode, $0.month.firstDay.description,
-                            "\($0.workedHours)", "\($0.trainingHours)", $0.comment,
+                            NumericText.text($0.workedHours), NumericText.text($0.trainingHours), $0.comment,
                         ]
                     })
                 try await connection.execute("ANALYZE import_hours")
 
                 // Each line matched once with its placement (within the caller's scope) and the month's current
                 // report; the lateral lookup goes through the (placement, month) index line by line instead of
-                // hashing the whole reports table.
+                // hashing the whole reports table, in (placement, month) order so consecutive lookups read
+                // neighbouring index pages.
                 var match = SQL(
                     """
                     CREATE TEMP TABLE import_matched ON COMMIT DROP AS
-                    SELECT i.line, i.code, i.month, i.worked, i.training, i.comment, pl.id AS placement_id, pl.start_date, pl.end_date,
+                    SELECT m.line, m.code, m.month, m.worked, m.training, m.comment, m.placement_id, m.start_date, m.end_date,
                            r.id AS old_id, r.worked_hours AS old_worked, r.training_hours AS old_training, r.status AS old_status,
                            r.attested_insertion_hours, r.subcontract_amount
-                    FROM import_hours i
-                    LEFT JOIN (placements pl JOIN participants pa ON pa.id = pl.participant_id) ON pl.code = i.code
+                    FROM (SELECT i.line, i.code, i.month, i.worked, i.training, i.comment, pl.id AS placement_id, pl.start_date, pl.end_date
+                          FROM import_hours i
+                          LEFT JOIN (placements pl JOIN participants pa ON pa.id = pl.participant_id) ON pl.code = i.code
                     """)
                 if let predicate = try Scope.placements(caller, placement: "pl", participant: "pa", &match) {
                     match.append("AND \(predicate)")
                 }
                 match.append(
                     """
+                          ORDER BY pl.id, i.month OFFSET 0) m
                     LEFT JOIN LATERAL (SELECT r.id, r.worked_hours, r.training_hours, r.status, r.attested_insertion_hours, r.subcontract_amount
-                                       FROM hour_reports r WHERE r.placement_id = pl.id AND r.month = i.month AND r.current OFFSET 0) r ON true
+                                       FROM hour_reports r WHERE r.placement_id = m.placement_id AND r.month = m.month AND r.current OFFSET 0) r ON true
                     """)
                 try await connection.query(match)
 
@@ -277,7 +280,8 @@ public struct ImportService: Sendable {
                     UPDATE hour_reports h SET current = false, superseded_at = now()
                     FROM import_changes c WHERE h.id = c.old_id
                     """)
-                // New versions; each correction is audited with the figures it replaces.
+                // New versions, in (placement, month) order so the index inserts hit neighbouring pages; each
+                // correction is audited with the figures it replaces.
                 try await connection.execute(
                     """
                     WITH inserted AS (
@@ -287,7 +291,7 @@ public struct ImportService: Sendable {
                         SELECT placement_id, month, worked, training, attested_insertion_hours, subcontract_amount, $1, $2, comment, $3, $4,
                                CASE WHEN $2 = 'validated' THEN $3::uuid END, CASE WHEN $2 = 'validated' THEN $4 END,
                                CASE WHEN $2 = 'validated' THEN now() END, old_id
-                        FROM import_changes ORDER BY line
+                        FROM import_changes ORDER BY placement_id, month
                         RETURNING id, correction_of, worked_hours, training_hours, status
                     )
                     INSERT INTO audit_log (user_id, actor, action, entity, entity_id, changes)
