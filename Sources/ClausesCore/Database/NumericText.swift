@@ -6,12 +6,7 @@ enum NumericText {
     /// A decimal as `numeric` text for PostgreSQL (`151.67`, `-3`): straight from integer hundredths when
     /// the value has 2 decimals at most (imports send 100,000s of them), else Decimal's own text.
     static func text(_ value: Decimal) -> String {
-        guard let hundredths = Hundredths.exact(value) else { return value.description }
-        let magnitude = hundredths.magnitude
-        var text = (hundredths < 0 ? "-" : "") + String(magnitude / 100)
-        let cents = magnitude % 100
-        if cents != 0 { text += cents < 10 ? ".0\(cents)" : cents % 10 == 0 ? ".\(cents / 10)" : ".\(cents)" }
-        return text
+        Hundredths.exact(value).map(Hundredths.plainText) ?? value.description
     }
 
     static func decimal(_ text: String) -> Decimal? { decimal(bytes: text.utf8) }

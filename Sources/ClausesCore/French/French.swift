@@ -39,7 +39,12 @@ public enum French {
         _ value: Decimal, _ style: FrenchStyle = .page, maxFraction: Int = 2, fixedFraction: Int? = nil
     ) -> String {
         let scale = max(0, fixedFraction ?? maxFraction)
-        var text = round(value, scale: scale).description
+        // Stored figures have 2 decimals: their text comes straight from integer hundredths (pages and
+        // answers print thousands of them; Decimal's rounding and text are slow on Linux).
+        var text =
+            scale >= 2
+            ? Hundredths.exact(value).map(Hundredths.plainText) ?? round(value, scale: scale).description
+            : round(value, scale: scale).description
         var negative = false
         if text.hasPrefix("-") {
             negative = true

@@ -306,6 +306,14 @@ enum Hundredths {
             : Decimal(sign: value < 0 ? .minus : .plus, exponent: -2, significand: Decimal(value.magnitude))
     }
 
+    /// `-1250.5`: the value as `Decimal.description` writes it (no trailing zero), straight from hundredths.
+    static func plainText(_ hundredths: Int64) -> String {
+        let magnitude = hundredths.magnitude
+        let cents = magnitude % 100
+        let fraction = cents == 0 ? "" : cents < 10 ? ".0\(cents)" : cents % 10 == 0 ? ".\(cents / 10)" : ".\(cents)"
+        return (hundredths < 0 ? "-" : "") + String(magnitude / 100) + fraction
+    }
+
     /// The value in hundredths when it has at most 2 decimals and is within `limit`.
     static func exact(_ value: Decimal) -> Int64? {
         if value.isZero { return 0 }
