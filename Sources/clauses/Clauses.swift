@@ -14,6 +14,23 @@ struct Clauses: AsyncParsableCommand {
         ])
 }
 
+extension Role: ExpressibleByArgument {}
+
+extension Clauses {
+    /// The argument parser's refusal of a value, in French: `« x » n'est pas une valeur possible pour
+    /// « --role » (valeurs possibles : admin, facilitator…).` Other messages pass through.
+    static func french(_ message: String) -> String {
+        let pattern =
+            #/The value '(?<value>.*)' is invalid for '(?<name>[^']*)'(?:\. Please provide one of (?<allowed>.*?)\.?)?$/#
+        guard let match = message.firstMatch(of: pattern) else { return message }
+        let allowed =
+            match.allowed.map {
+                " (valeurs possibles : \($0.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: " or ", with: " ou ")))"
+            } ?? ""
+        return "« \(match.value) » n'est pas une valeur possible pour « \(match.name) »\(allowed)."
+    }
+}
+
 /// Runs the command; refused input gets a French message on stderr and exit status 2, other failures 1.
 @main
 enum Main {
@@ -34,7 +51,7 @@ enum Main {
         } catch {
             let code = Clauses.exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data("erreur : \(Clauses.message(for: error))\n".utf8))
+                FileHandle.standardError.write(Data("erreur : \(Clauses.french(Clauses.message(for: error)))\n".utf8))
                 exit(2)
             }
             Clauses.exit(withError: error)

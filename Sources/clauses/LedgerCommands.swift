@@ -2,13 +2,18 @@ import ArgumentParser
 import ClausesCore
 import Foundation
 
+/// What `clauses balance` is asked for.
+enum BalanceKind: String, CaseIterable, ExpressibleByArgument {
+    case lot, contract, company, buyer, operation
+}
+
 /// `clauses balance lot|contract|company|buyer|operation ID [--at DATE] [--json]`
 struct BalanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "balance",
         abstract: "Bilan d'heures d'un lot, d'un marché, d'une entreprise, d'un donneur d'ordre ou d'une opération.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "lot, contract, company, buyer ou operation.") var kind: String
+    @Argument(help: "Ce dont on fait le bilan.") var kind: BalanceKind
     @Argument(help: "Identifiant (UUID).") var id: String
     @Option(help: "Date du bilan (AAAA-MM-JJ, défaut : aujourd'hui).") var at: String?
     @Flag(help: "Sortie JSON.") var json = false
@@ -19,13 +24,11 @@ struct BalanceCommand: AsyncParsableCommand {
         }
         let subject: BalanceSubject =
             switch kind {
-            case "lot": .lot(uuid)
-            case "contract": .publicContract(uuid)
-            case "company": .company(uuid)
-            case "buyer": .buyer(uuid)
-            case "operation": .operation(uuid)
-            default:
-                throw DomainError.invalid("kind", "« \(kind) » inconnu : lot, contract, company, buyer ou operation")
+            case .lot: .lot(uuid)
+            case .contract: .publicContract(uuid)
+            case .company: .company(uuid)
+            case .buyer: .buyer(uuid)
+            case .operation: .operation(uuid)
             }
         try await Runtime.using(global) { runtime in
             let date =

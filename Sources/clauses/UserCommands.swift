@@ -12,7 +12,7 @@ struct UserCommand: AsyncParsableCommand {
                 "Crée un compte. Le mot de passe est lu sur l'entrée standard, ou généré et affiché une seule fois.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Adresse électronique (identifiant de connexion).") var email: String
-        @Option(help: "Rôle : admin, facilitator, referent, buyer ou company.") var role: String
+        @Option(help: "Rôle du compte.") var role: Role
         @Option(name: .customLong("name"), help: "Nom affiché.") var displayName: String?
         @Option(name: .customLong("buyer-siret"), help: "SIRET du donneur d'ordre (rôle buyer).") var buyerSiret:
             String?
@@ -34,7 +34,8 @@ struct UserCommand: AsyncParsableCommand {
                 let user = try await runtime.services.users.create(
                     caller,
                     .init(
-                        email: email, displayName: displayName, role: role, password: password, buyerId: buyerId,
+                        email: email, displayName: displayName, role: role.rawValue, password: password,
+                        buyerId: buyerId,
                         companyId: companyId))
                 print("Compte créé : \(user.email) (\(user.role.frenchLabel))")
                 if typed == nil { print("Mot de passe (affiché une seule fois) : \(password)") }

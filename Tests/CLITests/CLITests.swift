@@ -102,6 +102,17 @@ struct CLITests {
         #expect(bad.stderr.contains("database.pool_sise"))
     }
 
+    @Test("enumerated arguments are typed: an unknown value is refused in French with the values allowed")
+    func enumeratedArguments() throws {
+        let kind = try CLI.run(["balance", "marché", "3f2504e0-4f89-11d3-9a0c-0305e82c3301"])
+        #expect(kind.status == 2)
+        #expect(kind.stderr.contains("« marché » n'est pas une valeur possible"))
+        #expect(kind.stderr.contains("lot, contract, company, buyer ou operation"))
+        let role = try CLI.run(["user", "add", "--email", "a@test.fr", "--role", "chef"])
+        #expect(role.status == 2)
+        #expect(role.stderr.contains("admin, facilitator, referent, buyer ou company"))
+    }
+
     @Test("mail test writes one message through the configured transport (.eml files without SMTP)")
     func mailTest() throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "mail-\(UUID().uuidString)")
