@@ -34,7 +34,7 @@ struct UserCommand: AsyncParsableCommand {
                 let user = try await runtime.services.users.create(
                     caller,
                     .init(
-                        email: email, displayName: displayName, role: role.rawValue, password: password,
+                        email: email, displayName: displayName, role: role, password: password,
                         buyerId: buyerId,
                         companyId: companyId))
                 print("Compte créé : \(user.email) (\(user.role.frenchLabel))")

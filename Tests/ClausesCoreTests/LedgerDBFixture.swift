@@ -61,7 +61,7 @@ struct LedgerFixture {
         let company = try await EntityStore<Company>(pool: db.pool).create(
             staff, .init(siret: DemoData.siret("8019999990001"), name: "Bâtisseurs Test (démo)"))
         let other = try await EntityStore<Company>(pool: db.pool).create(
-            staff, .init(siret: DemoData.siret("8019999980001"), name: "Intérim Test (démo)", kind: "ETTI"))
+            staff, .init(siret: DemoData.siret("8019999980001"), name: "Intérim Test (démo)", kind: .ETTI))
         let lot = try await Self.lot(
             db.pool, contract: contract.id, number: 1, required: requiredHours, start: lotStart, end: lotEnd,
             contractor: company.id)
@@ -92,7 +92,7 @@ struct LedgerFixture {
         _ = try await InsertionClauseStore(pool: pool, defaultRounding: .halfUp).put(
             staff, lotId: lot.id, .init(calibration: .fixed(hours: required)))
         _ = try await LotCompanyStore(pool: pool).assign(
-            staff, lotId: lot.id, .init(companyId: contractor, role: "contractor"))
+            staff, lotId: lot.id, .init(companyId: contractor, role: .contractor))
         return lot.id
     }
 
@@ -108,7 +108,7 @@ struct LedgerFixture {
                 referentUserId: referent ?? referentId))
         for (code, date, validated) in criteria {
             p = try await ledger.participants.addCriterion(
-                staff, participantId: p.id, .init(code: code.rawValue, proofDate: ldate(date)),
+                staff, participantId: p.id, .init(code: code, proofDate: ldate(date)),
                 today: ldate("2026-11-23"))
             if validated {
                 let criterion = p.criteria.first { $0.code == code && $0.proofDate == ldate(date) }!
@@ -128,8 +128,8 @@ struct LedgerFixture {
             staff,
             .init(
                 participantId: participant.id, lotId: lot ?? lotId, companyId: company ?? companyId,
-                executionMode: mode.rawValue,
-                contractType: contract.rawValue, startDate: ldate(start), endDate: end.map(ldate), weeklyHours: weekly,
+                executionMode: mode,
+                contractType: contract, startDate: ldate(start), endDate: end.map(ldate), weeklyHours: weekly,
                 nonCounting: nonCounting))
     }
 

@@ -49,7 +49,7 @@ struct LedgerDBPlacementTests {
         #expect(placement.eligibilityCriteria == [.RSA])
         // A proof added later does not change what was judged at the start.
         let later = try await f.ledger.participants.addCriterion(
-            f.staff, participantId: p.id, .init(code: "SENIOR", proofDate: ldate("2026-05-01")),
+            f.staff, participantId: p.id, .init(code: .SENIOR, proofDate: ldate("2026-05-01")),
             today: ldate("2026-11-23"))
         _ = try await f.ledger.participants.validateCriterion(
             f.staff, participantId: p.id, criterionId: later.criteria.first { $0.code == .SENIOR }!.id)

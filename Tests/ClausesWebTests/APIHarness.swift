@@ -35,7 +35,7 @@ struct APIHarness {
         let buyerA = try await services.buyers.create(system, .init(siret: sirets.buyerA, name: "Acheteur A")).id
         let buyerB = try await services.buyers.create(system, .init(siret: sirets.buyerB, name: "Acheteur B")).id
         let companyX = try await services.companies.create(
-            system, .init(siret: sirets.companyX, name: "Entreprise X", kind: "ordinary")
+            system, .init(siret: sirets.companyX, name: "Entreprise X", kind: .ordinary)
         ).id
         var harness = APIHarness(db: db, services: services, buyerA: buyerA, buyerB: buyerB, companyX: companyX)
         for (role, buyer, company) in [
@@ -45,7 +45,7 @@ struct APIHarness {
             let user = try await services.users.create(
                 system,
                 .init(
-                    email: "\(role)@test.fr", role: role, password: "mot-de-passe-\(role)",
+                    email: "\(role)@test.fr", role: Role(rawValue: role), password: "mot-de-passe-\(role)",
                     buyerId: buyer, companyId: company))
             harness.tokens[role] = try await services.users.createToken(for: user, name: "test", by: system).token
         }

@@ -153,18 +153,18 @@ struct LedgerPageTests {
                 executionStart: LocalDate(iso: "2026-01-01"), executionEnd: LocalDate(iso: "2026-12-31")))
         _ = try await s.clauses.put(system, lotId: lot.id, .init(calibration: .fixed(hours: 600)))
         _ = try await s.lotCompanies.assign(
-            system, lotId: lot.id, .init(companyId: harness.companyX, role: "contractor"))
+            system, lotId: lot.id, .init(companyId: harness.companyX, role: .contractor))
         var person = try await s.ledger.participants.create(
             system, .init(reference: "PLIE-9", lastName: "Moreau", firstName: "Jade"))
         person = try await s.ledger.participants.addCriterion(
-            system, participantId: person.id, .init(code: "DELD", proofDate: LocalDate(iso: "2025-12-15")))
+            system, participantId: person.id, .init(code: .DELD, proofDate: LocalDate(iso: "2025-12-15")))
         person = try await s.ledger.participants.validateCriterion(
             system, participantId: person.id, criterionId: person.criteria[0].id)
         let placement = try await s.ledger.placements.create(
             system,
             .init(
-                participantId: person.id, lotId: lot.id, companyId: harness.companyX, executionMode: "temporaryWork",
-                contractType: "temporaryWork",
+                participantId: person.id, lotId: lot.id, companyId: harness.companyX, executionMode: .temporaryWork,
+                contractType: .temporaryWork,
                 startDate: LocalDate(iso: "2026-01-01"), endDate: LocalDate(iso: "2026-12-31"), weeklyHours: 35))
 
         let app = try ClausesServer.application(services: s, host: "127.0.0.1", port: 0, logger: Logger(label: "test"))

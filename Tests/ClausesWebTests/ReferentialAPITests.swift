@@ -210,7 +210,7 @@ struct ReferentialAPITests {
         let lotA = try await s.lots.create(system, .init(publicContractId: contractA.id, number: 1, label: "Lot A"))
         let lotB = try await s.lots.create(system, .init(publicContractId: contractB.id, number: 1, label: "Lot B"))
         _ = try await s.lotCompanies.assign(
-            system, lotId: lotB.id, .init(companyId: harness.companyX, role: "contractor"))
+            system, lotId: lotB.id, .init(companyId: harness.companyX, role: .contractor))
         try await harness.run { api in
             let buyers = try await api.call(.get, "/api/v1/buyers", as: "buyer")
             #expect(buyers.items.map { $0["name"] as? String } == ["Acheteur A"])
@@ -296,7 +296,7 @@ struct ReferentialAPITests {
             system, .init(buyerId: harness.buyerA, reference: "L-1", object: "Travaux"))
         let lot = try await s.lots.create(system, .init(publicContractId: contract.id, number: 1, label: "Lot"))
         let other = try await s.companies.create(
-            system, .init(siret: APIHarness.sirets.companyY, name: "ETTI Y", kind: "ETTI"))
+            system, .init(siret: APIHarness.sirets.companyY, name: "ETTI Y", kind: .ETTI))
         try await harness.run { api in
             let path = "/api/v1/lots/\(lot.id.uuidString)/companies"
             #expect(

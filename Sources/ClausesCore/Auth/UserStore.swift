@@ -56,12 +56,12 @@ public struct UserStore: Sendable {
     public struct NewUser: Codable, Sendable {
         public var email: String?
         public var displayName: String?
-        public var role: String?
+        public var role: Role?
         public var password: String?
         public var buyerId: UUID?
         public var companyId: UUID?
         public init(
-            email: String?, displayName: String? = nil, role: String?, password: String?, buyerId: UUID? = nil,
+            email: String?, displayName: String? = nil, role: Role?, password: String?, buyerId: UUID? = nil,
             companyId: UUID? = nil
         ) {
             self.email = email
@@ -79,7 +79,7 @@ public struct UserStore: Sendable {
         guard email.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil else {
             throw DomainError.invalid("email", "Adresse électronique invalide « \(email) ».")
         }
-        let role = try Validate.choice(input.role, existing: nil, field: "role", as: Role.self)
+        let role = try Validate.required(input.role, existing: nil, field: "role")
         let displayName =
             try Validate.optionalText(input.displayName, existing: nil, field: "displayName", maxLength: 200) ?? ""
         let password = try PasswordPolicy.check(input.password)

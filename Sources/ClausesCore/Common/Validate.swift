@@ -108,6 +108,14 @@ enum Validate {
         return codes
     }
 
+    /// A value the input must give unless the record already has one.
+    static func required<T>(_ value: T?, existing: T?, field: String) throws(DomainError) -> T {
+        guard let value = value ?? existing else {
+            throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: .missingField)
+        }
+        return value
+    }
+
     static func choice<T: RawRepresentable & CaseIterable>(
         _ value: String?, existing: T?, field: String, as type: T.Type
     ) throws(DomainError) -> T where T.RawValue == String {

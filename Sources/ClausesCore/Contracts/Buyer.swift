@@ -68,9 +68,11 @@ public struct Operation: StoredEntity, Equatable {
     public struct Input: Codable, Sendable {
         public var buyerId: UUID?
         public var name: String?
-        public var regime: String?
+        public var regime: OperationRegime?
         public var communeInsee: String?
-        public init(buyerId: UUID? = nil, name: String? = nil, regime: String? = nil, communeInsee: String? = nil) {
+        public init(
+            buyerId: UUID? = nil, name: String? = nil, regime: OperationRegime? = nil, communeInsee: String? = nil
+        ) {
             self.buyerId = buyerId
             self.name = name
             self.regime = regime
@@ -117,9 +119,7 @@ public struct Operation: StoredEntity, Equatable {
             ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
             (
                 "regime",
-                try Validate.choice(
-                    input.regime, existing: existing?.regime ?? .free, field: "regime", as: OperationRegime.self
-                ).rawValue
+                (input.regime ?? existing?.regime ?? .free).rawValue
             ),
             (
                 "commune_insee",
@@ -163,8 +163,8 @@ public struct Company: StoredEntity, Equatable {
     public struct Input: Codable, Sendable {
         public var siret: String?
         public var name: String?
-        public var kind: String?
-        public init(siret: String? = nil, name: String? = nil, kind: String? = nil) {
+        public var kind: CompanyKind?
+        public init(siret: String? = nil, name: String? = nil, kind: CompanyKind? = nil) {
             self.siret = siret
             self.name = name
             self.kind = kind
@@ -200,9 +200,7 @@ public struct Company: StoredEntity, Equatable {
             ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
             (
                 "kind",
-                try Validate.choice(
-                    input.kind, existing: existing?.kind ?? .ordinary, field: "kind", as: CompanyKind.self
-                ).rawValue
+                (input.kind ?? existing?.kind ?? .ordinary).rawValue
             ),
         ]
     }

@@ -149,8 +149,8 @@ public enum LotRole: String, InputEnum {
 public struct LotCompany: Codable, Sendable, Equatable {
     public struct Input: Codable, Sendable {
         public var companyId: UUID?
-        public var role: String?
-        public init(companyId: UUID? = nil, role: String? = nil) {
+        public var role: LotRole?
+        public init(companyId: UUID? = nil, role: LotRole? = nil) {
             self.companyId = companyId
             self.role = role
         }
@@ -194,7 +194,7 @@ public struct LotCompanyStore: Sendable {
         guard let companyId = input.companyId else {
             throw DomainError.invalid("companyId", "« companyId » est obligatoire.", code: .missingField)
         }
-        let role = try Validate.choice(input.role, existing: nil, field: "role", as: LotRole.self)
+        let role = try Validate.required(input.role, existing: nil, field: "role")
         do {
             try await pool.withTransaction { connection in
                 _ = try await EntityStore<Lot>(pool: pool).get(caller, id: lotId, on: connection, lock: true)

@@ -26,33 +26,33 @@ public enum DemoData {
 
         var company: [String: UUID] = [:]
         for (key, name, kind, base) in [
-            ("batir", "Bâtir Provence Construction (démo)", "ordinary", "8012345670001"),
-            ("peinture", "Couleurs de l'Étang Peinture (démo)", "ordinary", "8012345680001"),
-            ("proprete", "Clair Net Services (démo)", "ordinary", "8012345690001"),
-            ("paysage", "Paysages du Delta (démo)", "ordinary", "8012345700001"),
-            ("etti", "Tremplin Intérim Insertion (démo)", "ETTI", "8012345710001"),
-            ("aci", "Jardins Solidaires de l'Étang (démo)", "ACI", "8012345720001"),
-            ("geiq", "GEIQ Bâtiment Sud (démo)", "GEIQ", "8012345730001"),
-            ("essonne", "Essonne Rénovation Habitat (démo)", "ordinary", "8012345740001"),
-        ] {
+            ("batir", "Bâtir Provence Construction (démo)", .ordinary, "8012345670001"),
+            ("peinture", "Couleurs de l'Étang Peinture (démo)", .ordinary, "8012345680001"),
+            ("proprete", "Clair Net Services (démo)", .ordinary, "8012345690001"),
+            ("paysage", "Paysages du Delta (démo)", .ordinary, "8012345700001"),
+            ("etti", "Tremplin Intérim Insertion (démo)", .ETTI, "8012345710001"),
+            ("aci", "Jardins Solidaires de l'Étang (démo)", .ACI, "8012345720001"),
+            ("geiq", "GEIQ Bâtiment Sud (démo)", .GEIQ, "8012345730001"),
+            ("essonne", "Essonne Rénovation Habitat (démo)", .ordinary, "8012345740001"),
+        ] as [(String, String, CompanyKind, String)] {
             company[key] = try await companies.create(caller, .init(siret: siret(base), name: name, kind: kind)).id
         }
 
         struct LotSpec {
             let number: Int, label: String, amount: Decimal, start: String, end: String, rome: [String], insee: String
-            let calibration: CalibrationInput, contractor: String, partner: (String, String)?
+            let calibration: CalibrationInput, contractor: String, partner: (String, LotRole)?
         }
         struct ContractSpec {
             let reference: String, object: String, procedure: String, notified: String, months: Int, lots: [LotSpec]
         }
         struct BuyerSpec {
-            let name: String, base: String, operation: (String, String, String)?, contracts: [ContractSpec]
+            let name: String, base: String, operation: (String, OperationRegime, String)?, contracts: [ContractSpec]
         }
         func d(_ s: String) -> Decimal { Decimal(string: s)! }
         let territory: [BuyerSpec] = [
             BuyerSpec(
                 name: "Habitat Ouest Provence, office public (démo)", base: "2013000010001",
-                operation: ("NPNRU Quartier des Salins (démo)", "anru", "13047"),
+                operation: ("NPNRU Quartier des Salins (démo)", .anru, "13047"),
                 contracts: [
                     ContractSpec(
                         reference: "HOP-2026-014", object: "Réhabilitation de 120 logements, résidence Les Salins",
@@ -64,14 +64,14 @@ public enum DemoData {
                                 rome: ["F1703", "F1701"], insee: "13047",
                                 calibration: .standard(
                                     amount: d("1000000"), labourShare: d("0.50"), rate: d("0.05"), hourlyCost: 30),
-                                contractor: "batir", partner: ("etti", "subcontractor")),
+                                contractor: "batir", partner: ("etti", .subcontractor)),
                             LotSpec(
                                 number: 2, label: "Peinture et revêtements", amount: d("420000"), start: "2026-06-01",
                                 end: "2027-05-31",
                                 rome: ["F1606"], insee: "13047",
                                 calibration: .standard(
                                     amount: d("420000"), labourShare: d("0.70"), rate: d("0.07"), hourlyCost: 28),
-                                contractor: "peinture", partner: ("geiq", "co_contractor")),
+                                contractor: "peinture", partner: ("geiq", .coContractor)),
                         ])
                 ]),
             BuyerSpec(
@@ -86,7 +86,7 @@ public enum DemoData {
                                 start: "2025-10-01", end: "2028-09-30",
                                 rome: ["A1203"], insee: "13056",
                                 calibration: .fixed(hours: 1800), contractor: "paysage",
-                                partner: ("aci", "subcontractor")),
+                                partner: ("aci", .subcontractor)),
                             LotSpec(
                                 number: 2, label: "Espaces verts secteur sud", amount: d("290000"), start: "2025-10-01",
                                 end: "2028-09-30",
@@ -120,7 +120,7 @@ public enum DemoData {
                 ]),
             BuyerSpec(
                 name: "Syndicat intercommunal Nord-Ouest Essonne (démo)", base: "2091000040001",
-                operation: ("Rénovation du groupe scolaire des Avelines (démo)", "free", "91692"),
+                operation: ("Rénovation du groupe scolaire des Avelines (démo)", .free, "91692"),
                 contracts: [
                     ContractSpec(
                         reference: "SINOE-2026-005", object: "Rénovation énergétique du groupe scolaire",
@@ -132,7 +132,7 @@ public enum DemoData {
                                 rome: ["F1613", "F1607"], insee: "91692",
                                 calibration: .standard(
                                     amount: d("640000"), labourShare: d("0.45"), rate: d("0.06"), hourlyCost: 29),
-                                contractor: "essonne", partner: ("etti", "subcontractor"))
+                                contractor: "essonne", partner: ("etti", .subcontractor))
                         ])
                 ]),
         ]
@@ -166,7 +166,7 @@ public enum DemoData {
                     lotIds["\(c.reference)/\(l.number)"] = lot.id
                     _ = try await clauses.put(caller, lotId: lot.id, .init(calibration: l.calibration))
                     _ = try await roles.assign(
-                        caller, lotId: lot.id, .init(companyId: company[l.contractor], role: "contractor"))
+                        caller, lotId: lot.id, .init(companyId: company[l.contractor], role: .contractor))
                     if let (partner, role) = l.partner {
                         _ = try await roles.assign(
                             caller, lotId: lot.id, .init(companyId: company[partner], role: role))
@@ -178,18 +178,18 @@ public enum DemoData {
         let users = services.users
         var referentId: UUID?
         for (email, name, role, buyer, companyId) in [
-            ("admin@demo.clauses.fr", "Administratrice démo", "admin", nil, nil),
-            (facilitatorEmail, "Camille Facilitatrice (démo)", "facilitator", nil, nil),
-            ("referent@demo.clauses.fr", "Sami Référent (démo)", "referent", nil, nil),
-            ("acheteur@demo.clauses.fr", "Acheteur Habitat Ouest Provence (démo)", "buyer", firstBuyer, nil),
-            ("entreprise@demo.clauses.fr", "Bâtir Provence (démo)", "company", nil, company["batir"]),
-        ] as [(String, String, String, UUID?, UUID?)] {
+            ("admin@demo.clauses.fr", "Administratrice démo", .admin, nil, nil),
+            (facilitatorEmail, "Camille Facilitatrice (démo)", .facilitator, nil, nil),
+            ("referent@demo.clauses.fr", "Sami Référent (démo)", .referent, nil, nil),
+            ("acheteur@demo.clauses.fr", "Acheteur Habitat Ouest Provence (démo)", .buyer, firstBuyer, nil),
+            ("entreprise@demo.clauses.fr", "Bâtir Provence (démo)", .company, nil, company["batir"]),
+        ] as [(String, String, Role, UUID?, UUID?)] {
             let user = try await users.create(
                 caller,
                 .init(
                     email: email, displayName: name, role: role, password: password,
                     buyerId: buyer, companyId: companyId))
-            if role == "referent" { referentId = user.id }
+            if role == .referent { referentId = user.id }
         }
         try await loadLedger(
             services.ledger, caller: caller, lots: lotIds, companies: company, referentId: referentId,
@@ -262,7 +262,7 @@ public enum DemoData {
             p = try await ledger.participants.addCriterion(
                 caller, participantId: p.id,
                 .init(
-                    code: spec.criterion.rawValue, proofKind: "Attestation (démo)",
+                    code: spec.criterion, proofKind: "Attestation (démo)",
                     proofDate: LocalDate(iso: spec.proof), attestedBy: "France Travail (démo)"),
                 today: max(today, LocalDate(iso: spec.proof)!))
             if spec.validated {
@@ -278,8 +278,8 @@ public enum DemoData {
             let placement = try await ledger.placements.create(
                 caller,
                 .init(
-                    participantId: person, lotId: lot, companyId: company, executionMode: spec.mode.rawValue,
-                    contractType: spec.contract.rawValue,
+                    participantId: person, lotId: lot, companyId: company, executionMode: spec.mode,
+                    contractType: spec.contract,
                     startDate: LocalDate(iso: spec.start), endDate: spec.end.flatMap { LocalDate(iso: $0) },
                     weeklyHours: spec.weekly))
             let end = min(placement.endDate?.yearMonth ?? lastMonth, lastMonth)

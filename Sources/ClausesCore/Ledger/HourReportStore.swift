@@ -90,13 +90,13 @@ public struct HourDeclaration: Codable, Sendable {
     public var subcontractAmount: FlexibleDecimal?
     /// `company`, `siae` or `facilitator`; defaults from the caller: a company account → `company`,
     /// staff → `facilitator`. A company may not declare as `facilitator`.
-    public var source: String?
+    public var source: HourReportSource?
     public var comment: String?
 
     public init(
         placementId: UUID? = nil, placementCode: String? = nil, month: YearMonth, workedHours: Decimal,
         trainingHours: Decimal? = nil, attestedInsertionHours: Decimal? = nil, subcontractAmount: Decimal? = nil,
-        source: String? = nil, comment: String? = nil
+        source: HourReportSource? = nil, comment: String? = nil
     ) {
         self.placementId = placementId
         self.placementCode = placementCode
@@ -368,9 +368,8 @@ public struct HourReportStore: Sendable {
             ).first!)
     }
 
-    static func source(_ raw: String?, caller: Caller) throws(DomainError) -> HourReportSource {
-        if let raw {
-            let source = try Validate.choice(raw, existing: nil, field: "source", as: HourReportSource.self)
+    static func source(_ given: HourReportSource?, caller: Caller) throws(DomainError) -> HourReportSource {
+        if let source = given {
             if caller.role == .company && source == .facilitator {
                 throw DomainError.invalid(
                     "source", "Une entreprise ne peut pas déclarer des heures au nom du facilitateur.")

@@ -69,12 +69,13 @@ public struct EligibilityCriterion: Codable, Sendable, Equatable {
     }
 
     public struct Input: Codable, Sendable {
-        public var code: String?
+        public var code: EligibilityCriterionCode?
         public var proofKind: String?
         public var proofDate: LocalDate?
         public var attestedBy: String?
         public init(
-            code: String? = nil, proofKind: String? = nil, proofDate: LocalDate? = nil, attestedBy: String? = nil
+            code: EligibilityCriterionCode? = nil, proofKind: String? = nil, proofDate: LocalDate? = nil,
+            attestedBy: String? = nil
         ) {
             self.code = code
             self.proofKind = proofKind
@@ -103,7 +104,7 @@ public struct Participant: Codable, Sendable, Equatable {
         public var prescriber: String?
         public var referentUserId: UUID?
         public var plieEntryDate: LocalDate?
-        public var pathwayStatus: String?
+        public var pathwayStatus: PathwayStatus?
         public var exitDate: LocalDate?
         public var exitKind: String?
         public var skills: [String]?
@@ -117,7 +118,7 @@ public struct Participant: Codable, Sendable, Equatable {
             reference: String? = nil, lastName: String? = nil, firstName: String? = nil, birthDate: LocalDate? = nil,
             sex: String? = nil, phone: String? = nil, email: String? = nil, communeInsee: String? = nil,
             qpvResident: Bool? = nil, qualificationLevel: String? = nil, prescriber: String? = nil,
-            referentUserId: UUID? = nil, plieEntryDate: LocalDate? = nil, pathwayStatus: String? = nil,
+            referentUserId: UUID? = nil, plieEntryDate: LocalDate? = nil, pathwayStatus: PathwayStatus? = nil,
             exitDate: LocalDate? = nil, exitKind: String? = nil, skills: [String]? = nil, targetJobs: [String]? = nil,
             drivingLicence: Bool? = nil, vehicle: Bool? = nil, maxTravelKm: Int? = nil, availableFrom: LocalDate? = nil
         ) {
@@ -227,9 +228,7 @@ public struct Participant: Codable, Sendable, Equatable {
         } else {
             sex = existing?.sex
         }
-        let status = try Validate.choice(
-            input.pathwayStatus, existing: existing?.pathwayStatus ?? .active, field: "pathwayStatus",
-            as: PathwayStatus.self)
+        let status = input.pathwayStatus ?? existing?.pathwayStatus ?? .active
         var exitDate = input.exitDate ?? existing?.exitDate
         var exitKind: ExitKind? = existing?.exitKind
         if let raw = input.exitKind {

@@ -135,7 +135,7 @@ public struct ParticipantStore: Sendable {
     ) async throws -> Participant {
         try Self.requireWriter(caller)
         let today = today ?? clock.today
-        let code = try Validate.choice(input.code, existing: nil, field: "code", as: EligibilityCriterionCode.self)
+        let code = try Validate.required(input.code, existing: nil, field: "code")
         guard let proofDate = input.proofDate else {
             throw DomainError.invalid("proofDate", "La date du justificatif est obligatoire.", code: .missingField)
         }

@@ -7,8 +7,8 @@ public struct Placement: Codable, Sendable, Equatable {
         public var participantId: UUID?
         public var lotId: UUID?
         public var companyId: UUID?
-        public var executionMode: String?
-        public var contractType: String?
+        public var executionMode: ExecutionMode?
+        public var contractType: EmploymentContractType?
         public var startDate: LocalDate?
         public var endDate: LocalDate?
         public var weeklyHours: FlexibleDecimal?
@@ -19,8 +19,8 @@ public struct Placement: Codable, Sendable, Equatable {
         public var nonCounting: Bool?
 
         public init(
-            participantId: UUID? = nil, lotId: UUID? = nil, companyId: UUID? = nil, executionMode: String? = nil,
-            contractType: String? = nil, startDate: LocalDate? = nil, endDate: LocalDate? = nil,
+            participantId: UUID? = nil, lotId: UUID? = nil, companyId: UUID? = nil, executionMode: ExecutionMode? = nil,
+            contractType: EmploymentContractType? = nil, startDate: LocalDate? = nil, endDate: LocalDate? = nil,
             weeklyHours: Decimal? = nil,
             reducedHoursAgreed: Bool? = nil, onClauseOperation: Bool? = nil, nonCounting: Bool? = nil
         ) {
@@ -284,10 +284,8 @@ public struct PlacementStore: Sendable {
         guard let companyId = input.companyId else {
             throw DomainError.invalid("companyId", "« companyId » est obligatoire.", code: .missingField)
         }
-        let mode = try Validate.choice(
-            input.executionMode, existing: nil, field: "executionMode", as: ExecutionMode.self)
-        let contract = try Validate.choice(
-            input.contractType, existing: nil, field: "contractType", as: EmploymentContractType.self)
+        let mode = try Validate.required(input.executionMode, existing: nil, field: "executionMode")
+        let contract = try Validate.required(input.contractType, existing: nil, field: "contractType")
         guard let start = input.startDate else {
             throw DomainError.invalid("startDate", "La date de début est obligatoire.", code: .missingField)
         }
@@ -413,9 +411,7 @@ public struct PlacementStore: Sendable {
                         "La durée hebdomadaire doit être comprise entre 0 et 60 heures (reçu \(French.number(weekly, .text)))."
                     )
                 }
-                let contract = try Validate.choice(
-                    input.contractType, existing: existing.contractType, field: "contractType",
-                    as: EmploymentContractType.self)
+                let contract = input.contractType ?? existing.contractType
                 if let end {
                     if let late = try await connection.query(
                         "SELECT to_char(month, 'YYYY-MM') FROM hour_reports WHERE placement_id = $1 AND current AND month > date_trunc('month', $2::date) ORDER BY month DESC LIMIT 1",
