@@ -15,10 +15,13 @@ public struct SystemCivilClock: CivilClock {
 
     public var now: Date { Date() }
 
-    public var today: LocalDate {
+    public var today: LocalDate { Self.parisDate(of: now) }
+
+    /// The civil date an instant falls on in Europe/Paris (summer and winter time included).
+    static func parisDate(of instant: Date) -> LocalDate {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Self.paris
-        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        calendar.timeZone = paris
+        let c = calendar.dateComponents([.year, .month, .day], from: instant)
         return LocalDate(year: c.year ?? 1, month: c.month ?? 1, day: c.day ?? 1) ?? .min
     }
 
