@@ -23,4 +23,18 @@ struct JSONCodingTests {
         let decoded = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         #expect(UUID(uuidString: decoded?["id"] as? String ?? "") == id)
     }
+
+    struct Item: Encodable, Sendable {
+        let id: UUID
+        let hours: Decimal
+        let label: String
+    }
+
+    @Test("a large array encoded in parallel chunks gives the same bytes as in one go")
+    func parallelArrays() async throws {
+        for count in [0, 1, 199, 200, 401, 1000, 1003] {
+            let items = (0..<count).map { Item(id: UUID(), hours: Decimal($0) / 4, label: "lot \($0) « é »") }
+            #expect(try await JSONCoding.encodeArray(items) == JSONCoding.encode(items), "\(count)")
+        }
+    }
 }
