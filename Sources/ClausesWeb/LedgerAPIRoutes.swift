@@ -208,35 +208,36 @@ struct GroupBalance {
         let pendingHours: Decimal
     }
 
-    let subject: String
-    let subjectId: UUID
-    let at: LocalDate
-    let aggregate: BalanceAggregate
+    /// Every field but the lots.
+    struct Header: Encodable {
+        let subject: String
+        let subjectId: UUID
+        let at: LocalDate
+        let aggregate: BalanceAggregate
+        let months: [MonthTotal]
+        let pendingHours: Decimal
+    }
+
+    let header: Header
     let lots: [LotLine]
-    let months: [MonthTotal]
-    let pendingHours: Decimal
 
     init(_ summary: BalanceSummary) {
-        subject = summary.subject
-        subjectId = summary.subjectId
-        at = summary.at
-        aggregate = summary.aggregate
-        months = summary.months
-        pendingHours = summary.pendingHours
+        header = Header(
+            subject: summary.subject, subjectId: summary.subjectId, at: summary.at, aggregate: summary.aggregate,
+            months: summary.months, pendingHours: summary.pendingHours)
         lots = summary.lots.map {
             LotLine(
                 lotId: $0.lotId, lotNumber: $0.lotNumber, lotLabel: $0.lotLabel, publicContractId: $0.publicContractId,
                 publicContractReference: $0.publicContractReference, contractorId: $0.contractorId,
-                contractorName: $0.contractorName,
-                calibrationMode: $0.calibrationMode, placementCount: $0.placementCount, balance: $0.balance,
-                pendingHours: $0.pendingHours)
+                contractorName: $0.contractorName, calibrationMode: $0.calibrationMode,
+                placementCount: $0.placementCount, balance: $0.balance, pendingHours: $0.pendingHours)
         }
     }
 
     /// The answer, its lots encoded in parallel (for a large buyer the encoder costs as much as the count):
-    /// the other fields, then `"lots"` appended before the closing brace.
+    /// the header's fields, then `"lots"` appended before the closing brace.
     func response() async throws -> Response {
-        var data = try JSONCoding.encode(Header(self))
+        var data = try JSONCoding.encode(header)
         data.removeLast()
         data.append(contentsOf: Data(",\"lots\":".utf8))
         data.append(try await JSONCoding.encodeArray(lots))
@@ -244,24 +245,5 @@ struct GroupBalance {
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    /// Every field but the lots.
-    private struct Header: Encodable {
-        let subject: String
-        let subjectId: UUID
-        let at: LocalDate
-        let aggregate: BalanceAggregate
-        let months: [MonthTotal]
-        let pendingHours: Decimal
-
-        init(_ balance: GroupBalance) {
-            subject = balance.subject
-            subjectId = balance.subjectId
-            at = balance.at
-            aggregate = balance.aggregate
-            months = balance.months
-            pendingHours = balance.pendingHours
-        }
     }
 }
