@@ -1,4 +1,5 @@
 import Foundation
+import PostgresClient
 import Testing
 
 @testable import ClausesCore
@@ -423,4 +424,26 @@ private func referenceCreditHours(
         months: series, byMode: modes, explanation: [])
     credit.explanation = CreditExplanation.lines(for: credit, rules: rules, requiredHours: requiredHours)
     return (credit, lines)
+}
+
+@Suite("Balance facts: packed reports as the facts query sends them")
+struct ReportsTextTests {
+    @Test func validatedAndPendingReports() throws {
+        let text = ReportsText(packed: "24313:v:151.67:7::;24314:d:20.5:0::;24315:v:0:0:80:1200.5")
+        let parsed = try text.parse()
+        #expect(parsed.validated.map(\.month) == [24313, 24315])
+        #expect(parsed.validated.first?.worked == 15_167)
+        #expect(parsed.validated.last?.attested == 8_000)
+        #expect(parsed.validated.last?.amount == 120_050)
+        #expect(parsed.pendingHundredths == 2_050)
+        #expect(parsed.pendingCount == 1)
+        #expect(try ReportsText(packed: nil).parse().validated.isEmpty)
+    }
+
+    @Test("too few or too many fields, or a figure with 3 decimals, is a decoding error, not a crash")
+    func malformed() {
+        for packed in ["24313:v:1:2:3", "24313:v", "24313:v:1:2:3:4:5", "24313:v:1.005:0::", "x:v:1:0::"] {
+            #expect(throws: PostgresError.self) { try ReportsText(packed: packed).parse() }
+        }
+    }
 }

@@ -161,6 +161,11 @@ struct ReportsText: Sendable {
         var cursor = 0
         func next() -> UnsafeBufferPointer<UInt8> {
             let start = cursor
+            // Past the end (too few fields): an empty field, and the count check below refuses the item.
+            guard start <= item.count else {
+                cursor += 1
+                return UnsafeBufferPointer(start: nil, count: 0)
+            }
             while cursor < item.count, item[cursor] != UInt8(ascii: ":") { cursor += 1 }
             let field = UnsafeBufferPointer(rebasing: item[start..<cursor])
             cursor += 1
