@@ -88,6 +88,10 @@ struct ConfigTests {
         #expect(config.counting.trainingCapShare == Decimal(string: "0.25")!)
         #expect(config.database.url == "postgresql://u:secret@db/clauses")
         #expect(config.describe().contains("u:********@db/clauses"))
+        let smtp = try Config.parse("[mail]\nsmtp_url = \"smtps://alertes:motdepasse@smtp.example:465\"\n")
+        #expect(smtp.mail.smtpURL.contains("motdepasse"))
+        #expect(smtp.describe().contains("smtps://alertes:********@smtp.example:465"))
+        #expect(!smtp.describe().contains("motdepasse"))
         #expect(!config.describe().contains("secret"))
 
         let file = FileManager.default.temporaryDirectory.appending(path: "clauses-smtp-\(UUID().uuidString)").path

@@ -446,4 +446,22 @@ struct ReportsTextTests {
             #expect(throws: PostgresError.self) { try ReportsText(packed: packed).parse() }
         }
     }
+
+    @Test("figures beyond the engine's limit (read from text) take the Decimal reference instead of overflowing")
+    func hugeAmountsFallBack() throws {
+        var rules = CountingRuleTable.defaults
+        rules.labourShare = 0
+        let month = try #require(YearMonth(year: 2026, month: 3))
+        let start = try #require(LocalDate(year: 2026, month: 1, day: 1))
+        let huge: Int64 = 9_999_999_999_999_999
+        let placements = (0..<3).map { n in
+            HundredthsPlacement(
+                facts: PlacementFacts(id: "MEP-\(n)", mode: .siaeSubcontracting, contractType: .cdi, start: start),
+                months: [HundredthsReport(month: month.index, worked: 0, training: 0, attested: nil, amount: huge)])
+        }
+        #expect(FixedPointCredit.count(placements, requiredHours: 100, rules: rules, through: nil) == nil)
+        let (credit, months) = creditHours(hundredths: placements, requiredHours: 100, rules: rules, through: nil)
+        #expect(months == nil)
+        #expect(credit.byMode.first?.subcontractAmount == Hundredths.decimal(huge) * 3)
+    }
 }

@@ -20,6 +20,10 @@ struct JSONCodingTests {
         #expect(text.contains("\"\(other.uuidString.lowercased())\""))
         #expect(!text.contains(id.uuidString))
         #expect(text.contains("ABC-DEF « Lot 1 »"))
+        // A UUID quoted inside someone's text stays as typed.
+        let quoted = "note \"\(id.uuidString)\" fin"
+        let inText = String(decoding: try JSONCoding.encode(Sample(id: id, ids: [], label: quoted)), as: UTF8.self)
+        #expect(inText.contains(id.uuidString))
         let decoded = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         #expect(UUID(uuidString: decoded?["id"] as? String ?? "") == id)
     }

@@ -48,6 +48,18 @@ struct ConfigKey: Sendable {
             }, show: { quoted($0[keyPath: keyPath]) })
     }
 
+    /// A URL that may hold a password (`smtps://user:password@host`): shown with the password masked.
+    static func url(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, String> & Sendable,
+        _ description: String
+    ) -> ConfigKey {
+        ConfigKey(
+            section: section, name: name, description: description, secret: nil,
+            read: { reader, config, _ throws(DomainError) in
+                config[keyPath: keyPath] = try reader.string(name, config[keyPath: keyPath])
+            }, show: { maskedURL($0[keyPath: keyPath]) })
+    }
+
     /// A decimal, shown as a string so its exact value is obvious.
     static func decimal(
         _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, Decimal> & Sendable,
@@ -246,7 +258,7 @@ extension Config {
             "Hourly cost converting an SIAE amount into hours."),
         .string("mail", "from", \.mail.from, "Sender of every email."),
         .string("mail", "directory", \.mail.directory, "Where emails are written as .eml files without SMTP."),
-        .string("mail", "smtp_url", \.mail.smtpURL, "SMTP server (smtp:// or smtps://); empty: .eml files."),
+        .url("mail", "smtp_url", \.mail.smtpURL, "SMTP server (smtp:// or smtps://); empty: .eml files."),
         .string("mail", "smtp_user", \.mail.smtpUser, "SMTP user name; empty: no authentication."),
         .secret(
             "mail", "smtp_password", \.mail.smtpPassword, environment: "CLAUSES_SMTP_PASSWORD", "SMTP password."),

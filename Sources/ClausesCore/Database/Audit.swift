@@ -113,7 +113,8 @@ public enum JSONCoding {
         data.withUnsafeMutableBytes { (bytes: UnsafeMutableRawBufferPointer) in
             var i = 0
             while i + 37 < count {
-                guard bytes[i] == quote, bytes[i + 37] == quote else {
+                // An escaped quote (`\"`) is inside a string, not the start of one.
+                guard bytes[i] == quote, bytes[i + 37] == quote, i == 0 || bytes[i - 1] != UInt8(ascii: "\\") else {
                     i += 1
                     continue
                 }

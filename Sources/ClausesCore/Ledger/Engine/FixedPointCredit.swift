@@ -29,6 +29,13 @@ enum FixedPointCredit {
         var terms = placements.count
         for p in placements {
             terms += p.months.count
+            // Every figure within the limit, or the sums could overflow (reports read from text are not bounded).
+            for m in p.months
+            where !Hundredths.within(m.worked) || !Hundredths.within(m.training)
+                || !Hundredths.within(m.attested ?? 0) || !Hundredths.within(m.amount ?? 0)
+            {
+                return nil
+            }
             for m in p.months where m.month <= last {
                 low = min(low, m.month)
                 high = max(high, m.month)
@@ -305,6 +312,9 @@ enum Hundredths {
             ? Decimal()
             : Decimal(sign: value < 0 ? .minus : .plus, exponent: -2, significand: Decimal(value.magnitude))
     }
+
+    /// Whether a figure in hundredths is one the count may add up without overflow.
+    static func within(_ value: Int64) -> Bool { value.magnitude <= limit.magnitude }
 
     /// `-1250.5`: the value as `Decimal.description` writes it (no trailing zero), straight from hundredths.
     static func plainText(_ hundredths: Int64) -> String {
