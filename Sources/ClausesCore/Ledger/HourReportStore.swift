@@ -174,7 +174,6 @@ public struct HourReportStore: Sendable {
             if case .implausible = problem, confirmPlausible { continue }
             throw problem.error
         }
-        if month > today.yearMonth { throw HourReportRules.Problem.futureMonth(month).error }
         let source = try Self.source(declaration.source, caller: caller)
         let comment = try Validate.optionalText(declaration.comment, existing: nil, field: "comment", maxLength: 1000)
 
