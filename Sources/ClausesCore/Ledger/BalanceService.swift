@@ -79,8 +79,7 @@ public struct BalanceService: Sendable {
         }
         var totals: [MonthTotal] = []
         var cumulative: Int64 = 0
-        for key in byMonth.keys.sorted() {
-            let m = byMonth[key]!
+        for (key, m) in byMonth.sorted(by: { $0.key < $1.key }) {
             guard add(&cumulative, m.credited) else { return decimalMonthTotals(lots.map(\.balance)) }
             totals.append(
                 MonthTotal(
@@ -105,8 +104,8 @@ public struct BalanceService: Sendable {
             }
         }
         var cumulative: Decimal = 0
-        return byMonth.keys.sorted().map { key -> MonthTotal in
-            var m = byMonth[key]!
+        return byMonth.sorted(by: { $0.key < $1.key }).map { _, total -> MonthTotal in
+            var m = total
             cumulative += m.credited
             m.cumulativeCredited = cumulative
             return m
