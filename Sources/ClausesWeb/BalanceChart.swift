@@ -44,10 +44,11 @@ enum BalanceChart {
                 "<text class=\"tick\" x=\"\(fmt(left - 6))\" y=\"\(fmt(y(value) + 4))\" text-anchor=\"end\">\(Int(value.rounded()))</text>"
         }
         for (i, month) in axis.enumerated() {
-            let value = double(byMonth[month]?.credited ?? 0)
+            let credited = byMonth[month]?.credited ?? 0
+            let value = double(credited)
             if value > 0 {
                 svg +=
-                    "<rect class=\"bar\" x=\"\(fmt(x(i) + step * 0.15))\" y=\"\(fmt(y(value)))\" width=\"\(fmt(step * 0.7))\" height=\"\(fmt(y(0) - y(value)))\"><title>\(French.month(month)) : \(French.number(byMonth[month]!.credited, maxFraction: 6)) h valorisées</title></rect>"
+                    "<rect class=\"bar\" x=\"\(fmt(x(i) + step * 0.15))\" y=\"\(fmt(y(value)))\" width=\"\(fmt(step * 0.7))\" height=\"\(fmt(y(0) - y(value)))\"><title>\(French.month(month)) : \(French.number(credited, maxFraction: 6)) h valorisées</title></rect>"
             }
             if axis.count <= 18 || i % max(1, axis.count / 12) == 0 {
                 svg +=

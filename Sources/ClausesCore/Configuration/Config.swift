@@ -56,7 +56,7 @@ public struct Config: Sendable {
 
     public struct Ledger: Sendable {
         public var eligibilityValidityMonths = 6
-        public var tolerance: Decimal = Decimal(string: "0.10")!
+        public var tolerance = Decimal(sign: .plus, exponent: -2, significand: 10)
         public var plausibleMonthlyHours: Decimal = 220
         public var outcomeProfile = "istres-ouest-provence-2020"
     }

@@ -15,37 +15,45 @@ struct ConfigKey: Sendable {
 
     var path: String { "\(section).\(name)" }
 
-    static func int(
-        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, Int> & Sendable,
-        in range: ClosedRange<Int>, _ description: String
+    /// A plain key: `read` takes the reader, the key's name and the current (default) value.
+    static func value<T>(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, T> & Sendable,
+        _ description: String,
+        read: @escaping @Sendable (inout TOMLReader, String, T) throws(DomainError) -> T,
+        show: @escaping @Sendable (T) -> String
     ) -> ConfigKey {
         ConfigKey(
             section: section, name: name, description: description, secret: nil,
             read: { reader, config, _ throws(DomainError) in
-                config[keyPath: keyPath] = try reader.int(name, config[keyPath: keyPath], in: range)
-            }, show: { "\($0[keyPath: keyPath])" })
+                config[keyPath: keyPath] = try read(&reader, name, config[keyPath: keyPath])
+            }, show: { show($0[keyPath: keyPath]) })
+    }
+
+    static func int(
+        _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, Int> & Sendable,
+        in range: ClosedRange<Int>, _ description: String
+    ) -> ConfigKey {
+        value(
+            section, name, keyPath, description, read: { r, n, v throws(DomainError) in try r.int(n, v, in: range) },
+            show: { "\($0)" })
     }
 
     static func bool(
         _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, Bool> & Sendable,
         _ description: String
     ) -> ConfigKey {
-        ConfigKey(
-            section: section, name: name, description: description, secret: nil,
-            read: { reader, config, _ throws(DomainError) in
-                config[keyPath: keyPath] = try reader.bool(name, config[keyPath: keyPath])
-            }, show: { "\($0[keyPath: keyPath])" })
+        value(
+            section, name, keyPath, description, read: { r, n, v throws(DomainError) in try r.bool(n, v) },
+            show: { "\($0)" })
     }
 
     static func string(
         _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, String> & Sendable,
         _ description: String
     ) -> ConfigKey {
-        ConfigKey(
-            section: section, name: name, description: description, secret: nil,
-            read: { reader, config, _ throws(DomainError) in
-                config[keyPath: keyPath] = try reader.string(name, config[keyPath: keyPath])
-            }, show: { quoted($0[keyPath: keyPath]) })
+        value(
+            section, name, keyPath, description, read: { r, n, v throws(DomainError) in try r.string(n, v) },
+            show: quoted)
     }
 
     /// A URL that may hold a password (`smtps://user:password@host`): shown with the password masked.
@@ -53,11 +61,9 @@ struct ConfigKey: Sendable {
         _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, String> & Sendable,
         _ description: String
     ) -> ConfigKey {
-        ConfigKey(
-            section: section, name: name, description: description, secret: nil,
-            read: { reader, config, _ throws(DomainError) in
-                config[keyPath: keyPath] = try reader.string(name, config[keyPath: keyPath])
-            }, show: { maskedURL($0[keyPath: keyPath]) })
+        value(
+            section, name, keyPath, description, read: { r, n, v throws(DomainError) in try r.string(n, v) },
+            show: maskedURL)
     }
 
     /// A decimal, shown as a string so its exact value is obvious.
@@ -65,32 +71,26 @@ struct ConfigKey: Sendable {
         _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, Decimal> & Sendable,
         in range: ClosedRange<Decimal>, _ description: String
     ) -> ConfigKey {
-        ConfigKey(
-            section: section, name: name, description: description, secret: nil,
-            read: { reader, config, _ throws(DomainError) in
-                config[keyPath: keyPath] = try reader.decimal(name, config[keyPath: keyPath], in: range)
-            }, show: { quoted("\($0[keyPath: keyPath])") })
+        value(
+            section, name, keyPath, description,
+            read: { r, n, v throws(DomainError) in try r.decimal(n, v, in: range) }, show: { quoted("\($0)") })
     }
 
     static func choice<T: RawRepresentable & CaseIterable & Sendable>(
         _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, T> & Sendable, _ description: String
     ) -> ConfigKey where T.RawValue == String {
-        ConfigKey(
-            section: section, name: name, description: description, secret: nil,
-            read: { reader, config, _ throws(DomainError) in
-                config[keyPath: keyPath] = try reader.choice(name, config[keyPath: keyPath])
-            }, show: { quoted($0[keyPath: keyPath].rawValue) })
+        value(
+            section, name, keyPath, description, read: { r, n, v throws(DomainError) in try r.choice(n, v) },
+            show: { quoted($0.rawValue) })
     }
 
     static func date(
         _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, LocalDate> & Sendable,
         _ description: String
     ) -> ConfigKey {
-        ConfigKey(
-            section: section, name: name, description: description, secret: nil,
-            read: { reader, config, _ throws(DomainError) in
-                config[keyPath: keyPath] = try reader.date(name, config[keyPath: keyPath])
-            }, show: { quoted($0[keyPath: keyPath].description) })
+        value(
+            section, name, keyPath, description, read: { r, n, v throws(DomainError) in try r.date(n, v) },
+            show: { quoted($0.description) })
     }
 
     /// A list of IP addresses, stored in canonical form.
@@ -98,11 +98,10 @@ struct ConfigKey: Sendable {
         _ section: String, _ name: String, _ keyPath: any WritableKeyPath<Config, [String]> & Sendable,
         _ description: String
     ) -> ConfigKey {
-        ConfigKey(
-            section: section, name: name, description: description, secret: nil,
-            read: { reader, config, _ throws(DomainError) in
-                config[keyPath: keyPath] = try reader.stringArray(name, config[keyPath: keyPath]).map {
-                    (text: String) throws(DomainError) in
+        value(
+            section, name, keyPath, description,
+            read: { reader, name, current throws(DomainError) in
+                try reader.stringArray(name, current).map { (text: String) throws(DomainError) in
                     guard let address = IPAddress.canonical(text) else {
                         throw DomainError(
                             .unprocessable, code: .configInvalid,
@@ -111,7 +110,7 @@ struct ConfigKey: Sendable {
                     }
                     return address
                 }
-            }, show: { "[\($0[keyPath: keyPath].map(quoted).joined(separator: ", "))]" })
+            }, show: { "[\($0.map(quoted).joined(separator: ", "))]" })
     }
 
     /// A secret: from `environment`, else the file named by `name_file`, else the key itself.

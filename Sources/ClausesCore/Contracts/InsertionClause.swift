@@ -118,7 +118,7 @@ public struct InsertionClauseStore: Sendable {
                     result.unroundedHours,
                     PostgresTextArray(result.warnings), overridesJSON, input.penaltyPerMissingHour?.value,
                 ]
-            ).first!
+            ).one()
             let clause = try InsertionClause(row: row)
             if let previous {
                 try await Audit.updated(

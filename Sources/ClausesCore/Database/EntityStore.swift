@@ -73,9 +73,7 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
         return try await translatingConstraints {
             try await pool.withTransaction { connection in
                 let sql = SQL.insert(into: Entity.table, columns)
-                guard let id = try await connection.query(sql).scalar(UUID.self) else {
-                    throw PostgresError(.query, "INSERT sans identifiant")
-                }
+                let id = try await connection.query(sql).one().decode(0, as: UUID.self)
                 let created = try await get(caller, id: id, on: connection)
                 try await Audit.created(created, entity: Entity.entityName, id: id, by: caller, on: connection)
                 return created

@@ -262,12 +262,14 @@ public struct CSVText: Sendable, Equatable {
                 inQuotes.toggle()
             } else if !inQuotes, char.isNewline {
                 break
-            } else if !inQuotes, counts[char] != nil {
-                counts[char]! += 1
+            } else if !inQuotes, let count = counts[char] {
+                counts[char] = count + 1
             }
         }
         var best: Character = ";"
-        for candidate: Character in [",", "\t"] where counts[candidate]! > counts[best]! { best = candidate }
+        for candidate: Character in [",", "\t"] where counts[candidate, default: 0] > counts[best, default: 0] {
+            best = candidate
+        }
         return best
     }
 

@@ -244,7 +244,7 @@ public struct ImportService: Sendable {
                            count(*) FILTER (WHERE old_id IS NOT NULL AND \(HourReportRules.unchangedSQL))
                     FROM import_matched WHERE placement_id IS NOT NULL
                     """
-                ).first!
+                ).one()
                 var report = ImportReport(
                     status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
                     unchanged: try counts.decode(2), criteriaAdded: 0, problems: problems, warnings: parsed.warnings,
@@ -414,7 +414,7 @@ public struct ImportService: Sendable {
                            count(*) FILTER (WHERE p.id IS NOT NULL AND NOT \(changed)), (\(newCriteria))
                     FROM import_participants i LEFT JOIN participants p ON p.reference = i.reference
                     """
-                ).first!
+                ).one()
                 var report = ImportReport(
                     status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
                     unchanged: try counts.decode(2), criteriaAdded: try counts.decode(3), problems: [], warnings: [])

@@ -233,7 +233,7 @@ public struct HourReportStore: Sendable {
                     validate ? "validated" : "declared", comment, caller.userId, caller.label,
                     validate ? caller.userId : nil, validate ? caller.label : nil, existing?.id,
                 ]
-            ).scalar(UUID.self)!
+            ).one().decode(0, as: UUID.self)
             let report = try await get(id: id, on: connection)
             var changes: [String: Any] = [
                 "placementCode": placement.code, "month": month.description, "workedHours": "\(worked)",
@@ -364,7 +364,7 @@ public struct HourReportStore: Sendable {
             row: try await connection.query(
                 "SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id WHERE r.id = $1",
                 [id]
-            ).first!)
+            ).one())
     }
 
     static func source(_ given: HourReportSource?, caller: Caller) throws(DomainError) -> HourReportSource {

@@ -209,7 +209,7 @@ private func qualifyingContractCandidate(_ placements: [OutcomePlacement], profi
         let description: String
         if chain.count > 1 {
             let cdds = chain.dropLast().map {
-                "\($0.contractType.frenchLabel) du \($0.start.french) au \($0.end!.french)"
+                "\($0.contractType.frenchLabel) du \($0.start.french)\($0.end.map { " au \($0.french)" } ?? "")"
             }
             description =
                 cdds.joined(separator: ", ")

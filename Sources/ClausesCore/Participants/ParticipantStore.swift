@@ -99,7 +99,7 @@ public struct ParticipantStore: Sendable {
         return try await translating {
             try await pool.withTransaction { connection in
                 let sql = SQL.insert(into: "participants", columns)
-                let id = try await connection.query(sql).scalar(UUID.self)!
+                let id = try await connection.query(sql).one().decode(0, as: UUID.self)
                 let created = try await get(caller, id: id, on: connection)
                 try await Audit.created(created, entity: "participant", id: id, by: caller, on: connection)
                 return created
@@ -154,7 +154,7 @@ public struct ParticipantStore: Sendable {
                     INSERT INTO eligibility_criteria (participant_id, code, proof_kind, proof_date, attested_by)
                     VALUES ($1, $2, $3, $4, $5) RETURNING id
                     """, [participantId, code.rawValue, kind, proofDate, attested]
-                ).scalar(UUID.self)!
+                ).one().decode(0, as: UUID.self)
                 try await Audit.record(
                     .create, entity: "eligibility_criterion", id: id.uuidString.lowercased(),
                     changes: [

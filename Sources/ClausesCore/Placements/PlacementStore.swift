@@ -363,7 +363,7 @@ public struct PlacementStore: Sendable {
                         weekly, input.reducedHoursAgreed ?? false, input.onClauseOperation ?? true, verdict.eligible,
                         PostgresTextArray(verdict.criteria.map(\.rawValue)), caller.userId, caller.label,
                     ]
-                ).scalar(UUID.self)!
+                ).one().decode(0, as: UUID.self)
                 let created = try await get(caller, id: id, on: connection)
                 try await Audit.created(
                     created, entity: "placement", id: id, omitting: ["participantName"], by: caller, on: connection)

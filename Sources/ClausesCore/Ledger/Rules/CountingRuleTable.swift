@@ -60,8 +60,8 @@ public struct CountingRuleTable: Codable, Sendable, Equatable {
     /// bonus by default.
     public static let defaults = CountingRuleTable(
         rules: Dictionary(uniqueKeysWithValues: ExecutionMode.allCases.map { ($0, defaultRule(for: $0)) }),
-        trainingCapShare: Decimal(string: "0.30")!,
-        labourShare: Decimal(string: "0.5")!,
+        trainingCapShare: Decimal(sign: .plus, exponent: -2, significand: 30),
+        labourShare: Decimal(sign: .plus, exponent: -1, significand: 5),
         hourlyCost: 25)
 
     public static func defaultRule(for mode: ExecutionMode) -> CountingRule {
