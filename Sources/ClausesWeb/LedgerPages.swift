@@ -15,10 +15,10 @@ enum LedgerPages {
         return [
             "status": b.status.rawValue, "statusLabel": b.status.frenchLabel,
             "statusExplanation": b.statusExplanation.french(),
-            "required": Display.hours(b.requiredHours), "worked": Display.hours(b.workedHours),
-            "training": Display.hours(b.trainingHours), "credited": Display.hours(b.creditedHours),
-            "remaining": Display.hours(b.remainingHours), "surplus": Display.hours(b.surplusHours),
-            "expected": b.expectedHours.map(Display.hours) ?? "—",
+            "required": French.hours(b.requiredHours), "worked": French.hours(b.workedHours),
+            "training": French.hours(b.trainingHours), "credited": French.hours(b.creditedHours),
+            "remaining": French.hours(b.remainingHours), "surplus": French.hours(b.surplusHours),
+            "expected": b.expectedHours.map { French.hours($0) } ?? "—",
             "completion": percent(b.completionRate), "progress": percent(b.progress),
             "meter": Meter.svg(
                 completion: b.completionRate, expected: b.progress,
@@ -27,15 +27,15 @@ enum LedgerPages {
             ),
             "at": b.at.french,
             "pending": lot.pendingReports > 0
-                ? "\(lot.pendingReports) relevé(s) en attente de validation (\(Display.hours(lot.pendingHours)), non comptés)"
+                ? "\(lot.pendingReports) relevé(s) en attente de validation (\(French.hours(lot.pendingHours)), non comptés)"
                 : "",
             "chart": BalanceChart.svg(months: lot.credit.months, balance: b),
             "explanation": lot.credit.explanation.map { $0.french() },
             "months": lot.credit.months.reversed().map { m -> [String: Any] in
                 [
-                    "month": French.month(m.month), "worked": Display.hours(m.worked),
-                    "training": Display.hours(m.training),
-                    "credited": Display.hours(m.credited), "cumulative": Display.hours(m.cumulativeCredited),
+                    "month": French.month(m.month), "worked": French.hours(m.worked),
+                    "training": French.hours(m.training),
+                    "credited": French.hours(m.credited), "cumulative": French.hours(m.cumulativeCredited),
                 ]
             },
         ]
@@ -44,8 +44,8 @@ enum LedgerPages {
     static func aggregateModel(_ a: BalanceAggregate) -> [String: Any] {
         [
             "status": a.status.rawValue, "statusLabel": a.status.frenchLabel,
-            "required": Display.hours(a.requiredHours),
-            "credited": Display.hours(a.creditedHours), "remaining": Display.hours(a.remainingHours),
+            "required": French.hours(a.requiredHours),
+            "credited": French.hours(a.creditedHours), "remaining": French.hours(a.remainingHours),
             "completion": percent(a.completionRate), "lots": a.lotCount,
         ]
     }
@@ -56,8 +56,8 @@ enum LedgerPages {
             "id": lot.lotId.uuidString.lowercased(), "reference": lot.publicContractReference, "number": lot.lotNumber,
             "label": lot.lotLabel, "contractor": lot.contractorName ?? "—", "status": b.status.rawValue,
             "statusLabel": b.status.frenchLabel,
-            "credited": Display.hours(b.creditedHours), "required": Display.hours(b.requiredHours),
-            "expected": b.expectedHours.map(Display.hours) ?? "—", "shortfall": Display.hours(b.shortfallHours),
+            "credited": French.hours(b.creditedHours), "required": French.hours(b.requiredHours),
+            "expected": b.expectedHours.map { French.hours($0) } ?? "—", "shortfall": French.hours(b.shortfallHours),
             "end": Display.date(b.executionEnd),
             "meter": Meter.svg(
                 completion: b.completionRate, label: "\(percent(b.completionRate)) des heures prescrites", small: true),
@@ -68,7 +68,7 @@ enum LedgerPages {
         [
             "code": p.code, "person": p.participantName, "company": p.companyName, "mode": p.executionMode.frenchLabel,
             "contract": p.contractType.frenchLabel, "period": "\(p.startDate.french) → \(Display.date(p.endDate))",
-            "weekly": Display.hours(p.weeklyHours), "counting": p.counting ? "" : "non comptée",
+            "weekly": French.hours(p.weeklyHours), "counting": p.counting ? "" : "non comptée",
         ]
     }
 }

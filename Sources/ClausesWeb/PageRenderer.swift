@@ -63,9 +63,8 @@ public struct PageRenderer: Sendable {
     }
 }
 
-/// French display of figures on pages.
+/// Figures that may be missing on pages (an em dash then), through `French`.
 enum Display {
-    static func hours(_ value: Decimal) -> String { French.hours(value) }
     static func euros(_ value: Decimal?) -> String {
         value.map { French.euros($0, cents: true) } ?? "—"
     }

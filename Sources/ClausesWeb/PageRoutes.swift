@@ -147,7 +147,7 @@ struct PageRoutes {
             "dashboard", title: "Tableau de bord",
             model: [
                 "buyers": totals.buyers, "contracts": totals.publicContracts, "lots": totals.lots,
-                "requiredHours": Display.hours(totals.requiredHours),
+                "requiredHours": French.hours(totals.requiredHours),
             ], context: context)
     }
 
@@ -213,7 +213,7 @@ struct PageRoutes {
         [
             "id": lot.id.uuidString.lowercased(), "number": lot.number, "label": lot.label,
             "amount": Display.euros(lot.amountExclVat), "period": period(lot),
-            "hours": lot.clause.map { Display.hours($0.requiredHours) } ?? "—",
+            "hours": lot.clause.map { French.hours($0.requiredHours) } ?? "—",
         ]
     }
 
@@ -242,7 +242,7 @@ struct PageRoutes {
         if let clause {
             model["clause"] =
                 [
-                    "requiredHours": Display.hours(clause.requiredHours), "mode": clause.calibration.mode.frenchLabel,
+                    "requiredHours": French.hours(clause.requiredHours), "mode": clause.calibration.mode.frenchLabel,
                     "rounding": clause.rounding.frenchLabel, "explanation": clause.explanation,
                     "warnings": clause.warnings,
                 ] as [String: Any]
