@@ -16,8 +16,10 @@
    triggers, every attempt costs a bcrypt check), then during the largest upload the service accepts
    (`imports.max_lines` lines of real placements padded to `server.max_import_body_bytes`, sent again and
    again with `dryRun=true`): the ratio to idle, target <= 2;
-6. memory: VmHWM (peak) and VmRSS of the service process from /proc/PID/status after the measures;
-7. limits, measured in the same run, each figure's ratio to its limit:
+6. indicators: `GET /api/v1/indicators?profile=NAME&year=YYYY` for each PLIE profile of the territory (the
+   last full year by default), N runs after a warm-up: the worst profile's p95, target <= 2 s;
+7. memory: VmHWM (peak) and VmRSS of the service process from /proc/PID/status after the measures;
+8. limits, measured in the same run, each figure's ratio to its limit:
    - `GET /healthz` (a constant route, no database) on the same keep-alive connection: the floor of any request;
    - the bare SQL a balance needs (lots with their contract, clause and contractor; then one row per placement
      with the plain sums of its current non-rejected reports up to the balance month, validated and declared
@@ -57,11 +59,50 @@ TARGETS = {  # metric -> (limit, "max" | "min", unit)
     "login_flood_p95_ratio": (2.0, "max", "× idle"),
     "max_upload_p95_ratio": (2.0, "max", "× idle"),
     "service_peak_rss_mb": (200.0, "max", "MB"),
+    "indicators_p95_ms": (2000.0, "max", "ms"),
     # Each speed figure against its limit measured in the same run (`BALANCE_SQL`, `measure_healthz`, `copy_limit`).
     "lot_balance_ratio": (3.0, "max", "× (SQL + /healthz)"),
     "buyer_balance_ratio": (2.0, "max", "× SQL"),
     "import_ratio": (0.5, "min", "× COPY"),
+    "indicators_ratio": (2.0, "max", "× SQL"),
 }
+
+# The facts of a profile's indicators over a period, written plainly and independently of the service's
+# query: `{profile}`, `{first}` and `{last}` (the period), `{age}` (the profile's senior age), `{validity}`
+# (months an eligibility proof is valid). Each statement recomputes the pathways of the period (`sel`) and
+# the people they accompany (`people`: earliest entry, last day within the period).
+INDICATOR_WITH = """
+WITH sel AS (SELECT pw.participant_id, pw.entry_date, pw.exit_date, pw.exit_kind, pw.referent_user_id
+             FROM pathways pw JOIN plie pl ON pl.id = pw.plie_id
+             WHERE pl.profile = '{profile}' AND pw.entry_date <= '{last}' AND (pw.exit_date IS NULL OR pw.exit_date >= '{first}')),
+     people AS (SELECT participant_id, min(entry_date) AS entry, max(least(coalesce(exit_date, '{last}'), '{last}')) AS last_day
+                FROM sel GROUP BY participant_id)
+"""
+INDICATOR_SQL = [INDICATOR_WITH + """
+SELECT count(*), count(*) FILTER (WHERE pa.sex = 'F'), count(*) FILTER (WHERE pa.priority_area IN ('qpv', 'tva')),
+       count(*) FILTER (WHERE pa.priority_area = 'qpv'), count(*) FILTER (WHERE pa.birth_date <= p.entry - interval '{age} years'),
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM eligibility_criteria ec WHERE ec.participant_id = p.participant_id
+                        AND ec.code = 'RSA' AND ec.validated_at IS NOT NULL
+                        AND ec.proof_date BETWEEN p.entry - interval '{validity} months' AND p.last_day))
+FROM people p JOIN participants pa ON pa.id = p.participant_id
+""", INDICATOR_WITH + """
+SELECT count(*) FILTER (WHERE entry_date >= '{first}'), count(DISTINCT referent_user_id) FROM sel
+""", INDICATOR_WITH + """
+SELECT exit_kind, count(*) FROM sel WHERE exit_date <= '{last}' GROUP BY exit_kind
+""", INDICATOR_WITH + """
+SELECT count(*) FROM people p JOIN (
+    SELECT participant_id, start_date, end_date, contract_type FROM employment_episodes
+    UNION ALL SELECT participant_id, start_date, end_date, contract_type FROM placements) j ON j.participant_id = p.participant_id
+WHERE j.start_date BETWEEN greatest(p.entry, '{first}') AND p.last_day
+  AND (j.contract_type IN ('subsidised', 'cddi') OR j.end_date < j.start_date + interval '6 months')
+""", INDICATOR_WITH + """
+SELECT sum(h.worked_hours) FROM people p JOIN placements pl ON pl.participant_id = p.participant_id
+JOIN hour_reports h ON h.placement_id = pl.id AND h.current AND h.status = 'validated'
+WHERE h.month >= date_trunc('month', '{first}'::date) AND h.month <= '{last}'
+"""]
+
+# Senior ages of the built-in profiles (config.toml), for the bare SQL.
+PROFILE_SENIOR_AGE = {"istres-ouest-provence-2020": 54, "pays-d-aix": 50, "nord-ouest-91": 50}
 
 # The facts a balance reads, written plainly (joins, plain SUMs and GROUP BY; no packing, independent of the
 # service's own query), aggregated at the level the answer needs, in two statements: (1) the lots of the subject
@@ -203,10 +244,12 @@ def parse_args():
     p.add_argument("--buyer-runs", type=int, default=int(env("BENCH_BUYER_RUNS", "20")))
     p.add_argument("--import-lines", type=int, default=int(env("BENCH_IMPORT_LINES", "100000")))
     p.add_argument("--keep-imported", action="store_true", help="keep the imported reports (default: deleted after the measure)")
-    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,import,flood,upload,limits")
+    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,indicators,import,flood,upload,limits")
     p.add_argument("--probe-seconds", type=float, default=float(env("BENCH_PROBE_SECONDS", "10")))
     p.add_argument("--flood-clients", type=int, default=int(env("BENCH_FLOOD_CLIENTS", "16")))
     p.add_argument("--seed", type=int, default=int(env("BENCH_SEED", "20261123")))
+    p.add_argument("--indicator-runs", type=int, default=int(env("BENCH_INDICATOR_RUNS", "5")))
+    p.add_argument("--indicator-year", type=int, default=int(env("BENCH_INDICATOR_YEAR", str(dt.date.today().year - 1))))
     p.add_argument("--out", default=env("BENCH_OUT", "var/bench/results.json"))
     p.add_argument("--admin-email", default="bench-admin@bench.clauses.fr")
     args = p.parse_args()
@@ -604,6 +647,46 @@ def uploads(port, token, path):
     return start
 
 
+def measure_indicators(args, client, url):
+    """Each profile's indicators over the year, `indicator_runs` times after one warm-up call."""
+    profiles = [r[0] for r in psql(url, "SELECT DISTINCT profile FROM plie ORDER BY 1")]
+    if not profiles:
+        raise SystemExit("run: no PLIE in the database (reload it with bench/generate.py)")
+    result = {"year": args.indicator_year, "profiles": {}}
+    for profile in profiles:
+        path = f"/api/v1/indicators?profile={profile}&year={args.indicator_year}"
+        client.timed(path)
+        times = []
+        body = b""
+        for _ in range(args.indicator_runs):
+            elapsed, body = client.timed(path)
+            times.append(elapsed)
+        figures = {item["indicator"]: item["numerator"] for item in json.loads(body)["items"]}
+        result["profiles"][profile] = dict(summary(times), accompanied=figures.get("accompanied"),
+                                           entries=figures.get("entries"), exits=figures.get("exits"))
+    worst = max(result["profiles"], key=lambda p: result["profiles"][p]["p95_ms"])
+    result.update(worst_profile=worst, p95_ms=result["profiles"][worst]["p95_ms"])
+    return result
+
+
+def indicator_limit(args, url, profile, runs):
+    """The bare SQL of one profile's indicators (`INDICATOR_SQL`), one warm-up then `runs` timed runs; a run's
+    time is the sum of its statements'."""
+    validity = config_value(args.config, "ledger", "eligibility_validity_months")
+    statements = [one_line(sql.format(profile=profile, first=f"{args.indicator_year}-01-01", last=f"{args.indicator_year}-12-31",
+                                      age=PROFILE_SENIOR_AGE.get(profile, 50), validity=validity)) + ";" for sql in INDICATOR_SQL]
+    script = "\\o /dev/null\n\\timing on\n" + "\n".join(statements * (runs + 1)) + "\n"
+    times = psql_timed(url, script, "indicator facts")
+    per = len(statements)
+    if len(times) != per * (runs + 1):
+        raise RuntimeError(f"psql (indicator facts) printed {len(times)} timings for {per * (runs + 1)} statements")
+    times = times[per:]
+    result = summary([sum(times[i:i + per]) for i in range(0, len(times), per)])
+    result["statement_median_ms"] = [round(statistics.median(times[k::per]), 3) for k in range(per)]
+    result["profile"] = profile
+    return result
+
+
 def main():
     args = parse_args()
     out_dir = os.path.dirname(os.path.abspath(args.out))
@@ -663,6 +746,16 @@ def main():
                     limits[key] = value
                     if "p95_ms" in value:
                         log(f"limit: bare SQL ({key}) p95 {value['p95_ms']:.3f} ms ({value['count']} runs)")
+        if "indicators" not in args.skip:
+            log(f"indicators: {args.indicator_runs} runs per profile, year {args.indicator_year}")
+            results["indicators"] = measure_indicators(args, client, url)
+            if limits is not None:
+                try:
+                    limits["indicator_sql"] = indicator_limit(
+                        args, url, results["indicators"]["worst_profile"], args.indicator_runs)
+                except (RuntimeError, subprocess.CalledProcessError) as error:
+                    limits["indicator_sql"] = {"error": str(error)}
+                    log(f"limit indicator_sql: not measured: {error}")
         if "flood" not in args.skip or "upload" not in args.skip:
             probe(client, 1)
             results["idle"] = probe(client, args.probe_seconds)
@@ -696,11 +789,13 @@ def main():
         "login_flood_p95_ratio": round(results["login_flood"]["p95_ms"] / results["idle"]["p95_ms"], 2) if "login_flood" in results else None,
         "max_upload_p95_ratio": round(results["largest_upload"]["p95_ms"] / results["idle"]["p95_ms"], 2) if "largest_upload" in results else None,
         "service_peak_rss_mb": results["service_memory"]["peak_rss_mb"],
+        "indicators_p95_ms": results.get("indicators", {}).get("p95_ms"),
     }
     # Each speed figure beside its limit measured in this run (None when either was not measured).
     limits = limits or {}
     healthz, lot_sql, buyer_sql = (limits.get(k, {}).get("p95_ms") for k in ("healthz", "lot_sql", "buyer_sql"))
     copy_rate = limits.get("import_copy", {}).get("rows_per_s")
+    indicator_sql = limits.get("indicator_sql", {}).get("p95_ms")
     lot_limit_ms = round(lot_sql + healthz, 3) if lot_sql is not None and healthz is not None else None
     bounds = {
         "lot_balance_limit_sql_p95_ms": lot_sql,
@@ -710,6 +805,7 @@ def main():
         "buyer_balance_limit_healthz_p95_ms": healthz if buyer_sql is not None else None,
         "buyer_balance_limit_ms": buyer_sql,
         "import_limit_copy_rows_per_s": copy_rate,
+        "indicators_limit_sql_p95_ms": indicator_sql,
     }
     figures["lot_balance_ratio"] = round(figures["lot_balance_p95_ms"] / lot_limit_ms, 2) \
         if figures["lot_balance_p95_ms"] is not None and lot_limit_ms else None
@@ -717,7 +813,9 @@ def main():
         if figures["buyer_balance_p95_ms"] is not None and buyer_sql else None
     figures["import_ratio"] = round(figures["import_lines_per_s"] / copy_rate, 3) \
         if figures["import_lines_per_s"] is not None and copy_rate else None
-    for key in ("lot_balance_ratio", "buyer_balance_ratio", "import_ratio"):
+    figures["indicators_ratio"] = round(figures["indicators_p95_ms"] / indicator_sql, 2) \
+        if figures["indicators_p95_ms"] is not None and indicator_sql else None
+    for key in ("lot_balance_ratio", "buyer_balance_ratio", "import_ratio", "indicators_ratio"):
         bounds[key] = figures[key]
     results.update(bounds)
     verdicts = {}
@@ -776,6 +874,14 @@ def main():
         elif copy:
             row(f"  limit: bare COPY, same rows ({copy['seconds']:.2f} s)", [f"{copy['rows_per_s']:,}", "rows/s"])
             ratio_row("  lines/s / limit", "import_ratio", ">= 0.5 × limit")
+    indicators = results.get("indicators")
+    if indicators:
+        for profile, m in indicators["profiles"].items():
+            verdict = verdicts["indicators_p95_ms"]["verdict"] if profile == indicators["worst_profile"] else ""
+            timings(f"indicators {profile[:18]} (ms)", m, "p95 <= 2,000 ms" if verdict else "", verdict)
+        limit_rows(f"  limit: bare SQL, {indicators['worst_profile'][:14]} (ms)", "indicator_sql")
+        if indicator_sql is not None:
+            ratio_row(f"  p95 / limit ({indicator_sql:.2f} ms)", "indicators_ratio", "<= 2 × limit")
     idle = results.get("idle")
     for key, label, metric in [("login_flood", "other users, login flood", "login_flood_p95_ratio"),
                                ("largest_upload", "other users, largest upload", "max_upload_p95_ratio")]:

@@ -65,6 +65,7 @@ struct APIRoutes {
             try JSONBody.response(Items(items: try await services.users.list(try context.requireCaller())))
         }
         LedgerAPIRoutes(services: services, reader: reader).register(on: api)
+        PathwayAPIRoutes(services: services, reader: reader).register(on: api)
         api.get("/login-failures") { request, context in
             let limit = try request.pageRequest().limit
             return try JSONBody.response(

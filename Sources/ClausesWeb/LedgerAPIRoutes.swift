@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 
 /// The hour ledger under `/api/v1`: participants and their eligibility, placements, monthly hour
-/// reports, balances, CSV imports and positive-outcome candidates.
+/// reports, balances and CSV imports (pathways and outcomes: `PathwayAPIRoutes`).
 struct LedgerAPIRoutes {
     let services: AppServices
     let reader: RequestReader
@@ -51,26 +51,6 @@ struct LedgerAPIRoutes {
                     try context.requireCaller(), participantId: try context.uuid("id"),
                     at: try reader.date(request, "at") ?? services.clock.today))
         }
-        api.get("/participants/:id/outcome-decisions") { _, context in
-            try JSONBody.response(
-                Items(
-                    items: try await ledger.outcomes.decisions(
-                        try context.requireCaller(), participantId: try context.uuid("id"))))
-        }
-        api.post("/participants/:id/outcome-decisions") { request, context in
-            struct Body: Decodable {
-                let rule: OutcomeRule
-                let establishedOn: LocalDate
-                let decision: OutcomeDecisionValue
-                let note: String?
-            }
-            let body = try await reader.json(Body.self, from: request)
-            return try JSONBody.response(
-                try await ledger.outcomes.recordDecision(
-                    try context.requireCaller(), participantId: try context.uuid("id"), rule: body.rule,
-                    establishedOn: body.establishedOn, decision: body.decision, note: body.note), status: .created)
-        }
-
         // A company reads its placements in the company view (no criteria, no eligibility).
         api.get("/placements") { request, context in
             let caller = try context.requireCaller()
@@ -159,18 +139,6 @@ struct LedgerAPIRoutes {
                 data: data, caller: try context.requireCaller(), dryRun: request.flag("dryRun"),
                 validateCriteria: request.flag("validateCriteria"))
             return try JSONBody.response(report, status: Self.status(of: report))
-        }
-        api.get("/outcomes/candidates") { request, context in
-            let profile =
-                try request.queryDictionary["profile"].map { name throws(DomainError) in
-                    try OutcomeProfile.named(name, field: "profile")
-                }
-                ?? ledger.outcomeProfile
-            return try JSONBody.response(
-                Items(
-                    items: try await ledger.outcomes.candidates(
-                        try context.requireCaller(), profile: profile,
-                        asOf: try reader.date(request, "asOf") ?? services.clock.today)))
         }
     }
 

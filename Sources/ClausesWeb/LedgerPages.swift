@@ -89,7 +89,7 @@ struct LedgerPageRoutes {
         web.post("/sorties-positives") { request, context in
             let caller = try context.requireCaller()
             let fields = try await Form.checked(request, context: context, reader: reader)
-            guard let participant = fields["participant"].flatMap(UUID.init(uuidString:)),
+            guard let pathway = fields["pathway"].flatMap(UUID.init(uuidString:)),
                 let rule = fields["rule"].flatMap(OutcomeRule.init(rawValue:)),
                 let establishedText = fields["established"],
                 let decision = fields["decision"].flatMap(OutcomeDecisionValue.init(rawValue:))
@@ -97,10 +97,12 @@ struct LedgerPageRoutes {
                 throw DomainError(.badRequest, code: .invalidForm, message: "Formulaire de décision incomplet.")
             }
             let established = try reader.dates.parse(establishedText, field: "established")
-            _ = try await services.ledger.outcomes.recordDecision(
-                caller, participantId: participant, rule: rule, establishedOn: established,
-                decision: decision, note: fields["note"])
-            return try await outcomes(request: request, context: context, flash: "Décision du comité enregistrée.")
+            _ = try await services.ledger.outcomes.record(
+                caller, pathwayId: pathway, rule: rule, establishedOn: established, decision: decision,
+                note: fields["note"], asOf: services.clock.today)
+            let flash =
+                decision == .proposed ? "Sortie positive proposée au comité." : "Décision du comité enregistrée."
+            return try await outcomes(request: request, context: context, flash: flash)
         }
     }
 
@@ -176,24 +178,45 @@ struct LedgerPageRoutes {
             ], context: context, status: report.status == .rejected ? .unprocessableContent : .ok)
     }
 
+    struct OutcomesPage {
+        struct Candidate {
+            let pathway: String
+            let reference: String
+            let name: String
+            let plie: String
+            let rule: String
+            let ruleLabel: String
+            let established: String
+            let establishedFr: String
+            let evidence: String
+            let unvalidated: Bool
+            let proposedBy: String
+            let isProposed: Bool
+        }
+
+        let asOf: String
+        let candidates: [Candidate]
+        let hasCandidates: Bool
+        /// Facilitators and admins record the committee's decision; a référent proposes.
+        let decides: Bool
+    }
+
     private func outcomes(request: Request, context: AppRequestContext, flash: String? = nil) async throws -> Response {
         let caller = try context.requireCaller()
         let asOf = try reader.date(request, "au") ?? services.clock.today
-        let candidates = try await services.ledger.outcomes.candidates(
-            caller, profile: services.ledger.outcomeProfile, asOf: asOf)
+        let candidates = try await services.ledger.outcomes.candidates(caller, asOf: asOf)
+        let page = OutcomesPage(
+            asOf: asOf.french,
+            candidates: candidates.map { c in
+                OutcomesPage.Candidate(
+                    pathway: c.pathwayId.uuidString.lowercased(), reference: c.reference, name: c.participantName,
+                    plie: c.plieName, rule: c.candidate.rule.rawValue, ruleLabel: c.candidate.rule.frenchLabel,
+                    established: c.candidate.establishedOn.description, establishedFr: c.candidate.establishedOn.french,
+                    evidence: c.candidate.evidence, unvalidated: c.includesUnvalidatedHours,
+                    proposedBy: c.proposedBy ?? "", isProposed: c.proposedBy != nil)
+            },
+            hasCandidates: !candidates.isEmpty, decides: caller.canEditReferential)
         return try pages.render(
-            "outcomes", title: "Sorties positives à proposer",
-            model: [
-                "profile": services.ledger.outcomeProfile.label, "asOf": asOf.french,
-                "candidates": candidates.map { c -> [String: Any] in
-                    [
-                        "participant": c.participantId.uuidString.lowercased(), "reference": c.reference,
-                        "name": c.participantName,
-                        "rule": c.candidate.rule.rawValue, "established": c.candidate.establishedOn.description,
-                        "establishedFr": c.candidate.establishedOn.french, "evidence": c.candidate.evidence,
-                        "unvalidated": c.includesUnvalidatedHours,
-                    ]
-                },
-            ], context: context, flash: flash)
+            "outcomes", title: "Sorties positives à proposer", model: ["page": page], context: context, flash: flash)
     }
 }

@@ -76,6 +76,7 @@ struct PageRoutes {
         }
         web.get("/lots/:id") { request, context in try await lotPage(request: request, context: context) }
         LedgerPageRoutes(services: services, pages: pages, reader: reader).register(on: web)
+        PathwayPageRoutes(services: services, pages: pages, reader: reader).register(on: web)
     }
 
     // MARK: Login

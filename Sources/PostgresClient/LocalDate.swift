@@ -22,6 +22,17 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(checkedYear: year, month: month, day: day)
     }
 
+    /// 1 January of `year`, clamped to `yearRange`: a calendar year's first day.
+    public static func firstDay(ofYear year: Int) -> LocalDate {
+        LocalDate(checkedYear: Swift.min(Swift.max(year, yearRange.lowerBound), yearRange.upperBound), month: 1, day: 1)
+    }
+
+    /// 31 December of `year`, clamped to `yearRange`.
+    public static func lastDay(ofYear year: Int) -> LocalDate {
+        LocalDate(
+            checkedYear: Swift.min(Swift.max(year, yearRange.lowerBound), yearRange.upperBound), month: 12, day: 31)
+    }
+
     /// Components already known to name a real day within `yearRange`.
     fileprivate init(checkedYear year: Int, month: Int, day: Int) {
         self.year = year

@@ -10,7 +10,7 @@ struct Clauses: AsyncParsableCommand {
         subcommands: [
             Serve.self, Migrate.self, ConfigCommand.self, Demo.self, UserCommand.self, TokenCommand.self,
             Calibrate.self,
-            BalanceCommand.self, ImportCommand.self, OutcomesCommand.self, MailCommand.self,
+            BalanceCommand.self, ImportCommand.self, OutcomesCommand.self, IndicatorsCommand.self, MailCommand.self,
         ])
 }
 

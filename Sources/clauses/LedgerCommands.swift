@@ -149,15 +149,16 @@ struct ImportCommand: AsyncParsableCommand {
     }
 }
 
-/// `clauses outcomes [--as-of DATE] [--profile NAME] [--json]`
+/// `clauses outcomes [--as-of DATE] [--profile NAME | --plie ID] [--json]`
 struct OutcomesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "outcomes", abstract: "Participants proposés au comité pour une sortie positive, avec les preuves."
+        commandName: "outcomes", abstract: "Parcours proposés au comité pour une sortie positive, avec les preuves."
     )
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("as-of"), help: "Date d'observation (AAAA-MM-JJ, défaut : aujourd'hui).") var asOf:
         String?
-    @Option(help: "Profil de sortie (défaut : ledger.outcome_profile).") var profile: String?
+    @Option(help: "Seulement les PLIE de ce profil (défaut : tous).") var profile: String?
+    @Option(help: "Seulement ce PLIE (UUID).") var plie: String?
     @Flag(help: "Sortie JSON.") var json = false
 
     func run() async throws {
@@ -165,20 +166,71 @@ struct OutcomesCommand: AsyncParsableCommand {
             let date =
                 try asOf.map { text throws(DomainError) in try runtime.config.input.dates.parse(text, field: "as-of") }
                 ?? runtime.services.clock.today
-            let ledger = runtime.services.ledger
-            let chosen =
-                try profile.map { name throws(DomainError) in try OutcomeProfile.named(name, field: "profile") }
-                ?? ledger.outcomeProfile
-            let candidates = try await ledger.outcomes.candidates(.system("cli: outcomes"), profile: chosen, asOf: date)
+            if let profile { _ = try runtime.config.profiles.named(profile, field: "profile") }
+            let plieId = try plie.map { text throws(DomainError) in
+                guard let id = UUID(uuidString: text) else {
+                    throw DomainError.invalid("plie", "identifiant de PLIE invalide « \(text) » (UUID attendu)")
+                }
+                return id
+            }
+            let candidates = try await runtime.services.ledger.outcomes.candidates(
+                .system("cli: outcomes"), selection: PathwaySelection(plieId: plieId, profile: profile), asOf: date)
             if json {
                 print(String(decoding: try JSONCoding.encode(Items(items: candidates)), as: UTF8.self))
                 return
             }
-            print("\(candidates.count) candidat(s) à une sortie positive au \(date.french) (profil \(chosen.label)) :")
+            print("\(candidates.count) sortie(s) positive(s) à proposer au comité au \(date.french) :")
             for c in candidates {
-                print("  - \(c.reference) : \(c.candidate.evidence)")
+                print("  - \(c.reference) (\(c.plieName)) : \(c.candidate.evidence)")
             }
         }
     }
+}
 
+/// `clauses indicators --profile NAME [--plie ID] [--year YYYY | --from DATE --to DATE] [--json | --csv]`
+struct IndicatorsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "indicators", abstract: "Indicateurs d'un profil PLIE face à ses objectifs, sur une période.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Profil PLIE (par exemple istres-ouest-provence-2020).") var profile: String
+    @Option(help: "Seulement ce PLIE (UUID).") var plie: String?
+    @Option(help: "Année civile (défaut : l'année en cours).") var year: Int?
+    @Option(help: "Début de la période (AAAA-MM-JJ).") var from: String?
+    @Option(help: "Fin de la période (AAAA-MM-JJ).") var to: String?
+    @Flag(help: "Sortie JSON.") var json = false
+    @Flag(help: "Sortie CSV (« ; », virgule décimale, UTF-8 avec BOM).") var csv = false
+
+    func run() async throws {
+        try await Runtime.using(global) { runtime in
+            let dates = runtime.config.input.dates
+            let period = try IndicatorPeriod.resolve(
+                year: year, from: try from.map { text throws(DomainError) in try dates.parse(text, field: "from") },
+                to: try to.map { text throws(DomainError) in try dates.parse(text, field: "to") },
+                today: runtime.services.clock.today)
+            let plieId = try plie.map { text throws(DomainError) in
+                guard let id = UUID(uuidString: text) else {
+                    throw DomainError.invalid("plie", "identifiant de PLIE invalide « \(text) » (UUID attendu)")
+                }
+                return id
+            }
+            let report = try await runtime.services.ledger.indicators.report(
+                .system("cli: indicators"), profile: profile, plieId: plieId, period: period)
+            if json {
+                print(String(decoding: try JSONCoding.encode(report.items), as: UTF8.self))
+            } else if csv {
+                FileHandle.standardOutput.write(Data(report.csv.utf8))
+            } else {
+                print("\(report.profileLabel) · \(period.french)")
+                for item in report.items {
+                    let value = item.value.map { French.number($0, .text, maxFraction: 4) } ?? "—"
+                    let fraction =
+                        item.denominator.map {
+                            " (\(French.number(item.numerator, .text)) / \(French.number($0, .text)))"
+                        } ?? ""
+                    let target = item.target.map { " · objectif ≥ \(French.number($0, .text, maxFraction: 4))" } ?? ""
+                    print("  \(item.label) : \(value)\(fraction)\(target) · \(item.status.frenchLabel)")
+                }
+            }
+        }
+    }
 }

@@ -169,6 +169,35 @@ struct CLITests {
         #expect(demo.status == 0)
         #expect(try CLI.run(["demo", "load"], environment: env).status == 2)
         #expect(try CLI.run(["demo", "load", "--if-empty"], environment: env).status == 0)
+        // The demo PLIE's indicators against their targets, as JSON and CSV.
+        let indicators = try CLI.run(
+            ["indicators", "--profile", "istres-ouest-provence-2020", "--year", "2026", "--json"], environment: env)
+        #expect(indicators.status == 0)
+        let items = try #require(
+            try JSONSerialization.jsonObject(with: Data(indicators.stdout.utf8)) as? [[String: Any]])
+        let exits = try #require(items.first { $0["indicator"] as? String == "exits" })
+        #expect(exits["numerator"] as? Int == 3 && exits["status"] as? String == "no_target")
+        let rate = try #require(items.first { $0["indicator"] as? String == "positive_exit_rate" })
+        #expect(rate["numerator"] as? Int == 2 && rate["denominator"] as? Int == 3)
+        #expect(
+            rate["value"] as? Double == 0.6667 && rate["target"] as? Double == 0.5 && rate["status"] as? String == "met"
+        )
+        let csv = try CLI.run(
+            [
+                "indicators", "--profile", "istres-ouest-provence-2020", "--from", "2026-01-01", "--to", "2026-12-31",
+                "--csv",
+            ],
+            environment: env)
+        #expect(csv.stdout.contains("indicateur;libellé;numérateur;dénominateur;valeur;objectif"))
+        #expect(
+            csv.stdout.contains("positive_exit_rate;Taux de sorties positives;2;3;0,6667;0,5;année;Objectif atteint"))
+        let unknown = try CLI.run(["indicators", "--profile", "ailleurs"], environment: env)
+        #expect(unknown.status == 2 && unknown.stderr.contains("profil PLIE inconnu « ailleurs »"))
+        let backwards = try CLI.run(
+            ["indicators", "--profile", "pays-d-aix", "--from", "2026-06-01", "--to", "2026-05-31"], environment: env)
+        #expect(backwards.status == 2 && backwards.stderr.contains("avant de commencer"))
+        let outcomes = try CLI.run(["outcomes", "--profile", "istres-ouest-provence-2020", "--json"], environment: env)
+        #expect(outcomes.status == 0 && outcomes.stdout.contains("DEMO-002"))
         let added = try CLI.run(
             ["user", "add", "--email", "Nouvelle@Test.fr", "--role", "facilitator"], environment: env,
             stdin: "un-mot-de-passe-long\n")

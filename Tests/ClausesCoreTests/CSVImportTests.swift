@@ -373,8 +373,7 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
                 == ParticipantImportRow(
                     line: 2, reference: "P-001", lastName: "Martin", firstName: "Léa",
                     birthDate: LocalDate(year: 1990, month: 5, day: 12), sex: .female, communeCode: "69123",
-                    livesInQPV: true,
-                    qualificationLevel: "CAP", prescriber: "France Travail",
+                    priorityArea: .qpv, qualificationLevel: .level3, prescriber: .franceTravail,
                     pathwayEntryDate: LocalDate(year: 2025, month: 9, day: 1),
                     hasDrivingLicence: true, hasVehicle: false, maxDistanceKm: 25,
                     availableFrom: LocalDate(year: 2026, month: 4, day: 1),

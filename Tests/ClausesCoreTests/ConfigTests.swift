@@ -25,7 +25,8 @@ struct ConfigTests {
         let text = try String(contentsOfFile: Self.repositoryConfig, encoding: .utf8)
         let file = try TOMLTable(string: text)
         var fileKeys: Set<String> = []
-        for section in file.keys {
+        // `[profiles.NAME]` tables have their own key table (next test).
+        for section in file.keys where section != "profiles" {
             for key in file[section]?.table?.keys ?? [] { fileKeys.insert("\(section).\(key)") }
         }
         var declared: Set<String> = []
@@ -41,6 +42,56 @@ struct ConfigTests {
             #expect(text.contains("\n\(line)\n"), "config.toml: \(line)")
         }
         #expect(Set(Config.keys.map(\.path)).count == Config.keys.count)
+    }
+
+    @Test("config.toml lists every key of every built-in PLIE profile, and their targets")
+    func profileTables() throws {
+        let text = try String(contentsOfFile: Self.repositoryConfig, encoding: .utf8)
+        let profiles = try #require(try TOMLTable(string: text)["profiles"]?.table)
+        #expect(Set(profiles.keys) == Set(PLIEProfile.builtIn.map(\.name)))
+        for profile in PLIEProfile.builtIn {
+            let table = try #require(profiles[profile.name]?.table)
+            #expect(Set(table.keys) == Set(PLIEProfile.keys.map(\.name) + ["targets"]), "\(profile.name)")
+            #expect(Set(table["targets"]?.table?.keys ?? []) == Set(profile.targets.keys.map(\.rawValue)))
+        }
+    }
+
+    @Test("a profile table changes what it lists; a new territory must give every key; bad values name the key")
+    func profileValues() throws {
+        let changed = try Config.parse(
+            """
+            [profiles.pays-d-aix]
+            senior_age = 55
+            activity_windows = ["600/6"]
+
+            [profiles.pays-d-aix.targets]
+            entries = { value = "300", period = "year" }
+            """)
+        let aix = try #require(changed.profiles.named("pays-d-aix"))
+        #expect(aix.seniorAge == 55 && aix.activityWindows == [ActivityWindow(hours: 600, months: 6)])
+        #expect(aix.activityContinuous && aix.partTimeWeeklyHours == PLIEProfile.paysDAix.partTimeWeeklyHours)
+        #expect(aix.targets == [.entries: IndicatorTarget(300, .year)])
+        let partial = #expect(throws: DomainError.self) {
+            try Config.parse("[profiles.ailleurs]\nlabel = \"PLIE d'ailleurs\"\n")
+        }
+        #expect(partial?.field == "profiles.ailleurs.committee")
+        let contract = #expect(throws: DomainError.self) {
+            try Config.parse("[profiles.nord-ouest-91]\nexcluded_contract_types = [\"cddx\"]\n")
+        }
+        #expect(contract?.field == "profiles.nord-ouest-91.excluded_contract_types")
+        #expect(contract?.message.contains("« cddx »") == true)
+        let window = #expect(throws: DomainError.self) {
+            try Config.parse("[profiles.nord-ouest-91]\nactivity_windows = [\"624 heures\"]\n")
+        }
+        #expect(window?.field == "profiles.nord-ouest-91.activity_windows")
+        let unknown = #expect(throws: DomainError.self) {
+            try Config.parse("[profiles.nord-ouest-91]\nsenior = 50\n")
+        }
+        #expect(unknown?.field == "profiles.nord-ouest-91.senior")
+        let target = #expect(throws: DomainError.self) {
+            try Config.parse("[profiles.nord-ouest-91.targets]\nentries = { value = \"400\", period = \"decade\" }\n")
+        }
+        #expect(target?.field == "profiles.nord-ouest-91.targets.entries.period")
     }
 
     @Test("config check shows each key under its description")
@@ -73,9 +124,6 @@ struct ConfigTests {
         #expect(
             (#expect(throws: DomainError.self) { try Config.parse("[ledger]\ntolerance = 1.5\n") })?.field
                 == "ledger.tolerance")
-        #expect(
-            (#expect(throws: DomainError.self) { try Config.parse("[ledger]\noutcome_profile = \"ailleurs\"\n") })?
-                .field == "ledger.outcome_profile")
         #expect((#expect(throws: DomainError.self) { try Config.parse("[server\n") })?.code == .configSyntax)
     }
 

@@ -37,6 +37,8 @@ struct LedgerFixture {
     let otherCompanyId: UUID
     let referentId: UUID
     let otherReferentId: UUID
+    /// A PLIE under the Istres profile.
+    let plieId: UUID
 
     var pool: PostgresPool { db.pool }
     var referent: Caller { Caller(userId: referentId, role: .referent, label: "referente@test") }
@@ -72,11 +74,13 @@ struct LedgerFixture {
                     "INSERT INTO users (email, role, password_hash) VALUES ($1, 'referent', 'x') RETURNING id", [email]
                 ).scalar(UUID.self)!)
         }
+        let plie = try await PLIEStore(pool: db.pool, profiles: config.profiles).create(
+            staff, .init(name: "PLIE Test (démo)", profile: "istres-ouest-provence-2020"))
         return LedgerFixture(
             db: db, services: AppServices(config: config, pool: db.pool, bcryptCost: 4), config: config,
             buyerId: buyer.id,
             contractId: contract.id, lotId: lot, companyId: company.id, otherCompanyId: other.id,
-            referentId: users[0], otherReferentId: users[1])
+            referentId: users[0], otherReferentId: users[1], plieId: plie.id)
     }
 
     static func lot(
@@ -96,16 +100,18 @@ struct LedgerFixture {
         return lot.id
     }
 
-    /// A participant with validated (or not) proofs.
+    /// A participant with validated (or not) proofs; with a référent or an entry date, also a pathway
+    /// in the fixture's PLIE (entered on `pathwayEntry`, default 1 January 2025).
     func participant(
         _ reference: String, first: String = "Samira", last: String = "Benali", referent: UUID? = nil,
-        criteria: [(EligibilityCriterionCode, String, Bool)] = [(.RSA, "2026-01-10", true)]
+        pathwayEntry: String? = nil, criteria: [(EligibilityCriterionCode, String, Bool)] = [(.RSA, "2026-01-10", true)]
     ) async throws -> Participant {
+        let pathway =
+            referent != nil || pathwayEntry != nil
+            ? Pathway.Input(plieId: plieId, entryDate: ldate(pathwayEntry ?? "2025-01-01"), referentUserId: referent)
+            : nil
         var p = try await ledger.participants.create(
-            staff,
-            .init(
-                reference: reference, lastName: last, firstName: first, sex: "F",
-                referentUserId: referent ?? referentId))
+            staff, .init(reference: reference, lastName: last, firstName: first, sex: "F", pathway: pathway))
         for (code, date, validated) in criteria {
             p = try await ledger.participants.addCriterion(
                 staff, participantId: p.id, .init(code: code, proofDate: ldate(date)),

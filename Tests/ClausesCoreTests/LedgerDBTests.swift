@@ -19,7 +19,7 @@ struct LedgerDBPlacementTests {
         #expect(message.contains("Samira BENALI"))
         #expect(message.contains("01/03/2026"))
         #expect(message.contains("RSA (justificatif du 01/02/2026 non validé)"))
-        #expect(message.contains("DELD (justificatif du 01/06/2025, expiré)"))
+        #expect(message.contains("DELD (justificatif du 01/06/2025, plus de 6 mois)"))
         #expect(try await f.count("SELECT count(*) FROM placements") == 0)
     }
 
@@ -62,7 +62,7 @@ struct LedgerDBPlacementTests {
     func overlap() async throws {
         let f = try await LedgerFixture.make()
         defer { Task { await f.close() } }
-        let p = try await f.participant("P-004", criteria: [(.RSA, "2026-01-10", true), (.PLIE, "2026-08-20", true)])
+        let p = try await f.participant("P-004", pathwayEntry: "2026-08-20", criteria: [(.RSA, "2026-01-10", true)])
         let full = try await f.placement(p, start: "2026-03-01", end: "2026-08-31", weekly: 35)
         let error = await ledgerError {
             _ = try await f.placement(p, company: f.otherCompanyId, start: "2026-06-01", end: nil, weekly: 20)
@@ -355,8 +355,7 @@ struct LedgerDBScopeTests {
                 == .forbidden)
         #expect(
             await ledgerError {
-                _ = try await f.ledger.outcomes.candidates(
-                    f.buyer, profile: .istresOuestProvence2020, asOf: ldate("2026-11-01"))
+                _ = try await f.ledger.outcomes.candidates(f.buyer, asOf: ldate("2026-11-01"))
             }?.kind == .forbidden)
         #expect(
             try await f.ledger.balances.lotBalance(f.buyer, lotId: f.lotId, at: ldate("2026-06-01")).lotId == f.lotId)
@@ -523,23 +522,39 @@ struct LedgerDBImportTests {
         let f = try await LedgerFixture.make()
         defer { Task { await f.close() } }
         let csv = """
-            référence;nom;prénom;sexe;commune;critères;date justificatif;métiers
-            PLIE-0001;Durand;Inès;F;13047;RSA, PLIE;15/01/2026;F1703
-            PLIE-0002;Okafor;Daniel;H;;DELD;01/02/2026;
+            référence;nom;prénom;sexe;commune;QPV;prescripteur;critères;date justificatif;métiers;entrée PLIE
+            PLIE-0001;Durand;Inès;F;13047;oui;Pôle emploi;RSA;15/01/2026;F1703;15/01/2026
+            PLIE-0002;Okafor;Daniel;H;;TVA;ML;DELD;01/02/2026;;
             """
         let first = try await f.ledger.imports.importParticipants(
             data: Data(csv.utf8), caller: f.staff, today: ldate("2026-11-23"), validateCriteria: true)
         #expect(
-            (first.status, first.created, first.updated, first.unchanged, first.criteriaAdded) == (.written, 2, 0, 0, 3)
+            (first.status, first.created, first.updated, first.unchanged, first.criteriaAdded) == (.written, 2, 0, 0, 2)
         )
+        #expect(first.pathwaysOpened == 1)
         let again = try await f.ledger.imports.importParticipants(
             data: Data(csv.utf8), caller: f.staff, today: ldate("2026-11-23"))
         #expect(
             (again.status, again.created, again.updated, again.unchanged, again.criteriaAdded) == (.written, 0, 0, 2, 0)
         )
+        #expect(again.pathwaysOpened == 0)
         let ines = try await f.ledger.participants.get(f.staff, reference: "PLIE-0001")
         #expect(ines.targetJobs == ["F1703"])
-        #expect(ines.criteria.map(\.code).sorted { $0.rawValue < $1.rawValue } == [.PLIE, .RSA])
+        #expect(ines.criteria.map(\.code) == [.RSA])
+        #expect(ines.priorityArea == .qpv && ines.prescriber == .franceTravail)
+        #expect(ines.pathways.map(\.entryDate) == [ldate("2026-01-15")] && ines.pathways.first?.plieId == f.plieId)
+        #expect(try await f.ledger.participants.get(f.staff, reference: "PLIE-0002").priorityArea == .tva)
+        // A PLIE that does not exist is refused, naming the line; nothing is written.
+        let unknownPLIE = """
+            référence;nom;prénom;PLIE;entrée PLIE
+            PLIE-0003;Roux;Ana;PLIE inconnu;01/03/2026
+            """
+        let elsewhere = try await f.ledger.imports.importParticipants(
+            data: Data(unknownPLIE.utf8), caller: f.staff, today: ldate("2026-11-23"))
+        #expect(elsewhere.status == .rejected)
+        #expect(elsewhere.problems.first?.message == "aucun PLIE ne s'appelle « PLIE inconnu »")
+        #expect(elsewhere.problems.first?.line == 2)
+        #expect(try await f.count("SELECT count(*) FROM participants") == 2)
         #expect(
             try await f.ledger.participants.eligibility(f.staff, participantId: ines.id, at: ldate("2026-03-01"))
                 .eligible)
@@ -557,51 +572,6 @@ struct LedgerDBImportTests {
 
 @Suite("LedgerDB outcomes")
 struct LedgerDBOutcomeTests {
-    @Test("624 h over six months of temp work make a candidate; 623.4 h do not; a decision removes it")
-    func sustainedActivity() async throws {
-        let f = try await LedgerFixture.make()
-        defer { Task { await f.close() } }
-        let yes = try await f.participant("O-1", criteria: [(.PLIE, "2025-12-20", true)])
-        let no = try await f.participant("O-2", first: "Léo", last: "Martin", criteria: [(.PLIE, "2025-12-20", true)])
-        let a = try await f.placement(
-            yes, mode: .temporaryWork, contract: .temporaryWork, start: "2026-01-05", end: "2026-06-30", weekly: 24)
-        let b = try await f.placement(
-            no, mode: .temporaryWork, contract: .temporaryWork, start: "2026-01-05", end: "2026-06-30", weekly: 24)
-        for month in ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"] {
-            _ = try await f.declare(a, month, worked: 104, validate: true)
-            _ = try await f.declare(b, month, worked: ldec("103.9"), validate: true)
-        }
-        let asOf = ldate("2026-07-15")
-        let candidates = try await f.ledger.outcomes.candidates(f.staff, profile: .istresOuestProvence2020, asOf: asOf)
-        #expect(candidates.map(\.reference) == ["O-1"])
-        let candidate = try #require(candidates.first)
-        #expect(candidate.candidate.rule == .sustainedActivity)
-        #expect(candidate.candidate.hours == 624)
-        #expect(candidate.candidate.establishedOn == ldate("2026-06-30"))
-        #expect(candidate.candidate.placementIds == [a.code])
-        #expect(candidate.includesUnvalidatedHours == false)
-        // Not yet established before the end of June.
-        #expect(
-            try await f.ledger.outcomes.candidates(
-                f.staff, profile: .istresOuestProvence2020, asOf: ldate("2026-06-29")
-            ).isEmpty)
-        // Référent scoping: the other référent sees nothing.
-        #expect(
-            try await f.ledger.outcomes.candidates(f.otherReferent, profile: .istresOuestProvence2020, asOf: asOf)
-                .isEmpty)
-        let decision = try await f.ledger.outcomes.recordDecision(
-            f.referent, participantId: yes.id, rule: .sustainedActivity,
-            establishedOn: candidate.candidate.establishedOn, decision: .accepted, note: "Comité du 10/07")
-        #expect(decision.decision == .accepted)
-        #expect(try await f.ledger.outcomes.candidates(f.staff, profile: .istresOuestProvence2020, asOf: asOf).isEmpty)
-        #expect(
-            await ledgerError {
-                _ = try await f.ledger.outcomes.recordDecision(
-                    f.staff, participantId: yes.id, rule: .sustainedActivity,
-                    establishedOn: candidate.candidate.establishedOn, decision: .refused)
-            }?.kind == .conflict)
-        #expect(try await f.ledger.outcomes.decisions(f.referent, participantId: yes.id).count == 1)
-    }
 }
 
 @Suite("LedgerDB demo data")
@@ -624,8 +594,9 @@ struct LedgerDBDemoTests {
         #expect(balance.placementCount == 2)
         #expect(balance.balance.creditedHours > 0)
         #expect(balance.pendingReports > 0)
-        let candidates = try await ledger.outcomes.candidates(staff, profile: ledger.outcomeProfile, asOf: today)
+        let candidates = try await ledger.outcomes.candidates(staff, asOf: today)
         #expect(candidates.map(\.reference).contains("DEMO-002"))
-        #expect(try await db.pool.query("SELECT count(*) FROM participants").scalar(Int.self) == 6)
+        #expect(try await db.pool.query("SELECT count(*) FROM participants").scalar(Int.self) == 9)
+        #expect(try await db.pool.query("SELECT count(*) FROM plie").scalar(Int.self) == 3)
     }
 }

@@ -154,8 +154,13 @@ struct LedgerPageTests {
         _ = try await s.clauses.put(system, lotId: lot.id, .init(calibration: .fixed(hours: 600)))
         _ = try await s.lotCompanies.assign(
             system, lotId: lot.id, .init(companyId: harness.companyX, role: .contractor))
+        let plie = try await s.ledger.plie.create(
+            system, .init(name: "PLIE page (démo)", profile: "istres-ouest-provence-2020"))
         var person = try await s.ledger.participants.create(
-            system, .init(reference: "PLIE-9", lastName: "Moreau", firstName: "Jade"))
+            system,
+            .init(
+                reference: "PLIE-9", lastName: "Moreau", firstName: "Jade",
+                pathway: .init(plieId: plie.id, entryDate: LocalDate(iso: "2025-12-01"))))
         person = try await s.ledger.participants.addCriterion(
             system, participantId: person.id, .init(code: .DELD, proofDate: LocalDate(iso: "2025-12-15")))
         person = try await s.ledger.participants.validateCriterion(

@@ -523,7 +523,7 @@ struct SecurityTests {
 
             let id = try await Self.participant(api, reference: "B-1")
             let rule = try await api.call(
-                .post, "/api/v1/participants/\(id)/outcome-decisions", as: "facilitator",
+                .post, "/api/v1/pathways/\(id)/outcome-decisions", as: "facilitator",
                 json: ["rule": "n'importe", "establishedOn": "2026-06-01", "decision": "accepted"])
             #expect(rule.status == .unprocessableContent)
             #expect(rule.errorField == "rule")
@@ -554,9 +554,11 @@ struct SecurityTests {
                     .patch, "/api/v1/participants/\(id)", as: "facilitator", json: ["birthDate": "9999-01-01"]
                 ).status == .unprocessableContent)
 
-            // Outside a référent's scope, every participant route answers 404, the decisions too.
-            let decisions = try await api.call(.get, "/api/v1/participants/\(id)/outcome-decisions", as: "referent")
-            #expect(decisions.status == .notFound)
+            // Outside a référent's scope, every participant route answers 404, pathways and episodes too.
+            for path in ["pathways", "employment-episodes"] {
+                let listed = try await api.call(.get, "/api/v1/participants/\(id)/\(path)", as: "referent")
+                #expect(listed.status == .notFound, "\(path)")
+            }
             #expect(try await api.call(.get, "/api/v1/participants/\(id)", as: "referent").status == .notFound)
         }
     }

@@ -9,12 +9,19 @@ public struct LedgerServices: Sendable {
     public let balances: BalanceService
     public let imports: ImportService
     public let outcomes: OutcomeStore
-    /// `ledger.outcome_profile`.
-    public let outcomeProfile: OutcomeProfile
+    public let plie: PLIEStore
+    public let pathways: PathwayStore
+    public let episodes: EmploymentEpisodeStore
+    public let indicators: IndicatorService
+    public let committee: CommitteeService
 
     init(pool: PostgresPool, config: Config, clock: any CivilClock, parsing: BackgroundWorkers) {
+        plie = PLIEStore(pool: pool, profiles: config.profiles)
+        pathways = PathwayStore(pool: pool, profiles: config.profiles, clock: clock)
+        episodes = EmploymentEpisodeStore(pool: pool)
         participants = ParticipantStore(
-            pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths, clock: clock)
+            pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths, clock: clock,
+            pathways: pathways)
         placements = PlacementStore(pool: pool, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths)
         hours = HourReportStore(
             pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours, placements: placements, clock: clock
@@ -25,8 +32,10 @@ public struct LedgerServices: Sendable {
             pool: pool, plausibleMonthlyHours: config.ledger.plausibleMonthlyHours,
             rules: ImportRules(limits: config.imports.limits, dates: config.input.dates),
             workers: parsing, maxConcurrent: config.imports.maxConcurrent, clock: clock)
-        outcomes = OutcomeStore(pool: pool)
-        // The name was checked when the configuration was read (`Config.validate`).
-        outcomeProfile = OutcomeProfile.named(config.ledger.outcomeProfile) ?? .istresOuestProvence2020
+        outcomes = OutcomeStore(
+            pool: pool, profiles: config.profiles, afterExitMonths: config.ledger.outcomeAfterExitMonths)
+        indicators = IndicatorService(
+            pool: pool, profiles: config.profiles, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths)
+        committee = CommitteeService(pool: pool, profiles: config.profiles, outcomes: outcomes, clock: clock)
     }
 }

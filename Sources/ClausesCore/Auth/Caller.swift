@@ -40,4 +40,9 @@ public struct Caller: Sendable, Equatable {
     public func requireEditor() throws(DomainError) {
         guard canEditReferential else { throw DomainError.forbidden }
     }
+
+    /// The PLIE's own people (admin, facilitator, référent): pathways, indicators, committee lists.
+    public func requireStaff() throws(DomainError) {
+        guard [.admin, .facilitator, .referent].contains(role) else { throw DomainError.forbidden }
+    }
 }

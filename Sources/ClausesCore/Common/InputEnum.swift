@@ -53,7 +53,7 @@ extension PostgresRow {
         return value
     }
 
-    private static func unknownValue(_ raw: String, table: String, column: String) -> PostgresError {
+    static func unknownValue(_ raw: String, table: String, column: String) -> PostgresError {
         PostgresError(.decoding, "valeur inconnue « \(raw) » dans \(table).\(column)")
     }
 }

@@ -6,7 +6,9 @@ import Foundation
 /// (notes, comments, reasons).
 public enum TextInput {
     /// Field names (JSON keys, form fields, CSV columns) whose values may span several lines.
-    public static let multiLineFields: Set<String> = ["note", "comment", "reason", "rejectionReason", "commentaire"]
+    public static let multiLineFields: Set<String> = [
+        "note", "comment", "reason", "rejectionReason", "commentaire", "exitReason", "overrideReason",
+    ]
 
     /// A French description of the first forbidden character, or nil when the text is acceptable.
     public static func problem(in text: String, multiLine: Bool) -> String? {

@@ -58,7 +58,7 @@ public struct Config: Sendable {
         public var eligibilityValidityMonths = 6
         public var tolerance = Decimal(sign: .plus, exponent: -2, significand: 10)
         public var plausibleMonthlyHours: Decimal = 220
-        public var outcomeProfile = "istres-ouest-provence-2020"
+        public var outcomeAfterExitMonths = 3
     }
 
     public struct Mail: Sendable {
@@ -79,6 +79,9 @@ public struct Config: Sendable {
     public var ledger = Ledger()
     public var counting = CountingDefaults()
     public var mail = Mail()
+    /// The PLIE profiles (`[profiles.NAME]`): the three built-in ones, as `config.toml` changes them, and
+    /// any other territory's.
+    public var profiles = PLIEProfiles()
     /// Where the configuration was read from (nil: built-in defaults only).
     public var source: String?
 
@@ -127,6 +130,18 @@ public struct Config: Sendable {
             for key in keys where key.section == name { try key.read(&reader, &config, environment) }
             try reader.rejectUnknownKeys()
         }
+        var profilesReader = try root.section("profiles")
+        var profiles = PLIEProfile.builtIn
+        for name in profilesReader.table?.keys ?? [] {
+            var reader = try profilesReader.section(name)
+            let profile = try PLIEProfile.read(name: name, &reader)
+            if let index = profiles.firstIndex(where: { $0.name == name }) {
+                profiles[index] = profile
+            } else {
+                profiles.append(profile)
+            }
+        }
+        config.profiles = PLIEProfiles(profiles)
         try root.rejectUnknownKeys()
         try config.validate()
         return config
@@ -145,12 +160,6 @@ public struct Config: Sendable {
                 .unprocessable, code: .configInvalid,
                 message: "configuration : « server.base_url » doit commencer par http:// ou https://",
                 field: "server.base_url")
-        }
-        do {
-            _ = try OutcomeProfile.named(ledger.outcomeProfile, field: "ledger.outcome_profile")
-        } catch {
-            throw DomainError(
-                .unprocessable, code: .configInvalid, message: "configuration : \(error.message)", field: error.field)
         }
         if !mail.smtpURL.isEmpty && !mail.smtpURL.hasPrefix("smtp://") && !mail.smtpURL.hasPrefix("smtps://") {
             throw DomainError(
@@ -172,6 +181,7 @@ public struct Config: Sendable {
             }
             lines += ["# \(key.description)", "\(key.name) = \(key.show(self))"]
         }
+        for profile in profiles.all { lines += profile.describe() }
         return lines.joined(separator: "\n")
     }
 

@@ -241,8 +241,9 @@ extension Config {
         .decimal(
             "ledger", "plausible_monthly_hours", \.ledger.plausibleMonthlyHours, in: 1...744,
             "Monthly hours above which a report needs confirmation."),
-        .string(
-            "ledger", "outcome_profile", \.ledger.outcomeProfile, "Outcome rules of the territory (PLIE protocol)."),
+        .int(
+            "ledger", "outcome_after_exit_months", \.ledger.outcomeAfterExitMonths, in: 0...24,
+            "Months after a pathway's exit during which its positive outcomes may still be decided."),
         .decimal(
             "counting", "training_cap_share", \.counting.trainingCapShare, in: 0...1,
             "Share of the required hours training may credit."),

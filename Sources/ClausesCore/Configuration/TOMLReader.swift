@@ -15,7 +15,10 @@ struct TOMLReader {
 
     private func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    private func problem(_ key: String, _ reason: String) -> DomainError {
+    /// Whether the table gives `key` (without marking it read).
+    func has(_ key: String) -> Bool { table?[key] != nil }
+
+    func problem(_ key: String, _ reason: String) -> DomainError {
         DomainError(
             .unprocessable, code: .configInvalid,
             message: "configuration : « \(keyPath(key)) » \(reason)", field: keyPath(key))

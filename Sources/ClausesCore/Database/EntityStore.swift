@@ -108,6 +108,17 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
 }
 
 public enum ConstraintMessages {
+    /// Runs `body`, its constraint violations translated with `messages` (`translate`).
+    static func translating<T>(
+        _ messages: [String: (field: String, message: String)], _ body: () async throws -> T
+    ) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresError {
+            throw translate(error, unique: messages)
+        }
+    }
+
     /// Maps a PostgreSQL error to a DomainError where it is the caller's fault; other errors pass through.
     public static func translate(_ error: PostgresError, unique: [String: (field: String, message: String)] = [:])
         -> any Error

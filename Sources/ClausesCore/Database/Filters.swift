@@ -147,23 +147,39 @@ public struct PlacementFilter: ListFilter {
     }
 }
 
-/// Participants of a référent, in a pathway status, or whose reference or name starts with `search`.
+/// Participants holding an open pathway with a référent or in a PLIE, whose latest pathway is in a
+/// status, or whose reference or name starts with `search`.
 public struct ParticipantFilter: ListFilter {
     public var referentUserId: UUID?
+    public var plieId: UUID?
     public var pathwayStatus: PathwayStatus?
     public var search: String?
 
     public init() {}
     public init(query: QueryParameters) throws(DomainError) {
         referentUserId = try query.uuid("referentUserId")
+        plieId = try query.uuid("plieId")
         pathwayStatus = try query.choice("pathwayStatus")
         search = query.text("q")
     }
 
     public func conditions(_ sql: inout SQL) -> [String] {
         var conditions: [String] = []
-        if let referentUserId { conditions.append("p.referent_user_id = \(sql.bind(referentUserId))") }
-        if let pathwayStatus { conditions.append("p.pathway_status = \(sql.bind(pathwayStatus.rawValue))") }
+        if let referentUserId {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM pathways f WHERE f.participant_id = p.id AND f.status <> 'exited' AND f.referent_user_id = \(sql.bind(referentUserId)))"
+            )
+        }
+        if let plieId {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM pathways f WHERE f.participant_id = p.id AND f.status <> 'exited' AND f.plie_id = \(sql.bind(plieId)))"
+            )
+        }
+        if let pathwayStatus {
+            conditions.append(
+                "(SELECT f.status FROM pathways f WHERE f.participant_id = p.id ORDER BY f.entry_date DESC, f.id DESC LIMIT 1) = \(sql.bind(pathwayStatus.rawValue))"
+            )
+        }
         if let search {
             let pattern =
                 search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")

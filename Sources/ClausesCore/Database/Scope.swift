@@ -10,8 +10,8 @@ import PostgresClient
 ///
 /// Ledger (participants, placements, hour reports):
 /// - admin, facilitator: every participant, placement and report;
-/// - referent: only the participants whose `referent_user_id` is theirs, and those participants'
-///   placements and reports;
+/// - referent: only the participants of whom they hold an open pathway, or the latest pathway, and
+///   those participants' pathways, episodes, placements and reports;
 /// - company: no participant records at all; the placements it employs (and their reports), with the
 ///   person shown as first name + initial of the last name (`Samira B.`), computed in SQL so the full
 ///   last name never leaves the database;
@@ -79,9 +79,19 @@ enum Scope {
         case .admin, .facilitator: return nil
         case .referent:
             guard let user = caller.userId else { return "false" }
-            return "\(p).referent_user_id = \(sql.bind(user))"
+            return heldByReferent(participant: p, user: sql.bind(user))
         case .buyer, .company: throw DomainError.forbidden
         }
+    }
+
+    /// The référent (`user`, a bound parameter) holds an open pathway of the participant, or their latest one.
+    static func heldByReferent(participant p: String, user: String) -> String {
+        """
+        EXISTS (SELECT 1 FROM pathways rpw WHERE rpw.participant_id = \(p).id AND rpw.referent_user_id = \(user)
+                AND (rpw.status <> 'exited' OR NOT EXISTS (
+                    SELECT 1 FROM pathways later WHERE later.participant_id = rpw.participant_id
+                    AND (later.entry_date, later.id) > (rpw.entry_date, rpw.id))))
+        """
     }
 
     /// Predicate over placements (`pl`) joined with their participant (`pa`), or nil for everything.
@@ -92,7 +102,7 @@ enum Scope {
         case .admin, .facilitator: return nil
         case .referent:
             guard let user = caller.userId else { return "false" }
-            return "\(pa).referent_user_id = \(sql.bind(user))"
+            return heldByReferent(participant: pa, user: sql.bind(user))
         case .company:
             guard let company = caller.companyId else { return "false" }
             return "\(pl).company_id = \(sql.bind(company))"

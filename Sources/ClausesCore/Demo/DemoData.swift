@@ -204,8 +204,13 @@ public enum DemoData {
         referentId: UUID?, today: LocalDate
     ) async throws {
         struct PersonSpec {
-            let reference: String, first: String, last: String, sex: String, birth: String, commune: String, qpv: Bool
-            let criterion: EligibilityCriterionCode, proof: String, validated: Bool
+            let reference: String, first: String, last: String, sex: String, birth: String, commune: String
+            let area: PriorityArea
+            /// A proof to record besides the pathway (nil: the open pathway is the only criterion).
+            let criterion: EligibilityCriterionCode?, proof: String, validated: Bool
+            /// The PLIE and entry date of the pathway, and its exit when it ended.
+            let plie: String, entry: String
+            var exit: (String, ExitKind)? = nil
         }
         struct PlacementSpec {
             let person: String, lot: String, company: String, mode: ExecutionMode, contract: EmploymentContractType
@@ -214,22 +219,40 @@ public enum DemoData {
         let people: [PersonSpec] = [
             .init(
                 reference: "DEMO-001", first: "Nadia", last: "Rouvière", sex: "F", birth: "1984-05-12",
-                commune: "13047", qpv: true, criterion: .RSA, proof: "2026-01-05", validated: true),
+                commune: "13047", area: .qpv, criterion: .RSA, proof: "2026-01-05", validated: true, plie: "istres",
+                entry: "2025-12-01"),
             .init(
                 reference: "DEMO-002", first: "Karim", last: "Delorme-Vidal", sex: "M", birth: "1979-11-02",
-                commune: "13047", qpv: true, criterion: .DELD, proof: "2026-01-20", validated: true),
+                commune: "13047", area: .qpv, criterion: .DELD, proof: "2026-01-20", validated: true, plie: "istres",
+                entry: "2025-06-02"),
             .init(
                 reference: "DEMO-003", first: "Julie", last: "Marchetto", sex: "F", birth: "2004-02-28",
-                commune: "13056", qpv: false, criterion: .YOUTH, proof: "2026-04-10", validated: true),
+                commune: "13056", area: .none, criterion: .YOUTH, proof: "2026-04-10", validated: true,
+                plie: "istres", entry: "2026-04-01"),
             .init(
                 reference: "DEMO-004", first: "Thierry", last: "Ngoma-Laval", sex: "M", birth: "1970-07-19",
-                commune: "13056", qpv: false, criterion: .SENIOR, proof: "2025-09-15", validated: true),
+                commune: "13056", area: .tva, criterion: .SENIOR, proof: "2025-09-15", validated: true,
+                plie: "istres", entry: "2024-09-02"),
             .init(
                 reference: "DEMO-005", first: "Awa", last: "Diarrassou", sex: "F", birth: "1991-09-30",
-                commune: "91692", qpv: true, criterion: .PLIE, proof: "2026-02-15", validated: true),
+                commune: "91692", area: .qpv, criterion: nil, proof: "2026-02-15", validated: true, plie: "no91",
+                entry: "2026-02-15"),
             .init(
                 reference: "DEMO-006", first: "Lucas", last: "Moreau-Tessier", sex: "M", birth: "1998-12-01",
-                commune: "13001", qpv: false, criterion: .REASONED_OPINION, proof: "2026-10-20", validated: false),
+                commune: "13001", area: .none, criterion: .REASONED_OPINION, proof: "2026-10-20", validated: false,
+                plie: "aix", entry: "2026-10-05"),
+            .init(
+                reference: "DEMO-007", first: "Sonia", last: "Barrère", sex: "F", birth: "1987-03-08",
+                commune: "13047", area: .qpv, criterion: .RSA, proof: "2024-11-04", validated: true, plie: "istres",
+                entry: "2024-11-04", exit: ("2026-03-31", .employmentCDI)),
+            .init(
+                reference: "DEMO-008", first: "Mehdi", last: "Castellan", sex: "M", birth: "1969-01-22",
+                commune: "13047", area: .none, criterion: .DELD, proof: "2024-06-10", validated: true, plie: "istres",
+                entry: "2024-06-10", exit: ("2026-05-29", .qualifyingTraining)),
+            .init(
+                reference: "DEMO-009", first: "Inès", last: "Fabre-Okafor", sex: "F", birth: "1995-06-14",
+                commune: "13056", area: .qpv, criterion: .RSA, proof: "2025-02-03", validated: true, plie: "istres",
+                entry: "2025-02-03", exit: ("2026-07-15", .droppedOut)),
         ]
         let placements: [PlacementSpec] = [
             .init(
@@ -249,27 +272,61 @@ public enum DemoData {
                 person: "DEMO-005", lot: "SINOE-2026-005/1", company: "essonne", mode: .directHire, contract: .cdi,
                 start: "2026-03-16", end: nil, weekly: 35, monthly: 15167 / 100, training: 0),
         ]
+        var plie: [String: UUID] = [:]
+        for (key, name, profile, communes) in [
+            ("istres", "PLIE Istres Ouest Provence (démo)", "istres-ouest-provence-2020", ["13047", "13056"]),
+            ("aix", "PLIE du Pays d'Aix (démo)", "pays-d-aix", ["13001"]),
+            ("no91", "Atout PLIE Nord-Ouest 91 (démo)", "nord-ouest-91", ["91692"]),
+        ] {
+            plie[key] = try await ledger.plie.create(caller, .init(name: name, profile: profile, communes: communes)).id
+        }
         var participant: [String: UUID] = [:]
         for spec in people {
             var p = try await ledger.participants.create(
                 caller,
                 .init(
                     reference: spec.reference, lastName: spec.last, firstName: spec.first,
-                    birthDate: LocalDate(iso: spec.birth), sex: spec.sex,
-                    communeInsee: spec.commune, qpvResident: spec.qpv, prescriber: "France Travail (démo)",
-                    referentUserId: referentId,
-                    plieEntryDate: LocalDate(iso: spec.proof)))
-            p = try await ledger.participants.addCriterion(
-                caller, participantId: p.id,
-                .init(
-                    code: spec.criterion, proofKind: "Attestation (démo)",
-                    proofDate: LocalDate(iso: spec.proof), attestedBy: "France Travail (démo)"),
-                today: max(today, LocalDate(iso: spec.proof)!))
-            if spec.validated {
-                p = try await ledger.participants.validateCriterion(
-                    caller, participantId: p.id, criterionId: p.criteria[0].id)
+                    birthDate: LocalDate(iso: spec.birth), sex: spec.sex, communeInsee: spec.commune,
+                    priorityArea: spec.area, prescriber: .franceTravail, labourMarketStatus: .jobSeeker,
+                    pathway: Pathway.Input(
+                        plieId: plie[spec.plie], entryDate: LocalDate(iso: spec.entry), referentUserId: referentId)))
+            if let criterion = spec.criterion {
+                p = try await ledger.participants.addCriterion(
+                    caller, participantId: p.id,
+                    .init(
+                        code: criterion, proofKind: "Attestation (démo)",
+                        proofDate: LocalDate(iso: spec.proof), attestedBy: "France Travail (démo)"),
+                    today: max(today, LocalDate(iso: spec.proof) ?? today))
+                if spec.validated {
+                    p = try await ledger.participants.validateCriterion(
+                        caller, participantId: p.id, criterionId: p.criteria[0].id)
+                }
+            }
+            if let (date, kind) = spec.exit, let pathway = p.pathways.first {
+                _ = try await ledger.pathways.exit(
+                    caller, id: pathway.id, .init(exitDate: LocalDate(iso: date), exitKind: kind))
             }
             participant[spec.reference] = p.id
+        }
+        // Work outside clauses, and an extension awaiting the committee.
+        if let karim = participant["DEMO-002"] {
+            _ = try await ledger.episodes.create(
+                caller, participantId: karim,
+                .init(
+                    employerName: "Intérim Étang de Berre (démo)", contractType: .temporaryWork,
+                    startDate: LocalDate(iso: "2026-01-05"), endDate: LocalDate(iso: "2026-02-27"), weeklyHours: 35,
+                    source: "Relevé de missions transmis par la personne",
+                    monthlyHours: [
+                        .init(month: YearMonth(year: 2026, month: 1) ?? today.yearMonth, hours: 140),
+                        .init(month: YearMonth(year: 2026, month: 2) ?? today.yearMonth, hours: 133),
+                    ]))
+        }
+        if let thierry = participant["DEMO-004"],
+            let pathway = try await ledger.pathways.list(caller, participantId: thierry).first
+        {
+            _ = try await ledger.pathways.requestExtension(
+                caller, id: pathway.id,
+                .init(months: 6, reason: "Fin de contrat CDDI en septembre ; entrée en formation qualifiante prévue."))
         }
         let lastMonth = today.yearMonth.adding(months: -1)
         for spec in placements {

@@ -26,6 +26,8 @@ public struct ImportReport: Codable, Sendable, Equatable {
     public var unchanged: Int
     /// Participants: eligibility proofs added.
     public var criteriaAdded: Int
+    /// Participants imports: pathways opened from the « entrée PLIE » column.
+    public var pathwaysOpened = 0
     /// The problems, with their line and column, sorted by line: the first `listedProblems` of them.
     public var problems: [ValidationErrors.Problem]
     /// Figures to confirm (hours above `ledger.plausible_monthly_hours`): the first `listedProblems`.
@@ -363,23 +365,25 @@ public struct ImportService: Sendable {
                 try await connection.execute(
                     """
                     CREATE TEMP TABLE import_participants (line integer, reference text, last_name text, first_name text, birth_date date,
-                        sex char(1), commune_insee text, qpv_resident boolean, qualification_level text, prescriber text, plie_entry_date date,
+                        sex char(1), commune_insee text, priority_area text, qualification_level text, prescriber text,
+                        labour_market_status text, plie_name text, plie_entry_date date,
                         driving_licence boolean, vehicle boolean, max_travel_km integer, available_from date, target_jobs text[],
-                        criteria text[], proof_date date) ON COMMIT DROP
+                        criteria text[], proof_date date, plie_id uuid) ON COMMIT DROP
                     """)
                 try await connection.copy(
                     into: "import_participants",
                     columns: [
                         "line", "reference", "last_name", "first_name", "birth_date", "sex", "commune_insee",
-                        "qpv_resident", "qualification_level",
-                        "prescriber", "plie_entry_date", "driving_licence", "vehicle", "max_travel_km",
+                        "priority_area", "qualification_level", "prescriber", "labour_market_status", "plie_name",
+                        "plie_entry_date", "driving_licence", "vehicle", "max_travel_km",
                         "available_from", "target_jobs", "criteria", "proof_date",
                     ],
                     rows: rows.lazy.map { r in
                         [
                             "\(r.line)", r.reference, r.lastName, r.firstName, r.birthDate?.description,
-                            r.sex?.rawValue, r.communeCode, flag(r.livesInQPV),
-                            r.qualificationLevel, r.prescriber, r.pathwayEntryDate?.description,
+                            r.sex?.rawValue, r.communeCode, r.priorityArea?.rawValue, r.qualificationLevel?.rawValue,
+                            r.prescriber?.rawValue, r.labourMarketStatus?.rawValue, r.plieName,
+                            r.pathwayEntryDate?.description,
                             flag(r.hasDrivingLicence), flag(r.hasVehicle),
                             r.maxDistanceKm.map(String.init), r.availableFrom?.description,
                             r.romeCodes.isEmpty ? nil : array(r.romeCodes),
@@ -393,15 +397,42 @@ public struct ImportService: Sendable {
                      OR (i.birth_date IS NOT NULL AND i.birth_date IS DISTINCT FROM p.birth_date)
                      OR (i.sex IS NOT NULL AND i.sex IS DISTINCT FROM p.sex)
                      OR (i.commune_insee IS NOT NULL AND i.commune_insee IS DISTINCT FROM p.commune_insee)
-                     OR (i.qpv_resident IS NOT NULL AND i.qpv_resident IS DISTINCT FROM p.qpv_resident)
+                     OR (i.priority_area IS NOT NULL AND i.priority_area IS DISTINCT FROM p.priority_area)
                      OR (i.qualification_level IS NOT NULL AND i.qualification_level IS DISTINCT FROM p.qualification_level)
                      OR (i.prescriber IS NOT NULL AND i.prescriber IS DISTINCT FROM p.prescriber)
-                     OR (i.plie_entry_date IS NOT NULL AND i.plie_entry_date IS DISTINCT FROM p.plie_entry_date)
+                     OR (i.labour_market_status IS NOT NULL AND i.labour_market_status IS DISTINCT FROM p.labour_market_status)
                      OR (i.driving_licence IS NOT NULL AND i.driving_licence IS DISTINCT FROM p.driving_licence)
                      OR (i.vehicle IS NOT NULL AND i.vehicle IS DISTINCT FROM p.vehicle)
                      OR (i.max_travel_km IS NOT NULL AND i.max_travel_km IS DISTINCT FROM p.max_travel_km)
                      OR (i.available_from IS NOT NULL AND i.available_from IS DISTINCT FROM p.available_from)
                      OR (i.target_jobs IS NOT NULL AND i.target_jobs IS DISTINCT FROM p.target_jobs))
+                    """
+                // The PLIE of each entry: named in the file, or the only one the service serves.
+                try await connection.execute(
+                    """
+                    UPDATE import_participants i SET plie_id = coalesce(
+                        (SELECT pl.id FROM plie pl WHERE lower(pl.name) = lower(i.plie_name)),
+                        (SELECT min(pl.id::text)::uuid FROM plie pl WHERE i.plie_name IS NULL HAVING count(*) = 1))
+                    WHERE i.plie_entry_date IS NOT NULL OR i.plie_name IS NOT NULL
+                    """)
+                let unknownPLIE = try await connection.query(
+                    """
+                    SELECT line, plie_name FROM import_participants
+                    WHERE plie_id IS NULL AND (plie_entry_date IS NOT NULL OR plie_name IS NOT NULL) ORDER BY line
+                    """
+                ).map { row -> ValidationErrors.Problem in
+                    let name: String? = try row.decode(1)
+                    return ValidationErrors.Problem(
+                        line: try row.decode(0), column: "PLIE",
+                        message: name.map { "aucun PLIE ne s'appelle « \($0) »" }
+                            ?? "plusieurs PLIE sont enregistrés : indiquez lequel dans la colonne « PLIE »")
+                }
+                if !unknownPLIE.isEmpty { return .rejected(unknownPLIE, lines: rows.count) }
+                let newPathways = """
+                    SELECT count(*) FROM import_participants i
+                    WHERE i.plie_entry_date IS NOT NULL AND NOT EXISTS (
+                        SELECT 1 FROM pathways pw JOIN participants p ON p.id = pw.participant_id
+                        WHERE p.reference = i.reference AND pw.plie_id = i.plie_id)
                     """
                 let newCriteria = """
                     SELECT count(*) FROM import_participants i CROSS JOIN LATERAL unnest(i.criteria) AS c(code)
@@ -411,26 +442,29 @@ public struct ImportService: Sendable {
                 let counts = try await connection.query(
                     """
                     SELECT count(*) FILTER (WHERE p.id IS NULL), count(*) FILTER (WHERE p.id IS NOT NULL AND \(changed)),
-                           count(*) FILTER (WHERE p.id IS NOT NULL AND NOT \(changed)), (\(newCriteria))
+                           count(*) FILTER (WHERE p.id IS NOT NULL AND NOT \(changed)), (\(newCriteria)), (\(newPathways))
                     FROM import_participants i LEFT JOIN participants p ON p.reference = i.reference
                     """
                 ).one()
                 var report = ImportReport(
                     status: .written, lines: rows.count, created: try counts.decode(0), updated: try counts.decode(1),
                     unchanged: try counts.decode(2), criteriaAdded: try counts.decode(3), problems: [], warnings: [])
+                report.pathwaysOpened = try counts.decode(4)
                 if dryRun {
                     report.status = .dryRun
                     throw Abort(report: report)
                 }
-                guard report.created + report.updated + report.criteriaAdded > 0 else { return report }
+                guard report.created + report.updated + report.criteriaAdded + report.pathwaysOpened > 0 else {
+                    return report
+                }
 
                 try await connection.execute(
                     """
                     WITH inserted AS (
-                        INSERT INTO participants (reference, last_name, first_name, birth_date, sex, commune_insee, qpv_resident, qualification_level,
-                                                  prescriber, plie_entry_date, driving_licence, vehicle, max_travel_km, available_from, target_jobs)
-                        SELECT i.reference, i.last_name, i.first_name, i.birth_date, i.sex, i.commune_insee, i.qpv_resident, i.qualification_level,
-                               i.prescriber, i.plie_entry_date, i.driving_licence, i.vehicle, i.max_travel_km, i.available_from, coalesce(i.target_jobs, '{}')
+                        INSERT INTO participants (reference, last_name, first_name, birth_date, sex, commune_insee, priority_area, qualification_level,
+                                                  prescriber, labour_market_status, driving_licence, vehicle, max_travel_km, available_from, target_jobs)
+                        SELECT i.reference, i.last_name, i.first_name, i.birth_date, i.sex, i.commune_insee, i.priority_area, i.qualification_level,
+                               i.prescriber, i.labour_market_status, i.driving_licence, i.vehicle, i.max_travel_km, i.available_from, coalesce(i.target_jobs, '{}')
                         FROM import_participants i WHERE NOT EXISTS (SELECT 1 FROM participants p WHERE p.reference = i.reference)
                         ORDER BY i.line
                         RETURNING id, reference
@@ -444,9 +478,10 @@ public struct ImportService: Sendable {
                         UPDATE participants p SET
                             last_name = i.last_name, first_name = i.first_name, birth_date = coalesce(i.birth_date, p.birth_date),
                             sex = coalesce(i.sex, p.sex), commune_insee = coalesce(i.commune_insee, p.commune_insee),
-                            qpv_resident = coalesce(i.qpv_resident, p.qpv_resident),
+                            priority_area = coalesce(i.priority_area, p.priority_area),
                             qualification_level = coalesce(i.qualification_level, p.qualification_level),
-                            prescriber = coalesce(i.prescriber, p.prescriber), plie_entry_date = coalesce(i.plie_entry_date, p.plie_entry_date),
+                            prescriber = coalesce(i.prescriber, p.prescriber),
+                            labour_market_status = coalesce(i.labour_market_status, p.labour_market_status),
                             driving_licence = coalesce(i.driving_licence, p.driving_licence), vehicle = coalesce(i.vehicle, p.vehicle),
                             max_travel_km = coalesce(i.max_travel_km, p.max_travel_km), available_from = coalesce(i.available_from, p.available_from),
                             target_jobs = coalesce(i.target_jobs, p.target_jobs), updated_at = now()
@@ -473,11 +508,29 @@ public struct ImportService: Sendable {
                            jsonb_build_object('participantId', participant_id, 'code', code, 'proofDate', proof_date, 'validated', $3, 'via', 'import')
                     FROM inserted
                     """, [caller.userId, caller.label, validateCriteria])
+                // A pathway for each entry date in a PLIE where the person has none yet (re-entries are
+                // opened one by one, after the previous exit).
+                try await connection.execute(
+                    """
+                    WITH inserted AS (
+                        INSERT INTO pathways (participant_id, plie_id, entry_date)
+                        SELECT p.id, i.plie_id, i.plie_entry_date
+                        FROM import_participants i JOIN participants p ON p.reference = i.reference
+                        WHERE i.plie_entry_date IS NOT NULL
+                          AND NOT EXISTS (SELECT 1 FROM pathways pw WHERE pw.participant_id = p.id AND pw.plie_id = i.plie_id)
+                        RETURNING id, participant_id, plie_id, entry_date
+                    )
+                    INSERT INTO audit_log (user_id, actor, action, entity, entity_id, changes)
+                    SELECT $1, $2, 'create', 'pathway', id::text,
+                           jsonb_build_object('participantId', participant_id, 'plieId', plie_id, 'entryDate', entry_date, 'via', 'import')
+                    FROM inserted
+                    """, [caller.userId, caller.label])
                 try await Audit.record(
                     .create, entity: "participant_import", id: UUID().uuidString.lowercased(),
                     changes: [
                         "lines": report.lines, "created": report.created, "updated": report.updated,
                         "unchanged": report.unchanged, "criteriaAdded": report.criteriaAdded,
+                        "pathwaysOpened": report.pathwaysOpened,
                     ],
                     by: caller, on: connection)
                 return report

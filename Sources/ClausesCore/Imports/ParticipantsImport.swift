@@ -16,11 +16,14 @@ public struct ParticipantImportRow: Sendable, Equatable {
     public var sex: Sex?
     /// INSEE commune code of the home (`69123`, `2A004`).
     public var communeCode: String?
-    /// Lives in a priority neighbourhood (QPV); nil when not stated.
-    public var livesInQPV: Bool?
-    public var qualificationLevel: String?
-    public var prescriber: String?
-    /// Entry into the PLIE pathway.
+    /// Lives in a QPV, a TVA or neither; nil when not stated.
+    public var priorityArea: PriorityArea?
+    public var qualificationLevel: QualificationLevel?
+    public var prescriber: Prescriber?
+    public var labourMarketStatus: LabourMarketStatus?
+    /// The PLIE of the pathway, by name (nil: the only PLIE, when there is one).
+    public var plieName: String?
+    /// Entry into the PLIE pathway: opens one when the person has none in that PLIE.
     public var pathwayEntryDate: LocalDate?
     public var hasDrivingLicence: Bool?
     public var hasVehicle: Bool?
@@ -35,8 +38,10 @@ public struct ParticipantImportRow: Sendable, Equatable {
 
     public init(
         line: Int, reference: String, lastName: String, firstName: String, birthDate: LocalDate? = nil,
-        sex: Sex? = nil, communeCode: String? = nil, livesInQPV: Bool? = nil, qualificationLevel: String? = nil,
-        prescriber: String? = nil, pathwayEntryDate: LocalDate? = nil, hasDrivingLicence: Bool? = nil,
+        sex: Sex? = nil, communeCode: String? = nil, priorityArea: PriorityArea? = nil,
+        qualificationLevel: QualificationLevel? = nil, prescriber: Prescriber? = nil,
+        labourMarketStatus: LabourMarketStatus? = nil, plieName: String? = nil, pathwayEntryDate: LocalDate? = nil,
+        hasDrivingLicence: Bool? = nil,
         hasVehicle: Bool? = nil, maxDistanceKm: Int? = nil, availableFrom: LocalDate? = nil,
         romeCodes: [String] = [], criteria: [String] = [], criteriaProofDate: LocalDate? = nil
     ) {
@@ -47,9 +52,11 @@ public struct ParticipantImportRow: Sendable, Equatable {
         self.birthDate = birthDate
         self.sex = sex
         self.communeCode = communeCode
-        self.livesInQPV = livesInQPV
+        self.priorityArea = priorityArea
         self.qualificationLevel = qualificationLevel
         self.prescriber = prescriber
+        self.labourMarketStatus = labourMarketStatus
+        self.plieName = plieName
         self.pathwayEntryDate = pathwayEntryDate
         self.hasDrivingLicence = hasDrivingLicence
         self.hasVehicle = hasVehicle
@@ -62,11 +69,9 @@ public struct ParticipantImportRow: Sendable, Equatable {
 }
 
 public enum ParticipantsImport {
-    /// The eligibility criterion codes a file may use (DOMAIN.md §5).
-    public static let criterionCodes = [
-        "DELD", "DETLD", "RSA", "ASS", "AAH", "AI", "INVALIDITY", "RQTH", "YOUTH",
-        "SENIOR", "SIAE", "E2C_EPIDE", "PLIE", "REASONED_OPINION",
-    ]
+    /// The eligibility criterion codes a file may use (DOMAIN.md §5); `PLIE` comes from the pathway
+    /// (the « entrée PLIE » column), never from a proof.
+    public static let criterionCodes = EligibilityCriterionCode.allCases.map(\.rawValue).filter { $0 != "PLIE" }
 
     public static let schema = ColumnSchema([
         .init("reference", label: "référence", aliases: ["ref", "identifiant", "id"], required: true),
@@ -75,9 +80,11 @@ public enum ParticipantsImport {
         .init("date de naissance", aliases: ["naissance", "ne le", "birth date"]),
         .init("sexe", aliases: ["genre", "sex"]),
         .init("commune", aliases: ["code commune", "code insee", "commune insee"]),
-        .init("qpv", aliases: ["quartier prioritaire", "resident qpv"]),
+        .init("qpv", label: "QPV", aliases: ["quartier prioritaire", "resident qpv", "qpv / tva", "zone prioritaire"]),
         .init("niveau de qualification", aliases: ["niveau", "qualification", "niveau qualification"]),
         .init("prescripteur", aliases: ["orienteur"]),
+        .init("situation", aliases: ["situation a l'entree", "statut", "situation sur le marche du travail"]),
+        .init("plie", label: "PLIE", aliases: ["nom du plie"]),
         .init("entree plie", label: "entrée PLIE", aliases: ["date entree plie", "date d'entree", "entree"]),
         .init("permis", aliases: ["permis b", "permis de conduire"]),
         .init("vehicule", label: "véhicule", aliases: ["vehicule personnel", "vehicule motorise"]),
@@ -118,7 +125,9 @@ public enum ParticipantsImport {
                     list(
                         text, valid: criterionCodes.contains,
                         invalid: {
-                            "critère « \($0) » inconnu ; codes acceptés : \(criterionCodes.joined(separator: ", "))"
+                            $0 == "PLIE"
+                                ? "le critère PLIE découle du parcours : indiquez la colonne « entrée PLIE » (et « PLIE »)"
+                                : "critère « \($0) » inconnu ; codes acceptés : \(criterionCodes.joined(separator: ", "))"
                         })
                 } ?? []
             let proofDate = cells.date("date justificatif")
@@ -129,15 +138,26 @@ public enum ParticipantsImport {
             let row = ParticipantImportRow(
                 line: cells.line, reference: reference ?? "", lastName: lastName ?? "", firstName: firstName ?? "",
                 birthDate: birthDate, sex: sex, communeCode: cells.communeCode("commune"),
-                livesInQPV: cells.yesNo("qpv"),
-                qualificationLevel: cells.text("niveau de qualification"), prescriber: cells.text("prescripteur"),
-                pathwayEntryDate: cells.date("entree plie"), hasDrivingLicence: cells.yesNo("permis"),
+                priorityArea: cells.parse("qpv", coded),
+                qualificationLevel: cells.parse("niveau de qualification", coded),
+                prescriber: cells.parse("prescripteur", coded), labourMarketStatus: cells.parse("situation", coded),
+                plieName: cells.text("plie"), pathwayEntryDate: cells.date("entree plie"),
+                hasDrivingLicence: cells.yesNo("permis"),
                 hasVehicle: cells.yesNo("vehicule"),
                 maxDistanceKm: cells.integer("distance max km", in: FieldRules.travelKilometres),
                 availableFrom: cells.date("disponible le"), romeCodes: romeCodes, criteria: criteria,
                 criteriaProofDate: proofDate)
             return row
         }
+    }
+
+    /// A coded field from its usual spellings (`CodedField.matching`), else a problem listing the labels.
+    private static func coded<T: CodedField>(_ raw: String) -> Result<T, CellProblem> {
+        if let value = T.matching(raw) { return .success(value) }
+        return .failure(
+            CellProblem(
+                "« \(raw) » n'est pas reconnu ; valeurs acceptées : \(T.allCases.map { "« \($0.frenchLabel) »" }.joined(separator: ", "))"
+            ))
     }
 
     private static func sex(_ raw: String) -> Result<ParticipantImportRow.Sex, CellProblem> {

@@ -1,36 +1,123 @@
 import Foundation
 
-/// One eligibility criterion a participant carries, with the date of its proof and whether the
-/// facilitateur validated it (DOMAIN §5).
+/// One eligibility criterion a participant carries, with its proof and whether the facilitateur
+/// validated it (DOMAIN §5).
 public struct CriterionProof: Codable, Sendable, Equatable {
     public var code: EligibilityCriterionCode
     public var proofDate: LocalDate
     /// The facilitateur's validation: an unvalidated proof never makes anyone eligible.
     public var validated: Bool
+    /// The end date the proof states, for the criteria that have one: the RQTH decision's end, the PASS
+    /// IAE's end.
+    public var validUntil: LocalDate?
 
-    public init(code: EligibilityCriterionCode, proofDate: LocalDate, validated: Bool) {
+    public init(code: EligibilityCriterionCode, proofDate: LocalDate, validated: Bool, validUntil: LocalDate? = nil) {
         self.code = code
         self.proofDate = proofDate
         self.validated = validated
+        self.validUntil = validUntil
     }
 
-    /// Whether this proof makes its criterion valid at `date`: validated, dated on or before `date`, and no
-    /// older than `validityMonths` calendar months (a proof dated exactly `validityMonths` months before
-    /// `date` still counts; one day older does not).
-    public func isValid(at date: LocalDate, validityMonths: Int) -> Bool {
-        validated && proofDate <= date && proofDate >= date.adding(months: -validityMonths)
+    /// Whether the proof is within the validity window at `date`: dated on or before `date`, and no older
+    /// than `validityMonths` calendar months (a proof dated exactly `validityMonths` months before `date`
+    /// still counts; one day older does not).
+    func withinWindow(at date: LocalDate, validityMonths: Int) -> Bool {
+        proofDate <= date && proofDate >= date.adding(months: -validityMonths)
     }
 
-    /// The last day this proof is valid (nil when not validated). Usually `proofDate + validityMonths`;
-    /// a proof dated on a month's last day stays valid to the end of the target month (28 Feb + 6 months
-    /// is valid through 31 Aug), because month arithmetic clamps to month ends.
-    public func lastValidDay(validityMonths: Int) -> LocalDate? {
-        guard validated else { return nil }
+    /// The window's last day: usually `proofDate + validityMonths`; a proof dated on a month's last day
+    /// stays valid to the end of the target month (28 Feb + 6 months is valid through 31 Aug), because
+    /// month arithmetic clamps to month ends.
+    func windowLastDay(validityMonths: Int) -> LocalDate {
         var day = proofDate.adding(months: validityMonths)
-        while isValid(at: day.adding(days: 1), validityMonths: validityMonths) {
-            day = day.adding(days: 1)
-        }
+        while withinWindow(at: day.adding(days: 1), validityMonths: validityMonths) { day = day.adding(days: 1) }
         return day
+    }
+}
+
+/// A PLIE pathway as eligibility sees it: entered on `entry`, exited on `exit` (its last day) or open.
+public struct PathwaySpan: Codable, Sendable, Equatable {
+    public var entry: LocalDate
+    public var exit: LocalDate?
+
+    public init(entry: LocalDate, exit: LocalDate? = nil) {
+        self.entry = entry
+        self.exit = exit
+    }
+
+    public func isOpen(at date: LocalDate) -> Bool { entry <= date && exit.map { date <= $0 } ?? true }
+}
+
+/// Everything eligibility reads about a person (DOMAIN §5).
+public struct EligibilityFacts: Sendable, Equatable {
+    public var proofs: [CriterionProof]
+    public var birthDate: LocalDate?
+    /// The person's PLIE pathways, of any PLIE: an open one is the `PLIE` criterion, with no proof.
+    public var pathways: [PathwaySpan]
+
+    public init(proofs: [CriterionProof], birthDate: LocalDate? = nil, pathways: [PathwaySpan] = []) {
+        self.proofs = proofs
+        self.birthDate = birthDate
+        self.pathways = pathways
+    }
+}
+
+/// How long one criterion stays valid (the table of DOMAIN §5), judged at a date.
+enum CriterionValidity {
+    static let youthAge = 26
+    static let seniorAge = 50
+
+    /// Nil when the proof does not make its criterion valid at `date`; else the criterion's last valid day,
+    /// `.max` when it has no foreseeable end.
+    static func lastDay(_ proof: CriterionProof, facts: EligibilityFacts, at date: LocalDate, validityMonths: Int)
+        -> LocalDate?
+    {
+        guard proof.validated, proof.proofDate <= date else { return nil }
+        let window: LocalDate? =
+            proof.withinWindow(at: date, validityMonths: validityMonths)
+            ? proof.windowLastDay(validityMonths: validityMonths) : nil
+        switch proof.code {
+        case .PLIE:
+            // Never from a proof: the open pathway is the criterion.
+            return nil
+        case .RQTH, .SIAE:
+            // The RQTH decision's or PASS IAE's end date, else the window.
+            guard let end = proof.validUntil else { return window }
+            return date <= end ? end : nil
+        case .YOUTH:
+            // Under 26 at the date when the birth date is known, else the window.
+            guard let birth = facts.birthDate else { return window }
+            let birthday = birth.adding(months: 12 * youthAge)
+            return date < birthday ? birthday.adding(days: -1) : nil
+        case .SENIOR:
+            // 50 or more at the date, and the proof within the window.
+            if let birth = facts.birthDate, date < birth.adding(months: 12 * seniorAge) { return nil }
+            return window
+        case .DELD, .DETLD, .RSA, .ASS, .AAH, .AI, .INVALIDITY, .E2C_EPIDE, .REASONED_OPINION:
+            return window
+        }
+    }
+
+    /// Why a proof does not make its criterion valid at `date`, in French.
+    static func problem(_ proof: CriterionProof, facts: EligibilityFacts, at date: LocalDate, validityMonths: Int)
+        -> String
+    {
+        let what = "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french)"
+        if proof.code == .PLIE {
+            return "\(what) : le critère PLIE découle d'un parcours ouvert, pas d'un justificatif)"
+        }
+        if !proof.validated { return "\(what) non validé)" }
+        if proof.proofDate > date { return "\(what), postérieur au début)" }
+        if let end = proof.validUntil, [.RQTH, .SIAE].contains(proof.code) {
+            return "\(what), valable jusqu'au \(end.french))"
+        }
+        if proof.code == .YOUTH, let birth = facts.birthDate {
+            return "\(what) : 26 ans atteints le \(birth.adding(months: 12 * youthAge).french))"
+        }
+        if proof.code == .SENIOR, let birth = facts.birthDate, date < birth.adding(months: 12 * seniorAge) {
+            return "\(what) : moins de 50 ans à cette date)"
+        }
+        return "\(what), plus de \(validityMonths) mois)"
     }
 }
 
@@ -39,8 +126,9 @@ public struct EligibilityVerdict: Codable, Sendable, Equatable {
     public var eligible: Bool
     /// The criteria valid at the date, without duplicates, sorted by code.
     public var criteria: [EligibilityCriterionCode]
-    /// The last day on which at least one of these criteria is still valid (nil when not eligible):
-    /// the date to watch for the "eligibility proof expiring" alert.
+    /// The last day on which at least one of these criteria is still valid: the date to watch for the
+    /// "eligibility proof expiring" alert. Nil when not eligible, or when a criterion has no foreseeable
+    /// end (an open pathway, a PASS IAE without end date is bounded by its window).
     public var validUntil: LocalDate?
 
     public init(eligible: Bool, criteria: [EligibilityCriterionCode], validUntil: LocalDate? = nil) {
@@ -53,15 +141,25 @@ public struct EligibilityVerdict: Codable, Sendable, Equatable {
     public var frenchSummary: String {
         eligible
             ? "Éligible : " + criteria.map(\.rawValue).joined(separator: ", ")
-            : "Non éligible : aucun critère validé dont la preuve est en cours de validité"
+            : "Non éligible : aucun critère valide à cette date"
     }
 }
 
-/// Judges eligibility at `date` (DOMAIN §5): a criterion counts when its proof is validated by the
-/// facilitateur, dated on or before `date`, and no older than `validityMonths` calendar months.
-public func eligibility(of proofs: [CriterionProof], at date: LocalDate, validityMonths: Int) -> EligibilityVerdict {
-    let valid = proofs.filter { $0.isValid(at: date, validityMonths: validityMonths) }
-    let codes = Set(valid.map(\.code)).sorted { $0.rawValue < $1.rawValue }
-    let until = valid.compactMap { $0.lastValidDay(validityMonths: validityMonths) }.max()
-    return EligibilityVerdict(eligible: !codes.isEmpty, criteria: codes, validUntil: until)
+/// Judges eligibility at `date` (DOMAIN §5), each criterion by its own validity: a validated proof within
+/// the window (`validityMonths`), the RQTH decision's or PASS IAE's end date, the age for YOUTH and
+/// SENIOR, and an open pathway for PLIE.
+public func eligibility(of facts: EligibilityFacts, at date: LocalDate, validityMonths: Int) -> EligibilityVerdict {
+    var lastDays: [EligibilityCriterionCode: LocalDate] = [:]
+    for proof in facts.proofs {
+        guard let last = CriterionValidity.lastDay(proof, facts: facts, at: date, validityMonths: validityMonths)
+        else { continue }
+        lastDays[proof.code] = max(lastDays[proof.code] ?? last, last)
+    }
+    for pathway in facts.pathways where pathway.isOpen(at: date) {
+        lastDays[.PLIE] = max(lastDays[.PLIE] ?? .min, pathway.exit ?? .max)
+    }
+    let codes = lastDays.keys.sorted { $0.rawValue < $1.rawValue }
+    let until = lastDays.values.max()
+    return EligibilityVerdict(
+        eligible: !codes.isEmpty, criteria: codes, validUntil: until == .max ? nil : until)
 }

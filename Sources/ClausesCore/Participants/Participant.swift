@@ -1,43 +1,6 @@
 import Foundation
 import PostgresClient
 
-public enum PathwayStatus: String, InputEnum {
-    case active, suspended, exited
-
-    public var frenchLabel: String {
-        switch self {
-        case .active: "En parcours"
-        case .suspended: "Parcours suspendu"
-        case .exited: "Sorti du parcours"
-        }
-    }
-}
-
-/// How a pathway ended (DOMAIN §6).
-public enum ExitKind: String, InputEnum {
-    case positiveEmployment = "positive_employment"
-    case positiveTraining = "positive_training"
-    case droppedOut = "dropped_out"
-    case movedAway = "moved_away"
-    case deceased
-    case retired
-    case referred
-    case other
-
-    public var frenchLabel: String {
-        switch self {
-        case .positiveEmployment: "Sortie positive (emploi)"
-        case .positiveTraining: "Sortie positive (formation qualifiante)"
-        case .droppedOut: "Abandon"
-        case .movedAway: "Déménagement"
-        case .deceased: "Décès"
-        case .retired: "Retraite"
-        case .referred: "Réorientation vers un dispositif plus adapté"
-        case .other: "Autre sortie"
-        }
-    }
-}
-
 /// One stored proof of an eligibility criterion.
 public struct EligibilityCriterion: Codable, Sendable, Equatable {
     public let id: UUID
@@ -45,16 +8,20 @@ public struct EligibilityCriterion: Codable, Sendable, Equatable {
     public let proofKind: String?
     public let proofDate: LocalDate
     public let attestedBy: String?
+    /// The RQTH decision's or the PASS IAE's end date, when the proof states one.
+    public let validUntil: LocalDate?
     public let validated: Bool
     public let validatedBy: UUID?
     public let validatedByLabel: String?
     public let validatedAt: Date?
 
     /// The value the pure eligibility rules read.
-    public var proof: CriterionProof { CriterionProof(code: code, proofDate: proofDate, validated: validated) }
+    public var proof: CriterionProof {
+        CriterionProof(code: code, proofDate: proofDate, validated: validated, validUntil: validUntil)
+    }
 
     static let columns =
-        "ec.id, ec.participant_id, ec.code, ec.proof_kind, ec.proof_date, ec.attested_by, ec.validated_at, ec.validated_by, ec.validated_by_label"
+        "ec.id, ec.participant_id, ec.code, ec.proof_kind, ec.proof_date, ec.attested_by, ec.valid_until, ec.validated_at, ec.validated_by, ec.validated_by_label"
 
     init(row: PostgresRow) throws {
         id = try row.decode("id")
@@ -62,6 +29,7 @@ public struct EligibilityCriterion: Codable, Sendable, Equatable {
         proofKind = try row.decode("proof_kind")
         proofDate = try row.decode("proof_date")
         attestedBy = try row.decode("attested_by")
+        validUntil = try row.decode("valid_until")
         validatedAt = try row.decode("validated_at")
         validated = validatedAt != nil
         validatedBy = try row.decode("validated_by")
@@ -73,19 +41,22 @@ public struct EligibilityCriterion: Codable, Sendable, Equatable {
         public var proofKind: String?
         public var proofDate: LocalDate?
         public var attestedBy: String?
+        /// RQTH and SIAE (PASS IAE) only: the end date the proof states.
+        public var validUntil: LocalDate?
         public init(
             code: EligibilityCriterionCode? = nil, proofKind: String? = nil, proofDate: LocalDate? = nil,
-            attestedBy: String? = nil
+            attestedBy: String? = nil, validUntil: LocalDate? = nil
         ) {
             self.code = code
             self.proofKind = proofKind
             self.proofDate = proofDate
             self.attestedBy = attestedBy
+            self.validUntil = validUntil
         }
     }
 }
 
-/// A person followed by the PLIE (or another eligible person), with the pathway and the proofs of the
+/// A person followed by a PLIE (or another eligible person), with their pathways and the proofs of the
 /// eligibility criteria. Personal data: never logged; only admin, facilitator and the person's référent
 /// read it.
 public struct Participant: Codable, Sendable, Equatable {
@@ -99,14 +70,13 @@ public struct Participant: Codable, Sendable, Equatable {
         public var phone: String?
         public var email: String?
         public var communeInsee: String?
-        public var qpvResident: Bool?
-        public var qualificationLevel: String?
-        public var prescriber: String?
-        public var referentUserId: UUID?
-        public var plieEntryDate: LocalDate?
-        public var pathwayStatus: PathwayStatus?
-        public var exitDate: LocalDate?
-        public var exitKind: String?
+        public var priorityArea: PriorityArea?
+        public var qualificationLevel: QualificationLevel?
+        public var prescriber: Prescriber?
+        public var labourMarketStatus: LabourMarketStatus?
+        /// Create only: opens the person's first pathway (a référent creating a participant must give it,
+        /// with themselves as référent).
+        public var pathway: Pathway.Input?
         public var skills: [String]?
         public var targetJobs: [String]?
         public var drivingLicence: Bool?
@@ -117,9 +87,9 @@ public struct Participant: Codable, Sendable, Equatable {
         public init(
             reference: String? = nil, lastName: String? = nil, firstName: String? = nil, birthDate: LocalDate? = nil,
             sex: String? = nil, phone: String? = nil, email: String? = nil, communeInsee: String? = nil,
-            qpvResident: Bool? = nil, qualificationLevel: String? = nil, prescriber: String? = nil,
-            referentUserId: UUID? = nil, plieEntryDate: LocalDate? = nil, pathwayStatus: PathwayStatus? = nil,
-            exitDate: LocalDate? = nil, exitKind: String? = nil, skills: [String]? = nil, targetJobs: [String]? = nil,
+            priorityArea: PriorityArea? = nil, qualificationLevel: QualificationLevel? = nil,
+            prescriber: Prescriber? = nil, labourMarketStatus: LabourMarketStatus? = nil, pathway: Pathway.Input? = nil,
+            skills: [String]? = nil, targetJobs: [String]? = nil,
             drivingLicence: Bool? = nil, vehicle: Bool? = nil, maxTravelKm: Int? = nil, availableFrom: LocalDate? = nil
         ) {
             self.reference = reference
@@ -130,14 +100,11 @@ public struct Participant: Codable, Sendable, Equatable {
             self.phone = phone
             self.email = email
             self.communeInsee = communeInsee
-            self.qpvResident = qpvResident
+            self.priorityArea = priorityArea
             self.qualificationLevel = qualificationLevel
             self.prescriber = prescriber
-            self.referentUserId = referentUserId
-            self.plieEntryDate = plieEntryDate
-            self.pathwayStatus = pathwayStatus
-            self.exitDate = exitDate
-            self.exitKind = exitKind
+            self.labourMarketStatus = labourMarketStatus
+            self.pathway = pathway
             self.skills = skills
             self.targetJobs = targetJobs
             self.drivingLicence = drivingLicence
@@ -156,14 +123,10 @@ public struct Participant: Codable, Sendable, Equatable {
     public let phone: String?
     public let email: String?
     public let communeInsee: String?
-    public let qpvResident: Bool?
-    public let qualificationLevel: String?
-    public let prescriber: String?
-    public let referentUserId: UUID?
-    public let plieEntryDate: LocalDate?
-    public let pathwayStatus: PathwayStatus
-    public let exitDate: LocalDate?
-    public let exitKind: ExitKind?
+    public let priorityArea: PriorityArea?
+    public let qualificationLevel: QualificationLevel?
+    public let prescriber: Prescriber?
+    public let labourMarketStatus: LabourMarketStatus?
     public let skills: [String]
     public let targetJobs: [String]
     public let drivingLicence: Bool?
@@ -171,15 +134,21 @@ public struct Participant: Codable, Sendable, Equatable {
     public let maxTravelKm: Int?
     public let availableFrom: LocalDate?
     public internal(set) var criteria: [EligibilityCriterion]
+    /// Every pathway of the person, oldest first.
+    public internal(set) var pathways: [Pathway]
     public let createdAt: Date
     public let updatedAt: Date
+
+    public var eligibilityFacts: EligibilityFacts {
+        EligibilityFacts(proofs: criteria.map(\.proof), birthDate: birthDate, pathways: pathways.map(\.span))
+    }
 
     /// `Prénom NOM`.
     public var displayName: String { PersonName.full(firstName: firstName, lastName: lastName) }
 
     static let columns = """
-        p.id, p.reference, p.last_name, p.first_name, p.birth_date, p.sex, p.phone, p.email, p.commune_insee, p.qpv_resident, \
-        p.qualification_level, p.prescriber, p.referent_user_id, p.plie_entry_date, p.pathway_status, p.exit_date, p.exit_kind, \
+        p.id, p.reference, p.last_name, p.first_name, p.birth_date, p.sex, p.phone, p.email, p.commune_insee, p.priority_area, \
+        p.qualification_level, p.prescriber, p.labour_market_status, \
         p.skills, p.target_jobs, p.driving_licence, p.vehicle, p.max_travel_km, p.available_from, p.created_at, p.updated_at
         """
 
@@ -193,14 +162,10 @@ public struct Participant: Codable, Sendable, Equatable {
         phone = try row.decode("phone")
         email = try row.decode("email")
         communeInsee = try row.decode("commune_insee")
-        qpvResident = try row.decode("qpv_resident")
-        qualificationLevel = try row.decode("qualification_level")
-        prescriber = try row.decode("prescriber")
-        referentUserId = try row.decode("referent_user_id")
-        plieEntryDate = try row.decode("plie_entry_date")
-        pathwayStatus = try row.decodeEnum("pathway_status", table: "participants")
-        exitDate = try row.decode("exit_date")
-        exitKind = try row.decodeOptionalEnum("exit_kind", table: "participants")
+        priorityArea = try row.decodeOptionalEnum("priority_area", table: "participants")
+        qualificationLevel = try row.decodeOptionalEnum("qualification_level", table: "participants")
+        prescriber = try row.decodeOptionalEnum("prescriber", table: "participants")
+        labourMarketStatus = try row.decodeOptionalEnum("labour_market_status", table: "participants")
         skills = try row.decode("skills", as: PostgresTextArray.self).values
         targetJobs = try row.decode("target_jobs", as: PostgresTextArray.self).values
         drivingLicence = try row.decode("driving_licence")
@@ -208,6 +173,7 @@ public struct Participant: Codable, Sendable, Equatable {
         maxTravelKm = try row.decode("max_travel_km")
         availableFrom = try row.decode("available_from")
         criteria = []
+        pathways = []
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
     }
@@ -227,31 +193,6 @@ public struct Participant: Codable, Sendable, Equatable {
             }
         } else {
             sex = existing?.sex
-        }
-        let status = input.pathwayStatus ?? existing?.pathwayStatus ?? .active
-        var exitDate = input.exitDate ?? existing?.exitDate
-        var exitKind: ExitKind? = existing?.exitKind
-        if let raw = input.exitKind {
-            exitKind = raw.isEmpty ? nil : try Validate.choice(raw, existing: nil, field: "exitKind", as: ExitKind.self)
-        }
-        if status == .exited {
-            guard exitDate != nil else {
-                throw DomainError.invalid(
-                    "exitDate", "La date de sortie est obligatoire pour un parcours terminé.", code: .missingField)
-            }
-            guard exitKind != nil else {
-                throw DomainError.invalid(
-                    "exitKind", "Le motif de sortie est obligatoire pour un parcours terminé.", code: .missingField)
-            }
-        } else {
-            // Reopening a pathway clears its exit.
-            exitDate = nil
-            exitKind = nil
-        }
-        let entry = input.plieEntryDate ?? existing?.plieEntryDate
-        if let entry, let exitDate, exitDate < entry {
-            throw DomainError.invalid(
-                "exitDate", "La date de sortie (\(exitDate.french)) précède l'entrée dans le PLIE (\(entry.french)).")
         }
         let maxTravelKm = try Validate.integer(
             input.maxTravelKm, existing: existing?.maxTravelKm, field: "maxTravelKm", in: FieldRules.travelKilometres)
@@ -285,23 +226,10 @@ public struct Participant: Codable, Sendable, Equatable {
                 "commune_insee",
                 try Validate.insee(input.communeInsee, existing: existing?.communeInsee, field: "communeInsee")
             ),
-            ("qpv_resident", input.qpvResident ?? existing?.qpvResident),
-            (
-                "qualification_level",
-                try Validate.optionalText(
-                    input.qualificationLevel, existing: existing?.qualificationLevel, field: "qualificationLevel",
-                    maxLength: 100)
-            ),
-            (
-                "prescriber",
-                try Validate.optionalText(
-                    input.prescriber, existing: existing?.prescriber, field: "prescriber", maxLength: 200)
-            ),
-            ("referent_user_id", input.referentUserId ?? existing?.referentUserId),
-            ("plie_entry_date", entry),
-            ("pathway_status", status.rawValue),
-            ("exit_date", exitDate),
-            ("exit_kind", exitKind?.rawValue),
+            ("priority_area", (input.priorityArea ?? existing?.priorityArea)?.rawValue),
+            ("qualification_level", (input.qualificationLevel ?? existing?.qualificationLevel)?.rawValue),
+            ("prescriber", (input.prescriber ?? existing?.prescriber)?.rawValue),
+            ("labour_market_status", (input.labourMarketStatus ?? existing?.labourMarketStatus)?.rawValue),
             (
                 "skills",
                 PostgresTextArray(
@@ -321,9 +249,6 @@ public struct Participant: Codable, Sendable, Equatable {
 
     static let constraintMessages: [String: (field: String, message: String)] = [
         "participants_reference_unique": ("reference", "Un participant porte déjà cette référence."),
-        "participants_referent_user_id_fkey": (
-            "referentUserId", "« referentUserId » ne désigne aucun utilisateur existant."
-        ),
         "eligibility_criteria_once": ("code", "Ce critère est déjà enregistré avec un justificatif à cette date."),
     ]
 }

@@ -1,18 +1,21 @@
 import Foundation
 import PostgresClient
 
-/// Participants and their eligibility proofs, scoped by role in SQL (see `LedgerAccess`).
-/// Writes: admin and facilitator on anyone; a référent on their own participants (a participant a
-/// référent creates is theirs). Validating a proof is the facilitateur's (admin, facilitator).
+/// Participants, their eligibility proofs and pathways, scoped by role in SQL (`Scope.participants`).
+/// Writes: admin and facilitator on anyone; a référent on the participants they follow (a participant a
+/// référent creates comes with a pathway they hold). Validating a proof is the facilitateur's (admin,
+/// facilitator).
 public struct ParticipantStore: Sendable {
     let pool: PostgresPool
     let validityMonths: Int
     let clock: any CivilClock
+    let pathways: PathwayStore
 
-    public init(pool: PostgresPool, eligibilityValidityMonths: Int, clock: any CivilClock) {
+    public init(pool: PostgresPool, eligibilityValidityMonths: Int, clock: any CivilClock, pathways: PathwayStore) {
         self.pool = pool
         self.validityMonths = eligibilityValidityMonths
         self.clock = clock
+        self.pathways = pathways
     }
 
     private func select(_ caller: Caller) throws(DomainError) -> SQL {
@@ -34,7 +37,7 @@ public struct ParticipantStore: Sendable {
         return try await pool.withConnection { connection in
             let rows = try await connection.query(sql)
             var result = try Keyset.page(rows, limit: page.limit) { try Participant(row: $0) }
-            result.items = try await withCriteria(result.items, on: connection)
+            result.items = try await withDetails(result.items, on: connection)
             return result
         }
     }
@@ -50,7 +53,7 @@ public struct ParticipantStore: Sendable {
             guard let row = try await connection.query(sql).first else {
                 throw DomainError.notFound("Aucun participant accessible ne porte la référence « \(reference) ».")
             }
-            return try await withCriteria([try Participant(row: row)], on: connection)[0]
+            return try await withDetails([try Participant(row: row)], on: connection)[0]
         }
     }
 
@@ -64,10 +67,10 @@ public struct ParticipantStore: Sendable {
             throw DomainError.notFound(
                 "Le participant \(id.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
         }
-        return try await withCriteria([try Participant(row: row)], on: connection)[0]
+        return try await withDetails([try Participant(row: row)], on: connection)[0]
     }
 
-    private func withCriteria(_ participants: [Participant], on connection: PostgresConnection) async throws
+    private func withDetails(_ participants: [Participant], on connection: PostgresConnection) async throws
         -> [Participant]
     {
         guard !participants.isEmpty else { return [] }
@@ -78,30 +81,35 @@ public struct ParticipantStore: Sendable {
         for row in rows {
             byParticipant[try row.decode("participant_id"), default: []].append(try EligibilityCriterion(row: row))
         }
+        let pathways = try await pathways.of(participants: participants.map(\.id), on: connection)
         return participants.map {
             var p = $0
             p.criteria = byParticipant[p.id] ?? []
+            p.pathways = pathways[p.id] ?? []
             return p
         }
     }
 
     public func create(_ caller: Caller, _ input: Participant.Input) async throws -> Participant {
         try Self.requireWriter(caller)
-        var input = input
-        if caller.role == .referent {
-            // A référent creates participants they follow.
-            guard input.referentUserId == nil || input.referentUserId == caller.userId else {
-                throw DomainError.forbidden
-            }
-            input.referentUserId = caller.userId
+        if caller.role == .referent, input.pathway == nil {
+            throw DomainError.invalid(
+                "pathway",
+                "Un référent crée un participant avec son parcours (« pathway » : PLIE et date d'entrée) : c'est ce parcours qui le lui rattache.",
+                code: .missingField)
         }
         let columns = try Participant.columns(from: input, existing: nil, today: clock.today)
         return try await translating {
             try await pool.withTransaction { connection in
                 let sql = SQL.insert(into: "participants", columns)
                 let id = try await connection.query(sql).one().decode(0, as: UUID.self)
+                if let pathway = input.pathway {
+                    _ = try await pathways.insert(caller, participantId: id, pathway, on: connection)
+                }
                 let created = try await get(caller, id: id, on: connection)
-                try await Audit.created(created, entity: "participant", id: id, by: caller, on: connection)
+                try await Audit.created(
+                    created, entity: "participant", id: id, omitting: ["pathways", "criteria"], by: caller,
+                    on: connection)
                 return created
             }
         }
@@ -109,8 +117,10 @@ public struct ParticipantStore: Sendable {
 
     public func update(_ caller: Caller, id: UUID, _ input: Participant.Input) async throws -> Participant {
         try Self.requireWriter(caller)
-        if caller.role == .referent, let referent = input.referentUserId, referent != caller.userId {
-            throw DomainError.forbidden
+        if input.pathway != nil {
+            throw DomainError.invalid(
+                "pathway",
+                "Les parcours se modifient par leurs propres routes (/participants/{id}/pathways, /pathways/{id}).")
         }
         return try await translating {
             try await pool.withTransaction { connection in
@@ -121,7 +131,8 @@ public struct ParticipantStore: Sendable {
                 let updated = try await get(caller, id: id, on: connection)
                 // Criteria have their own audit records (added, validated).
                 try await Audit.updated(
-                    from: existing, to: updated, entity: "participant", id: id, omitting: ["criteria"], by: caller,
+                    from: existing, to: updated, entity: "participant", id: id, omitting: ["criteria", "pathways"],
+                    by: caller,
                     on: connection)
                 return updated
             }
@@ -136,6 +147,12 @@ public struct ParticipantStore: Sendable {
         try Self.requireWriter(caller)
         let today = today ?? clock.today
         let code = try Validate.required(input.code, existing: nil, field: "code")
+        guard code != .PLIE else {
+            throw DomainError.invalid(
+                "code",
+                "Le critère PLIE n'a pas de justificatif : il découle d'un parcours ouvert (POST /participants/{id}/pathways)."
+            )
+        }
         guard let proofDate = input.proofDate else {
             throw DomainError.invalid("proofDate", "La date du justificatif est obligatoire.", code: .missingField)
         }
@@ -144,6 +161,18 @@ public struct ParticipantStore: Sendable {
                 "proofDate",
                 "Le justificatif est daté du \(proofDate.french), dans le futur (nous sommes le \(today.french)).")
         }
+        if let end = input.validUntil {
+            guard code == .RQTH || code == .SIAE else {
+                throw DomainError.invalid(
+                    "validUntil",
+                    "Seuls la décision RQTH et le PASS IAE portent une date de fin ; les autres justificatifs valent \(validityMonths) mois."
+                )
+            }
+            guard end >= proofDate else {
+                throw DomainError.invalid(
+                    "validUntil", "La fin de validité (\(end.french)) précède le justificatif (\(proofDate.french)).")
+            }
+        }
         let kind = try Validate.optionalText(input.proofKind, existing: nil, field: "proofKind", maxLength: 200)
         let attested = try Validate.optionalText(input.attestedBy, existing: nil, field: "attestedBy", maxLength: 200)
         return try await translating {
@@ -151,16 +180,16 @@ public struct ParticipantStore: Sendable {
                 _ = try await get(caller, id: participantId, on: connection, lock: true)
                 let id = try await connection.query(
                     """
-                    INSERT INTO eligibility_criteria (participant_id, code, proof_kind, proof_date, attested_by)
-                    VALUES ($1, $2, $3, $4, $5) RETURNING id
-                    """, [participantId, code.rawValue, kind, proofDate, attested]
+                    INSERT INTO eligibility_criteria (participant_id, code, proof_kind, proof_date, attested_by, valid_until)
+                    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+                    """, [participantId, code.rawValue, kind, proofDate, attested, input.validUntil]
                 ).one().decode(0, as: UUID.self)
                 try await Audit.record(
                     .create, entity: "eligibility_criterion", id: id.uuidString.lowercased(),
                     changes: [
                         "participantId": participantId.uuidString.lowercased(), "code": code.rawValue,
                         "proofDate": proofDate.description, "proofKind": kind ?? NSNull(),
-                        "attestedBy": attested ?? NSNull(),
+                        "attestedBy": attested ?? NSNull(), "validUntil": input.validUntil?.description ?? NSNull(),
                     ],
                     by: caller, on: connection)
                 return try await get(caller, id: participantId, on: connection)
@@ -198,12 +227,49 @@ public struct ParticipantStore: Sendable {
         }
     }
 
-    /// Whether the participant is eligible at `date`, on which criteria (validity from `config.toml`).
+    /// Whether the participant is eligible at `date`, on which criteria (DOMAIN §5).
     public func eligibility(_ caller: Caller, participantId: UUID, at date: LocalDate) async throws
         -> EligibilityVerdict
     {
         let participant = try await get(caller, id: participantId)
-        return ClausesCore.eligibility(of: participant.criteria.map(\.proof), at: date, validityMonths: validityMonths)
+        return ClausesCore.eligibility(of: participant.eligibilityFacts, at: date, validityMonths: validityMonths)
+    }
+
+    /// What eligibility reads about a participant, inside a transaction (placements).
+    static func eligibilityFacts(of participantId: UUID, on connection: PostgresConnection) async throws
+        -> EligibilityFacts
+    {
+        let proofs = try await connection.query(
+            "SELECT code, proof_date, validated_at IS NOT NULL, valid_until FROM eligibility_criteria WHERE participant_id = $1",
+            [participantId]
+        ).map { row in
+            CriterionProof(
+                code: try row.decodeEnum(0, table: "eligibility_criteria", column: "code"),
+                proofDate: try row.decode(1),
+                validated: try row.decode(2), validUntil: try row.decode(3))
+        }
+        let birth =
+            try await connection.query("SELECT birth_date FROM participants WHERE id = $1", [participantId])
+            .scalar(LocalDate?.self) ?? nil
+        let pathways = try await connection.query(
+            "SELECT entry_date, exit_date FROM pathways WHERE participant_id = $1", [participantId]
+        ).map { PathwaySpan(entry: try $0.decode(0), exit: try $0.decode(1)) }
+        return EligibilityFacts(proofs: proofs, birthDate: birth, pathways: pathways)
+    }
+
+    /// 404 when the participant is unknown or outside the caller's scope, inside the caller's transaction;
+    /// `lock` serialises what is written about them (pathways, episodes).
+    static func requireVisible(
+        _ caller: Caller, participantId: UUID, lock: Bool, on connection: PostgresConnection
+    ) async throws {
+        var sql = SQL("SELECT 1 FROM participants p WHERE p.id = $1")
+        _ = sql.bind(participantId)
+        if let predicate = try Scope.participants(caller, alias: "p", &sql) { sql.append("AND \(predicate)") }
+        if lock { sql.append("FOR UPDATE") }
+        guard try await connection.query(sql).count > 0 else {
+            throw DomainError.notFound(
+                "Le participant \(participantId.uuidString.lowercased()) n'existe pas ou ne vous est pas accessible.")
+        }
     }
 
     func translating<T>(_ body: () async throws -> T) async throws -> T {

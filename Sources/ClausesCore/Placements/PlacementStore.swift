@@ -59,6 +59,8 @@ public struct Placement: Codable, Sendable, Equatable {
     public let counting: Bool
     /// The criteria valid at the start, frozen.
     public let eligibilityCriteria: [EligibilityCriterionCode]
+    /// The person's priority area at the start, frozen (ANRU shares are judged at hiring).
+    public let priorityArea: PriorityArea?
     public let createdAt: Date
     public let updatedAt: Date
 
@@ -68,7 +70,7 @@ public struct Placement: Codable, Sendable, Equatable {
         pl.id, pl.code, pl.participant_id, \(Scope.personName(caller, participant: "pa")) AS participant_name, \
         pl.lot_id, l.label AS lot_label, pc.reference AS contract_reference, pl.company_id, c.name AS company_name, \
         pl.execution_mode, pl.contract_type, pl.start_date, pl.end_date, pl.weekly_hours, pl.reduced_hours_agreed, \
-        pl.on_clause_operation, pl.counting, pl.eligibility_criteria, pl.created_at, pl.updated_at
+        pl.on_clause_operation, pl.counting, pl.eligibility_criteria, pl.priority_area, pl.created_at, pl.updated_at
         """
     }
 
@@ -104,6 +106,7 @@ public struct Placement: Codable, Sendable, Equatable {
         counting = try row.decode("counting")
         eligibilityCriteria = try row.decode("eligibility_criteria", as: PostgresTextArray.self).values.compactMap(
             EligibilityCriterionCode.init(rawValue:))
+        priorityArea = try row.decodeOptionalEnum("priority_area", table: "placements")
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
     }
@@ -326,21 +329,13 @@ public struct PlacementStore: Sendable {
                         "companyId", "« companyId » ne désigne aucune entreprise existante.", code: .unknownReference)
                 }
 
-                let proofs = try await connection.query(
-                    "SELECT code, proof_date, validated_at IS NOT NULL FROM eligibility_criteria WHERE participant_id = $1",
-                    [participantId]
-                ).map { row in
-                    CriterionProof(
-                        code: try row.decodeEnum(0, table: "eligibility_criteria", column: "code"),
-                        proofDate: try row.decode(1),
-                        validated: try row.decode(2))
-                }
-                let verdict = eligibility(of: proofs, at: start, validityMonths: validityMonths)
+                let facts = try await ParticipantStore.eligibilityFacts(of: participantId, on: connection)
+                let verdict = eligibility(of: facts, at: start, validityMonths: validityMonths)
                 if !verdict.eligible && !nonCounting {
                     throw DomainError(
                         .unprocessable, code: .notEligible,
                         message: Self.notEligibleMessage(
-                            person: person, start: start, proofs: proofs, validityMonths: validityMonths),
+                            person: person, start: start, facts: facts, validityMonths: validityMonths),
                         field: "startDate")
                 }
 
@@ -353,9 +348,9 @@ public struct PlacementStore: Sendable {
                     """
                     INSERT INTO placements (code, participant_id, lot_id, company_id, execution_mode, contract_type, start_date, end_date,
                                             weekly_hours, reduced_hours_agreed, on_clause_operation, counting, eligibility_criteria,
-                                            created_by, created_by_label)
+                                            created_by, created_by_label, priority_area)
                     VALUES ('MEP-' || $1 || '-' || lpad(nextval('placement_code_seq')::text, 5, '0'), $2, $3, $4, $5, $6, $7, $8,
-                            $9, $10, $11, $12, $13, $14, $15)
+                            $9, $10, $11, $12, $13, $14, $15, (SELECT priority_area FROM participants WHERE id = $2))
                     RETURNING id
                     """,
                     [
@@ -473,23 +468,22 @@ public struct PlacementStore: Sendable {
         throw DomainError.conflict(message, field: "startDate", code: .overlappingPlacement)
     }
 
-    static func notEligibleMessage(person: String, start: LocalDate, proofs: [CriterionProof], validityMonths: Int)
+    static func notEligibleMessage(person: String, start: LocalDate, facts: EligibilityFacts, validityMonths: Int)
         -> String
     {
         var text =
-            "\(person) n'est pas éligible le \(start.french), date de début de la mise à l'emploi : aucun critère validé dont le justificatif a moins de \(validityMonths) mois à cette date."
-        if proofs.isEmpty {
-            text += " Aucun critère n'est enregistré."
+            "\(person) n'est pas éligible le \(start.french), date de début de la mise à l'emploi : aucun critère valide à cette date (parcours PLIE ouvert, ou justificatif validé et en cours de validité)."
+        let proofs = facts.proofs.sorted { ($0.code.rawValue, $0.proofDate) < ($1.code.rawValue, $1.proofDate) }
+        if proofs.isEmpty && facts.pathways.isEmpty {
+            text += " Aucun critère ni parcours n'est enregistré."
         } else {
-            let details = proofs.sorted { ($0.code.rawValue, $0.proofDate) < ($1.code.rawValue, $1.proofDate) }.map {
-                proof -> String in
-                if !proof.validated {
-                    return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french) non validé)"
-                }
-                if proof.proofDate > start {
-                    return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french), postérieur au début)"
-                }
-                return "\(proof.code.rawValue) (justificatif du \(proof.proofDate.french), expiré)"
+            var details = proofs.map {
+                CriterionValidity.problem($0, facts: facts, at: start, validityMonths: validityMonths)
+            }
+            details += facts.pathways.sorted { $0.entry < $1.entry }.map { pathway in
+                pathway.entry > start
+                    ? "PLIE (parcours ouvert le \(pathway.entry.french), après le début)"
+                    : "PLIE (parcours clos le \(pathway.exit?.french ?? "?"))"
             }
             text += " Critères manquants ou invalides : " + details.joined(separator: ", ") + "."
         }

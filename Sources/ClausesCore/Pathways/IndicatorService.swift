@@ -1,0 +1,219 @@
+import Foundation
+import PostgresClient
+
+/// The indicators of one profile (or one PLIE) over a period, against the profile's targets.
+public struct IndicatorReport: Codable, Sendable, Equatable {
+    public let profile: String
+    public let profileLabel: String
+    public let plieId: UUID?
+    public let period: IndicatorPeriod
+    public let items: [Indicator]
+}
+
+/// A person behind a figure (staff only, scoped like every participant read).
+public struct IndicatorPerson: Codable, Sendable, Equatable {
+    public let participantId: UUID
+    public let reference: String
+    public let name: String
+    /// What puts the person in the figure (an exit's kind and date, hours, jobs), in French.
+    public let detail: String?
+}
+
+/// Counts the facts of the indicators set-based, in SQL, and hands them to the pure `indicators(from:)`.
+/// Every figure is defined once, as a predicate over the people accompanied (`people p` joined with
+/// `participants pa`) or over the pathways of the period (`sel s`): the count and the list behind it use
+/// the same predicate.
+/// - accompanied: a pathway of the selection open at some day of the period (entered on or before its end,
+///   not exited before its start); `p.entry` is their earliest such entry, `p.last_day` the last day of
+///   those pathways within the period;
+/// - RSA: a validated RSA proof dated from `validityMonths` before the entry to the pathway's last day
+///   (valid at entry, or obtained during the pathway);
+/// - seniors: the profile's age reached at entry;
+/// - emplois de parcours: episodes and placements started during the pathway within the period that are
+///   subsidised contracts, CDDI, or planned for less than 6 months;
+/// - hours: validated worked hours of the accompanied people's placements, months of the period.
+public struct IndicatorService: Sendable {
+    let pool: PostgresPool
+    let profiles: PLIEProfiles
+    let validityMonths: Int
+
+    public init(pool: PostgresPool, profiles: PLIEProfiles, eligibilityValidityMonths: Int) {
+        self.pool = pool
+        self.profiles = profiles
+        self.validityMonths = eligibilityValidityMonths
+    }
+
+    public func report(_ caller: Caller, profile name: String, plieId: UUID? = nil, period: IndicatorPeriod)
+        async throws -> IndicatorReport
+    {
+        try caller.requireStaff()
+        let profile = try profiles.named(name, field: "profile")
+        let counts = try await pool.withConnection { connection in
+            try await count(profile: profile, plieId: plieId, period: period, on: connection)
+        }
+        return IndicatorReport(
+            profile: profile.name, profileLabel: profile.label, plieId: plieId, period: period,
+            items: indicators(from: counts, profile: profile, period: period))
+    }
+
+    /// The people behind one figure, sorted by reference.
+    public func people(
+        _ caller: Caller, indicator: IndicatorId, profile name: String, plieId: UUID? = nil, period: IndicatorPeriod
+    ) async throws -> [IndicatorPerson] {
+        try caller.requireStaff()
+        let profile = try profiles.named(name, field: "profile")
+        var sql = SQL()
+        let with = cte(profile: profile, plieId: plieId, period: period, &sql)
+        let name = PersonName.fullSQL("pa")
+        switch indicator {
+        case .kind(.entries):
+            sql.append(
+                "\(with) SELECT pa.id, pa.reference, \(name), 'entrée le ' || to_char(s.entry_date, 'DD/MM/YYYY') FROM sel s JOIN participants pa ON pa.id = s.participant_id WHERE s.entry_date >= \(sql.bind(period.from))"
+            )
+        case .kind(.exits), .kind(.positiveExitRate), .kind(.positiveExitRateEmployment),
+            .kind(.positiveExitRateTraining), .exits:
+            let kinds: [ExitKind] =
+                switch indicator {
+                case .exits(let kind): [kind]
+                case .kind(.positiveExitRate): ExitKind.allCases.filter(\.isPositive)
+                case .kind(.positiveExitRateEmployment): ExitKind.allCases.filter { $0.group == .employment }
+                case .kind(.positiveExitRateTraining): ExitKind.allCases.filter { $0.group == .training }
+                default: ExitKind.allCases
+                }
+            sql.append(
+                "\(with) SELECT pa.id, pa.reference, \(name), s.exit_kind || ' le ' || to_char(s.exit_date, 'DD/MM/YYYY') FROM sel s JOIN participants pa ON pa.id = s.participant_id WHERE s.exit_date <= \(sql.bind(period.to)) AND s.exit_kind = ANY(\(sql.bind(PostgresTextArray(kinds.map(\.rawValue))))::text[])"
+            )
+        case .kind(.pathwayJobs):
+            sql.append(
+                "\(with) SELECT pa.id, pa.reference, \(name), j.n || ' emploi(s)' FROM people p JOIN participants pa ON pa.id = p.participant_id JOIN jobs j ON j.participant_id = p.participant_id"
+            )
+        case .kind(.clauseHours):
+            sql.append(
+                "\(with) SELECT pa.id, pa.reference, \(name), replace(h.hours::text, '.', ',') || ' h' FROM people p JOIN participants pa ON pa.id = p.participant_id JOIN hours h ON h.participant_id = p.participant_id WHERE h.hours > 0"
+            )
+        case .kind(let kind):
+            let predicate = personPredicate(kind, profile: profile, period: period, &sql) ?? "true"
+            sql.append(
+                "\(with) SELECT pa.id, pa.reference, \(name), NULL::text FROM people p JOIN participants pa ON pa.id = p.participant_id WHERE \(predicate)"
+            )
+        }
+        if let scope = try Scope.participants(caller, alias: "pa", &sql) { sql.append("AND \(scope)") }
+        sql.append("ORDER BY 2, 1")
+        return try await pool.query(sql).map { row in
+            var detail: String? = try row.decode(3)
+            // Exits: `code le JJ/MM/AAAA` from SQL, the code in French here.
+            if let text = detail, let space = text.firstIndex(of: " "),
+                let kind = ExitKind(rawValue: String(text[..<space]))
+            {
+                detail = kind.frenchLabel + text[space...]
+            }
+            return IndicatorPerson(
+                participantId: try row.decode(0), reference: try row.decode(1), name: try row.decode(2),
+                detail: detail)
+        }
+    }
+
+    /// `WITH sel (pathways of the period), people (accompanied), jobs, hours`.
+    private func cte(profile: PLIEProfile, plieId: UUID?, period: IndicatorPeriod, _ sql: inout SQL) -> String {
+        let from = sql.bind(period.from)
+        let to = sql.bind(period.to)
+        var selection = "pl.profile = \(sql.bind(profile.name))"
+        if let plieId { selection += " AND pw.plie_id = \(sql.bind(plieId))" }
+        return """
+            WITH sel AS (
+                SELECT pw.id, pw.participant_id, pw.entry_date, pw.exit_date, pw.exit_kind, pw.referent_user_id
+                FROM pathways pw JOIN plie pl ON pl.id = pw.plie_id
+                WHERE \(selection) AND pw.entry_date <= \(to) AND (pw.exit_date IS NULL OR pw.exit_date >= \(from))
+            ), people AS (
+                SELECT s.participant_id, min(s.entry_date) AS entry, max(least(coalesce(s.exit_date, \(to)), \(to))) AS last_day
+                FROM sel s GROUP BY s.participant_id
+            ), jobs AS (
+                SELECT j.participant_id, count(*)::int AS n FROM (
+                    SELECT e.participant_id, e.start_date, e.end_date, e.contract_type FROM employment_episodes e
+                    UNION ALL
+                    SELECT pl.participant_id, pl.start_date, pl.end_date, pl.contract_type FROM placements pl
+                ) j JOIN people p ON p.participant_id = j.participant_id
+                WHERE j.start_date BETWEEN greatest(p.entry, \(from)) AND p.last_day
+                  AND (j.contract_type IN ('subsidised', 'cddi')
+                       OR (j.end_date IS NOT NULL AND j.end_date < (j.start_date + interval '6 months')::date))
+                GROUP BY j.participant_id
+            ), hours AS (
+                SELECT pl.participant_id, sum(r.worked_hours) AS hours
+                FROM people p JOIN placements pl ON pl.participant_id = p.participant_id
+                JOIN hour_reports r ON r.placement_id = pl.id AND r.current AND r.status = 'validated'
+                WHERE r.month >= date_trunc('month', \(from)::date)::date AND r.month <= \(to)
+                GROUP BY pl.participant_id
+            )
+            """
+    }
+
+    /// The predicate putting an accompanied person in a share's numerator; nil for everyone.
+    private func personPredicate(
+        _ kind: IndicatorKind, profile: PLIEProfile, period: IndicatorPeriod, _ sql: inout SQL
+    ) -> String? {
+        switch kind {
+        case .womenShare: return "pa.sex = 'F'"
+        case .seniorShare:
+            return "pa.birth_date <= (p.entry - make_interval(years => \(sql.bind(profile.seniorAge))::int))::date"
+        case .qpvOrTVAShare: return "pa.priority_area IN ('qpv', 'tva')"
+        case .esfQPVShare: return "pa.priority_area = 'qpv'"
+        case .rsaShare:
+            return """
+                EXISTS (SELECT 1 FROM eligibility_criteria ec WHERE ec.participant_id = p.participant_id AND ec.code = 'RSA'
+                        AND ec.validated_at IS NOT NULL
+                        AND ec.proof_date >= (p.entry - make_interval(months => \(sql.bind(validityMonths))::int))::date
+                        AND ec.proof_date <= p.last_day)
+                """
+        default: return nil
+        }
+    }
+
+    private func count(profile: PLIEProfile, plieId: UUID?, period: IndicatorPeriod, on connection: PostgresConnection)
+        async throws -> IndicatorCounts
+    {
+        var sql = SQL()
+        let with = cte(profile: profile, plieId: plieId, period: period, &sql)
+        let shares: [IndicatorKind] = [.rsaShare, .qpvOrTVAShare, .esfQPVShare, .womenShare, .seniorShare]
+        let filters = shares.map { kind in
+            "count(*) FILTER (WHERE \(personPredicate(kind, profile: profile, period: period, &sql) ?? "true"))::int"
+        }
+        let fromDate = sql.bind(period.from)
+        let toDate = sql.bind(period.to)
+        sql.append(
+            """
+            \(with), figures AS (
+                SELECT count(*)::int AS accompanied, \(filters.joined(separator: ", ")),
+                       coalesce(sum(j.n), 0)::int AS jobs, coalesce(sum(h.hours), 0) AS hours
+                FROM people p JOIN participants pa ON pa.id = p.participant_id
+                LEFT JOIN jobs j ON j.participant_id = p.participant_id
+                LEFT JOIN hours h ON h.participant_id = p.participant_id
+            )
+            SELECT f.*, (SELECT count(*) FROM sel WHERE entry_date >= \(fromDate))::int,
+                   (SELECT count(DISTINCT referent_user_id) FROM sel)::int,
+                   (SELECT coalesce(array_agg(k.exit_kind || '=' || k.n), '{}') FROM (
+                        SELECT exit_kind, count(*) AS n FROM sel WHERE exit_date <= \(toDate) GROUP BY exit_kind) k)
+            FROM figures f
+            """)
+        let row = try await connection.query(sql).one()
+        var counts = IndicatorCounts()
+        counts.accompanied = try row.decode(0)
+        counts.rsa = try row.decode(1)
+        counts.qpvOrTVA = try row.decode(2)
+        counts.qpv = try row.decode(3)
+        counts.women = try row.decode(4)
+        counts.seniors = try row.decode(5)
+        counts.pathwayJobs = try row.decode(6)
+        counts.clauseHours = try row.numeric0(7)
+        counts.entries = try row.decode(8)
+        counts.referents = try row.decode(9)
+        for pair in try row.decode(10, as: PostgresTextArray.self).values {
+            let parts = pair.split(separator: "=")
+            guard parts.count == 2, let count = Int(parts[1]) else { continue }
+            guard let kind = ExitKind(rawValue: String(parts[0])) else {
+                throw PostgresRow.unknownValue(String(parts[0]), table: "pathways", column: "exit_kind")
+            }
+            counts.exitsByKind[kind] = count
+        }
+        return counts
+    }
+}

@@ -1,0 +1,260 @@
+import ClausesCore
+import Foundation
+import Hummingbird
+
+/// `/indicateurs` (a profile's figures against its targets, the people behind each figure, CSV) and
+/// `/comite` (a PLIE's monthly committee list, printable, CSV). Page models are typed structs; the
+/// templates read their fields.
+struct PathwayPageRoutes {
+    let services: AppServices
+    let pages: PageRenderer
+    let reader: RequestReader
+
+    func register(on web: RouterGroup<AppRequestContext>) {
+        web.get("/indicateurs") { request, context in try await indicatorsPage(request: request, context: context) }
+        web.get("/indicateurs.csv") { request, context in
+            let (profile, period) = try query(request)
+            let report = try await services.ledger.indicators.report(
+                try context.requireCaller(), profile: profile, plieId: try plie(request), period: period)
+            return CSVResponse.response(report.csv, fileName: "indicateurs-\(report.profile).csv")
+        }
+        web.get("/indicateurs/personnes") { request, context in try await peoplePage(request: request, context: context)
+        }
+        web.get("/comite") { request, context in try await committeePage(request: request, context: context) }
+        web.get("/comite.csv") { request, context in
+            let list = try await committee(request: request, context: context)
+            return CSVResponse.response(list.csv, fileName: "comite-\(list.month).csv")
+        }
+    }
+
+    // MARK: Indicators
+
+    struct Option {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct IndicatorRow {
+        let label: String
+        let definition: String
+        let figure: String
+        let fraction: String
+        let hasFraction: Bool
+        let target: String
+        let status: String
+        let statusClass: String
+        /// The bar: the figure's share of the scale and the target's place on it, as SVG widths (0–100).
+        let hasBar: Bool
+        let barWidth: String
+        let targetX: String
+        let barLabel: String
+        let note: String
+        let hasNote: Bool
+        let peopleLink: String
+    }
+
+    struct IndicatorsPage {
+        let profiles: [Option]
+        let year: String
+        let profileLabel: String
+        let periodLabel: String
+        let rows: [IndicatorRow]
+        let csvLink: String
+    }
+
+    private func query(_ request: Request) throws(DomainError) -> (String, IndicatorPeriod) {
+        let parameters = request.query
+        let profile = parameters.text("profil") ?? services.config.profiles.all[0].name
+        _ = try services.config.profiles.named(profile, field: "profil")
+        var year: Int?
+        if let text = parameters.text("annee") {
+            guard let value = Int(text) else {
+                throw DomainError.invalid("annee", "« \(text) » n'est pas une année (par exemple 2026).")
+            }
+            year = value
+        }
+        let period = try IndicatorPeriod.resolve(
+            year: year, from: try reader.date(request, "du"), to: try reader.date(request, "au"),
+            today: services.clock.today)
+        return (profile, period)
+    }
+
+    private func plie(_ request: Request) throws(DomainError) -> UUID? { try request.query.uuid("plie") }
+
+    private func periodQuery(_ period: IndicatorPeriod) -> String {
+        period.isCalendarYear ? "annee=\(period.from.year)" : "du=\(period.from)&au=\(period.to)"
+    }
+
+    private func indicatorsPage(request: Request, context: AppRequestContext) async throws -> Response {
+        let (profile, period) = try query(request)
+        let report = try await services.ledger.indicators.report(
+            try context.requireCaller(), profile: profile, plieId: try plie(request), period: period)
+        let base = "profil=\(profile)&\(periodQuery(period))"
+        let page = IndicatorsPage(
+            profiles: services.config.profiles.all.map {
+                Option(value: $0.name, label: $0.label, selected: $0.name == profile)
+            },
+            year: String(period.from.year), profileLabel: report.profileLabel, periodLabel: period.french,
+            rows: report.items.map { row($0, base: base) }, csvLink: "/indicateurs.csv?\(base)")
+        return try pages.render(
+            "indicators", title: "Indicateurs du PLIE", model: ["page": page], context: context)
+    }
+
+    private func figure(_ value: Decimal?, unit: IndicatorKind.Unit) -> String {
+        guard let value else { return "—" }
+        switch unit {
+        case .share: return French.percent(value, maxFraction: 1)
+        case .hours: return French.hours(value)
+        case .ratio: return French.number(value, maxFraction: 1)
+        case .count: return French.number(value, maxFraction: 0)
+        }
+    }
+
+    private func row(_ item: Indicator, base: String) -> IndicatorRow {
+        let target = item.target.map { "≥ " + figure($0, unit: item.unit) } ?? "—"
+        // Shares on a 0–100 % scale; other figures against their target, when there is one.
+        var bar: (width: Decimal, target: Decimal)?
+        if let value = item.value {
+            if item.unit == .share {
+                bar = (min(value, 1) * 100, (item.target ?? 0) * 100)
+            } else if let goal = item.target, goal > 0 {
+                let scale = max(value, goal)
+                bar = (value / scale * 100, goal / scale * 100)
+            }
+        }
+        return IndicatorRow(
+            label: item.label, definition: item.definition, figure: figure(item.value, unit: item.unit),
+            fraction: item.denominator.map {
+                "\(French.number(item.numerator, maxFraction: 2)) / \(French.number($0, maxFraction: 2))"
+            } ?? "",
+            hasFraction: item.denominator != nil, target: target, status: item.status.frenchLabel,
+            statusClass: item.status.rawValue, hasBar: bar != nil,
+            barWidth: bar.map { French.number($0.width, .json, maxFraction: 1) } ?? "0",
+            targetX: bar.map { French.number($0.target, .json, maxFraction: 1) } ?? "0",
+            barLabel: "\(figure(item.value, unit: item.unit)) pour un objectif \(target)",
+            note: item.note ?? "", hasNote: item.note != nil,
+            peopleLink: "/indicateurs/personnes?indicateur=\(item.indicator)&\(base)")
+    }
+
+    struct PeoplePage {
+        let title: String
+        let periodLabel: String
+        let people: [Person]
+        let hasPeople: Bool
+        let back: String
+
+        struct Person {
+            let reference: String
+            let name: String
+            let detail: String
+        }
+    }
+
+    private func peoplePage(request: Request, context: AppRequestContext) async throws -> Response {
+        let (profile, period) = try query(request)
+        let name = request.query.text("indicateur") ?? ""
+        guard let indicator = IndicatorId(text: name) else {
+            throw DomainError.notFound("Indicateur inconnu « \(name) ».")
+        }
+        let people = try await services.ledger.indicators.people(
+            try context.requireCaller(), indicator: indicator, profile: profile, plieId: try plie(request),
+            period: period)
+        let page = PeoplePage(
+            title: indicator.frenchLabel, periodLabel: period.french,
+            people: people.map { .init(reference: $0.reference, name: $0.name, detail: $0.detail ?? "") },
+            hasPeople: !people.isEmpty, back: "/indicateurs?profil=\(profile)&\(periodQuery(period))")
+        return try pages.render(
+            "indicator-people", title: indicator.frenchLabel, model: ["page": page], context: context)
+    }
+
+    // MARK: Committee
+
+    struct CommitteePage {
+        let plies: [Option]
+        let month: String
+        let monthLabel: String
+        let plieName: String
+        let committee: String
+        let entries: [Line]
+        let extensions: [Line]
+        let exits: [Line]
+        let candidates: [Line]
+        let hasEntries: Bool
+        let hasExtensions: Bool
+        let hasExits: Bool
+        let hasCandidates: Bool
+        let csvLink: String
+
+        struct Line {
+            let reference: String
+            let name: String
+            let referent: String
+            let date: String
+            let detail: String
+        }
+    }
+
+    private func committee(request: Request, context: AppRequestContext) async throws -> CommitteeList {
+        let caller = try context.requireCaller()
+        let month = try request.query.text("mois").map { text throws(DomainError) in
+            guard let month = YearMonth(text: text) else {
+                throw DomainError.invalid("mois", "« \(text) » n'est pas un mois (AAAA-MM).")
+            }
+            return month
+        }
+        var plieId = try request.query.uuid("plie")
+        if plieId == nil { plieId = try await firstPLIE(caller) }
+        guard let plieId else {
+            throw DomainError.notFound("Aucun PLIE n'est enregistré.")
+        }
+        return try await services.ledger.committee.list(
+            caller, plieId: plieId, month: month ?? services.clock.today.yearMonth)
+    }
+
+    private func firstPLIE(_ caller: Caller) async throws -> UUID? {
+        try await services.ledger.plie.list(caller, page: PageRequest(limit: 1)).items.first?.id
+    }
+
+    private func committeePage(request: Request, context: AppRequestContext) async throws -> Response {
+        let list = try await committee(request: request, context: context)
+        let plies = try await services.ledger.plie.list(try context.requireCaller(), page: PageRequest(limit: 500))
+        let page = CommitteePage(
+            plies: plies.items.map {
+                Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == list.plieId)
+            },
+            month: list.month.description, monthLabel: French.month(list.month), plieName: list.plieName,
+            committee: list.committee,
+            entries: list.entries.map {
+                .init(
+                    reference: $0.person.reference, name: $0.person.name, referent: $0.person.referentLabel ?? "—",
+                    date: $0.entryDate.french, detail: "")
+            },
+            extensions: list.extensions.map {
+                .init(
+                    reference: $0.person.reference, name: $0.person.name, referent: $0.person.referentLabel ?? "—",
+                    date: $0.requestedOn.french,
+                    detail:
+                        "\($0.months) mois demandés (durée atteinte le \(Display.date($0.lengthReachedOn))) : \($0.reason)"
+                        + ($0.quota.map { " — quota du référent : \($0.french)" } ?? ""))
+            },
+            exits: list.exits.map {
+                .init(
+                    reference: $0.person.reference, name: $0.person.name, referent: $0.person.referentLabel ?? "—",
+                    date: $0.exitDate.french, detail: $0.exitKind.frenchLabel + ($0.exitReason.map { " : \($0)" } ?? "")
+                )
+            },
+            candidates: list.candidates.map {
+                .init(
+                    reference: $0.reference, name: $0.participantName,
+                    referent: $0.proposedBy.map { "proposée par \($0)" } ?? "—",
+                    date: $0.candidate.establishedOn.french,
+                    detail: "\($0.candidate.rule.frenchLabel) : \($0.candidate.evidence)"
+                        + ($0.includesUnvalidatedHours ? " (comprend des heures pas encore validées)" : ""))
+            },
+            hasEntries: !list.entries.isEmpty, hasExtensions: !list.extensions.isEmpty, hasExits: !list.exits.isEmpty,
+            hasCandidates: !list.candidates.isEmpty,
+            csvLink: "/comite.csv?plie=\(list.plieId.uuidString.lowercased())&mois=\(list.month)")
+        return try pages.render("committee", title: "Liste du comité", model: ["page": page], context: context)
+    }
+}
