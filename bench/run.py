@@ -93,7 +93,7 @@ SELECT exit_kind, count(*) FROM sel WHERE exit_date <= '{last}' GROUP BY exit_ki
 SELECT count(*) FROM people p JOIN (
     SELECT participant_id, start_date, end_date, contract_type FROM employment_episodes
     UNION ALL SELECT participant_id, start_date, end_date, contract_type FROM placements) j ON j.participant_id = p.participant_id
-WHERE j.start_date BETWEEN greatest(p.entry, '{first}') AND p.last_day
+WHERE j.start_date BETWEEN greatest(p.entry, '{first}') AND p.last_day AND j.contract_type <> 'training'
   AND (j.contract_type IN ('subsidised', 'cddi') OR j.end_date < j.start_date + interval '6 months')
 """, INDICATOR_WITH + """
 SELECT sum(h.worked_hours) FROM people p JOIN placements pl ON pl.participant_id = p.participant_id

@@ -131,29 +131,30 @@ UPDATE participants SET priority_area = CASE qpv_resident WHEN true THEN 'qpv' W
 
 UPDATE participants SET prescriber_code = CASE
     WHEN prescriber IS NULL OR btrim(prescriber) = '' THEN NULL
-    WHEN prescriber ~* '(france travail|p[oô]le emploi|^ft$|^pe$)' THEN 'france_travail'
-    WHEN prescriber ~* '(mission locale|^ml$)' THEN 'mission_locale'
-    WHEN prescriber ~* 'cap emploi' THEN 'cap_emploi'
+    WHEN prescriber ~* '(france[- ]travail|p[oô]le[- ]emploi|^ft$|^pe$)' THEN 'france_travail'
+    WHEN prescriber ~* '(missions? locales?|^ml$)' THEN 'mission_locale'
+    WHEN prescriber ~* 'cap[- ]emploi' THEN 'cap_emploi'
     WHEN prescriber ~* '(d[ée]partement|conseil d[ée]partemental|p[oô]le insertion)' THEN 'departement'
     WHEN prescriber ~* 'ccas' THEN 'ccas'
     WHEN prescriber ~* '(^caf$|caisse d.allocations)' THEN 'caf'
     ELSE 'other' END;
 
 UPDATE participants SET qualification_code = CASE
-    WHEN qualification_level ~* '(infra|sans dipl|aucun|^vi$|^v bis$)' THEN 'infra_3'
-    WHEN qualification_level ~* '^(niveau )?(3|v)$|cap|bep' THEN '3'
-    WHEN qualification_level ~* '^(niveau )?(4|iv)$|^bac$|baccalaur' THEN '4'
-    WHEN qualification_level ~* '^(niveau )?(5|iii)$|bac ?\+ ?2|bts|dut' THEN '5'
-    WHEN qualification_level ~* '^(niveau )?6$|bac ?\+ ?3|licence' THEN '6'
-    WHEN qualification_level ~* '^(niveau )?7$|bac ?\+ ?5|master' THEN '7'
-    WHEN qualification_level ~* '^(niveau )?8$|doctorat' THEN '8'
+    WHEN qualification_level ~* '(infra|sans dipl|aucun|^(niveau )?(vi|v bis)$)' THEN 'infra_3'
+    WHEN qualification_level ~* '^(niveau )?(3|v)( |$|\()|cap|bep' THEN '3'
+    WHEN qualification_level ~* '^(niveau )?(4|iv)( |$|\()|^bac( pro)?$|baccalaur' THEN '4'
+    WHEN qualification_level ~* '^(niveau )?(5|iii)( |$|\()|bac ?\+ ?2|bts|dut' THEN '5'
+    WHEN qualification_level ~* '^(niveau )?(6|ii)( |$|\()|bac ?\+ ?3|licence|^but$' THEN '6'
+    WHEN qualification_level ~* '^(niveau )?(7|i)( |$|\()|bac ?\+ ?5|master' THEN '7'
+    WHEN qualification_level ~* '^(niveau )?8( |$|\()|bac ?\+ ?8|doctorat' THEN '8'
     END;
 
--- Existing pathways move to their own table, under one PLIE with the former default profile (the
--- administrator renames it or changes its profile afterwards). A participant gets a pathway when
+-- Existing pathways move to their own table, under one PLIE with the profile `ledger.outcome_profile` named
+-- (the migrator sets clauses.legacy_outcome_profile; the administrator renames the PLIE afterwards). A participant gets a pathway when
 -- anything said they were in one: an entry date, a référent, an exit, a PLIE proof or a committee decision.
 INSERT INTO plie (name, profile)
-SELECT 'PLIE (reprise des parcours existants)', 'istres-ouest-provence-2020'
+SELECT 'PLIE (reprise des parcours existants)',
+       coalesce(nullif(current_setting('clauses.legacy_outcome_profile', true), ''), 'istres-ouest-provence-2020')
 WHERE EXISTS (
     SELECT 1 FROM participants p
     WHERE p.plie_entry_date IS NOT NULL OR p.referent_user_id IS NOT NULL OR p.pathway_status <> 'active'

@@ -90,7 +90,8 @@ struct PathwayPageRoutes {
         let (profile, period) = try query(request)
         let report = try await services.ledger.indicators.report(
             try context.requireCaller(), profile: profile, plieId: try plie(request), period: period)
-        let base = "profil=\(profile)&\(periodQuery(period))"
+        let plieQuery = try plie(request).map { "&plie=\($0.uuidString.lowercased())" } ?? ""
+        let base = "profil=\(profile)&\(periodQuery(period))\(plieQuery)"
         let page = IndicatorsPage(
             profiles: services.config.profiles.all.map {
                 Option(value: $0.name, label: $0.label, selected: $0.name == profile)
@@ -163,7 +164,10 @@ struct PathwayPageRoutes {
         let page = PeoplePage(
             title: indicator.frenchLabel, periodLabel: period.french,
             people: people.map { .init(reference: $0.reference, name: $0.name, detail: $0.detail ?? "") },
-            hasPeople: !people.isEmpty, back: "/indicateurs?profil=\(profile)&\(periodQuery(period))")
+            hasPeople: !people.isEmpty,
+            back:
+                "/indicateurs?profil=\(profile)&\(periodQuery(period))"
+                + (try plie(request).map { "&plie=\($0.uuidString.lowercased())" } ?? ""))
         return try pages.render(
             "indicator-people", title: indicator.frenchLabel, model: ["page": page], context: context)
     }

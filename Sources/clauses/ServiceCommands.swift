@@ -11,7 +11,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try await Runtime.start(global)
-        let migrator = Migrator(pool: runtime.pool, logger: runtime.logger)
+        let migrator = Migrator(
+            pool: runtime.pool, logger: runtime.logger, settings: Migrator.settings(for: runtime.config))
         let status = try await migrator.status()
         try Migrator.refuseUnsafe(status)
         if !status.pending.isEmpty {
@@ -42,7 +43,8 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.using(global) { runtime in
-            let migrator = Migrator(pool: runtime.pool, logger: runtime.logger)
+            let migrator = Migrator(
+                pool: runtime.pool, logger: runtime.logger, settings: Migrator.settings(for: runtime.config))
             if dryRun {
                 let status = try await migrator.status()
                 try Migrator.refuseUnsafe(status)

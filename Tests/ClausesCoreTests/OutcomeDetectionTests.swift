@@ -399,6 +399,40 @@ struct OutcomeDetectionTests {
         #expect(chain.first?.workIds == ["cdd", "cdd0", "cdi"])
     }
 
+    @Test func aSettledCandidateGivesWayToTheNextFacts() {
+        // The committee refused the CDD; the CDI that follows three months later is proposed.
+        let cdd = PaidWork(
+            id: "cdd", contractType: .cdd, start: day("2026-01-01"), end: day("2026-06-30"), weeklyHours: 35)
+        let cdi = PaidWork(id: "cdi", contractType: .cdi, start: day("2026-09-01"), weeklyHours: 35)
+        let first = detectOutcomes(work: [cdd, cdi], profile: istres, asOf: endOfYear)
+        #expect(first.first?.workIds == ["cdd"])
+        let refused = first[0]
+        let next = detectOutcomes(work: [cdd, cdi], profile: istres, asOf: endOfYear, settled: { $0 == refused })
+        // Not established yet at the end of the year; it is once six months of CDI have passed.
+        #expect(next.isEmpty)
+        let cdiCandidate = detectOutcomes(
+            work: [cdd, cdi], profile: istres, asOf: day("2027-03-01"), settled: { $0 == refused })
+        #expect(cdiCandidate.first?.workIds == ["cdi"] && cdiCandidate.first?.establishedOn == day("2027-02-28"))
+        // Sustained activity: a refused window gives way to the next month's.
+        let temp = tempWork(hours(Array(repeating: 104, count: 7)))
+        let window = detectOutcomes(work: [temp], profile: istres, asOf: endOfYear)[0]
+        let later = detectOutcomes(work: [temp], profile: istres, asOf: endOfYear, settled: { $0 == window })
+        #expect(later.first?.establishedOn == day("2026-07-31"))
+    }
+
+    @Test func aCddConvertedEarlyStillChainsAndTrainingIsNotPaidWork() {
+        // The CDD's planned end stays after the CDI's start (converted early).
+        let cdd = PaidWork(
+            id: "cdd", contractType: .cdd, start: day("2026-01-05"), end: day("2026-06-30"), weeklyHours: 35)
+        let cdi = PaidWork(id: "cdi", contractType: .cdi, start: day("2026-03-01"), weeklyHours: 35)
+        let found = detectOutcomes(work: [cdd, cdi], profile: aix, asOf: endOfYear)
+        #expect(found.first?.workIds == ["cdd", "cdi"] && found.first?.establishedOn == day("2026-07-04"))
+        let training = PaidWork(
+            id: "poe", contractType: .training, start: day("2026-01-01"), end: day("2026-06-30"), weeklyHours: 35,
+            monthlyHours: hours(Array(repeating: 110, count: 6)))
+        #expect(detectOutcomes(work: [training], profile: istres, asOf: endOfYear).isEmpty)
+    }
+
     @Test func factsChangeWithTheEvidence() {
         let six = detectOutcomes(
             work: [tempWork(hours(Array(repeating: 104, count: 6)))], profile: istres, asOf: endOfYear)

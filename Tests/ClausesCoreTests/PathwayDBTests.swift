@@ -87,6 +87,12 @@ struct PathwayDBTests {
             _ = try await f.ledger.pathways.exit(f.staff, id: pathway.id, .init(exitDate: ldate("2026-02-28")))
         }
         #expect(noKind?.field == "exitKind" && noKind?.code == .missingField)
+        // The employment subtype is reporting's business: "unspecified" is only for migrated exits.
+        let vague = await ledgerError {
+            _ = try await f.ledger.pathways.exit(
+                f.staff, id: pathway.id, .init(exitDate: ldate("2026-02-28"), exitKind: .employmentUnspecified))
+        }
+        #expect(vague?.field == "exitKind")
         #expect(try await f.ledger.pathways.get(f.staff, id: pathway.id).status == .active)
         // A re-entry must follow the previous exit.
         _ = try await f.ledger.pathways.exit(
@@ -143,6 +149,11 @@ struct PathwayDBTests {
         #expect(await ledgerError { _ = try await f.ledger.participants.get(f.referent, id: p.id) }?.kind == .notFound)
         let seen = try await f.ledger.participants.get(f.otherReferent, id: p.id)
         #expect(seen.pathways.count == 2)
+        // Only the latest pathway of a PLIE may be reopened.
+        let reopen = await ledgerError {
+            _ = try await f.ledger.pathways.update(f.staff, id: first.id, .init(status: .active))
+        }
+        #expect(reopen?.code == .pathwayOpen)
         // A référent cannot write a pathway they do not hold.
         #expect(
             await ledgerError {
@@ -302,6 +313,34 @@ struct PathwayDBTests {
             try await f.ledger.outcomes.decisions(f.referent, pathwayId: pathway).map(\.decision) == [
                 .proposed, .refused, .accepted,
             ])
+    }
+
+    @Test("a référent proposes only on the pathways they hold, even for a person they follow elsewhere")
+    func proposalsOnOwnPathways() async throws {
+        let f = try await LedgerFixture.make()
+        defer { Task { await f.close() } }
+        let other = try await f.plie("PLIE voisin test", profile: "istres-ouest-provence-2020")
+        let p = try await f.participant(
+            "P-1", referent: f.otherReferentId, pathwayEntry: "2025-06-01", criteria: [])
+        _ = try await f.ledger.pathways.open(
+            f.staff, participantId: p.id,
+            .init(plieId: other, entryDate: ldate("2025-06-01"), referentUserId: f.referentId))
+        _ = try await f.tempWork(
+            p, start: "2025-07-01", end: "2025-12-31",
+            months: ["2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12"], hours: 104)
+        let candidates = try await f.ledger.outcomes.candidates(f.referent, asOf: ldate("2026-01-05"))
+        #expect(candidates.count == 2)
+        let theirs = try #require(candidates.first { $0.referentUserId == f.otherReferentId })
+        let mine = try #require(candidates.first { $0.referentUserId == f.referentId })
+        #expect(
+            await ledgerError {
+                _ = try await f.ledger.outcomes.record(
+                    f.referent, pathwayId: theirs.pathwayId, rule: .sustainedActivity,
+                    establishedOn: ldate("2025-12-31"), decision: .proposed, asOf: ldate("2026-01-05"))
+            }?.kind == .forbidden)
+        _ = try await f.ledger.outcomes.record(
+            f.referent, pathwayId: mine.pathwayId, rule: .sustainedActivity, establishedOn: ldate("2025-12-31"),
+            decision: .proposed, asOf: ldate("2026-01-05"))
     }
 
     @Test("employment episodes outside clauses feed detection, with their monthly hours")

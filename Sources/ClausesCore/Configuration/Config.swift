@@ -59,6 +59,9 @@ public struct Config: Sendable {
         public var tolerance = Decimal(sign: .plus, exponent: -2, significand: 10)
         public var plausibleMonthlyHours: Decimal = 220
         public var outcomeAfterExitMonths = 3
+        /// Only read by migration 0004: the profile of the PLIE given to pathways recorded before PLIE
+        /// records existed.
+        public var outcomeProfile = "istres-ouest-provence-2020"
     }
 
     public struct Mail: Sendable {
@@ -160,6 +163,12 @@ public struct Config: Sendable {
                 .unprocessable, code: .configInvalid,
                 message: "configuration : « server.base_url » doit commencer par http:// ou https://",
                 field: "server.base_url")
+        }
+        do {
+            _ = try profiles.named(ledger.outcomeProfile, field: "ledger.outcome_profile")
+        } catch {
+            throw DomainError(
+                .unprocessable, code: .configInvalid, message: "configuration : \(error.message)", field: error.field)
         }
         if !mail.smtpURL.isEmpty && !mail.smtpURL.hasPrefix("smtp://") && !mail.smtpURL.hasPrefix("smtps://") {
             throw DomainError(

@@ -244,6 +244,9 @@ extension Config {
         .int(
             "ledger", "outcome_after_exit_months", \.ledger.outcomeAfterExitMonths, in: 0...24,
             "Months after a pathway's exit during which its positive outcomes may still be decided."),
+        .string(
+            "ledger", "outcome_profile", \.ledger.outcomeProfile,
+            "Profile of the PLIE the upgrade gives to pathways recorded before PLIE records (migration 0004)."),
         .decimal(
             "counting", "training_cap_share", \.counting.trainingCapShare, in: 0...1,
             "Share of the required hours training may credit."),

@@ -42,11 +42,24 @@ public struct Migrator: Sendable {
     let pool: PostgresPool
     let migrations: [Migration]
     let logger: Logger
+    /// Session settings a migration may read with `current_setting(name, true)`, set for each migration's
+    /// transaction only (values the configuration holds for data migrations).
+    let settings: [String: String]
 
-    public init(pool: PostgresPool, migrations: [Migration] = Migration.embedded, logger: Logger) {
+    public init(
+        pool: PostgresPool, migrations: [Migration] = Migration.embedded, logger: Logger,
+        settings: [String: String] = [:]
+    ) {
         self.pool = pool
         self.migrations = migrations
         self.logger = logger
+        self.settings = settings
+    }
+
+    /// What the configuration tells the data migrations: 0004 gives the pathways recorded before PLIE
+    /// records existed to a PLIE under `ledger.outcome_profile`.
+    public static func settings(for config: Config) -> [String: String] {
+        ["clauses.legacy_outcome_profile": config.ledger.outcomeProfile]
     }
 
     private static let createTable = """
@@ -115,6 +128,9 @@ public struct Migrator: Sendable {
         for migration in status.pending {
             try await connection.execute("BEGIN")
             do {
+                for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+                    try await connection.execute("SELECT set_config($1, $2, true)", [name, value])
+                }
                 try await connection.executeScript(migration.sql)
                 try await connection.execute(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, \(Self.checksumSQL.replacingOccurrences(of: "$1", with: "$3")))",

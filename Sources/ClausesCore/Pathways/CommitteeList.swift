@@ -128,16 +128,8 @@ public struct CommitteeService: Sendable {
                 var quota: ExtensionQuota?
                 if let share = profile.extensionQuotaShare, let referent = try row.decode(10, as: UUID?.self) {
                     if quotas[referent] == nil {
-                        let counts = try await connection.query(
-                            """
-                            SELECT count(*)::int,
-                                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pathway_extensions e
-                                                                  WHERE e.pathway_id = pw.id AND e.status = 'accepted'))::int
-                            FROM pathways pw WHERE pw.referent_user_id = $1 AND pw.status <> 'exited' AND pw.entry_date <= $2
-                            """, [referent, clock.today]
-                        ).one()
-                        quotas[referent] = ExtensionQuota(
-                            fileActive: try counts.decode(0), share: share, extended: try counts.decode(1))
+                        quotas[referent] = try await PathwayStore.quota(
+                            referent: referent, plieId: plieId, share: share, on: clock.today, connection: connection)
                     }
                     quota = quotas[referent]
                 }
@@ -149,8 +141,10 @@ public struct CommitteeService: Sendable {
                         months: try row.decode(7), reason: try row.decode(8), requestedOn: try row.decode(9),
                         quota: quota))
             }
+            // Outcomes established by now: the current month's list shows nothing the future may undo.
             let candidates = try await outcomes.candidates(
-                caller, selection: PathwaySelection(plieId: plieId), asOf: last, pathwayId: nil, on: connection)
+                caller, selection: PathwaySelection(plieId: plieId), asOf: min(last, clock.today), pathwayId: nil,
+                on: connection)
             return CommitteeList(
                 plieId: plie.id, plieName: plie.name, profile: profile.name, committee: profile.committee,
                 month: month, entries: entries, extensions: extensions, exits: exits, candidates: candidates)

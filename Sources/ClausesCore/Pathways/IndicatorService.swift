@@ -30,7 +30,7 @@ public struct IndicatorPerson: Codable, Sendable, Equatable {
 ///   (valid at entry, or obtained during the pathway);
 /// - seniors: the profile's age reached at entry;
 /// - emplois de parcours: episodes and placements started during the pathway within the period that are
-///   subsidised contracts, CDDI, or planned for less than 6 months;
+///   subsidised contracts, CDDI, or planned for less than 6 months (trainings are not jobs);
 /// - hours: validated worked hours of the accompanied people's placements, months of the period.
 public struct IndicatorService: Sendable {
     let pool: PostgresPool
@@ -48,7 +48,8 @@ public struct IndicatorService: Sendable {
     {
         try caller.requireStaff()
         let profile = try profiles.named(name, field: "profile")
-        let counts = try await pool.withConnection { connection in
+        // One snapshot for every statement.
+        let counts = try await pool.withTransaction(isolation: .repeatableRead) { connection in
             try await count(profile: profile, plieId: plieId, period: period, on: connection)
         }
         return IndicatorReport(
@@ -63,7 +64,7 @@ public struct IndicatorService: Sendable {
         try caller.requireStaff()
         let profile = try profiles.named(name, field: "profile")
         var sql = SQL()
-        let with = cte(profile: profile, plieId: plieId, period: period, &sql)
+        let with = cte(profile: profile, plieId: plieId, period: period, with: [.jobs, .hours], &sql)
         let name = PersonName.fullSQL("pa")
         switch indicator {
         case .kind(.entries):
@@ -113,13 +114,17 @@ public struct IndicatorService: Sendable {
         }
     }
 
-    /// `WITH sel (pathways of the period), people (accompanied), jobs, hours`.
-    private func cte(profile: PLIEProfile, plieId: UUID?, period: IndicatorPeriod, _ sql: inout SQL) -> String {
+    enum Part { case jobs, hours }
+
+    /// `WITH sel (pathways of the period), people (accompanied)`, then `jobs` and `hours` when asked.
+    private func cte(
+        profile: PLIEProfile, plieId: UUID?, period: IndicatorPeriod, with parts: Set<Part> = [], _ sql: inout SQL
+    ) -> String {
         let from = sql.bind(period.from)
         let to = sql.bind(period.to)
         var selection = "pl.profile = \(sql.bind(profile.name))"
         if let plieId { selection += " AND pw.plie_id = \(sql.bind(plieId))" }
-        return """
+        var text = """
             WITH sel AS (
                 SELECT pw.id, pw.participant_id, pw.entry_date, pw.exit_date, pw.exit_kind, pw.referent_user_id
                 FROM pathways pw JOIN plie pl ON pl.id = pw.plie_id
@@ -127,24 +132,35 @@ public struct IndicatorService: Sendable {
             ), people AS (
                 SELECT s.participant_id, min(s.entry_date) AS entry, max(least(coalesce(s.exit_date, \(to)), \(to))) AS last_day
                 FROM sel s GROUP BY s.participant_id
-            ), jobs AS (
+            )
+            """
+        if parts.contains(.jobs) {
+            text += """
+                , jobs AS (
                 SELECT j.participant_id, count(*)::int AS n FROM (
                     SELECT e.participant_id, e.start_date, e.end_date, e.contract_type FROM employment_episodes e
                     UNION ALL
                     SELECT pl.participant_id, pl.start_date, pl.end_date, pl.contract_type FROM placements pl
                 ) j JOIN people p ON p.participant_id = j.participant_id
-                WHERE j.start_date BETWEEN greatest(p.entry, \(from)) AND p.last_day
+                WHERE j.start_date BETWEEN greatest(p.entry, \(from)) AND p.last_day AND j.contract_type <> 'training'
                   AND (j.contract_type IN ('subsidised', 'cddi')
                        OR (j.end_date IS NOT NULL AND j.end_date < (j.start_date + interval '6 months')::date))
                 GROUP BY j.participant_id
-            ), hours AS (
+                )
+                """
+        }
+        if parts.contains(.hours) {
+            text += """
+                , hours AS (
                 SELECT pl.participant_id, sum(r.worked_hours) AS hours
                 FROM people p JOIN placements pl ON pl.participant_id = p.participant_id
                 JOIN hour_reports r ON r.placement_id = pl.id AND r.current AND r.status = 'validated'
                 WHERE r.month >= date_trunc('month', \(from)::date)::date AND r.month <= \(to)
                 GROUP BY pl.participant_id
-            )
-            """
+                )
+                """
+        }
+        return text
     }
 
     /// The predicate putting an accompanied person in a share's numerator; nil for everyone.
@@ -168,52 +184,58 @@ public struct IndicatorService: Sendable {
         }
     }
 
+    /// The counts, one statement per group of figures: a CTE read once is inlined, so each statement can
+    /// run in parallel workers (one statement reading `people` three times would materialise it, serially).
     private func count(profile: PLIEProfile, plieId: UUID?, period: IndicatorPeriod, on connection: PostgresConnection)
         async throws -> IndicatorCounts
     {
-        var sql = SQL()
-        let with = cte(profile: profile, plieId: plieId, period: period, &sql)
+        var counts = IndicatorCounts()
+        var people = SQL()
+        let with = cte(profile: profile, plieId: plieId, period: period, &people)
         let shares: [IndicatorKind] = [.rsaShare, .qpvOrTVAShare, .esfQPVShare, .womenShare, .seniorShare]
         let filters = shares.map { kind in
-            "count(*) FILTER (WHERE \(personPredicate(kind, profile: profile, period: period, &sql) ?? "true"))::int"
+            "count(*) FILTER (WHERE \(personPredicate(kind, profile: profile, period: period, &people) ?? "true"))::int"
         }
-        let fromDate = sql.bind(period.from)
-        let toDate = sql.bind(period.to)
-        sql.append(
-            """
-            \(with), figures AS (
-                SELECT count(*)::int AS accompanied, \(filters.joined(separator: ", ")),
-                       coalesce(sum(j.n), 0)::int AS jobs, coalesce(sum(h.hours), 0) AS hours
-                FROM people p JOIN participants pa ON pa.id = p.participant_id
-                LEFT JOIN jobs j ON j.participant_id = p.participant_id
-                LEFT JOIN hours h ON h.participant_id = p.participant_id
-            )
-            SELECT f.*, (SELECT count(*) FROM sel WHERE entry_date >= \(fromDate))::int,
-                   (SELECT count(DISTINCT referent_user_id) FROM sel)::int,
-                   (SELECT coalesce(array_agg(k.exit_kind || '=' || k.n), '{}') FROM (
-                        SELECT exit_kind, count(*) AS n FROM sel WHERE exit_date <= \(toDate) GROUP BY exit_kind) k)
-            FROM figures f
-            """)
-        let row = try await connection.query(sql).one()
-        var counts = IndicatorCounts()
+        people.append(
+            "\(with) SELECT count(*)::int, \(filters.joined(separator: ", ")) FROM people p JOIN participants pa ON pa.id = p.participant_id"
+        )
+        let row = try await connection.query(people).one()
         counts.accompanied = try row.decode(0)
         counts.rsa = try row.decode(1)
         counts.qpvOrTVA = try row.decode(2)
         counts.qpv = try row.decode(3)
         counts.women = try row.decode(4)
         counts.seniors = try row.decode(5)
-        counts.pathwayJobs = try row.decode(6)
-        counts.clauseHours = try row.numeric0(7)
-        counts.entries = try row.decode(8)
-        counts.referents = try row.decode(9)
-        for pair in try row.decode(10, as: PostgresTextArray.self).values {
-            let parts = pair.split(separator: "=")
-            guard parts.count == 2, let count = Int(parts[1]) else { continue }
-            guard let kind = ExitKind(rawValue: String(parts[0])) else {
-                throw PostgresRow.unknownValue(String(parts[0]), table: "pathways", column: "exit_kind")
-            }
-            counts.exitsByKind[kind] = count
+
+        var pathways = SQL()
+        let pathwaysWith = cte(profile: profile, plieId: plieId, period: period, &pathways)
+        pathways.append(
+            """
+            \(pathwaysWith) SELECT (SELECT count(*) FROM sel WHERE entry_date >= \(pathways.bind(period.from)))::int,
+                   (SELECT count(DISTINCT referent_user_id) FROM sel)::int
+            """)
+        let pathwayRow = try await connection.query(pathways).one()
+        counts.entries = try pathwayRow.decode(0)
+        counts.referents = try pathwayRow.decode(1)
+
+        var exits = SQL()
+        let exitsWith = cte(profile: profile, plieId: plieId, period: period, &exits)
+        exits.append(
+            "\(exitsWith) SELECT exit_kind, count(*)::int FROM sel WHERE exit_date <= \(exits.bind(period.to)) GROUP BY exit_kind"
+        )
+        for row in try await connection.query(exits) {
+            counts.exitsByKind[try row.decodeEnum(0, table: "pathways", column: "exit_kind")] = try row.decode(1)
         }
+
+        var jobs = SQL()
+        let jobsWith = cte(profile: profile, plieId: plieId, period: period, with: [.jobs], &jobs)
+        jobs.append("\(jobsWith) SELECT coalesce(sum(n), 0)::int FROM jobs")
+        counts.pathwayJobs = try await connection.query(jobs).one().decode(0)
+
+        var hours = SQL()
+        let hoursWith = cte(profile: profile, plieId: plieId, period: period, with: [.hours], &hours)
+        hours.append("\(hoursWith) SELECT coalesce(sum(hours), 0) FROM hours")
+        counts.clauseHours = try await connection.query(hours).one().numeric0(0)
         return counts
     }
 }

@@ -122,15 +122,12 @@ public enum IndicatorStatus: String, Codable, Sendable {
     case notMet = "not_met"
     /// The profile sets no target for this indicator, or none over this period.
     case noTarget = "no_target"
-    /// A target exists but the figure cannot be computed: nothing to divide by (no exit, nobody accompanied).
-    case noData = "no_data"
 
     public var frenchLabel: String {
         switch self {
         case .met: "Objectif atteint"
         case .notMet: "Objectif non atteint"
         case .noTarget: "Sans objectif"
-        case .noData: "Pas de données"
         }
     }
 }
@@ -218,7 +215,7 @@ public struct Indicator: Codable, Sendable, Equatable {
     /// Nil for plain counts and hours.
     public var denominator: Decimal?
     /// Numerator ÷ denominator rounded half-up to 4 decimals (the count itself for counts); nil when the
-    /// denominator is 0.
+    /// denominator is 0 (then a target is `not_met`, and `note` says why).
     public var value: Decimal?
     public var target: Decimal?
     public var targetPeriod: TargetPeriod?
@@ -272,12 +269,18 @@ public func indicators(from counts: IndicatorCounts, profile: PLIEProfile, perio
         let status: IndicatorStatus
         if let target {
             if let denominator {
-                status = denominator == 0 ? .noData : (numerator >= target.value * denominator ? .met : .notMet)
+                // Nothing to divide by (no exit, nobody accompanied): no value, the target is not met.
+                status = denominator > 0 && numerator >= target.value * denominator ? .met : .notMet
             } else {
                 status = numerator >= target.value ? .met : .notMet
             }
         } else {
             status = .noTarget
+        }
+        var note = note
+        if denominator == 0 {
+            note = [note, "Rien à diviser sur la période (dénominateur nul) : pas de valeur."].compactMap { $0 }
+                .joined(separator: " ")
         }
         return Indicator(
             indicator: .kind(kind),

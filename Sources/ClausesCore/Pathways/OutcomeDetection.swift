@@ -68,28 +68,35 @@ public struct OutcomeCandidate: Codable, Sendable, Equatable {
 }
 
 /// Detects the positive-outcome candidates of one pathway established on or before `asOf` and not
-/// before `entry` (DOMAIN §6, `acceptance/outcomes.md`): at most one per rule, the earliest established,
-/// sorted by date. Only months from the entry month count; contract types the profile excludes (CDDI)
-/// never count.
-public func detectOutcomes(work: [PaidWork], profile: PLIEProfile, entry: LocalDate = .min, asOf: LocalDate)
-    -> [OutcomeCandidate]
-{
-    let counted = work.filter { !profile.excludedContractTypes.contains($0.contractType) }
-    let detection = OutcomeDetection(profile: profile, entry: entry, asOf: asOf)
-    return [
-        detection.sustainedActivity(counted),
-        detection.qualifyingContract(counted),
-        detection.subsidisedContract(counted),
-        detection.tempMissions(counted),
-    ]
-    .compactMap { $0 }
-    .sorted { $0.establishedOn < $1.establishedOn }
+/// before `entry` (DOMAIN §6, `acceptance/outcomes.md`): at most one per rule, the earliest established
+/// that the committee has not `settled` yet (so a refused CDD does not hide the CDI that follows), sorted
+/// by date. Only months from the entry month count; training is not paid work, and contract types the
+/// profile excludes (CDDI) never count.
+public func detectOutcomes(
+    work: [PaidWork], profile: PLIEProfile, entry: LocalDate = .min, asOf: LocalDate,
+    settled: (OutcomeCandidate) -> Bool = { _ in false }
+) -> [OutcomeCandidate] {
+    let counted = work.filter {
+        $0.contractType != .training && !profile.excludedContractTypes.contains($0.contractType)
+    }
+    return withoutActuallyEscaping(settled) { settled in
+        let detection = OutcomeDetection(profile: profile, entry: entry, asOf: asOf, settled: settled)
+        return [
+            detection.sustainedActivity(counted),
+            detection.qualifyingContract(counted),
+            detection.subsidisedContract(counted),
+            detection.tempMissions(counted),
+        ]
+        .compactMap { $0 }
+        .sorted { $0.establishedOn < $1.establishedOn }
+    }
 }
 
 private struct OutcomeDetection {
     let profile: PLIEProfile
     let entry: LocalDate
     let asOf: LocalDate
+    let settled: (OutcomeCandidate) -> Bool
 
     func inRange(_ established: LocalDate) -> Bool { established >= entry && established <= asOf }
 
@@ -118,7 +125,7 @@ private struct OutcomeDetection {
         let counted = types.isEmpty ? work : work.filter { types.contains($0.contractType) }
         let totals = monthlyTotals(counted)
         guard let first = totals.keys.min(), let last = totals.keys.max() else { return nil }
-        for end in first.through(last) where inRange(end.lastDay) {
+        months: for end in first.through(last) where inRange(end.lastDay) {
             for window in profile.activityWindows {
                 var sum: Decimal = 0
                 for length in 1...window.months {
@@ -133,9 +140,11 @@ private struct OutcomeDetection {
                         "\(French.hours(sum, .text)) travaillées\(kinds) de \(French.month(start)) à \(French.month(end)) "
                         + "(\(length) mois\(continuity)), seuil de \(French.hours(window.hours, .text)) sur \(window.months) mois au plus atteint ; "
                         + "établi le \(end.lastDay.french)."
-                    return OutcomeCandidate(
+                    let candidate = OutcomeCandidate(
                         rule: .sustainedActivity, establishedOn: end.lastDay, windowStart: start, windowEnd: end,
                         hours: sum, workIds: ids(counted, workingIn: start.through(end)), evidence: evidence)
+                    if settled(candidate) { continue months }
+                    return candidate
                 }
             }
         }
@@ -178,10 +187,11 @@ private struct OutcomeDetection {
             if let current = best, current.establishedOn <= established { continue }
             let description = contractDescription(chain, months: months)
             let hours = chain.map(hoursDescription).joined(separator: " ; ")
-            best = OutcomeCandidate(
+            let candidate = OutcomeCandidate(
                 rule: .qualifyingContract, establishedOn: established, windowStart: chainStart.yearMonth,
                 windowEnd: established.yearMonth, hours: nil, workIds: chain.map(\.id).sorted(),
                 evidence: "\(description) ; \(hours) ; établi le \(established.french).")
+            if !settled(candidate) { best = candidate }
         }
         return best
     }
@@ -196,7 +206,9 @@ private struct OutcomeDetection {
                     guard candidate.contractType != .cdi, candidate.start < head.start, let end = candidate.end,
                         !chain.contains(candidate)
                     else { return false }
-                    return end.days(until: head.start) - 1 <= profile.chainGapDays && end < head.start
+                    // Days strictly between the end and the next start; a contract still running when the
+                    // next one starts (converted early) chains too.
+                    return max(0, end.days(until: head.start) - 1) <= profile.chainGapDays
                 })
                 .max(by: { ($0.end ?? .min, $0.id) < ($1.end ?? .min, $1.id) })
         {
@@ -242,10 +254,12 @@ private struct OutcomeDetection {
             guard inRange(established), (piece.end ?? asOf) > established else { continue }
             let period =
                 piece.end.map { "du \(piece.start.french) au \($0.french)" } ?? "depuis le \(piece.start.french)"
-            return OutcomeCandidate(
+            let candidate = OutcomeCandidate(
                 rule: .subsidisedContract, establishedOn: established, windowStart: piece.start.yearMonth,
                 windowEnd: established.yearMonth, hours: nil, workIds: [piece.id],
                 evidence: "Contrat aidé \(period) (plus de \(months) mois) ; établi le \(established.french).")
+            if settled(candidate) { continue }
+            return candidate
         }
         return nil
     }
@@ -266,13 +280,15 @@ private struct OutcomeDetection {
             guard run >= months, inRange(month.lastDay) else { continue }
             let start = month.adding(months: -(months - 1))
             let sum = start.through(month).reduce(Decimal(0)) { $0 + (totals[$1] ?? 0) }
-            return OutcomeCandidate(
+            let candidate = OutcomeCandidate(
                 rule: .tempMissions, establishedOn: month.lastDay, windowStart: start, windowEnd: month, hours: sum,
                 workIds: ids(missions, workingIn: start.through(month)),
                 evidence:
                     "Missions d'intérim sans interruption de \(French.month(start)) à \(French.month(month)) (\(months) mois), "
                     + "au moins \(French.hours(floor, .text)) chaque mois (mi-temps) ; \(French.hours(sum, .text)) au total ; "
                     + "établi le \(month.lastDay.french).")
+            if settled(candidate) { continue }
+            return candidate
         }
         return nil
     }

@@ -162,9 +162,10 @@ public struct OutcomeStore: Sendable {
             let person = work[pathway.participantId] ?? PaidWorkQuery.Person()
             let decided = byPathway[pathway.id] ?? []
             for candidate in detectOutcomes(
-                work: person.work, profile: pathway.profile, entry: pathway.entry, asOf: min(asOf, pathway.exit ?? asOf)
-            )
-            where !decided.contains(where: { $0.settles(candidate) }) {
+                work: person.work, profile: pathway.profile, entry: pathway.entry,
+                asOf: min(asOf, pathway.exit ?? asOf),
+                settled: { candidate in decided.contains { $0.settles(candidate) } })
+            {
                 let proposal = decided.last {
                     $0.decision == .proposed && $0.rule == candidate.rule && $0.facts == candidate.facts
                 }
@@ -206,6 +207,8 @@ public struct OutcomeStore: Sendable {
                         "Aucune sortie positive « \(rule.frenchLabel) » établie le \(establishedOn.french) n'est à décider pour ce parcours : les faits ont changé ou une décision a déjà été prise. Rechargez la liste.",
                         field: "rule")
                 }
+                // A référent proposes for the pathways they hold.
+                if caller.role == .referent, found.referentUserId != caller.userId { throw DomainError.forbidden }
                 let row = try await connection.query(
                     """
                     INSERT INTO outcome_decisions (participant_id, pathway_id, rule, established_on, decision, facts, evidence, note,

@@ -213,6 +213,25 @@ public struct PathwayStore: Sendable {
                 throw DomainError.invalid(
                     "entryDate", "L'entrée (\(entry.french)) ne peut pas suivre la sortie (\(exit.french)).")
             }
+            // Pathways of one person in one PLIE follow each other: no overlap with the one before, and only
+            // the latest may be reopened.
+            let others = try await connection.query(
+                """
+                SELECT max(exit_date) FILTER (WHERE entry_date < $3), bool_or(entry_date > $3)
+                FROM pathways WHERE participant_id = $1 AND plie_id = $2 AND id <> $4
+                """, [existing.participantId, existing.plieId, existing.entryDate, id]
+            ).one()
+            if let previousExit = try others.decode(0, as: LocalDate?.self), entry <= previousExit {
+                throw DomainError.invalid(
+                    "entryDate",
+                    "L'entrée du \(entry.french) précède la sortie du parcours précédent dans ce PLIE (\(previousExit.french))."
+                )
+            }
+            if reopening, try others.decode(1, as: Bool?.self) == true {
+                throw DomainError.conflict(
+                    "Un parcours plus récent existe dans ce PLIE : seul le dernier parcours peut être rouvert.",
+                    field: "status", code: .pathwayOpen)
+            }
             try await translating {
                 try await connection.execute(
                     """
@@ -235,6 +254,12 @@ public struct PathwayStore: Sendable {
             throw DomainError.invalid(
                 "exitKind", "Le motif de sortie (« exitKind ») est obligatoire pour clôturer un parcours.",
                 code: .missingField)
+        }
+        guard kind != .employmentUnspecified else {
+            throw DomainError.invalid(
+                "exitKind",
+                "Précisez le type d'emploi de la sortie (CDI, CDD de 6 mois et plus, alternance, contrat aidé, intérim, création d'entreprise) : « employment_unspecified » est réservé aux sorties reprises d'avant."
+            )
         }
         let reason = try Validate.optionalText(input.exitReason, existing: nil, field: "exitReason", maxLength: 2000)
         return try await pool.withTransaction { connection in
@@ -342,18 +367,12 @@ public struct PathwayStore: Sendable {
                 // Decisions on one référent's quota wait for each other.
                 try await connection.execute(
                     "SELECT pg_advisory_xact_lock(hashtext('extension-quota:' || $1::text))", [referent])
-                let row = try await connection.query(
-                    """
-                    SELECT count(*)::int,
-                           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pathway_extensions e
-                                                          WHERE e.pathway_id = pw.id AND e.status = 'accepted'))::int
-                    FROM pathways pw
-                    WHERE pw.referent_user_id = $1 AND pw.status <> 'exited' AND pw.entry_date <= $2
-                    """, [referent, today]
-                ).one()
-                quota = ExtensionQuota(fileActive: try row.decode(0), share: share, extended: try row.decode(1))
+                quota = try await Self.quota(
+                    referent: referent, plieId: existing.plieId, share: share, on: today, connection: connection)
             }
-            if decision == .accepted, let quota, !quota.allowsOneMore {
+            // A pathway already extended is already counted: extending it again takes no more of the quota.
+            let alreadyExtended = existing.extensions.contains { $0.status == .accepted }
+            if decision == .accepted, !alreadyExtended, let quota, !quota.allowsOneMore {
                 guard caller.role == .admin, override != nil else {
                     throw DomainError.conflict(
                         "Quota de prolongations atteint pour ce référent : \(quota.french). "
@@ -370,7 +389,7 @@ public struct PathwayStore: Sendable {
                 [
                     extensionId, decision.rawValue, today, caller.userId, caller.label, note, quota?.fileActive,
                     quota?.share, quota?.extended,
-                    decision == .accepted && quota?.allowsOneMore == false ? override : nil,
+                    decision == .accepted && !alreadyExtended && quota?.allowsOneMore == false ? override : nil,
                 ])
             try await Audit.record(
                 .update, entity: "pathway_extension", id: extensionId.uuidString.lowercased(),
@@ -383,6 +402,23 @@ public struct PathwayStore: Sendable {
     }
 
     // MARK: Helpers
+
+    /// A référent's extension quota in one PLIE on a date (DOMAIN §6): their open pathways there, and how
+    /// many of them already have an accepted extension.
+    static func quota(
+        referent: UUID, plieId: UUID, share: Decimal, on date: LocalDate, connection: PostgresConnection
+    ) async throws -> ExtensionQuota {
+        let row = try await connection.query(
+            """
+            SELECT count(*)::int,
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pathway_extensions e
+                                                  WHERE e.pathway_id = pw.id AND e.status = 'accepted'))::int
+            FROM pathways pw
+            WHERE pw.referent_user_id = $1 AND pw.plie_id = $2 AND pw.status <> 'exited' AND pw.entry_date <= $3
+            """, [referent, plieId, date]
+        ).one()
+        return ExtensionQuota(fileActive: try row.decode(0), share: share, extended: try row.decode(1))
+    }
 
     private func audited(_ existing: Pathway, caller: Caller, on connection: PostgresConnection) async throws
         -> Pathway
