@@ -97,6 +97,7 @@ WHERE j.start_date BETWEEN greatest(p.entry, '{first}') AND p.last_day AND j.con
   AND (j.contract_type IN ('subsidised', 'cddi') OR j.end_date < j.start_date + interval '6 months')
 """, INDICATOR_WITH + """
 SELECT sum(h.worked_hours) FROM people p JOIN placements pl ON pl.participant_id = p.participant_id
+  AND pl.start_date <= '{last}' AND (pl.end_date IS NULL OR pl.end_date >= '{first}')
 JOIN hour_reports h ON h.placement_id = pl.id AND h.current AND h.status = 'validated'
 WHERE h.month >= date_trunc('month', '{first}'::date) AND h.month <= '{last}'
 """]

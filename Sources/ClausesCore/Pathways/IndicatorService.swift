@@ -154,6 +154,7 @@ public struct IndicatorService: Sendable {
                 , hours AS (
                 SELECT pl.participant_id, sum(r.worked_hours) AS hours
                 FROM people p JOIN placements pl ON pl.participant_id = p.participant_id
+                    AND pl.start_date <= \(to) AND (pl.end_date IS NULL OR pl.end_date >= \(from))
                 JOIN hour_reports r ON r.placement_id = pl.id AND r.current AND r.status = 'validated'
                 WHERE r.month >= date_trunc('month', \(from)::date)::date AND r.month <= \(to)
                 GROUP BY pl.participant_id
