@@ -47,7 +47,9 @@ public enum EmploymentContractType: String, InputEnum, CodingKeyRepresentable {
         switch self {
         case .cdi: "CDI"
         case .cdd: "CDD"
-        case .cddChantier: "CDD de chantier"
+        // The field's « CDD de chantier » is in law a CDI de chantier ou d'opération (Code du travail
+        // L1223-8); it counts like a CDD of its planned duration (DOMAIN §6).
+        case .cddChantier: "CDI de chantier ou d'opération"
         case .cddi: "CDDI"
         case .temporaryWork: "Intérim"
         case .ettiAssignment: "Mission ETTI"
