@@ -158,16 +158,16 @@ struct PathwayPageRoutes {
         guard let indicator = IndicatorId(text: name) else {
             throw DomainError.notFound("Indicateur inconnu « \(name) ».")
         }
+        let plieId = try plie(request)
         let people = try await services.ledger.indicators.people(
-            try context.requireCaller(), indicator: indicator, profile: profile, plieId: try plie(request),
-            period: period)
+            try context.requireCaller(), indicator: indicator, profile: profile, plieId: plieId, period: period)
         let page = PeoplePage(
             title: indicator.frenchLabel, periodLabel: period.french,
             people: people.map { .init(reference: $0.reference, name: $0.name, detail: $0.detail ?? "") },
             hasPeople: !people.isEmpty,
             back:
                 "/indicateurs?profil=\(profile)&\(periodQuery(period))"
-                + (try plie(request).map { "&plie=\($0.uuidString.lowercased())" } ?? ""))
+                + (plieId.map { "&plie=\($0.uuidString.lowercased())" } ?? ""))
         return try pages.render(
             "indicator-people", title: indicator.frenchLabel, model: ["page": page], context: context)
     }
@@ -196,6 +196,14 @@ struct PathwayPageRoutes {
             let referent: String
             let date: String
             let detail: String
+
+            init(_ line: CommitteeList.Line) {
+                reference = line.reference
+                name = line.name
+                referent = line.referent ?? "—"
+                date = line.date.french
+                detail = line.detail
+            }
         }
     }
 
@@ -229,33 +237,10 @@ struct PathwayPageRoutes {
             },
             month: list.month.description, monthLabel: French.month(list.month), plieName: list.plieName,
             committee: list.committee,
-            entries: list.entries.map {
-                .init(
-                    reference: $0.person.reference, name: $0.person.name, referent: $0.person.referentLabel ?? "—",
-                    date: $0.entryDate.french, detail: "")
-            },
-            extensions: list.extensions.map {
-                .init(
-                    reference: $0.person.reference, name: $0.person.name, referent: $0.person.referentLabel ?? "—",
-                    date: $0.requestedOn.french,
-                    detail:
-                        "\($0.months) mois demandés (durée atteinte le \(Display.date($0.lengthReachedOn))) : \($0.reason)"
-                        + ($0.quota.map { " — quota du référent : \($0.french)" } ?? ""))
-            },
-            exits: list.exits.map {
-                .init(
-                    reference: $0.person.reference, name: $0.person.name, referent: $0.person.referentLabel ?? "—",
-                    date: $0.exitDate.french, detail: $0.exitKind.frenchLabel + ($0.exitReason.map { " : \($0)" } ?? "")
-                )
-            },
-            candidates: list.candidates.map {
-                .init(
-                    reference: $0.reference, name: $0.participantName,
-                    referent: $0.proposedBy.map { "proposée par \($0)" } ?? "—",
-                    date: $0.candidate.establishedOn.french,
-                    detail: "\($0.candidate.rule.frenchLabel) : \($0.candidate.evidence)"
-                        + ($0.includesUnvalidatedHours ? " (comprend des heures pas encore validées)" : ""))
-            },
+            entries: list.entryLines.map(CommitteePage.Line.init),
+            extensions: list.extensionLines.map(CommitteePage.Line.init),
+            exits: list.exitLines.map(CommitteePage.Line.init),
+            candidates: list.candidateLines.map(CommitteePage.Line.init),
             hasEntries: !list.entries.isEmpty, hasExtensions: !list.extensions.isEmpty, hasExits: !list.exits.isEmpty,
             hasCandidates: !list.candidates.isEmpty,
             csvLink: "/comite.csv?plie=\(list.plieId.uuidString.lowercased())&mois=\(list.month)")

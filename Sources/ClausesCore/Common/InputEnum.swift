@@ -53,6 +53,15 @@ extension PostgresRow {
         return value
     }
 
+    /// The same by position.
+    func decodeOptionalEnum<E: InputEnum>(_ index: Int, table: String, column: String, as type: E.Type = E.self)
+        throws -> E?
+    {
+        guard let raw: String = try decode(index) else { return nil }
+        guard let value = E(rawValue: raw) else { throw Self.unknownValue(raw, table: table, column: column) }
+        return value
+    }
+
     static func unknownValue(_ raw: String, table: String, column: String) -> PostgresError {
         PostgresError(.decoding, "valeur inconnue « \(raw) » dans \(table).\(column)")
     }

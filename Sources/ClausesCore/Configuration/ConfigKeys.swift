@@ -142,7 +142,8 @@ struct ConfigKey: Sendable {
             show: { config in isURL ? maskedURL(config[keyPath: keyPath]) : masked(config[keyPath: keyPath]) })
     }
 
-    private static func quoted(_ text: String) -> String { "\"\(text)\"" }
+    /// A TOML string as `config check` shows it (profile keys too).
+    static func quoted(_ text: String) -> String { "\"\(text)\"" }
 
     private static func masked(_ text: String) -> String { text.isEmpty ? "\"\"" : "\"********\"" }
 

@@ -24,7 +24,7 @@ struct ProfileKey: Sendable {
     static func string(_ name: String, _ keyPath: any WritableKeyPath<PLIEProfile, String> & Sendable, _ d: String)
         -> ProfileKey
     {
-        value(name, keyPath, d, read: { r, n, v throws(DomainError) in try r.string(n, v) }, show: quoted)
+        value(name, keyPath, d, read: { r, n, v throws(DomainError) in try r.string(n, v) }, show: ConfigKey.quoted)
     }
 
     static func bool(_ name: String, _ keyPath: any WritableKeyPath<PLIEProfile, Bool> & Sendable, _ d: String)
@@ -58,7 +58,7 @@ struct ProfileKey: Sendable {
     ) -> ProfileKey {
         value(
             name, keyPath, d, read: { r, n, v throws(DomainError) in try r.decimal(n, v, in: range) },
-            show: { quoted("\($0)") })
+            show: { ConfigKey.quoted("\($0)") })
     }
 
     /// An optional share: "0" means none.
@@ -70,7 +70,7 @@ struct ProfileKey: Sendable {
             read: { r, n, v throws(DomainError) in
                 let share = try r.decimal(n, v ?? 0, in: 0...1)
                 return share == 0 ? nil : share
-            }, show: { quoted("\($0 ?? 0)") })
+            }, show: { ConfigKey.quoted("\($0 ?? 0)") })
     }
 
     static func date(_ name: String, _ keyPath: any WritableKeyPath<PLIEProfile, LocalDate> & Sendable, _ d: String)
@@ -78,7 +78,7 @@ struct ProfileKey: Sendable {
     {
         value(
             name, keyPath, d, read: { r, n, v throws(DomainError) in try r.date(n, v) },
-            show: { quoted($0.description) })
+            show: { ConfigKey.quoted($0.description) })
     }
 
     static func contracts(
@@ -96,7 +96,7 @@ struct ProfileKey: Sendable {
                     }
                     return type
                 }
-            }, show: { "[\($0.map { quoted($0.rawValue) }.joined(separator: ", "))]" })
+            }, show: { "[\($0.map { ConfigKey.quoted($0.rawValue) }.joined(separator: ", "))]" })
     }
 
     static let windows = value(
@@ -110,9 +110,7 @@ struct ProfileKey: Sendable {
                 }
                 return window
             }
-        }, show: { "[\($0.map { quoted($0.text) }.joined(separator: ", "))]" })
-
-    static func quoted(_ text: String) -> String { "\"\(text)\"" }
+        }, show: { "[\($0.map { ConfigKey.quoted($0.text) }.joined(separator: ", "))]" })
 }
 
 extension PLIEProfile {

@@ -44,32 +44,13 @@ extension CommitteeList {
     /// Every line of the committee's list: section, reference, person, référent, date, detail.
     public var csv: String {
         var file = FrenchCSV(header: ["rubrique", "référence", "personne", "référent", "date", "détail"])
-        for entry in entries {
-            file.row([
-                "entrée", entry.person.reference, entry.person.name, entry.person.referentLabel ?? "",
-                entry.entryDate.french, "",
-            ])
-        }
-        for request in extensions {
-            file.row([
-                "prolongation demandée", request.person.reference, request.person.name,
-                request.person.referentLabel ?? "", request.requestedOn.french,
-                "\(request.months) mois : \(request.reason)\(request.quota.map { " (\($0.french))" } ?? "")",
-            ])
-        }
-        for exit in exits {
-            file.row([
-                "sortie", exit.person.reference, exit.person.name, exit.person.referentLabel ?? "",
-                exit.exitDate.french, exit.exitKind.frenchLabel + (exit.exitReason.map { " : \($0)" } ?? ""),
-            ])
-        }
-        for candidate in candidates {
-            file.row([
-                "sortie positive à décider", candidate.reference, candidate.participantName,
-                candidate.proposedBy.map { "proposée par \($0)" } ?? "",
-                candidate.candidate.establishedOn.french,
-                "\(candidate.candidate.rule.frenchLabel) : \(candidate.candidate.evidence)",
-            ])
+        for (section, lines) in [
+            ("entrée", entryLines), ("prolongation demandée", extensionLines), ("sortie", exitLines),
+            ("sortie positive à décider", candidateLines),
+        ] {
+            for line in lines {
+                file.row([section, line.reference, line.name, line.referent ?? "", line.date.french, line.detail])
+            }
         }
         return file.text
     }

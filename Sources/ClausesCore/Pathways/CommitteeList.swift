@@ -46,6 +46,53 @@ public struct CommitteeList: Codable, Sendable, Equatable {
     public let extensions: [ExtensionRequest]
     public let exits: [Exit]
     public let candidates: [PathwayOutcomeCandidate]
+
+    /// One line as people read it (the page, the CSV): who, when, and the facts in French.
+    public struct Line: Sendable, Equatable {
+        public let reference: String
+        public let name: String
+        /// The référent, or who proposed an outcome; nil when nobody.
+        public let referent: String?
+        public let date: LocalDate
+        public let detail: String
+    }
+
+    public var entryLines: [Line] {
+        entries.map {
+            Line(
+                reference: $0.person.reference, name: $0.person.name, referent: $0.person.referentLabel,
+                date: $0.entryDate, detail: "")
+        }
+    }
+
+    public var extensionLines: [Line] {
+        extensions.map {
+            Line(
+                reference: $0.person.reference, name: $0.person.name, referent: $0.person.referentLabel,
+                date: $0.requestedOn,
+                detail: "\($0.months) mois demandés"
+                    + ($0.lengthReachedOn.map { " (durée atteinte le \($0.french))" } ?? "") + " : \($0.reason)"
+                    + ($0.quota.map { " — quota du référent : \($0.french)" } ?? ""))
+        }
+    }
+
+    public var exitLines: [Line] {
+        exits.map {
+            Line(
+                reference: $0.person.reference, name: $0.person.name, referent: $0.person.referentLabel,
+                date: $0.exitDate, detail: $0.exitKind.frenchLabel + ($0.exitReason.map { " : \($0)" } ?? ""))
+        }
+    }
+
+    public var candidateLines: [Line] {
+        candidates.map {
+            Line(
+                reference: $0.reference, name: $0.participantName, referent: $0.proposedBy.map { "proposée par \($0)" },
+                date: $0.candidate.establishedOn,
+                detail: "\($0.candidate.rule.frenchLabel) : \($0.candidate.evidence)"
+                    + ($0.includesUnvalidatedHours ? " (comprend des heures pas encore validées)" : ""))
+        }
+    }
 }
 
 /// Builds the committee's monthly list for one PLIE. Staff only; a référent sees the people they follow.

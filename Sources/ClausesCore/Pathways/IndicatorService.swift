@@ -65,11 +65,14 @@ public struct IndicatorService: Sendable {
         let profile = try profiles.named(name, field: "profile")
         var sql = SQL()
         let with = cte(profile: profile, plieId: plieId, period: period, with: [.jobs, .hours], &sql)
-        let name = PersonName.fullSQL("pa")
+        // Every list reads the same columns; the facts that place a person in the figure (a date, an exit's
+        // kind, jobs, hours) come raw and are written in French by `French` below.
+        let person = "pa.id, pa.reference, \(PersonName.fullSQL("pa"))"
+        let people = "people p JOIN participants pa ON pa.id = p.participant_id"
         switch indicator {
         case .kind(.entries):
             sql.append(
-                "\(with) SELECT pa.id, pa.reference, \(name), 'entrée le ' || to_char(s.entry_date, 'DD/MM/YYYY') FROM sel s JOIN participants pa ON pa.id = s.participant_id WHERE s.entry_date >= \(sql.bind(period.from))"
+                "\(with) SELECT \(person), s.entry_date, NULL::text, NULL::int, NULL::numeric FROM sel s JOIN participants pa ON pa.id = s.participant_id WHERE s.entry_date >= \(sql.bind(period.from))"
             )
         case .kind(.exits), .kind(.positiveExitRate), .kind(.positiveExitRateEmployment),
             .kind(.positiveExitRateTraining), .exits:
@@ -82,32 +85,31 @@ public struct IndicatorService: Sendable {
                 default: ExitKind.allCases
                 }
             sql.append(
-                "\(with) SELECT pa.id, pa.reference, \(name), s.exit_kind || ' le ' || to_char(s.exit_date, 'DD/MM/YYYY') FROM sel s JOIN participants pa ON pa.id = s.participant_id WHERE s.exit_date <= \(sql.bind(period.to)) AND s.exit_kind = ANY(\(sql.bind(PostgresTextArray(kinds.map(\.rawValue))))::text[])"
+                "\(with) SELECT \(person), s.exit_date, s.exit_kind, NULL::int, NULL::numeric FROM sel s JOIN participants pa ON pa.id = s.participant_id WHERE s.exit_date <= \(sql.bind(period.to)) AND s.exit_kind = ANY(\(sql.bind(PostgresTextArray(kinds.map(\.rawValue))))::text[])"
             )
         case .kind(.pathwayJobs):
             sql.append(
-                "\(with) SELECT pa.id, pa.reference, \(name), j.n || ' emploi(s)' FROM people p JOIN participants pa ON pa.id = p.participant_id JOIN jobs j ON j.participant_id = p.participant_id"
+                "\(with) SELECT \(person), NULL::date, NULL::text, j.n, NULL::numeric FROM \(people) JOIN jobs j ON j.participant_id = p.participant_id"
             )
         case .kind(.clauseHours):
             sql.append(
-                "\(with) SELECT pa.id, pa.reference, \(name), replace(h.hours::text, '.', ',') || ' h' FROM people p JOIN participants pa ON pa.id = p.participant_id JOIN hours h ON h.participant_id = p.participant_id WHERE h.hours > 0"
+                "\(with) SELECT \(person), NULL::date, NULL::text, NULL::int, h.hours FROM \(people) JOIN hours h ON h.participant_id = p.participant_id WHERE h.hours > 0"
             )
         case .kind(let kind):
             let predicate = personPredicate(kind, profile: profile, period: period, &sql) ?? "true"
             sql.append(
-                "\(with) SELECT pa.id, pa.reference, \(name), NULL::text FROM people p JOIN participants pa ON pa.id = p.participant_id WHERE \(predicate)"
+                "\(with) SELECT \(person), NULL::date, NULL::text, NULL::int, NULL::numeric FROM \(people) WHERE \(predicate)"
             )
         }
         if let scope = try Scope.participants(caller, alias: "pa", &sql) { sql.append("AND \(scope)") }
         sql.append("ORDER BY 2, 1")
         return try await pool.query(sql).map { row in
-            var detail: String? = try row.decode(3)
-            // Exits: `code le JJ/MM/AAAA` from SQL, the code in French here.
-            if let text = detail, let space = text.firstIndex(of: " "),
-                let kind = ExitKind(rawValue: String(text[..<space]))
-            {
-                detail = kind.frenchLabel + text[space...]
-            }
+            let date: LocalDate? = try row.decode(3)
+            let exit: ExitKind? = try row.decodeOptionalEnum(4, table: "pathways", column: "exit_kind")
+            var detail: String?
+            if let date { detail = "\(exit?.frenchLabel ?? "Entrée") le \(date.french)" }
+            if let jobs = try row.decode(5, as: Int?.self) { detail = French.count(jobs, "emploi", "emplois") }
+            if let hours = try row.numeric(6) { detail = French.hours(hours) }
             return IndicatorPerson(
                 participantId: try row.decode(0), reference: try row.decode(1), name: try row.decode(2),
                 detail: detail)
@@ -122,8 +124,8 @@ public struct IndicatorService: Sendable {
     ) -> String {
         let from = sql.bind(period.from)
         let to = sql.bind(period.to)
-        var selection = "pl.profile = \(sql.bind(profile.name))"
-        if let plieId { selection += " AND pw.plie_id = \(sql.bind(plieId))" }
+        let selection = PathwaySelection(plieId: plieId, profile: profile.name).conditions(&sql)
+            .joined(separator: " AND ")
         var text = """
             WITH sel AS (
                 SELECT pw.id, pw.participant_id, pw.entry_date, pw.exit_date, pw.exit_kind, pw.referent_user_id

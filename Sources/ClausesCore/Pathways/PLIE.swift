@@ -95,11 +95,6 @@ public struct PLIEStore: Sendable {
         return try await entities.update(caller, id: id, input)
     }
 
-    /// The profile a stored PLIE names; a name `config.toml` no longer declares is an error naming it.
-    public func profile(of plie: PLIE) throws(DomainError) -> PLIEProfile {
-        try profiles.named(plie.profile, field: "profile")
-    }
-
     private func checkProfile(_ input: PLIE.Input) throws(DomainError) {
         if let name = input.profile {
             _ = try profiles.named(name.trimmingCharacters(in: .whitespaces), field: "profile")
