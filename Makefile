@@ -17,14 +17,18 @@ BENCH_PORT ?= 54330
 BENCH_DB ?= clauses_bench
 BENCH_BUILD ?= 1
 
-# The OpenAPI fuzzer, from PyPI, in a virtual environment of its own under var/.
+# The OpenAPI fuzzer and Selenium, from PyPI, in a virtual environment of their own under var/.
 VENV := $(VAR)/venv
 SCHEMATHESIS_VERSION := 4.32.5
 SCHEMATHESIS := $(VENV)/bin/schemathesis
+SELENIUM_VERSION := 4.51.0
+SELENIUM := $(VENV)/lib/.selenium-$(SELENIUM_VERSION)
+# The browser walk's headless Chromium and its driver, from Debian: installed together so their versions match.
+BROWSER_PACKAGES := chromium chromium-driver
 FUZZ_SECONDS ?= 15
 FUZZ_LONG_SECONDS ?= 300
 
-.PHONY: deps build run lint test fuzz bench clean stop
+.PHONY: deps browser-deps build run lint test browser fuzz bench clean stop
 
 ## deps: install the Debian packages the build, the tests and `make run` need (only those missing).
 deps:
@@ -35,12 +39,24 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+## browser-deps: Debian's chromium and chromium-driver, in one apt-get call (same version), when either is missing.
+browser-deps:
+	@if ! dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then \
+	  echo "Installing: $(BROWSER_PACKAGES)"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	fi
+
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
 $(SCHEMATHESIS): | deps
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION)
+
+$(SELENIUM): | $(SCHEMATHESIS)
+	$(VENV)/bin/pip install -q selenium==$(SELENIUM_VERSION)
+	touch $@
 
 ## run: the service with demo data on http://127.0.0.1:8080 (private PostgreSQL under ./var unless a URL is configured).
 run: build
@@ -65,8 +81,8 @@ lint:
 	swift format lint --strict --recursive --parallel Sources Tests Package.swift
 
 ## test: the style check, a throw-away PostgreSQL cluster, then the whole suite, then the OpenAPI fuzzer (one role at a time,
-## FUZZ_SECONDS each, fixed seed).
-test: lint deps $(SCHEMATHESIS)
+## FUZZ_SECONDS each, fixed seed), then the browser walk (headless Chromium; screenshots in var/screenshots/).
+test: lint deps browser-deps $(SCHEMATHESIS) $(SELENIUM)
 	@set -e; \
 	scripts/pg.sh stop $(TEST_PG); rm -rf $(TEST_PG); \
 	scripts/pg.sh start $(TEST_PG) $(TEST_PORT); \
@@ -80,7 +96,18 @@ test: lint deps $(SCHEMATHESIS)
 	swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter PostgresRestartTests 2>&1 | tee -a $(VAR)/test.log; \
 	test $${PIPESTATUS[0]} -eq 0; \
 	echo "Fuzzing the served OpenAPI with schemathesis ($(FUZZ_SECONDS) s per role)"; \
-	SCHEMATHESIS=$(SCHEMATHESIS) scripts/fuzz.sh $(FUZZ_SECONDS) 20261130
+	SCHEMATHESIS=$(SCHEMATHESIS) scripts/fuzz.sh $(FUZZ_SECONDS) 20261130; \
+	echo "Walking the daily loop in headless Chromium (laptop and phone widths)"; \
+	scripts/browser.sh "$$CLAUSES_TEST_DATABASE_URL" $(VENV)/bin/python
+
+## browser: the browser walk alone, on its own throw-away cluster (after `swift build`).
+browser: deps browser-deps $(SELENIUM)
+	@set -e; \
+	scripts/pg.sh stop $(TEST_PG); rm -rf $(TEST_PG); \
+	scripts/pg.sh start $(TEST_PG) $(TEST_PORT); \
+	trap 'scripts/pg.sh stop $(TEST_PG)' EXIT; \
+	swift build $(SWIFT_BUILD_FLAGS); \
+	scripts/browser.sh "$$(scripts/pg.sh url $(TEST_PG) $(TEST_PORT) postgres)" $(VENV)/bin/python
 
 ## fuzz: the same fuzzer, longer (FUZZ_LONG_SECONDS per role) and with a random seed.
 fuzz: deps $(SCHEMATHESIS)

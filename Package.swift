@@ -103,6 +103,7 @@ let package = Package(
         .testTarget(
             name: "ClausesCoreTests",
             dependencies: ["ClausesCore", "ClausesTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

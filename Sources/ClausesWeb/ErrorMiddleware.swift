@@ -6,9 +6,12 @@ import PostgresClient
 
 /// Turns every error into a response: domain errors keep their status and French message; database
 /// outages become 503; anything unexpected is logged once with the request id and answered with a bare 500.
-/// API paths get JSON, pages get an HTML error page.
+/// API paths get JSON, pages get the HTML error page inside the layout, with the menu of the person
+/// signed in (the session is read here when the error came before the session middleware, as for an
+/// unknown address).
 struct ErrorMiddleware: RouterMiddleware {
     let pages: PageRenderer
+    let users: UserStore
 
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
@@ -23,12 +26,18 @@ struct ErrorMiddleware: RouterMiddleware {
             {
                 response = try Self.json(domain)
             } else if domain.kind == .unauthorized {
-                return Response.redirect(
-                    to:
-                        "/connexion?suite=\(request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")"
-                )
+                return Response.redirect(to: Web.login.path(query: [("suite", request.uri.path)]))
             } else {
-                response = try pages.errorPage(domain, context: context)
+                var context = context
+                if context.user == nil, let cookie = request.cookies[SessionMiddleware.cookieName]?.value,
+                    let session = try? await users.session(cookie: cookie)
+                {
+                    context.user = session.user
+                    context.csrfToken = session.csrfToken
+                }
+                response = try await pages.render(
+                    ErrorPage(domain), request: request, context: context,
+                    status: HTTPResponse.Status(code: domain.kind.rawValue))
             }
             if let wait = domain.retryAfterSeconds { response.headers[.retryAfter] = String(wait) }
             return response

@@ -72,7 +72,7 @@ extension Request {
     }
 }
 
-extension AppRequestContext {
+extension RequestContext {
     /// A path parameter that must be a UUID; a malformed one is a 404 like an unknown one.
     func uuid(_ name: String) throws(DomainError) -> UUID {
         guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else {

@@ -3,157 +3,173 @@ import Foundation
 import Hummingbird
 import MultipartKit
 
-/// Page models for balances, and the pages for CSV imports and positive-outcome candidates.
-enum LedgerPages {
-    static func percent(_ value: Decimal?) -> String {
-        guard let value else { return "—" }
-        return French.number(value * 100, fixedFraction: 1) + " %"
-    }
-
-    static func balanceModel(_ lot: LotBalance) -> [String: Any] {
-        let b = lot.balance
-        return [
-            "status": b.status.rawValue, "statusLabel": b.status.frenchLabel,
-            "statusExplanation": b.statusExplanation.french(),
-            "required": French.hours(b.requiredHours), "worked": French.hours(b.workedHours),
-            "training": French.hours(b.trainingHours), "credited": French.hours(b.creditedHours),
-            "remaining": French.hours(b.remainingHours), "surplus": French.hours(b.surplusHours),
-            "expected": b.expectedHours.map { French.hours($0) } ?? "—",
-            "completion": percent(b.completionRate), "progress": percent(b.progress),
-            "meter": Meter.svg(
-                completion: b.completionRate, expected: b.progress,
-                label:
-                    "Heures valorisées : \(percent(b.completionRate)) des heures prescrites ; avancement attendu : \(percent(b.progress))"
-            ),
-            "at": b.at.french,
-            "pending": lot.pendingReports > 0
-                ? "\(lot.pendingReports) relevé(s) en attente de validation (\(French.hours(lot.pendingHours)), non comptés)"
-                : "",
-            "chart": BalanceChart.svg(months: lot.credit.months, balance: b),
-            "explanation": lot.credit.explanation.map { $0.french() },
-            "months": lot.credit.months.reversed().map { m -> [String: Any] in
-                [
-                    "month": French.month(m.month), "worked": French.hours(m.worked),
-                    "training": French.hours(m.training),
-                    "credited": French.hours(m.credited), "cumulative": French.hours(m.cumulativeCredited),
-                ]
-            },
-        ]
-    }
-
-    static func aggregateModel(_ a: BalanceAggregate) -> [String: Any] {
-        [
-            "status": a.status.rawValue, "statusLabel": a.status.frenchLabel,
-            "required": French.hours(a.requiredHours),
-            "credited": French.hours(a.creditedHours), "remaining": French.hours(a.remainingHours),
-            "completion": percent(a.completionRate), "lots": a.lotCount,
-        ]
-    }
-
-    static func urgencyRow(_ lot: LotBalance) -> [String: Any] {
-        let b = lot.balance
-        return [
-            "id": lot.lotId.uuidString.lowercased(), "reference": lot.publicContractReference, "number": lot.lotNumber,
-            "label": lot.lotLabel, "contractor": lot.contractorName ?? "—", "status": b.status.rawValue,
-            "statusLabel": b.status.frenchLabel,
-            "credited": French.hours(b.creditedHours), "required": French.hours(b.requiredHours),
-            "expected": b.expectedHours.map { French.hours($0) } ?? "—", "shortfall": French.hours(b.shortfallHours),
-            "end": Display.date(b.executionEnd),
-            "meter": Meter.svg(
-                completion: b.completionRate, label: "\(percent(b.completionRate)) des heures prescrites", small: true),
-        ]
-    }
-
-    static func placementRow(_ p: Placement) -> [String: Any] {
-        [
-            "code": p.code, "person": p.participantName, "company": p.companyName, "mode": p.executionMode.frenchLabel,
-            "contract": p.contractType.frenchLabel, "period": "\(p.startDate.french) → \(Display.date(p.endDate))",
-            "weekly": French.hours(p.weeklyHours), "counting": p.counting ? "" : "non comptée",
-        ]
-    }
-}
-
-/// `/imports` (upload a CSV of hours or participants) and `/sorties-positives` (candidates and decisions).
+/// `/imports` (check then import a CSV of hours or participants, with a template file per kind) and
+/// `/sorties-positives` (candidates and the committee's decisions).
 struct LedgerPageRoutes {
     let services: AppServices
     let pages: PageRenderer
     let reader: RequestReader
+    let forms: WebForms
 
-    func register(on web: RouterGroup<AppRequestContext>) {
-        web.get("/imports") { _, context in
-            _ = try context.requireCaller()
-            return try pages.render("imports", title: "Importer un fichier", model: [:], context: context)
+    func register(on staff: RouterGroup<StaffContext>) {
+        staff.get(RouterPath(Web.imports.pattern)) { request, context in
+            let kind = request.queryDictionary["type"].flatMap(ImportKind.init(rawValue:)) ?? .hours
+            return try await pages.render(
+                ImportsPage(kind: kind, options: .init()), request: request, context: context)
         }
-        web.post("/imports") { request, context in try await upload(request: request, context: context) }
-        web.get("/sorties-positives") { request, context in try await outcomes(request: request, context: context) }
-        web.post("/sorties-positives") { request, context in
-            let caller = try context.requireCaller()
-            let fields = try await Form.checked(request, context: context, reader: reader)
-            guard let pathway = fields["pathway"].flatMap(UUID.init(uuidString:)),
-                let rule = fields["rule"].flatMap(OutcomeRule.init(rawValue:)),
-                let establishedText = fields["established"],
-                let decision = fields["decision"].flatMap(OutcomeDecisionValue.init(rawValue:))
+        staff.post(RouterPath(Web.imports.pattern)) { request, context in
+            try await upload(request: request, context: context)
+        }
+        staff.get(RouterPath(Web.importTemplate.pattern)) { _, context in
+            guard let kind = context.parameters.get("kind").flatMap(ImportKind.init(rawValue:)) else {
+                throw DomainError.notFound("Modèle de fichier inconnu.")
+            }
+            return CSVResponse.response(Self.template(kind), fileName: "modele-\(kind.rawValue).csv")
+        }
+        staff.get(RouterPath(Web.outcomes.pattern)) { request, context in
+            try await pages.render(
+                try await outcomes(context.caller, asOf: try reader.date(request, "au")), request: request,
+                context: context)
+        }
+        staff.post(RouterPath(Web.outcomes.pattern)) { request, context in
+            let form = try await forms.decode(DecisionForm.self, from: request, context: context)
+            guard let pathway = UUID(uuidString: form.pathway), let rule = OutcomeRule(rawValue: form.rule),
+                let decision = OutcomeDecisionValue(rawValue: form.decision)
             else {
                 throw DomainError(.badRequest, code: .invalidForm, message: "Formulaire de décision incomplet.")
             }
-            let established = try reader.dates.parse(establishedText, field: "established")
+            let established = try reader.dates.parse(form.established, field: "date établie")
             _ = try await services.ledger.outcomes.record(
-                caller, pathwayId: pathway, rule: rule, establishedOn: established, decision: decision,
-                note: fields["note"], asOf: services.clock.today)
-            let flash =
-                decision == .proposed ? "Sortie positive proposée au comité." : "Décision du comité enregistrée."
-            return try await outcomes(request: request, context: context, flash: flash)
+                context.caller, pathwayId: pathway, rule: rule, establishedOn: established, decision: decision,
+                note: form.note, asOf: services.clock.today)
+            let notice = decision == .proposed ? Notice.outcomeProposed : .outcomeDecided
+            return Response.afterPost(to: Web.outcomes.path(query: notice.query()))
+        }
+    }
+
+    // MARK: Imports
+
+    /// The example line of each kind's template file.
+    static func template(_ kind: ImportKind) -> String {
+        switch kind {
+        case .hours:
+            var file = FrenchCSV(header: HoursImport.schema.columns.map(\.label))
+            file.row(["MEP-2026-00001", "10/2026", "151,67", "0", ""])
+            return file.text
+        case .participants:
+            var file = FrenchCSV(header: ParticipantsImport.schema.columns.map(\.label))
+            file.row([
+                "PLIE-0001", "MARTIN", "Nadia", "14/03/1988", "F", "13047", "oui", "V", "France Travail",
+                "demandeur d'emploi", "PLIE Ouest Provence", "02/02/2026", "oui", "non", "20", "01/03/2026",
+                "F1703", "RSA", "15/01/2026",
+            ])
+            return file.text
+        }
+    }
+
+    struct ImportOptions: Codable, Sendable {
+        var dryRun = true
+        var replace = false
+        var confirm = false
+        var validate = false
+    }
+
+    struct ImportsPage: PageModel {
+        static let template = "imports"
+        static let hasForms = true
+        struct Kind: Codable, Sendable {
+            let value: String
+            let label: String
+            let selected: Bool
+        }
+        struct Column: Codable, Sendable {
+            let label: String
+            let required: Bool
+        }
+        struct Result: Codable, Sendable {
+            let summary: String
+            let ok: Bool
+            let problems: [String]
+            let warnings: [String]
+            /// A checked file kept for « Importer pour de bon ».
+            let draft: String?
+            let awaitingValidation: Bool
+        }
+        var title = "Importer un fichier"
+        let kinds: [Kind]
+        let columns: [Column]
+        let templateLink: String
+        let isHours: Bool
+        let options: ImportOptions
+        let result: Result?
+        let queueLink: String
+
+        init(kind: ImportKind, options: ImportOptions, result: Result? = nil) {
+            kinds = ImportKind.allCases.map { .init(value: $0.rawValue, label: $0.frenchLabel, selected: $0 == kind) }
+            let schema = kind == .hours ? HoursImport.schema : ParticipantsImport.schema
+            columns = schema.columns.map { .init(label: $0.label, required: $0.isRequired) }
+            templateLink = Web.importTemplate.path([kind.rawValue])
+            isHours = kind == .hours
+            self.options = options
+            self.result = result
+            queueLink = Web.reviewQueue.path()
         }
     }
 
     struct Upload: Decodable {
         let _csrf: String
+        let _once: String
         let kind: String
         let file: Data
+        let dryRun: String?
         let replace: String?
         let confirm: String?
         let validate: String?
-        let dryRun: String?
     }
 
-    private func upload(request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        guard let type = request.headers[.contentType],
-            let boundary = type.split(separator: ";").lazy
-                .map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("boundary=") })?
-                .dropFirst("boundary=".count)
-        else {
-            throw DomainError(
-                .badRequest, code: .invalidForm, message: "Envoyez le fichier avec le formulaire de la page.")
+    struct ConfirmDraft: PostedForm {
+        let _csrf: String
+        let _once: String
+        let draft: String
+    }
+
+    private func upload(request: Request, context: StaffContext) async throws -> Response {
+        let caller = context.caller
+        let viewer = context.signedIn
+        let draft: FormStore.ImportDraft
+        let dryRun: Bool
+        if let type = request.headers[.contentType], type.hasPrefix("application/x-www-form-urlencoded") {
+            let form = try await forms.decode(ConfirmDraft.self, from: request, context: context)
+            guard let id = UUID(uuidString: form.draft),
+                let kept = try await services.forms.takeDraft(id, userId: viewer.user.id)
+            else {
+                throw DomainError.conflict(
+                    "Ce fichier vérifié n'est plus disponible (déjà importé, ou vérifié il y a plus de deux heures) : choisissez-le de nouveau.",
+                    code: .formAlreadySent)
+            }
+            (draft, dryRun) = (kept, false)
+        } else {
+            let form = try await multipart(request)
+            guard FormFields.constantTimeEqual(viewer.csrfToken, form._csrf) else { throw FormFields.expired }
+            guard try await services.forms.consumeToken(form._once, userId: viewer.user.id) else {
+                throw DomainError.conflict(
+                    "Ce formulaire a déjà été envoyé : rien n'a été importé une seconde fois.", code: .formAlreadySent)
+            }
+            guard !form.file.isEmpty else { throw DomainError.invalid("file", "Choisissez un fichier CSV à importer.") }
+            draft = FormStore.ImportDraft(
+                kind: ImportKind(rawValue: form.kind) ?? .hours, replace: form.replace != nil,
+                confirm: form.confirm != nil, validate: form.validate != nil, content: form.file)
+            dryRun = form.dryRun != nil
         }
-        let body = try await reader.body(request, limit: reader.importLimit)
-        let form: Upload
-        do {
-            form = try FormDataDecoder().decode(
-                Upload.self, from: body,
-                boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
-        } catch {
-            throw DomainError(
-                .badRequest, code: .invalidForm,
-                message: "Formulaire d'import illisible : choisissez un fichier et recommencez.")
-        }
-        guard let expected = context.csrfToken, Form.constantTimeEqual(expected, form._csrf) else {
-            throw DomainError(
-                .forbidden, code: .csrf, message: "Le formulaire a expiré : rechargez la page et recommencez.")
-        }
-        let data = form.file
-        guard !data.isEmpty else { throw DomainError.invalid("file", "Choisissez un fichier CSV à importer.") }
         let report: ImportReport =
-            switch form.kind {
-            case "participants":
+            switch draft.kind {
+            case .participants:
                 try await services.ledger.imports.importParticipants(
-                    data: data, caller: caller, dryRun: form.dryRun != nil,
-                    validateCriteria: form.validate != nil)
-            default:
+                    data: draft.content, caller: caller, dryRun: dryRun, validateCriteria: draft.validate)
+            case .hours:
                 try await services.ledger.imports.importHours(
-                    data: data, caller: caller, replace: form.replace != nil,
-                    confirmPlausible: form.confirm != nil, dryRun: form.dryRun != nil,
-                    validate: form.validate != nil)
+                    data: draft.content, caller: caller, replace: draft.replace, confirmPlausible: draft.confirm,
+                    dryRun: dryRun, validate: draft.validate)
             }
         let summary =
             switch report.status {
@@ -164,22 +180,61 @@ struct LedgerPageRoutes {
             case .rejected:
                 "Fichier refusé : \(report.problemSummary). Rien n'a été écrit ; corrigez le fichier et recommencez."
             case .confirmationRequired:
-                "Des heures dépassent le plafond plausible : vérifiez-les puis cochez « confirmer » pour importer. Rien n'a été écrit."
+                "Des heures dépassent le plafond plausible : vérifiez-les puis cochez « Confirmer » pour importer. Rien n'a été écrit."
             }
-        return try pages.render(
-            "imports", title: "Importer un fichier",
-            model: [
-                "result": [
-                    "summary": summary, "ok": report.written || report.status == .dryRun,
-                    "problems": report.problems.map(\.frenchDescription),
-                    "warnings": report.warnings.map(\.frenchDescription),
-                    "hasProblems": !report.problems.isEmpty, "hasWarnings": !report.warnings.isEmpty,
-                ]
-            ], context: context, status: report.status == .rejected ? .unprocessableContent : .ok)
+        let kept =
+            report.status == .dryRun ? try await services.forms.keepDraft(draft, for: viewer.user.id).slug : nil
+        let options = ImportOptions(
+            dryRun: dryRun, replace: draft.replace, confirm: draft.confirm, validate: draft.validate)
+        let page = ImportsPage(
+            kind: draft.kind, options: options,
+            result: .init(
+                summary: summary, ok: report.written || report.status == .dryRun,
+                problems: report.problems.map(\.frenchDescription), warnings: report.warnings.map(\.frenchDescription),
+                draft: kept,
+                awaitingValidation: draft.kind == .hours && report.written && !draft.validate
+                    && report.created + report.updated > 0))
+        return try await pages.render(
+            page, request: request, context: context, status: report.status == .rejected ? .unprocessableContent : .ok)
     }
 
-    struct OutcomesPage {
-        struct Candidate {
+    private func multipart(_ request: Request) async throws -> Upload {
+        guard let type = request.headers[.contentType],
+            let boundary = type.split(separator: ";").lazy
+                .map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("boundary=") })?
+                .dropFirst("boundary=".count)
+        else {
+            throw DomainError(
+                .badRequest, code: .invalidForm, message: "Envoyez le fichier avec le formulaire de la page.")
+        }
+        let body = try await reader.body(request, limit: reader.importLimit)
+        do {
+            return try FormDataDecoder().decode(
+                Upload.self, from: body,
+                boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        } catch {
+            throw DomainError(
+                .badRequest, code: .invalidForm,
+                message: "Formulaire d'import illisible : choisissez un fichier et recommencez.")
+        }
+    }
+
+    // MARK: Outcomes
+
+    struct DecisionForm: PostedForm {
+        let _csrf: String
+        let _once: String
+        let pathway: String
+        let rule: String
+        let established: String
+        let decision: String
+        let note: String?
+    }
+
+    struct OutcomesPage: PageModel {
+        static let template = "outcomes"
+        static let hasForms = true
+        struct Candidate: Codable, Sendable {
             let pathway: String
             let reference: String
             let name: String
@@ -190,33 +245,28 @@ struct LedgerPageRoutes {
             let establishedFr: String
             let evidence: String
             let unvalidated: Bool
-            let proposedBy: String
-            let isProposed: Bool
+            let proposedBy: String?
         }
 
+        var title = "Sorties positives à proposer au comité"
         let asOf: String
         let candidates: [Candidate]
-        let hasCandidates: Bool
         /// Facilitators and admins record the committee's decision; a référent proposes.
         let decides: Bool
     }
 
-    private func outcomes(request: Request, context: AppRequestContext, flash: String? = nil) async throws -> Response {
-        let caller = try context.requireCaller()
-        let asOf = try reader.date(request, "au") ?? services.clock.today
+    private func outcomes(_ caller: Caller, asOf: LocalDate?) async throws -> OutcomesPage {
+        let asOf = asOf ?? services.clock.today
         let candidates = try await services.ledger.outcomes.candidates(caller, asOf: asOf)
-        let page = OutcomesPage(
+        return OutcomesPage(
             asOf: asOf.french,
             candidates: candidates.map { c in
                 OutcomesPage.Candidate(
-                    pathway: c.pathwayId.uuidString.lowercased(), reference: c.reference, name: c.participantName,
-                    plie: c.plieName, rule: c.candidate.rule.rawValue, ruleLabel: c.candidate.rule.frenchLabel,
+                    pathway: c.pathwayId.slug, reference: c.reference, name: c.participantName, plie: c.plieName,
+                    rule: c.candidate.rule.rawValue, ruleLabel: c.candidate.rule.frenchLabel,
                     established: c.candidate.establishedOn.description, establishedFr: c.candidate.establishedOn.french,
-                    evidence: c.candidate.evidence, unvalidated: c.includesUnvalidatedHours,
-                    proposedBy: c.proposedBy ?? "", isProposed: c.proposedBy != nil)
+                    evidence: c.candidate.evidence, unvalidated: c.includesUnvalidatedHours, proposedBy: c.proposedBy)
             },
-            hasCandidates: !candidates.isEmpty, decides: caller.canEditReferential)
-        return try pages.render(
-            "outcomes", title: "Sorties positives à proposer", model: ["page": page], context: context, flash: flash)
+            decides: caller.canEditReferential)
     }
 }

@@ -3,63 +3,165 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// Renders French pages: a page template inside the shared layout (navigation, flash message, CSRF).
+/// A page's model: a `Codable` struct its template reads (`{{#page}}…{{/page}}`), with its title.
+protocol PageModel: Codable, Sendable {
+    /// The template's name under `Templates/`, without `.mustache`.
+    static var template: String { get }
+    /// Pages with forms get a one-time token (`{{once}}`) so a form sent twice does its work once.
+    static var hasForms: Bool { get }
+    var title: String { get }
+}
+
+extension PageModel {
+    static var hasForms: Bool { false }
+}
+
+/// Renders French pages: a page model through its template inside the shared layout (navigation, the
+/// notice of the form just sent, the CSRF token).
 public struct PageRenderer: Sendable {
     let library: MustacheLibrary
+    let forms: FormStore
 
-    public init() throws {
+    public init(forms: FormStore) throws {
         var library = MustacheLibrary()
         for file in EmbeddedAssets.files where file.name.hasSuffix(".mustache") {
             try library.register(file.text, named: String(file.name.dropLast(".mustache".count)))
         }
         self.library = library
+        self.forms = forms
     }
 
     /// The text of an embedded static file (CSS, JS), by name.
     static func asset(_ name: String) -> String? { EmbeddedAssets.files.first { $0.name == name }?.text }
 
-    /// `page` is the template name; `model` its values. The layout adds the user, navigation and CSRF token.
-    func render(
-        _ page: String, title: String, model: [String: Any], context: AppRequestContext,
-        flash: String? = nil, status: HTTPResponse.Status = .ok
-    ) throws -> Response {
-        var values = model
-        values["csrf"] = context.csrfToken ?? ""
-        // Mustache cannot ask whether a list is empty: `hasItems` is true when `items` has any.
-        for (key, value) in model {
-            if let list = value as? [Any] {
-                values["has" + key.prefix(1).uppercased() + key.dropFirst()] = !list.isEmpty
-            }
+    /// What a page template sees: its model under `page`, the session's CSRF token and the form token.
+    struct Scope<Model: PageModel> {
+        let page: Model
+        let csrf: String
+        let once: String
+    }
+
+    struct Layout {
+        struct Person {
+            let email: String
+            let role: String
         }
-        guard let body = library.render(values, withTemplate: page) else {
-            throw DomainError(.internalError, code: .templateMissing, message: "Modèle de page introuvable : \(page)")
+        let title: String
+        let body: String
+        let csrf: String
+        let user: Person?
+        let nav: [Navigation.Link]
+        let notice: String?
+    }
+
+    func render<Model: PageModel>(
+        _ model: Model, request: Request, context: some PageContext, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let viewer = context.viewer
+        var once = ""
+        if Model.hasForms, let viewer { once = try await forms.issueToken(for: viewer.user.id) }
+        let scope = Scope(page: model, csrf: viewer?.csrfToken ?? "", once: once)
+        guard let body = library.render(scope, withTemplate: Model.template) else {
+            throw DomainError(
+                .internalError, code: .templateMissing, message: "Modèle de page introuvable : \(Model.template)")
         }
-        var layout: [String: Any] = ["title": title, "body": body, "csrf": context.csrfToken ?? ""]
-        if let user = context.user {
-            layout["user"] = [
-                "email": user.email, "role": user.role.frenchLabel,
-                "isStaff": [.admin, .facilitator, .referent].contains(user.role),
-            ]
+        let layout = Layout(
+            title: model.title, body: body, csrf: viewer?.csrfToken ?? "",
+            user: viewer.map { Layout.Person(email: $0.user.email, role: $0.user.role.frenchLabel) },
+            nav: viewer.map { Navigation.links(for: $0.user.role, path: request.uri.path) } ?? [],
+            notice: Notice.from(request))
+        guard let html = library.render(layout, withTemplate: "layout") else {
+            throw DomainError(.internalError, code: .templateMissing, message: "Modèle de page introuvable : layout")
         }
-        if let flash { layout["flash"] = flash }
-        let html = library.render(layout, withTemplate: "layout") ?? body
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
+}
 
-    func errorPage(_ error: DomainError, context: AppRequestContext) throws -> Response {
-        let title =
+/// The error page, inside the layout with the menu: a title and a sentence a person understands.
+struct ErrorPage: PageModel {
+    static let template = "error"
+    let title: String
+    let message: String
+
+    init(_ error: DomainError) {
+        title =
             switch error.kind {
             case .notFound: "Page introuvable"
             case .forbidden: "Accès refusé"
             case .internalError: "Erreur interne"
             case .unavailable: "Service indisponible"
-            default: "Requête refusée"
+            case .conflict: "Déjà fait ou modifié entre-temps"
+            default: "Demande refusée"
             }
-        return try render(
-            "error", title: title, model: ["message": error.message, "title": title],
-            context: context, status: HTTPResponse.Status(code: error.kind.rawValue))
+        message = error.message
+    }
+}
+
+/// The main menu, by role: staff see the daily loop, buyers their marchés, companies their lots.
+enum Navigation {
+    struct Link: Codable {
+        let label: String
+        let href: String
+        let current: Bool
+    }
+
+    static func links(for role: Role, path: String) -> [Link] {
+        var items: [(String, WebRoute)] = [("Tableau de bord", Web.dashboard)]
+        switch role {
+        case .admin, .facilitator:
+            items += [
+                ("Relevés à valider", Web.reviewQueue), ("Lots", Web.lots), ("Marchés", Web.contracts),
+                ("Donneurs d'ordre", Web.buyers), ("Importer", Web.imports), ("Sorties positives", Web.outcomes),
+                ("Indicateurs", Web.indicators), ("Comité", Web.committee),
+            ]
+        case .referent:
+            items += [
+                ("Lots", Web.lots), ("Marchés", Web.contracts), ("Sorties positives", Web.outcomes),
+                ("Indicateurs", Web.indicators), ("Comité", Web.committee),
+            ]
+        case .buyer:
+            items += [("Marchés", Web.contracts), ("Lots", Web.lots)]
+        case .company:
+            items += [("Lots", Web.lots)]
+        }
+        return items.map { label, route in
+            let href = route.path()
+            let current = href == "/" ? path == "/" : path == href || path.hasPrefix(href + "/")
+            return Link(label: label, href: href, current: current)
+        }
+    }
+}
+
+/// What a successful form post tells the page it redirects to (`?fait=…&n=…`): a fixed list, so a link
+/// cannot make the site say anything else.
+enum Notice: String {
+    case hoursSaved = "heures-enregistrees"
+    case reportsValidated = "releves-valides"
+    case reportsRejected = "releves-refuses"
+    case outcomeProposed = "sortie-proposee"
+    case outcomeDecided = "decision-enregistree"
+
+    func french(count: Int?) -> String {
+        let n = count ?? 0
+        switch self {
+        case .hoursSaved:
+            return n == 0 ? "Rien à enregistrer : aucune heure n'a changé." : "\(n) relevé(s) enregistré(s)."
+        case .reportsValidated: return "\(n) relevé(s) validé(s) : ils comptent désormais dans les bilans."
+        case .reportsRejected: return "\(n) relevé(s) refusé(s) ; le motif sera lu par le déclarant."
+        case .outcomeProposed: return "Sortie positive proposée au comité."
+        case .outcomeDecided: return "Décision du comité enregistrée."
+        }
+    }
+
+    /// The query a redirect carries.
+    func query(count: Int? = nil) -> [(String, String?)] { [("fait", rawValue), ("n", count.map(String.init))] }
+
+    static func from(_ request: Request) -> String? {
+        let query = request.queryDictionary
+        guard let notice = query["fait"].flatMap(Notice.init(rawValue:)) else { return nil }
+        return notice.french(count: query["n"].flatMap(Int.init))
     }
 }
 

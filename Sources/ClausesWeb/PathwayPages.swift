@@ -10,18 +10,23 @@ struct PathwayPageRoutes {
     let pages: PageRenderer
     let reader: RequestReader
 
-    func register(on web: RouterGroup<AppRequestContext>) {
-        web.get("/indicateurs") { request, context in try await indicatorsPage(request: request, context: context) }
-        web.get("/indicateurs.csv") { request, context in
+    func register(on web: RouterGroup<StaffContext>) {
+        web.get(RouterPath(Web.indicators.pattern)) { request, context in
+            try await indicatorsPage(request: request, context: context)
+        }
+        web.get(RouterPath(Web.indicatorsCSV.pattern)) { request, context in
             let (profile, period) = try query(request)
             let report = try await services.ledger.indicators.report(
-                try context.requireCaller(), profile: profile, plieId: try plie(request), period: period)
+                context.caller, profile: profile, plieId: try plie(request), period: period)
             return CSVResponse.response(report.csv, fileName: "indicateurs-\(report.profile).csv")
         }
-        web.get("/indicateurs/personnes") { request, context in try await peoplePage(request: request, context: context)
+        web.get(RouterPath(Web.indicatorPeople.pattern)) { request, context in
+            try await peoplePage(request: request, context: context)
         }
-        web.get("/comite") { request, context in try await committeePage(request: request, context: context) }
-        web.get("/comite.csv") { request, context in
+        web.get(RouterPath(Web.committee.pattern)) { request, context in
+            try await committeePage(request: request, context: context)
+        }
+        web.get(RouterPath(Web.committeeCSV.pattern)) { request, context in
             let list = try await committee(request: request, context: context)
             return CSVResponse.response(list.csv, fileName: "comite-\(list.month).csv")
         }
@@ -29,13 +34,13 @@ struct PathwayPageRoutes {
 
     // MARK: Indicators
 
-    struct Option {
+    struct Option: Codable, Sendable {
         let value: String
         let label: String
         let selected: Bool
     }
 
-    struct IndicatorRow {
+    struct IndicatorRow: Codable, Sendable {
         let label: String
         let definition: String
         let figure: String
@@ -54,7 +59,9 @@ struct PathwayPageRoutes {
         let peopleLink: String
     }
 
-    struct IndicatorsPage {
+    struct IndicatorsPage: PageModel {
+        static let template = "indicators"
+        var title = "Indicateurs du PLIE"
         let profiles: [Option]
         let year: String
         let profileLabel: String
@@ -82,24 +89,26 @@ struct PathwayPageRoutes {
 
     private func plie(_ request: Request) throws(DomainError) -> UUID? { try request.query.uuid("plie") }
 
-    private func periodQuery(_ period: IndicatorPeriod) -> String {
-        period.isCalendarYear ? "annee=\(period.from.year)" : "du=\(period.from)&au=\(period.to)"
+    /// The query that names a profile, a period and maybe a PLIE, kept by the page's links.
+    private func baseQuery(profile: String, period: IndicatorPeriod, plieId: UUID?) -> [(String, String?)] {
+        let dates: [(String, String?)] =
+            period.isCalendarYear
+            ? [("annee", String(period.from.year))] : [("du", period.from.description), ("au", period.to.description)]
+        return [("profil", profile)] + dates + [("plie", plieId?.slug)]
     }
 
-    private func indicatorsPage(request: Request, context: AppRequestContext) async throws -> Response {
+    private func indicatorsPage(request: Request, context: StaffContext) async throws -> Response {
         let (profile, period) = try query(request)
         let report = try await services.ledger.indicators.report(
-            try context.requireCaller(), profile: profile, plieId: try plie(request), period: period)
-        let plieQuery = try plie(request).map { "&plie=\($0.uuidString.lowercased())" } ?? ""
-        let base = "profil=\(profile)&\(periodQuery(period))\(plieQuery)"
+            context.caller, profile: profile, plieId: try plie(request), period: period)
+        let base = baseQuery(profile: profile, period: period, plieId: try plie(request))
         let page = IndicatorsPage(
             profiles: services.config.profiles.all.map {
                 Option(value: $0.name, label: $0.label, selected: $0.name == profile)
             },
             year: String(period.from.year), profileLabel: report.profileLabel, periodLabel: period.french,
-            rows: report.items.map { row($0, base: base) }, csvLink: "/indicateurs.csv?\(base)")
-        return try pages.render(
-            "indicators", title: "Indicateurs du PLIE", model: ["page": page], context: context)
+            rows: report.items.map { row($0, base: base) }, csvLink: Web.indicatorsCSV.path(query: base))
+        return try await pages.render(page, request: request, context: context)
     }
 
     private func figure(_ value: Decimal?, unit: IndicatorKind.Unit) -> String {
@@ -112,7 +121,7 @@ struct PathwayPageRoutes {
         }
     }
 
-    private func row(_ item: Indicator, base: String) -> IndicatorRow {
+    private func row(_ item: Indicator, base: [(String, String?)]) -> IndicatorRow {
         let target = item.target.map { "≥ " + figure($0, unit: item.unit) } ?? "—"
         // Shares on a 0–100 % scale; other figures against their target, when there is one.
         var bar: (width: Decimal, target: Decimal)?
@@ -135,24 +144,25 @@ struct PathwayPageRoutes {
             targetX: bar.map { French.number($0.target, .json, maxFraction: 1) } ?? "0",
             barLabel: "\(figure(item.value, unit: item.unit)) pour un objectif \(target)",
             note: item.note ?? "", hasNote: item.note != nil,
-            peopleLink: "/indicateurs/personnes?indicateur=\(item.indicator)&\(base)")
+            peopleLink: Web.indicatorPeople.path(query: [("indicateur", "\(item.indicator)")] + base))
     }
 
-    struct PeoplePage {
+    struct PeoplePage: PageModel {
+        static let template = "indicator-people"
         let title: String
         let periodLabel: String
         let people: [Person]
         let hasPeople: Bool
         let back: String
 
-        struct Person {
+        struct Person: Codable, Sendable {
             let reference: String
             let name: String
             let detail: String
         }
     }
 
-    private func peoplePage(request: Request, context: AppRequestContext) async throws -> Response {
+    private func peoplePage(request: Request, context: StaffContext) async throws -> Response {
         let (profile, period) = try query(request)
         let name = request.query.text("indicateur") ?? ""
         guard let indicator = IndicatorId(text: name) else {
@@ -160,21 +170,20 @@ struct PathwayPageRoutes {
         }
         let plieId = try plie(request)
         let people = try await services.ledger.indicators.people(
-            try context.requireCaller(), indicator: indicator, profile: profile, plieId: plieId, period: period)
+            context.caller, indicator: indicator, profile: profile, plieId: plieId, period: period)
         let page = PeoplePage(
             title: indicator.frenchLabel, periodLabel: period.french,
             people: people.map { .init(reference: $0.reference, name: $0.name, detail: $0.detail ?? "") },
             hasPeople: !people.isEmpty,
-            back:
-                "/indicateurs?profil=\(profile)&\(periodQuery(period))"
-                + (plieId.map { "&plie=\($0.uuidString.lowercased())" } ?? ""))
-        return try pages.render(
-            "indicator-people", title: indicator.frenchLabel, model: ["page": page], context: context)
+            back: Web.indicators.path(query: baseQuery(profile: profile, period: period, plieId: plieId)))
+        return try await pages.render(page, request: request, context: context)
     }
 
     // MARK: Committee
 
-    struct CommitteePage {
+    struct CommitteePage: PageModel {
+        static let template = "committee"
+        var title = "Liste du comité"
         let plies: [Option]
         let month: String
         let monthLabel: String
@@ -190,7 +199,7 @@ struct PathwayPageRoutes {
         let hasCandidates: Bool
         let csvLink: String
 
-        struct Line {
+        struct Line: Codable, Sendable {
             let reference: String
             let name: String
             let referent: String
@@ -207,8 +216,8 @@ struct PathwayPageRoutes {
         }
     }
 
-    private func committee(request: Request, context: AppRequestContext) async throws -> CommitteeList {
-        let caller = try context.requireCaller()
+    private func committee(request: Request, context: StaffContext) async throws -> CommitteeList {
+        let caller = context.caller
         let month = try request.query.text("mois").map { text throws(DomainError) in
             guard let month = YearMonth(text: text) else {
                 throw DomainError.invalid("mois", "« \(text) » n'est pas un mois (AAAA-MM).")
@@ -228,9 +237,9 @@ struct PathwayPageRoutes {
         try await services.ledger.plie.list(caller, page: PageRequest(limit: 1)).items.first?.id
     }
 
-    private func committeePage(request: Request, context: AppRequestContext) async throws -> Response {
+    private func committeePage(request: Request, context: StaffContext) async throws -> Response {
         let list = try await committee(request: request, context: context)
-        let plies = try await services.ledger.plie.list(try context.requireCaller(), page: PageRequest(limit: 500))
+        let plies = try await services.ledger.plie.list(context.caller, page: PageRequest(limit: 500))
         let page = CommitteePage(
             plies: plies.items.map {
                 Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == list.plieId)
@@ -243,7 +252,7 @@ struct PathwayPageRoutes {
             candidates: list.candidateLines.map(CommitteePage.Line.init),
             hasEntries: !list.entries.isEmpty, hasExtensions: !list.extensions.isEmpty, hasExits: !list.exits.isEmpty,
             hasCandidates: !list.candidates.isEmpty,
-            csvLink: "/comite.csv?plie=\(list.plieId.uuidString.lowercased())&mois=\(list.month)")
-        return try pages.render("committee", title: "Liste du comité", model: ["page": page], context: context)
+            csvLink: Web.committeeCSV.path(query: [("plie", list.plieId.slug), ("mois", list.month.description)]))
+        return try await pages.render(page, request: request, context: context)
     }
 }

@@ -10,13 +10,13 @@ public enum ClausesServer {
     public static func router(services: AppServices, metrics: AppMetrics = AppMetrics()) throws -> Router<
         AppRequestContext
     > {
-        let pages = try PageRenderer()
+        let pages = try PageRenderer(forms: services.forms)
         let reader = RequestReader(config: services.config)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(strictTransport: services.config.server.secureCookies))
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: ErrorMiddleware(pages: pages))
+        router.add(middleware: ErrorMiddleware(pages: pages, users: services.users))
         router.add(middleware: QueryTextMiddleware())
         HealthRoutes(services: services, metrics: metrics).register(on: router)
         APIRoutes(services: services, reader: reader).register(on: router)
@@ -67,7 +67,8 @@ public enum ClausesServer {
     }
 }
 
-/// Periodic upkeep while serving: removes expired sessions and login-form tokens and old failed logins
+/// Periodic upkeep while serving: removes expired sessions, login-form and page-form tokens, checked
+/// import files never imported, and old failed logins
 /// (`login.failure_retention_days`). Every ten minutes, and once at start.
 struct MaintenanceService: Service {
     let services: AppServices
@@ -80,6 +81,7 @@ struct MaintenanceService: Service {
                 do {
                     try await services.users.pruneExpired(
                         failureRetentionDays: services.config.login.failureRetentionDays)
+                    try await services.forms.pruneExpired()
                 } catch {
                     logger.warning("maintenance failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
                 }

@@ -177,7 +177,12 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
         #expect(try CellParsers.date("1/2/2026").get() == LocalDate(year: 2026, month: 2, day: 1)!)
         #expect(CellParsers.date("31/02/2026") == .failure(CellProblem("date impossible : « 31/02/2026 »")))
         #expect(try CellParsers.date("29/02/2028").get() == LocalDate(year: 2028, month: 2, day: 29)!)
-        for bad in ["31/01/26", "2026/01/31", "demain", "31-01"] {
+        // LibreOffice's French short date writes two-digit years, read in its 1930–2029 window.
+        #expect(try CellParsers.date("31/01/26").get() == jan31)
+        #expect(try CellParsers.date("14/03/88").get() == LocalDate(year: 1988, month: 3, day: 14)!)
+        #expect(try CellParsers.date("01/01/29").get() == LocalDate(year: 2029, month: 1, day: 1)!)
+        #expect(try CellParsers.date("01/01/30").get() == LocalDate(year: 1930, month: 1, day: 1)!)
+        for bad in ["31/01/026", "2026/01/31", "demain", "31-01", "31/01/2"] {
             #expect(throws: CellProblem.self, "\(bad)") { try CellParsers.date(bad).get() }
         }
     }
@@ -191,6 +196,21 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
         #expect(CellParsers.month("13/2026") == .failure(CellProblem("mois impossible : « 13/2026 »")))
         #expect(CellParsers.month("30/02/2026") == .failure(CellProblem("date impossible : « 30/02/2026 »")))
         #expect(throws: CellProblem.self) { try CellParsers.month("janvier").get() }
+        // What LibreOffice Calc (French locale) and Excel write in a month column.
+        let october = month(2026, 10)
+        for spelling in [
+            "01/10/26", "10/26", "octobre 2026", "Octobre 2026", "oct. 2026", "oct.-26", "oct-26", "OCT-26",
+            "oct 2026",
+        ] {
+            #expect(try CellParsers.month(spelling).get() == october, "\(spelling)")
+        }
+        #expect(try CellParsers.month("févr.-27").get() == month(2027, 2))
+        #expect(try CellParsers.month("août 2026").get() == month(2026, 8))
+        #expect(try CellParsers.month("déc. 2026").get() == month(2026, 12))
+        #expect(try CellParsers.month("janv.-26").get() == month(2026, 1))
+        for bad in ["octobr 2026", "oct.", "oct.-2", "13/26", "brumaire 2026"] {
+            #expect(throws: CellProblem.self, "\(bad)") { try CellParsers.month(bad).get() }
+        }
     }
 
     @Test func yesNo() throws {
@@ -434,5 +454,23 @@ private let today = LocalDate(year: 2026, month: 3, day: 15)!
         let participants = try ParticipantsImport.parse(
             Data(contentsOf: docs.appendingPathComponent("participants.csv")), today: today)
         #expect(!participants.isEmpty)
+    }
+
+    /// Files as LibreOffice Calc (French locale, « Texte CSV » with its defaults: UTF-8, commas, dates as
+    /// shown, `01/10/26`) and Excel (« CSV (séparateur : point-virgule) »: Windows-1252, CRLF, months as
+    /// formatted, `oct.-26` and `octobre 2026`) save them.
+    @Test func spreadsheetFiles() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let october = YearMonth(year: 2026, month: 10)
+        let libre = try HoursImport.parse(
+            Data(contentsOf: fixtures.appendingPathComponent("heures-libreoffice.csv")), plausibleMonthlyCeiling: 220)
+        #expect(libre.rows.map(\.month) == [october, october])
+        #expect(libre.rows.map(\.workedHours) == [Decimal(string: "151.67"), Decimal(string: "84.5")])
+        let excel = try HoursImport.parse(
+            Data(contentsOf: fixtures.appendingPathComponent("heures-excel.csv")), plausibleMonthlyCeiling: 220)
+        #expect(excel.rows.map(\.month) == [october, october, YearMonth(year: 2027, month: 2)])
+        let people = try ParticipantsImport.parse(
+            Data(contentsOf: fixtures.appendingPathComponent("participants-libreoffice.csv")), today: today)
+        #expect(people.first?.birthDate == LocalDate(year: 1988, month: 3, day: 14))
     }
 }

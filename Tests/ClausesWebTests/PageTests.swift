@@ -180,6 +180,7 @@ struct LedgerPageTests {
             let form = String(
                 buffer: try await client.execute(uri: "/imports", method: .get, headers: [.cookie: cookie]) { $0 }.body)
             let csrf = try #require(form.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
+            let once = try #require(form.firstMatch(of: /name="_once" value="([^"]+)"/)?.1)
 
             var lines = "placement;mois;heures travaillées;heures formation\r\n"
             for month in 1...6 { lines += "\(placement.code);\(String(format: "%02d", month))/2026;104;0\r\n" }
@@ -191,6 +192,7 @@ struct LedgerPageTests {
                     "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
             }
             field("_csrf", String(csrf))
+            field("_once", String(once))
             field("kind", "hours")
             field("validate", "1")
             body += Data(
@@ -209,7 +211,7 @@ struct LedgerPageTests {
 
             let page = String(
                 buffer: try await client.execute(
-                    uri: "/lots/\(lot.id.uuidString.lowercased())?at=2026-06-30", method: .get,
+                    uri: "/lots/\(lot.id.uuidString.lowercased())?au=2026-06-30", method: .get,
                     headers: [.cookie: cookie]
                 ) { $0 }.body)
             #expect(page.contains("Valorisées : <strong>624 h</strong> sur 600 h"))
@@ -224,6 +226,172 @@ struct LedgerPageTests {
                 ) { $0 }.body)
             #expect(outcomes.contains("PLIE-9"))
             #expect(outcomes.contains("624"))
+        }
+    }
+}
+
+@Suite("The daily loop in pages")
+struct DailyLoopPageTests {
+    /// A lot of 600 hours with one placement of Jade Moreau (January to December 2026), and a logged-in client.
+    struct Fixture {
+        let lotId: UUID
+        let placementId: UUID
+        let placementCode: String
+    }
+
+    static func fixture(_ harness: APIHarness) async throws -> Fixture {
+        let system = Caller.system("test")
+        let s = harness.services
+        let contract = try await s.publicContracts.create(
+            system, .init(buyerId: harness.buyerA, reference: "GRILLE-1", object: "Travaux"))
+        let lot = try await s.lots.create(
+            system,
+            .init(
+                publicContractId: contract.id, number: 1, label: "Peinture",
+                executionStart: LocalDate(iso: "2026-01-01"), executionEnd: LocalDate(iso: "2026-12-31")))
+        _ = try await s.clauses.put(system, lotId: lot.id, .init(calibration: .fixed(hours: 600)))
+        var person = try await s.ledger.participants.create(
+            system, .init(reference: "PLIE-7", lastName: "Moreau", firstName: "Jade"))
+        person = try await s.ledger.participants.addCriterion(
+            system, participantId: person.id, .init(code: .DELD, proofDate: LocalDate(iso: "2025-12-15")))
+        person = try await s.ledger.participants.validateCriterion(
+            system, participantId: person.id, criterionId: person.criteria[0].id)
+        let placement = try await s.ledger.placements.create(
+            system,
+            .init(
+                participantId: person.id, lotId: lot.id, companyId: harness.companyX, executionMode: .temporaryWork,
+                contractType: .temporaryWork, startDate: LocalDate(iso: "2026-01-01"),
+                endDate: LocalDate(iso: "2026-12-31"), weeklyHours: 35))
+        return Fixture(lotId: lot.id, placementId: placement.id, placementCode: placement.code)
+    }
+
+    static func get(_ client: any TestClientProtocol, _ uri: String, cookie: String) async throws -> (
+        HTTPResponse.Status, String
+    ) {
+        try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]) {
+            ($0.status, String(buffer: $0.body))
+        }
+    }
+
+    static func post(_ client: any TestClientProtocol, _ uri: String, cookie: String, _ body: String) async throws
+        -> TestResponse
+    {
+        try await client.execute(
+            uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: body)
+        ) { $0 }
+    }
+
+    static func tokens(_ html: String) throws -> String {
+        let csrf = try #require(html.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
+        let once = try #require(html.firstMatch(of: /name="_once" value="([^"]+)"/)?.1)
+        return "_csrf=\(csrf)&_once=\(once)"
+    }
+
+    @Test(
+        "hours typed in the grid wait in the queue; validated, the balance moves; bad input, double submits and stale grids write nothing"
+    )
+    func gridQueueBalance() async throws {
+        let harness = try await APIHarness.make()
+        let f = try await Self.fixture(harness)
+        let app = try ClausesServer.application(
+            services: harness.services, host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
+        try await app.test(.router) { client in
+            let cookie = try #require(
+                try await PageTests.login(client, email: "facilitator@test.fr", password: "mot-de-passe-facilitator")
+                    .cookie)
+            let id = f.placementId.uuidString.lowercased()
+            let grid = "/lots/\(f.lotId.uuidString.lowercased())/heures?mois=2026-10"
+            let (status, page) = try await Self.get(client, grid, cookie: cookie)
+            #expect(status == .ok)
+            #expect(page.contains("Jade MOREAU"))
+            #expect(page.contains("Heures travaillées — Jade MOREAU"))
+
+            // Letters, three decimals, a negative figure: refused next to the row, what was typed kept.
+            for (typed, message) in [
+                ("12a", "en chiffres (par exemple 151,67)"), ("7,125", "deux décimales au plus"),
+                ("-3", "ne peuvent pas être négatives"),
+            ] {
+                let (_, fresh) = try await Self.get(client, grid, cookie: cookie)
+                let refused = try await Self.post(
+                    client, grid, cookie: cookie,
+                    "\(try Self.tokens(fresh))&rows%5B\(id)%5D%5Bworked%5D=\(typed)&rows%5B\(id)%5D%5Bseen%5D=")
+                let html = String(buffer: refused.body)
+                #expect(refused.status == .unprocessableContent, "\(typed)")
+                #expect(html.contains(message), "\(typed)")
+                #expect(html.contains("value=\"\(typed)\""), "\(typed)")
+            }
+            #expect(
+                try await harness.services.ledger.hours.list(Caller.system("t"), placementId: f.placementId).isEmpty)
+
+            // 151,67 h in October: saved as declared, the same form sent again does nothing twice.
+            let (_, fresh) = try await Self.get(client, grid, cookie: cookie)
+            let body = "\(try Self.tokens(fresh))&rows%5B\(id)%5D%5Bworked%5D=151%2C67&rows%5B\(id)%5D%5Bseen%5D="
+            let saved = try await Self.post(client, grid, cookie: cookie, body)
+            #expect(saved.status == .seeOther)
+            #expect(saved.headers[.location]?.contains("fait=heures-enregistrees") == true)
+            let again = try await Self.post(client, grid, cookie: cookie, body)
+            #expect(again.status == .conflict)
+            #expect(String(buffer: again.body).contains("déjà été envoyé"))
+            let reports = try await harness.services.ledger.hours.history(
+                Caller.system("t"), placementId: f.placementId)
+            #expect(reports.count == 1)
+            #expect(reports.first?.status == .declared)
+
+            // A grid opened before that save (it saw no report) is stale: refused, nothing written.
+            let reopened = try await Self.get(client, grid, cookie: cookie).1
+            #expect(reopened.contains("value=\"151,67\""))
+            let stale = try await Self.post(
+                client, grid, cookie: cookie,
+                "\(try Self.tokens(reopened))&rows%5B\(id)%5D%5Bworked%5D=100&rows%5B\(id)%5D%5Bseen%5D=")
+            #expect(stale.status == .unprocessableContent)
+            #expect(String(buffer: stale.body).contains("modifiées par"))
+
+            // The lot page says who waits; the queue validates; the balance moves.
+            let lot = "/lots/\(f.lotId.uuidString.lowercased())?au=2026-11-30"
+            let before = try await Self.get(client, lot, cookie: cookie).1
+            #expect(before.contains("Jade MOREAU (octobre 2026)"))
+            #expect(before.contains("Valorisées : <strong>0 h</strong>"))
+            let (_, queue) = try await Self.get(client, "/releves", cookie: cookie)
+            let reportId = try #require(queue.firstMatch(of: /name="validateOne" value="([^"]+)"/)?.1)
+            #expect(queue.contains("Valider<span class=\"sr-only\"> — Jade MOREAU, octobre 2026</span>"))
+            let noReason = try await Self.post(
+                client, "/releves", cookie: cookie, "\(try Self.tokens(queue))&rejectOne=\(reportId)")
+            #expect(noReason.status == .unprocessableContent)
+            #expect(String(buffer: noReason.body).contains("Indiquez le motif du refus"))
+            let (_, queue2) = try await Self.get(client, "/releves", cookie: cookie)
+            let validated = try await Self.post(
+                client, "/releves", cookie: cookie, "\(try Self.tokens(queue2))&ids%5B%5D=\(reportId)&bulk=validate")
+            #expect(validated.status == .seeOther)
+            let after = try await Self.get(client, lot, cookie: cookie).1
+            #expect(after.contains("Valorisées : <strong>151,67 h</strong>"))
+            #expect(try await Self.get(client, "/releves", cookie: cookie).1.contains("Aucun relevé n'attend"))
+        }
+    }
+
+    @Test("a company sees no staff page (403 inside the layout, with its menu); unknown pages keep the menu")
+    func rolesAndErrors() async throws {
+        let harness = try await APIHarness.make()
+        let app = try ClausesServer.application(
+            services: harness.services, host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
+        try await app.test(.router) { client in
+            let cookie = try #require(
+                try await PageTests.login(client, email: "company@test.fr", password: "mot-de-passe-company").cookie)
+            for path in ["/releves", "/imports", "/indicateurs", "/sorties-positives"] {
+                let (status, html) = try await Self.get(client, path, cookie: cookie)
+                #expect(status == .forbidden, "\(path)")
+                #expect(html.contains("Accès refusé"), "\(path)")
+                #expect(html.contains("Se déconnecter"), "\(path)")
+            }
+            let (status, html) = try await Self.get(client, "/nulle-part", cookie: cookie)
+            #expect(status == .notFound)
+            #expect(html.contains("Se déconnecter"))
+            // Lists end without a dead « next page » link.
+            let lots = try await Self.get(client, "/lots", cookie: cookie).1
+            #expect(!lots.contains("cursor=nil"))
+            #expect(!lots.contains("Page suivante"))
+            let login = try await client.execute(uri: "/connexion", method: .get) { String(buffer: $0.body) }
+            #expect(!login.contains("nil"))
         }
     }
 }

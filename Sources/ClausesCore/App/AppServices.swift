@@ -18,6 +18,7 @@ public struct AppServices: Sendable {
     let parsingWorkers: BackgroundWorkers
     public let users: UserStore
     public let loginFailures: LoginFailureStore
+    public let forms: FormStore
     public let buyers: EntityStore<Buyer>
     public let operations: EntityStore<Operation>
     public let publicContracts: EntityStore<PublicContract>
@@ -40,6 +41,7 @@ public struct AppServices: Sendable {
         parsingWorkers = BackgroundWorkers(threads: 1, niceness: 10, maxQueued: config.imports.maxConcurrent)
         users = UserStore(pool: pool, passwords: PasswordHasher(workers: passwordWorkers, cost: bcryptCost))
         loginFailures = LoginFailureStore(pool: pool, throttle: config.login.throttle)
+        forms = FormStore(pool: pool)
         buyers = EntityStore(pool: pool)
         operations = EntityStore(pool: pool)
         publicContracts = EntityStore(pool: pool)

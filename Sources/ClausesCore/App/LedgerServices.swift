@@ -14,6 +14,7 @@ public struct LedgerServices: Sendable {
     public let episodes: EmploymentEpisodeStore
     public let indicators: IndicatorService
     public let committee: CommitteeService
+    public let dashboard: Dashboard
 
     init(pool: PostgresPool, config: Config, clock: any CivilClock, parsing: BackgroundWorkers) {
         plie = PLIEStore(pool: pool, profiles: config.profiles)
@@ -37,5 +38,6 @@ public struct LedgerServices: Sendable {
         indicators = IndicatorService(
             pool: pool, profiles: config.profiles, eligibilityValidityMonths: config.ledger.eligibilityValidityMonths)
         committee = CommitteeService(pool: pool, profiles: config.profiles, outcomes: outcomes, clock: clock)
+        dashboard = Dashboard(pool: pool)
     }
 }

@@ -41,6 +41,9 @@ public struct Caller: Sendable, Equatable {
         guard canEditReferential else { throw DomainError.forbidden }
     }
 
+    /// Hours are declared by staff who edit and by the employing company (`Scope.requireDeclarer`).
+    public func requireDeclarer() throws(DomainError) { try Scope.requireDeclarer(self) }
+
     /// The PLIE's own people (admin, facilitator, référent): pathways, indicators, committee lists.
     public func requireStaff() throws(DomainError) {
         guard [.admin, .facilitator, .referent].contains(role) else { throw DomainError.forbidden }

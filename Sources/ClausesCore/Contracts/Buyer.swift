@@ -20,6 +20,8 @@ public struct Buyer: StoredEntity, Equatable {
 
     public static let table = "buyers"
     public static let alias = "b"
+    public static let sortColumns = ["nom": "b.name", "siret": "b.siret"]
+    public static let searchColumns = ["b.name", "b.siret"]
     public static let entityName = "buyer"
     public static let frenchName = "le donneur d'ordre"
     public static let selectColumns = "b.id, b.siret, b.name, b.created_at, b.updated_at"

@@ -51,6 +51,11 @@ public struct Lot: StoredEntity, Equatable {
 
     public static let table = "lots"
     public static let alias = "l"
+    public static let sortColumns = [
+        "marche": "pc.reference", "numero": "l.number", "intitule": "l.label", "debut": "l.execution_start",
+        "fin": "l.execution_end", "heures": "ic.required_hours",
+    ]
+    public static let searchColumns = ["pc.reference", "l.label"]
     public static let entityName = "lot"
     public static let frenchName = "le lot"
     public static let selectColumns = """

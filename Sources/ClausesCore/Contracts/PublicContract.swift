@@ -47,6 +47,10 @@ public struct PublicContract: StoredEntity, Equatable {
 
     public static let table = "public_contracts"
     public static let alias = "pc"
+    public static let sortColumns = [
+        "reference": "pc.reference", "objet": "pc.object", "notification": "pc.notification_date",
+    ]
+    public static let searchColumns = ["pc.reference", "pc.object"]
     public static let entityName = "public_contract"
     public static let frenchName = "le marché"
     public static let selectColumns =

@@ -27,6 +27,46 @@ public protocol StoredEntity: Codable, Sendable {
     static func columns(from input: Input, existing: Self?) throws(DomainError) -> [(String, (any PostgresEncodable)?)]
     init(row: PostgresRow) throws
     var id: UUID { get }
+    /// Columns a page may sort a list by: key (from the page) → SQL expression over the selected tables.
+    static var sortColumns: [String: String] { get }
+    /// Text expressions a page's search matches (accent- and case-insensitively, every word).
+    static var searchColumns: [String] { get }
+}
+
+extension StoredEntity {
+    public static var sortColumns: [String: String] { [:] }
+    public static var searchColumns: [String] { [] }
+}
+
+/// A page of a list as the web pages show it: rows from an offset, with the total that matched.
+public struct ListSlice<Item: Sendable>: Sendable {
+    public let items: [Item]
+    public let total: Int
+    public let offset: Int
+
+    public init(items: [Item], total: Int, offset: Int) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+    }
+}
+
+/// How a page asks for a list: search words, a sort key of the entity's `sortColumns`, a window.
+public struct ListQuery: Sendable {
+    public var search: String?
+    public var sort: String?
+    public var descending: Bool
+    public var limit: Int
+    public var offset: Int
+
+    public init(search: String? = nil, sort: String? = nil, descending: Bool = false, limit: Int = 50, offset: Int = 0)
+    {
+        self.search = search
+        self.sort = sort
+        self.descending = descending
+        self.limit = limit
+        self.offset = offset
+    }
 }
 
 /// Generic list / get / create / update over a `StoredEntity`.
@@ -49,6 +89,39 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
         try Keyset.apply(page, alias: Entity.alias, to: &sql)
         let rows = try await pool.query(sql)
         return try Keyset.page(rows, limit: page.limit) { try Entity(row: $0) }
+    }
+
+    /// The rows matching `filter` and the search words, sorted by a known key (then by id), `limit` rows from
+    /// `offset`, with the number that matched: a list that says how long it is and never stops silently.
+    public func slice(_ caller: Caller, filter: Entity.Filter = .init(), query: ListQuery) async throws
+        -> ListSlice<Entity>
+    {
+        var sql = select(caller)
+        for condition in filter.conditions(&sql) { sql.append("AND \(condition)") }
+        let words = (query.search ?? "").split(whereSeparator: \.isWhitespace).prefix(8)
+        if !Entity.searchColumns.isEmpty {
+            let haystack = "search_fold(concat_ws(' ', \(Entity.searchColumns.joined(separator: ", "))))"
+            for word in words {
+                sql.append("AND strpos(\(haystack), search_fold(\(sql.bind(String(word))))) > 0")
+            }
+        }
+        var count = SQL("SELECT count(*) FROM (\(sql.text)) counted")
+        count.parameters = sql.parameters
+        let total = try await pool.query(count).one().decode(0, as: Int.self)
+        let order = query.sort.flatMap { Entity.sortColumns[$0] } ?? "\(Entity.alias).created_at"
+        sql.append("ORDER BY \(order) \(query.descending ? "DESC" : "ASC") NULLS LAST, \(Entity.alias).id")
+        sql.append("LIMIT \(sql.bind(query.limit)) OFFSET \(sql.bind(query.offset))")
+        let items = try await pool.query(sql).map { try Entity(row: $0) }
+        return ListSlice(items: items, total: total, offset: query.offset)
+    }
+
+    /// The rows with these ids that the caller may see (a page naming the buyers of its marchés).
+    public func get(_ caller: Caller, ids: [UUID]) async throws -> [Entity] {
+        guard !ids.isEmpty else { return [] }
+        var sql = select(caller)
+        let list = ids.map { $0.uuidString.lowercased() }.joined(separator: ",")
+        sql.append("AND \(Entity.alias).id = ANY(string_to_array(\(sql.bind(list)), ',')::uuid[])")
+        return try await pool.query(sql).map { try Entity(row: $0) }
     }
 
     public func get(_ caller: Caller, id: UUID) async throws -> Entity {

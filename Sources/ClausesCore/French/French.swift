@@ -100,6 +100,15 @@ public enum French {
         "décembre",
     ]
 
+    /// `30/11/2026 à 14 h 05`, in Europe/Paris.
+    public static func dateTime(_ instant: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = SystemCivilClock.paris
+        let c = calendar.dateComponents([.hour, .minute], from: instant)
+        let minutes = String(c.minute ?? 0).count == 1 ? "0\(c.minute ?? 0)" : String(c.minute ?? 0)
+        return "\(SystemCivilClock.parisDate(of: instant).french) à \(c.hour ?? 0) h \(minutes)"
+    }
+
     /// `janvier 2026`.
     public static func month(_ value: YearMonth) -> String { "\(monthNames[value.month - 1]) \(value.year)" }
 }

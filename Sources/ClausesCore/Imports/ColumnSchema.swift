@@ -310,25 +310,30 @@ enum CellParsers {
         }
     }
 
-    /// `31/01/2026` or `2026-01-31`; a spreadsheet's midnight time (`31/01/2026 00:00`) is ignored.
+    /// A two-digit year as spreadsheets read it: LibreOffice's default window (Outils › Options ›
+    /// Général, « Année (deux chiffres) » 1930–2029), which Excel's 1930–2029 cut-off shares: 00–29 is
+    /// 2000–2029, 30–99 is 1930–1999. Four digits pass unchanged.
+    static func fullYear(_ digits: Substring) -> Int? {
+        guard digits.count == 2 || digits.count == 4, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let value = Int(digits)
+        else { return nil }
+        if digits.count == 4 { return value }
+        return value < 30 ? 2000 + value : 1900 + value
+    }
+
+    /// `31/01/2026`, `31/01/26` (LibreOffice's French short date: a two-digit year, see `fullYear`) or
+    /// `2026-01-31`; a spreadsheet's midnight time (`31/01/2026 00:00`) is ignored.
     static func date(_ raw: String) -> Result<LocalDate, CellProblem> {
         var text = raw
         let pieces = raw.split(separator: " ")
         if pieces.count == 2, pieces[1] == "00:00" || pieces[1] == "00:00:00" { text = String(pieces[0]) }
-        let formats = "formats acceptés : 31/01/2026 ou 2026-01-31"
-        func number(_ part: Substring, digits: ClosedRange<Int>) -> Int? {
-            guard digits.contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            return Int(part)
-        }
+        let formats = "formats acceptés : 31/01/2026, 31/01/26 ou 2026-01-31"
         var components: (year: Int, month: Int, day: Int)?
         let french = text.split(separator: "/", omittingEmptySubsequences: false)
         let iso = text.split(separator: "-", omittingEmptySubsequences: false)
         if french.count == 3 {
-            if french[2].count == 2 {
-                return .failure(CellProblem("« \(raw) » : l'année doit avoir 4 chiffres (\(formats))"))
-            }
             if let d = number(french[0], digits: 1...2), let m = number(french[1], digits: 1...2),
-                let y = number(french[2], digits: 4...4)
+                let y = fullYear(french[2])
             {
                 components = (y, m, d)
             }
@@ -346,24 +351,37 @@ enum CellParsers {
         return .success(date)
     }
 
-    /// `2026-01`, `01/2026`, or a full date meaning its month (`31/01/2026`, `2026-01-31`).
+    private static func number(_ part: Substring, digits: ClosedRange<Int>) -> Int? {
+        guard digits.contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(part)
+    }
+
+    /// French month names as spreadsheets write them, full or abbreviated (Excel's `mmm`: janv., févr.,
+    /// mars, avr., mai, juin, juil., août, sept., oct., nov., déc.), compared without accents or case.
+    static let monthNames: [String: Int] = [
+        "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3, "avril": 4,
+        "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9,
+        "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+    ]
+
+    /// A month as people and spreadsheets write it: `2026-01`, `01/2026`, `01/26`, a date of the month
+    /// (`31/01/2026`, `01/01/26`, `2026-01-31`), or its French name with the year: `janvier 2026`,
+    /// `janv. 2026`, `janv.-26`, `janv-26` (Excel's `mmmm aaaa` and `mmm-aa` formats, LibreOffice's alike).
     static func month(_ raw: String) -> Result<YearMonth, CellProblem> {
-        let formats = "formats acceptés : 2026-01, 01/2026 ou une date du mois comme 31/01/2026"
-        func number(_ part: Substring, digits: ClosedRange<Int>) -> Int? {
-            guard digits.contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            return Int(part)
-        }
-        let french = raw.split(separator: "/", omittingEmptySubsequences: false)
-        let iso = raw.split(separator: "-", omittingEmptySubsequences: false)
+        let formats =
+            "formats acceptés : 2026-01, 01/2026, 01/26, janvier 2026, janv. 2026, janv.-26 ou une date du mois comme 31/01/2026"
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        let french = text.split(separator: "/", omittingEmptySubsequences: false)
+        let iso = text.split(separator: "-", omittingEmptySubsequences: false)
         var components: (year: Int, month: Int)?
-        if french.count == 2 {
-            if let m = number(french[0], digits: 1...2), let y = number(french[1], digits: 4...4) {
-                components = (y, m)
-            }
+        if let first = text.first, first.isLetter {
+            components = namedMonth(text)
+        } else if french.count == 2 {
+            if let m = number(french[0], digits: 1...2), let y = fullYear(french[1]) { components = (y, m) }
         } else if iso.count == 2 {
             if let y = number(iso[0], digits: 4...4), let m = number(iso[1], digits: 1...2) { components = (y, m) }
         } else if french.count == 3 || iso.count == 3 {
-            return date(raw).map(\.yearMonth).mapError { problem in
+            return date(text).map(\.yearMonth).mapError { problem in
                 problem.message.hasPrefix("date impossible")
                     ? problem : CellProblem("« \(raw) » n'est pas un mois (\(formats))")
             }
@@ -373,6 +391,17 @@ enum CellParsers {
             return .failure(CellProblem("mois impossible : « \(raw) »"))
         }
         return .success(month)
+    }
+
+    /// `octobre 2026`, `oct. 2026`, `oct.-26`, `oct-26`: a month name, then a year after a space, a dash or
+    /// a dot (any of them, once or together).
+    private static func namedMonth(_ text: String) -> (year: Int, month: Int)? {
+        let letters = text.prefix(while: \.isLetter)
+        let rest = text.dropFirst(letters.count).drop(while: { $0 == "." || $0 == "-" || $0 == " " })
+        guard !rest.isEmpty, let month = monthNames[ColumnSchema.normalizedName(String(letters))],
+            let year = fullYear(rest)
+        else { return nil }
+        return (year, month)
     }
 
     /// `oui/non`, `o/n`, `1/0`, `true/false`, `vrai/faux`, `x` (ticked) — case and accents ignored.

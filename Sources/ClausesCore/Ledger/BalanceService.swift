@@ -32,7 +32,7 @@ public struct BalanceService: Sendable {
     /// One lot's balance; 404 when the lot is not visible or carries no clause.
     public func lotBalance(_ caller: Caller, lotId: UUID, at: LocalDate) async throws -> LotBalance {
         let lots = try await pool.withTransaction(isolation: .repeatableRead) { connection in
-            try await compute(caller, subject: .lot(lotId), at: at, on: connection)
+            try await compute(caller, lots: .subject(.lot(lotId)), at: at, on: connection)
         }
         guard let lot = lots.first?.balance else {
             throw DomainError.notFound(
@@ -46,13 +46,22 @@ public struct BalanceService: Sendable {
     public func balance(of subject: BalanceSubject, at: LocalDate, caller: Caller) async throws -> BalanceSummary {
         let lots = try await pool.withTransaction(isolation: .repeatableRead) { connection in
             try await requireVisible(caller, subject, on: connection)
-            return try await compute(caller, subject: subject, at: at, on: connection)
+            return try await compute(caller, lots: .subject(subject), at: at, on: connection)
         }
         let sorted = sortedByUrgency(lots.map { $0.balance.visible(to: caller) }) { $0.balance }
         return BalanceSummary(
             subject: subject.kind, subjectId: subject.id, at: at,
             aggregate: aggregateBalances(sorted.map(\.balance)), lots: sorted, months: Self.monthTotals(lots),
             pendingHours: Hundredths.decimal(lots.reduce(0) { $0 + $1.pendingHundredths }))
+    }
+
+    /// Every lot under execution on `at` that the caller may see, most urgent first (the dashboard's
+    /// "what needs me today"): the same computation as any subject's balance.
+    public func lotsUnderWay(_ caller: Caller, at: LocalDate) async throws -> [LotBalance] {
+        let lots = try await pool.withTransaction(isolation: .repeatableRead) { connection in
+            try await compute(caller, lots: .underWay, at: at, on: connection)
+        }
+        return sortedByUrgency(lots.map { $0.balance.visible(to: caller) }) { $0.balance }
     }
 
     /// The lots' month series added up; in hundredths (Decimal additions are slow on Linux) unless a lot
@@ -135,10 +144,11 @@ public struct BalanceService: Sendable {
 
     /// Reads the facts and applies the rules, lot by lot (in parallel chunks for large subjects: the rules
     /// are pure and each lot independent). Run inside a REPEATABLE READ transaction.
-    func compute(_ caller: Caller, subject: BalanceSubject, at: LocalDate, on connection: PostgresConnection)
-        async throws -> [ComputedLot]
-    {
-        let lots = try await facts.read(caller, subject: subject, at: at, on: connection)
+    func compute(
+        _ caller: Caller, lots selection: LedgerFactsQuery.LotSelection, at: LocalDate,
+        on connection: PostgresConnection
+    ) async throws -> [ComputedLot] {
+        let lots = try await facts.read(caller, lots: selection, at: at, on: connection)
         let tolerance = tolerance
         return try await Self.concurrentMap(lots) { lot in
             var placements: [HundredthsPlacement] = []

@@ -149,11 +149,42 @@ public struct HourReportStore: Sendable {
         self.clock = clock
     }
 
+    /// What a declaration says once its figures passed the checks that need no database.
+    struct CheckedDeclaration: Sendable {
+        let placementId: UUID?
+        let placementCode: String?
+        let month: YearMonth
+        let worked: Decimal
+        let training: Decimal
+        let attested: Decimal?
+        let amount: Decimal?
+        let source: HourReportSource
+        let comment: String?
+    }
+
+    /// Whether a write must find a given current report (a grid opened earlier) or accepts any.
+    public enum CurrentReportCheck: Sendable, Equatable {
+        case any
+        /// The current report id seen when the form was opened (nil: none then).
+        case expect(UUID?)
+    }
+
     public func declare(
         _ caller: Caller, _ declaration: HourDeclaration, replace: Bool = false, confirmPlausible: Bool = false,
         validate: Bool = false, today: LocalDate? = nil
     ) async throws -> DeclarationResult {
-        let today = today ?? clock.today
+        let checked = try check(caller, declaration, confirmPlausible: confirmPlausible, validate: validate)
+        return try await pool.withTransaction { connection in
+            try await write(
+                caller, checked, replace: replace, validate: validate, today: today ?? clock.today, current: .any,
+                on: connection)
+        }
+    }
+
+    /// The checks of a declaration's own figures (hours, month capacity, plausibility, source, comment).
+    func check(_ caller: Caller, _ declaration: HourDeclaration, confirmPlausible: Bool, validate: Bool)
+        throws(DomainError) -> CheckedDeclaration
+    {
         try Scope.requireDeclarer(caller)
         if validate { try caller.requireEditor() }
         let worked = declaration.workedHours.value
@@ -174,128 +205,162 @@ public struct HourReportStore: Sendable {
             if case .implausible = problem, confirmPlausible { continue }
             throw problem.error
         }
-        let source = try Self.source(declaration.source, caller: caller)
-        let comment = try Validate.optionalText(declaration.comment, existing: nil, field: "comment", maxLength: 1000)
+        return CheckedDeclaration(
+            placementId: declaration.placementId, placementCode: declaration.placementCode, month: month,
+            worked: worked, training: training, attested: attested, amount: amount,
+            source: try Self.source(declaration.source, caller: caller),
+            comment: try Validate.optionalText(declaration.comment, existing: nil, field: "comment", maxLength: 1000))
+    }
 
-        return try await pool.withTransaction { connection in
-            let placement: Placement
-            if let id = declaration.placementId {
-                placement = try await placements.get(caller, id: id, on: connection, lock: true)
-            } else if let code = declaration.placementCode {
-                placement = try await placements.get(caller, code: code, on: connection, lock: true)
-            } else {
-                throw DomainError.invalid(
-                    "placementId", "Indiquez la mise à l'emploi (« placementId » ou « placementCode »).",
-                    code: .missingField)
-            }
-            if let problem = HourReportRules.periodProblem(
-                month: month, today: today, placementCode: placement.code, start: placement.startDate,
-                end: placement.endDate)
-            {
-                throw problem.error
-            }
-            let existing = try await connection.query(
-                """
-                SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id
-                WHERE r.placement_id = $1 AND r.month = $2 AND r.current FOR UPDATE OF r
-                """, [placement.id, month.firstDay]
-            ).first.map(HourReport.init(row:))
-
-            if let existing {
-                if HourReportRules.isUnchanged(
-                    current: existing.figures, status: existing.status,
-                    declared: .init(worked: worked, training: training, attested: attested, amount: amount))
-                {
-                    return DeclarationResult(outcome: .unchanged, report: existing)
-                }
-                if !replace && existing.status != .rejected {
-                    throw HourReportRules.Problem.alreadyDeclared(
-                        placementCode: placement.code, month: month, worked: existing.workedHours,
-                        training: existing.trainingHours, status: existing.status
-                    ).error
-                }
-                try await connection.execute(
-                    "UPDATE hour_reports SET current = false, superseded_at = now() WHERE id = $1", [existing.id])
-            }
-            // A figure the declaration leaves out keeps the current report's (as an import does).
-            let attested = attested ?? existing?.attestedInsertionHours
-            let amount = amount ?? existing?.subcontractAmount
-            let id = try await connection.query(
-                """
-                INSERT INTO hour_reports (placement_id, month, worked_hours, training_hours, attested_insertion_hours, subcontract_amount,
-                                          source, status, comment, declared_by, declared_by_label, validated_by, validated_by_label, validated_at,
-                                          correction_of)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $8 = 'validated' THEN now() END, $14)
-                RETURNING id
-                """,
-                [
-                    placement.id, month.firstDay, worked, training, attested, amount, source.rawValue,
-                    validate ? "validated" : "declared", comment, caller.userId, caller.label,
-                    validate ? caller.userId : nil, validate ? caller.label : nil, existing?.id,
-                ]
-            ).one().decode(0, as: UUID.self)
-            let report = try await get(id: id, on: connection)
-            var changes: [String: Any] = [
-                "placementCode": placement.code, "month": month.description, "workedHours": "\(worked)",
-                "trainingHours": "\(training)",
-                "status": report.status.rawValue, "source": source.rawValue,
-            ]
-            if let attested { changes["attestedInsertionHours"] = "\(attested)" }
-            if let amount { changes["subcontractAmount"] = "\(amount)" }
-            if let existing {
-                changes["correctionOf"] = existing.id.uuidString.lowercased()
-                changes["previous"] = [
-                    "workedHours": "\(existing.workedHours)", "trainingHours": "\(existing.trainingHours)",
-                    "status": existing.status.rawValue,
-                ]
-            }
-            try await Audit.record(
-                .create, entity: "hour_report", id: id.uuidString.lowercased(), changes: changes, by: caller,
-                on: connection)
-            return DeclarationResult(outcome: existing == nil ? .created : .corrected, report: report)
+    /// Writes one checked declaration inside the caller's transaction: the placement's period, the
+    /// current report (unchanged, refused without `replace`, or superseded), the new version and its audit.
+    func write(
+        _ caller: Caller, _ declared: CheckedDeclaration, replace: Bool, validate: Bool, today: LocalDate,
+        current check: CurrentReportCheck, on connection: PostgresConnection
+    ) async throws -> DeclarationResult {
+        let (month, worked, training, source, comment) = (
+            declared.month, declared.worked, declared.training, declared.source, declared.comment
+        )
+        let placement: Placement
+        if let id = declared.placementId {
+            placement = try await placements.get(caller, id: id, on: connection, lock: true)
+        } else if let code = declared.placementCode {
+            placement = try await placements.get(caller, code: code, on: connection, lock: true)
+        } else {
+            throw DomainError.invalid(
+                "placementId", "Indiquez la mise à l'emploi (« placementId » ou « placementCode »).",
+                code: .missingField)
         }
+        if let problem = HourReportRules.periodProblem(
+            month: month, today: today, placementCode: placement.code, start: placement.startDate,
+            end: placement.endDate)
+        {
+            throw problem.error
+        }
+        let existing = try await connection.query(
+            """
+            SELECT \(HourReport.columns) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id
+            WHERE r.placement_id = $1 AND r.month = $2 AND r.current FOR UPDATE OF r
+            """, [placement.id, month.firstDay]
+        ).first.map(HourReport.init(row:))
+        if case .expect(let seen) = check, seen != existing?.id {
+            throw DomainError.conflict(
+                "Les heures de \(placement.code) en \(French.month(month)) ont été modifiées par \(existing?.declaredByLabel ?? "une autre personne") depuis l'ouverture de la page : rechargez-la pour voir les chiffres en vigueur.",
+                field: "month", code: .staleForm)
+        }
+        let declaredAttested = declared.attested
+        let declaredAmount = declared.amount
+        if let existing {
+            if HourReportRules.isUnchanged(
+                current: existing.figures, status: existing.status,
+                declared: .init(worked: worked, training: training, attested: declaredAttested, amount: declaredAmount))
+            {
+                return DeclarationResult(outcome: .unchanged, report: existing)
+            }
+            if !replace && existing.status != .rejected {
+                throw HourReportRules.Problem.alreadyDeclared(
+                    placementCode: placement.code, month: month, worked: existing.workedHours,
+                    training: existing.trainingHours, status: existing.status
+                ).error
+            }
+            try await connection.execute(
+                "UPDATE hour_reports SET current = false, superseded_at = now() WHERE id = $1", [existing.id])
+        }
+        // A figure the declaration leaves out keeps the current report's (as an import does).
+        let attested = declaredAttested ?? existing?.attestedInsertionHours
+        let amount = declaredAmount ?? existing?.subcontractAmount
+        let id = try await connection.query(
+            """
+            INSERT INTO hour_reports (placement_id, month, worked_hours, training_hours, attested_insertion_hours, subcontract_amount,
+                                      source, status, comment, declared_by, declared_by_label, validated_by, validated_by_label, validated_at,
+                                      correction_of)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $8 = 'validated' THEN now() END, $14)
+            RETURNING id
+            """,
+            [
+                placement.id, month.firstDay, worked, training, attested, amount, source.rawValue,
+                validate ? "validated" : "declared", comment, caller.userId, caller.label,
+                validate ? caller.userId : nil, validate ? caller.label : nil, existing?.id,
+            ]
+        ).one().decode(0, as: UUID.self)
+        let report = try await get(id: id, on: connection)
+        var changes: [String: Any] = [
+            "placementCode": placement.code, "month": month.description, "workedHours": "\(worked)",
+            "trainingHours": "\(training)",
+            "status": report.status.rawValue, "source": source.rawValue,
+        ]
+        if let attested { changes["attestedInsertionHours"] = "\(attested)" }
+        if let amount { changes["subcontractAmount"] = "\(amount)" }
+        if let existing {
+            changes["correctionOf"] = existing.id.uuidString.lowercased()
+            changes["previous"] = [
+                "workedHours": "\(existing.workedHours)", "trainingHours": "\(existing.trainingHours)",
+                "status": existing.status.rawValue,
+            ]
+        }
+        try await Audit.record(
+            .create, entity: "hour_report", id: id.uuidString.lowercased(), changes: changes, by: caller,
+            on: connection)
+        return DeclarationResult(outcome: existing == nil ? .created : .corrected, report: report)
     }
 
     /// Validates a current declared report (admin, facilitator); validating a validated report changes nothing.
     public func validate(_ caller: Caller, reportId: UUID) async throws -> HourReport {
-        try await review(caller, reportId: reportId, to: .validated, reason: nil)
+        try await review(caller, reportIds: [reportId], to: .validated, reason: nil)[0]
     }
 
     /// Rejects a current report with a reason the declarant will read (admin, facilitator).
     public func reject(_ caller: Caller, reportId: UUID, reason: String) async throws -> HourReport {
-        let reason = try Validate.text(reason, existing: nil, field: "reason", maxLength: 1000)
-        return try await review(caller, reportId: reportId, to: .rejected, reason: reason)
+        try await review(caller, reportIds: [reportId], to: .rejected, reason: reason)[0]
     }
 
-    private func review(_ caller: Caller, reportId: UUID, to status: HourReportStatus, reason: String?) async throws
-        -> HourReport
+    /// Validates or rejects several reports at once, all or nothing (the review queue's bulk action).
+    public func review(_ caller: Caller, reportIds: [UUID], to status: HourReportStatus, reason: String?) async throws
+        -> [HourReport]
     {
         try caller.requireEditor()
-        return try await pool.withTransaction { connection in
-            let report = try await get(caller, reportId: reportId, on: connection, lock: true)
-            guard report.current else {
-                throw DomainError.conflict(
-                    "Cette déclaration a été remplacée par une correction : seule la version en vigueur peut être validée ou refusée.",
-                    code: .superseded)
-            }
-            if report.status == status && report.rejectionReason == reason { return report }
-            if report.status != .declared {
-                throw DomainError.conflict(
-                    "Cette déclaration est déjà \(report.status == .validated ? "validée" : "refusée") ; pour la changer, enregistrez une correction.",
-                    code: .alreadyReviewed)
-            }
-            try await connection.execute(
-                """
-                UPDATE hour_reports SET status = $2, rejection_reason = $3, validated_at = now(), validated_by = $4, validated_by_label = $5
-                WHERE id = $1
-                """, [reportId, status.rawValue, reason, caller.userId, caller.label])
-            var changes: [String: Any] = ["status": ["from": report.status.rawValue, "to": status.rawValue]]
-            if let reason { changes["rejectionReason"] = reason }
-            try await Audit.record(
-                .update, entity: "hour_report", id: reportId.uuidString.lowercased(), changes: changes, by: caller,
-                on: connection)
-            return try await get(id: reportId, on: connection)
+        let reason = try reason.map { text throws(DomainError) in
+            try Validate.text(text, existing: nil, field: "reason", maxLength: 1000)
         }
+        if status == .rejected && reason == nil {
+            throw DomainError.invalid("reason", "Indiquez le motif du refus : le déclarant le lira.")
+        }
+        return try await pool.withTransaction { connection in
+            var reviewed: [HourReport] = []
+            for id in reportIds {
+                reviewed.append(try await review(caller, reportId: id, to: status, reason: reason, on: connection))
+            }
+            return reviewed
+        }
+    }
+
+    private func review(
+        _ caller: Caller, reportId: UUID, to status: HourReportStatus, reason: String?,
+        on connection: PostgresConnection
+    ) async throws -> HourReport {
+        let report = try await get(caller, reportId: reportId, on: connection, lock: true)
+        guard report.current else {
+            throw DomainError.conflict(
+                "Cette déclaration a été remplacée par une correction : seule la version en vigueur peut être validée ou refusée.",
+                code: .superseded)
+        }
+        if report.status == status && report.rejectionReason == reason { return report }
+        if report.status != .declared {
+            throw DomainError.conflict(
+                "Cette déclaration est déjà \(report.status == .validated ? "validée" : "refusée") ; pour la changer, enregistrez une correction.",
+                code: .alreadyReviewed)
+        }
+        try await connection.execute(
+            """
+            UPDATE hour_reports SET status = $2, rejection_reason = $3, validated_at = now(), validated_by = $4, validated_by_label = $5
+            WHERE id = $1
+            """, [reportId, status.rawValue, reason, caller.userId, caller.label])
+        var changes: [String: Any] = ["status": ["from": report.status.rawValue, "to": status.rawValue]]
+        if let reason { changes["rejectionReason"] = reason }
+        try await Audit.record(
+            .update, entity: "hour_report", id: reportId.uuidString.lowercased(), changes: changes, by: caller,
+            on: connection)
+        return try await get(id: reportId, on: connection)
     }
 
     /// The current reports of a placement, by month.

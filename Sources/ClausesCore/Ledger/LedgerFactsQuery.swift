@@ -22,15 +22,21 @@ struct LedgerFactsQuery: Sendable {
         let reports: ReportsText
     }
 
+    /// Which lots to read: a subject's, or every lot under execution on the balance date (the dashboard).
+    enum LotSelection: Sendable {
+        case subject(BalanceSubject)
+        case underWay
+    }
+
     let countingDefaults: CountingRuleTable
 
     /// JIT compilation is turned off for groups of lots: these short set-based queries cross its cost
     /// threshold on large buyers and would pay more for compiling than they save. One lot never reaches the
     /// threshold, and saves the round trip.
-    func read(_ caller: Caller, subject: BalanceSubject, at: LocalDate, on connection: PostgresConnection)
+    func read(_ caller: Caller, lots selection: LotSelection, at: LocalDate, on connection: PostgresConnection)
         async throws -> [LotFacts]
     {
-        if case .lot = subject {} else { try await connection.execute("SET LOCAL jit = off") }
+        if case .subject(.lot) = selection {} else { try await connection.execute("SET LOCAL jit = off") }
         var sql = SQL(
             """
             SELECT l.id, l.number, l.label, l.execution_start, l.execution_end, l.public_contract_id, pc.reference, pc.buyer_id,
@@ -42,22 +48,16 @@ struct LedgerFactsQuery: Sendable {
             LEFT JOIN companies cc ON cc.id = ctr.company_id
             WHERE
             """)
-        switch subject {
-        case .lot(let id): sql.append("l.id = \(sql.bind(id))")
-        case .publicContract(let id): sql.append("l.public_contract_id = \(sql.bind(id))")
-        case .company(let id): sql.append("ctr.company_id = \(sql.bind(id))")
-        // The marchés first, as an array: the planner then reads the lots by their marché index instead of
-        // scanning every lot (half the time of the plain join for a large buyer).
-        case .buyer(let id):
+        switch selection {
+        case .underWay:
             sql.append(
-                "l.public_contract_id = ANY(ARRAY(SELECT id FROM public_contracts WHERE buyer_id = \(sql.bind(id))))")
-        case .operation(let id):
-            sql.append(
-                "l.public_contract_id = ANY(ARRAY(SELECT id FROM public_contracts WHERE operation_id = \(sql.bind(id))))"
+                "COALESCE(l.execution_start <= \(sql.bind(at)), true) AND COALESCE(l.execution_end >= \(sql.bind(at)), true)"
             )
+        case .subject(let subject): condition(subject, &sql)
         }
         if let predicate = Scope.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
         sql.append("ORDER BY pc.reference, l.number")
+
         var tables: [String: CountingRuleTable] = [:]
         let lotRows = try await connection.query(sql)
         guard !lotRows.isEmpty else { return [] }
@@ -77,6 +77,23 @@ struct LedgerFactsQuery: Sendable {
                 calibrationMode: try row.decode(9), requiredHours: try row.numeric0(10),
                 contractorId: try row.decode(12), contractorName: try row.decode(13),
                 rules: tables[overrides] ?? countingDefaults, placements: placements[id] ?? [])
+        }
+    }
+
+    private func condition(_ subject: BalanceSubject, _ sql: inout SQL) {
+        switch subject {
+        case .lot(let id): sql.append("l.id = \(sql.bind(id))")
+        case .publicContract(let id): sql.append("l.public_contract_id = \(sql.bind(id))")
+        case .company(let id): sql.append("ctr.company_id = \(sql.bind(id))")
+        // The marchés first, as an array: the planner then reads the lots by their marché index instead of
+        // scanning every lot (half the time of the plain join for a large buyer).
+        case .buyer(let id):
+            sql.append(
+                "l.public_contract_id = ANY(ARRAY(SELECT id FROM public_contracts WHERE buyer_id = \(sql.bind(id))))")
+        case .operation(let id):
+            sql.append(
+                "l.public_contract_id = ANY(ARRAY(SELECT id FROM public_contracts WHERE operation_id = \(sql.bind(id))))"
+            )
         }
     }
 

@@ -197,6 +197,19 @@ public struct PlacementStore: Sendable {
         return try Keyset.page(rows, limit: page.limit) { try Placement(row: $0) }
     }
 
+    /// Every placement matching the filter (through the keyset pages), for pages that show them all.
+    public func all(_ caller: Caller, filter: PlacementFilter) async throws -> [Placement] {
+        var items: [Placement] = []
+        var cursor: String?
+        repeat {
+            let page = try await list(
+                caller, page: PageRequest(limit: PageRequest.maximumLimit, cursor: cursor), filter: filter)
+            items += page.items
+            cursor = page.next
+        } while cursor != nil
+        return items
+    }
+
     /// The employing company's placements, in the company view (same filters as `list`).
     public func companyList(_ caller: Caller, page: PageRequest, filter: PlacementFilter = .init()) async throws
         -> Page<

@@ -1,0 +1,352 @@
+import ClausesCore
+import Foundation
+import Hummingbird
+
+/// The daily loop: a lot's monthly hours typed like a spreadsheet (`/lots/{id}/heures`, staff and the
+/// employing company), and « Relevés à valider » (`/releves`, admins and facilitators).
+struct HourPages {
+    let services: AppServices
+    let pages: PageRenderer
+    let reader: RequestReader
+    let forms: WebForms
+
+    func register(on web: RouterGroup<SignedInContext>) {
+        web.get(RouterPath(Web.lotHours.pattern)) { request, context in
+            let lotId = try context.uuid("id")
+            let month = try month(request.queryDictionary["mois"])
+            return try await pages.render(
+                try await gridPage(context.caller, lotId: lotId, month: month, companyId: try company(request)),
+                request: request, context: context)
+        }
+        web.post(RouterPath(Web.lotHours.pattern)) { request, context in
+            try await saveGrid(request: request, context: context)
+        }
+    }
+
+    func registerStaff(on staff: RouterGroup<StaffContext>) {
+        staff.get(RouterPath(Web.reviewQueue.pattern)) { request, context in
+            try await pages.render(
+                try await queuePage(
+                    context.caller, lotId: try request.query.uuid("lot"), params: try ListParams(request)),
+                request: request, context: context)
+        }
+        staff.post(RouterPath(Web.reviewQueue.pattern)) { request, context in
+            try await review(request: request, context: context)
+        }
+    }
+
+    private func month(_ text: String?) throws(DomainError) -> YearMonth {
+        guard let text, !text.isEmpty else { return services.clock.today.yearMonth.adding(months: -1) }
+        guard let month = YearMonth(text: text), services.config.input.dates.range.contains(month.firstDay) else {
+            throw DomainError.invalid("mois", "« \(text) » n'est pas un mois accepté (par exemple 2026-10).")
+        }
+        return month
+    }
+
+    private func company(_ request: Request) throws(DomainError) -> UUID? { try request.query.uuid("entreprise") }
+
+    // MARK: Grid
+
+    struct GridPage: PageModel {
+        static let template = "hours"
+        static let hasForms = true
+        struct Row: Codable, Sendable {
+            let placementId: String
+            let code: String
+            let person: String
+            let company: String
+            let period: String
+            let weekly: String
+            let worked: String
+            let training: String
+            let seen: String
+            let status: String
+            let statusClass: String
+            let rejection: String?
+            let error: String?
+        }
+        struct Option: Codable, Sendable {
+            let value: String
+            let label: String
+            let selected: Bool
+        }
+        let title: String
+        let lotLink: String
+        let lotLabel: String
+        let action: String
+        let month: String
+        let monthLabel: String
+        let previous: String
+        let next: String?
+        let companyId: String
+        let companies: [Option]
+        let severalCompanies: Bool
+        let rows: [Row]
+        let canValidate: Bool
+        let validate: Bool
+        let confirm: Bool
+        let problem: String?
+        let declaresOnly: Bool
+    }
+
+    /// What was typed in a row, kept on the page when the grid is refused.
+    struct Typed {
+        let worked: String
+        let training: String
+        let seen: String
+    }
+
+    private func gridPage(
+        _ caller: Caller, lotId: UUID, month: YearMonth, companyId: UUID?, typed: [UUID: Typed] = [:],
+        errors: [UUID: String] = [:], validate: Bool = false, confirm: Bool = false, problem: String? = nil
+    ) async throws -> GridPage {
+        try caller.requireDeclarer()
+        let lot = try await services.lots.get(caller, id: lotId)
+        let grid = try await services.ledger.hours.grid(caller, lotId: lotId, month: month, companyId: companyId)
+        let everyCompany =
+            companyId == nil
+            ? grid : try await services.ledger.hours.grid(caller, lotId: lotId, month: month)
+        var companies: [UUID: String] = [:]
+        for row in everyCompany.rows { companies[row.companyId] = row.companyName }
+        let figure = { (value: Decimal) in French.number(value, maxFraction: 2) }
+        let rows = grid.rows.map { row -> GridPage.Row in
+            let kept = typed[row.placementId]
+            return GridPage.Row(
+                placementId: row.placementId.slug, code: row.code, person: row.personName, company: row.companyName,
+                period: "\(row.startDate.french) → \(Display.date(row.endDate))", weekly: French.hours(row.weeklyHours),
+                worked: kept?.worked ?? row.current.map { figure($0.worked) } ?? "",
+                training: kept?.training ?? row.current.map { $0.training > 0 ? figure($0.training) : "" } ?? "",
+                seen: kept?.seen ?? row.current?.id.slug ?? "",
+                status: row.current?.status.frenchLabel ?? "Rien de déclaré",
+                statusClass: row.current?.status.rawValue ?? "none",
+                rejection: row.current?.rejectionReason.map { "Motif du refus : \($0)" },
+                error: errors[row.placementId])
+        }
+        let today = services.clock.today.yearMonth
+        let query = { (m: YearMonth) in [("mois", m.description), ("entreprise", companyId?.slug)] }
+        return GridPage(
+            title: "Heures de \(French.month(month)) — lot \(lot.number)", lotLink: Web.lot.path(lotId),
+            lotLabel: "Lot \(lot.number) — \(lot.label) (\(lot.publicContractReference))",
+            action: Web.lotHours.path(lotId, query: query(month)), month: month.description,
+            monthLabel: French.month(month), previous: Web.lotHours.path(lotId, query: query(month.adding(months: -1))),
+            next: month < today ? Web.lotHours.path(lotId, query: query(month.adding(months: 1))) : nil,
+            companyId: companyId?.slug ?? "",
+            companies: companies.sorted { $0.value < $1.value }.map {
+                .init(value: $0.key.slug, label: $0.value, selected: $0.key == companyId)
+            },
+            severalCompanies: companies.count > 1, rows: rows, canValidate: caller.canEditReferential,
+            validate: validate, confirm: confirm,
+            problem: problem, declaresOnly: !caller.canEditReferential)
+    }
+
+    struct GridForm: PostedForm {
+        struct Row: Decodable {
+            let worked: String?
+            let training: String?
+            let seen: String?
+        }
+        let _csrf: String
+        let _once: String
+        let rows: [String: Row]?
+        let validate: String?
+        let confirm: String?
+    }
+
+    private func saveGrid(request: Request, context: SignedInContext) async throws -> Response {
+        let caller = context.caller
+        let lotId = try context.uuid("id")
+        let month = try month(request.queryDictionary["mois"])
+        let companyId = try company(request)
+        let form = try await forms.decode(GridForm.self, from: request, context: context)
+        var typed: [UUID: Typed] = [:]
+        var errors: [UUID: String] = [:]
+        var entries: [HourGridEntry] = []
+        for (key, row) in form.rows ?? [:] {
+            guard let placementId = UUID(uuidString: key) else { continue }
+            let worked = row.worked?.trimmingCharacters(in: .whitespaces) ?? ""
+            let training = row.training?.trimmingCharacters(in: .whitespaces) ?? ""
+            let seen = row.seen ?? ""
+            typed[placementId] = Typed(worked: worked, training: training, seen: seen)
+            if worked.isEmpty && training.isEmpty { continue }
+            do {
+                entries.append(
+                    HourGridEntry(
+                        placementId: placementId, worked: try Self.hours(worked, noun: "heures travaillées"),
+                        training: try Self.hours(training, noun: "heures de formation"),
+                        seenReportId: seen.isEmpty ? nil : UUID(uuidString: seen)))
+            } catch {
+                errors[placementId] = error.message
+            }
+        }
+        let validate = form.validate != nil
+        let confirm = form.confirm != nil
+        func refused(_ problem: String) async throws -> Response {
+            try await pages.render(
+                try await gridPage(
+                    caller, lotId: lotId, month: month, companyId: companyId, typed: typed, errors: errors,
+                    validate: validate, confirm: confirm, problem: problem),
+                request: request, context: context, status: .unprocessableContent)
+        }
+        if !errors.isEmpty {
+            return try await refused("Rien n'a été enregistré : corrigez les lignes signalées.")
+        }
+        let result: HourGridResult
+        do {
+            result = try await services.ledger.hours.saveGrid(
+                caller, lotId: lotId, month: month, entries: entries, confirmPlausible: confirm, validate: validate)
+        } catch let refusal as HourGridRefusal {
+            for (id, problem) in refusal.problems { errors[id] = problem.message }
+            let implausible = refusal.problems.values.contains { $0.code == .implausibleHours }
+            return try await refused(
+                "Rien n'a été enregistré : corrigez les lignes signalées"
+                    + (implausible ? " (ou cochez « Confirmer les heures au-dessus du plafond plausible »)." : "."))
+        }
+        return .afterPost(
+            to: Web.lotHours.path(
+                lotId,
+                query: [("mois", month.description), ("entreprise", companyId?.slug)]
+                    + Notice.hoursSaved.query(count: result.created + result.corrected)))
+    }
+
+    /// Hours typed in a cell: empty is 0; a French or plain decimal, not negative, two decimals at most.
+    static func hours(_ text: String, noun: String) throws(DomainError) -> Decimal {
+        guard !text.isEmpty else { return 0 }
+        guard let value = try? FrenchNumber.parseDecimal(text, field: noun) else {
+            throw DomainError.invalid(noun, "« \(text) » : les \(noun) s'écrivent en chiffres (par exemple 151,67).")
+        }
+        if let problem = FieldRules.hoursProblem(value) {
+            throw DomainError.invalid(noun, "« \(text) » : \(problem).")
+        }
+        return value
+    }
+
+    // MARK: Review queue
+
+    struct QueuePage: PageModel {
+        static let template = "review-queue"
+        static let hasForms = true
+        struct Row: Codable, Sendable {
+            let id: String
+            let person: String
+            let month: String
+            let lot: String
+            let lotLink: String
+            let company: String
+            let worked: String
+            let training: String?
+            let declaredBy: String
+            let reason: String
+            let error: String?
+        }
+        var title = "Relevés à valider"
+        let action: String
+        let lotFilter: String?
+        let allLink: String
+        let controls: ListControls
+        let rows: [Row]
+        let bulkReason: String
+        let bulkError: String?
+    }
+
+    private func queuePage(
+        _ caller: Caller, lotId: UUID?, params: ListParams, reasons: [String: String] = [:],
+        errors: [String: String] = [:], bulkReason: String = "", bulkError: String? = nil
+    ) async throws -> QueuePage {
+        let queue = try await services.ledger.hours.queue(
+            caller, lotId: lotId, limit: ListParams.pageSize, offset: params.query.offset)
+        let lotName = try await lotId.asyncMap { try await services.lots.get(caller, id: $0) }
+        let slice = ListSlice(items: queue.items, total: queue.total, offset: params.query.offset)
+        return QueuePage(
+            action: Web.reviewQueue.path(query: [("lot", lotId?.slug), ("page", String(params.page))]),
+            lotFilter: lotName.map { "Lot \($0.number) — \($0.label) (\($0.publicContractReference))" },
+            allLink: Web.reviewQueue.path(),
+            controls: ListControls(
+                slice, params: params, route: Web.reviewQueue, filters: [("lot", lotId?.slug)],
+                columns: [
+                    ("Personne", nil), ("Mois", nil), ("Lot", nil), ("Heures", nil), ("Déclaré par", nil),
+                    ("Décision", nil),
+                ], noun: ("relevé à valider", "relevés à valider")),
+            rows: queue.items.map { item in
+                let id = item.report.id.slug
+                return QueuePage.Row(
+                    id: id, person: item.personName, month: French.month(item.report.month),
+                    lot: "\(item.contractReference) · \(item.lotLabel)", lotLink: Web.lot.path(item.lotId),
+                    company: item.companyName, worked: French.hours(item.report.workedHours),
+                    training: item.report.trainingHours > 0 ? French.hours(item.report.trainingHours) : nil,
+                    declaredBy: "\(item.report.declaredByLabel), le \(French.dateTime(item.report.declaredAt))",
+                    reason: reasons[id] ?? "", error: errors[id])
+            },
+            bulkReason: bulkReason, bulkError: bulkError)
+    }
+
+    struct QueueForm: PostedForm {
+        let _csrf: String
+        let _once: String
+        /// The reports ticked for a bulk action.
+        let ids: [String]?
+        /// `validate` or `reject` for the ticked reports.
+        let bulk: String?
+        let reason: String?
+        /// One report's own buttons.
+        let validateOne: String?
+        let rejectOne: String?
+        let reasons: [String: String]?
+    }
+
+    private func review(request: Request, context: StaffContext) async throws -> Response {
+        let caller = context.caller
+        let lotId = try request.query.uuid("lot")
+        let params = try ListParams(request)
+        let form = try await forms.decode(QueueForm.self, from: request, context: context)
+        let reasons = form.reasons ?? [:]
+        func refused(errors: [String: String] = [:], bulkError: String? = nil) async throws -> Response {
+            try await pages.render(
+                try await queuePage(
+                    caller, lotId: lotId, params: params, reasons: reasons, errors: errors,
+                    bulkReason: form.reason ?? "", bulkError: bulkError),
+                request: request, context: context, status: .unprocessableContent)
+        }
+        let ids: [String]
+        let status: HourReportStatus
+        var reason: String?
+        if let one = form.validateOne {
+            (ids, status) = ([one], .validated)
+        } else if let one = form.rejectOne {
+            (ids, status) = ([one], .rejected)
+            reason = reasons[one]?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if reason?.isEmpty ?? true {
+                return try await refused(errors: [one: "Indiquez le motif du refus : le déclarant le lira."])
+            }
+        } else {
+            ids = form.ids ?? []
+            guard !ids.isEmpty else { return try await refused(bulkError: "Cochez au moins un relevé.") }
+            status = form.bulk == "reject" ? .rejected : .validated
+            if status == .rejected {
+                reason = form.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+                if reason?.isEmpty ?? true {
+                    return try await refused(
+                        bulkError: "Indiquez le motif du refus des relevés cochés : les déclarants le liront.")
+                }
+            }
+        }
+        let reportIds = try ids.map { text throws(DomainError) in
+            guard let id = UUID(uuidString: text) else { throw DomainError.notFound("Relevé inconnu « \(text) ».") }
+            return id
+        }
+        do {
+            _ = try await services.ledger.hours.review(caller, reportIds: reportIds, to: status, reason: reason)
+        } catch let refusal as DomainError where refusal.kind == .conflict || refusal.kind == .unprocessable {
+            return try await refused(bulkError: "Rien n'a été enregistré : \(refusal.message)")
+        }
+        let notice = status == .validated ? Notice.reportsValidated : .reportsRejected
+        return .afterPost(
+            to: Web.reviewQueue.path(query: [("lot", lotId?.slug)] + notice.query(count: reportIds.count)))
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,420 @@
+import ClausesCore
+import Foundation
+import Hummingbird
+
+/// The dashboard, and the pages of buyers, operations, marchés, companies and lots with their balances.
+struct ReferentialPages {
+    let services: AppServices
+    let pages: PageRenderer
+    let reader: RequestReader
+
+    func register(on web: RouterGroup<SignedInContext>) {
+        web.get(RouterPath(Web.dashboard.pattern)) { request, context in
+            try await pages.render(try await dashboard(context.caller), request: request, context: context)
+        }
+        web.get(RouterPath(Web.buyers.pattern)) { request, context in
+            try await pages.render(try await buyers(request, context.caller), request: request, context: context)
+        }
+        web.get(RouterPath(Web.buyer.pattern)) { request, context in
+            try await pages.render(
+                try await buyer(try context.uuid("id"), request, context.caller), request: request, context: context)
+        }
+        web.get(RouterPath(Web.operation.pattern)) { request, context in
+            try await pages.render(
+                try await operation(try context.uuid("id"), request, context.caller), request: request,
+                context: context)
+        }
+        web.get(RouterPath(Web.contracts.pattern)) { request, context in
+            try await pages.render(try await contracts(request, context.caller), request: request, context: context)
+        }
+        web.get(RouterPath(Web.contract.pattern)) { request, context in
+            try await pages.render(
+                try await contract(try context.uuid("id"), request, context.caller), request: request,
+                context: context)
+        }
+        web.get(RouterPath(Web.company.pattern)) { request, context in
+            try await pages.render(
+                try await company(try context.uuid("id"), request, context.caller), request: request, context: context)
+        }
+        web.get(RouterPath(Web.lots.pattern)) { request, context in
+            try await pages.render(try await lots(request, context.caller), request: request, context: context)
+        }
+        web.get(RouterPath(Web.lot.pattern)) { request, context in
+            try await pages.render(
+                try await lot(try context.uuid("id"), request, context.caller), request: request, context: context)
+        }
+    }
+
+    /// The « bilan au » date of a balance page (`au`), today by default.
+    private func balanceDate(_ request: Request) throws(DomainError) -> LocalDate {
+        guard let text = request.queryDictionary["au"], !text.isEmpty else { return services.clock.today }
+        return try reader.dates.parse(text, field: "date du bilan")
+    }
+
+    // MARK: Dashboard
+
+    struct DashboardPage: PageModel {
+        static let template = "dashboard"
+        struct Line: Codable, Sendable {
+            let text: String
+            let detail: String
+            let link: String
+        }
+        var title = "Tableau de bord"
+        let today: String
+        let behind: [UrgentLotRow]
+        let pending: Line?
+        let candidates: Line?
+        let moves: [Line]
+        let imports: [Line]
+        let monthLabel: String
+        let isStaff: Bool
+    }
+
+    private func dashboard(_ caller: Caller) async throws -> DashboardPage {
+        let today = services.clock.today
+        let underWay = try await services.ledger.balances.lotsUnderWay(caller, at: today)
+        let behind = underWay.filter { [.behind, .nonCompliant].contains($0.balance.status) || $0.pendingReports > 0 }
+        var pending: DashboardPage.Line?
+        var candidates: DashboardPage.Line?
+        if caller.canEditReferential {
+            let queue = try await services.ledger.hours.queue(caller, limit: 1, offset: 0)
+            if queue.total > 0 {
+                pending = .init(
+                    text: "\(queue.total) relevé(s) d'heures à valider", detail: "les plus anciens d'abord",
+                    link: Web.reviewQueue.path())
+            }
+        }
+        if caller.role.isStaff {
+            let awaiting = try await services.ledger.outcomes.candidates(caller, asOf: today)
+            if !awaiting.isEmpty {
+                candidates = .init(
+                    text: "\(awaiting.count) sortie(s) positive(s) à présenter au comité",
+                    detail: "détectées selon le profil de chaque PLIE", link: Web.outcomes.path())
+            }
+        }
+        let moves = try await services.ledger.dashboard.moves(caller, month: today.yearMonth).map { move in
+            DashboardPage.Line(
+                text: "\(move.personName) — \(move.starts ? "début" : "fin") le \(move.date.french)",
+                detail: "\(move.code) · \(move.lotLabel) · \(move.companyName)", link: Web.lot.path(move.lotId))
+        }
+        let imports = try await services.ledger.dashboard.recentImports(caller).map { record in
+            DashboardPage.Line(
+                text:
+                    "\(record.kind.frenchLabel) : \(record.lines) ligne(s), \(record.created) créée(s), \(record.corrected) corrigée(s)",
+                detail: "par \(record.by), le \(French.dateTime(record.at))"
+                    + (record.awaitingValidation ? " · heures en attente de validation" : ""),
+                link: record.awaitingValidation ? Web.reviewQueue.path() : Web.imports.path())
+        }
+        return DashboardPage(
+            today: today.french, behind: behind.map(UrgentLotRow.init), pending: pending, candidates: candidates,
+            moves: moves, imports: imports, monthLabel: French.month(today.yearMonth), isStaff: caller.role.isStaff)
+    }
+
+    // MARK: Buyers
+
+    struct BuyersPage: PageModel {
+        static let template = "buyers"
+        struct Row: Codable, Sendable {
+            let link: String
+            let name: String
+            let siret: String
+        }
+        var title = "Donneurs d'ordre"
+        let controls: ListControls
+        let items: [Row]
+    }
+
+    private func buyers(_ request: Request, _ caller: Caller) async throws -> BuyersPage {
+        let params = try ListParams(request)
+        let slice = try await services.buyers.slice(caller, query: params.query)
+        return BuyersPage(
+            controls: ListControls(
+                slice, params: params, route: Web.buyers, columns: [("Nom", "nom"), ("SIRET", "siret")],
+                noun: ("donneur d'ordre", "donneurs d'ordre")),
+            items: slice.items.map { .init(link: Web.buyer.path($0.id), name: $0.name, siret: $0.siret) })
+    }
+
+    struct BuyerPage: PageModel {
+        static let template = "buyer"
+        struct Link: Codable, Sendable {
+            let link: String
+            let text: String
+            let detail: String
+        }
+        let title: String
+        let siret: String
+        let summary: SummaryView
+        let operations: [Link]
+        let contracts: [Link]
+        let contractsCount: String
+        let allContracts: String
+    }
+
+    private func buyer(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> BuyerPage {
+        let buyer = try await services.buyers.get(caller, id: id)
+        let at = try balanceDate(request)
+        let contracts = try await services.publicContracts.slice(
+            caller, filter: .init(buyerId: id), query: ListQuery(sort: "reference", limit: 20))
+        let operations = try await services.operations.slice(
+            caller, filter: .init(buyerId: id), query: ListQuery(limit: 200))
+        let summary = try await services.ledger.balances.balance(of: .buyer(id), at: at, caller: caller)
+        return BuyerPage(
+            title: buyer.name, siret: buyer.siret, summary: SummaryView(summary),
+            operations: operations.items.map {
+                .init(link: Web.operation.path($0.id), text: $0.name, detail: $0.regime.frenchLabel)
+            },
+            contracts: contracts.items.map {
+                .init(link: Web.contract.path($0.id), text: $0.reference, detail: $0.object)
+            },
+            contractsCount: "\(contracts.total) marché(s)",
+            allContracts: Web.contracts.path(query: [("acheteur", id.slug)]))
+    }
+
+    struct OperationPage: PageModel {
+        static let template = "operation"
+        let title: String
+        let regime: String
+        let buyerLink: String
+        let buyerName: String
+        let summary: SummaryView
+    }
+
+    private func operation(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> OperationPage {
+        let operation = try await services.operations.get(caller, id: id)
+        let buyer = try await services.buyers.get(caller, id: operation.buyerId)
+        let summary = try await services.ledger.balances.balance(
+            of: .operation(id), at: try balanceDate(request), caller: caller)
+        return OperationPage(
+            title: operation.name, regime: operation.regime.frenchLabel, buyerLink: Web.buyer.path(buyer.id),
+            buyerName: buyer.name, summary: SummaryView(summary))
+    }
+
+    struct CompanyPage: PageModel {
+        static let template = "company"
+        let title: String
+        let siret: String
+        let kind: String
+        let summary: SummaryView
+    }
+
+    private func company(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> CompanyPage {
+        let company = try await services.companies.get(caller, id: id)
+        let summary = try await services.ledger.balances.balance(
+            of: .company(id), at: try balanceDate(request), caller: caller)
+        return CompanyPage(
+            title: company.name, siret: company.siret, kind: company.kind.frenchLabel, summary: SummaryView(summary))
+    }
+
+    // MARK: Marchés
+
+    struct ContractsPage: PageModel {
+        static let template = "contracts"
+        struct Row: Codable, Sendable {
+            let link: String
+            let reference: String
+            let object: String
+            let buyer: String
+            let buyerLink: String
+            let notified: String
+        }
+        var title = "Marchés"
+        let controls: ListControls
+        let buyerFilter: String
+        let items: [Row]
+    }
+
+    private func contracts(_ request: Request, _ caller: Caller) async throws -> ContractsPage {
+        let params = try ListParams(request)
+        let buyerId = try request.query.uuid("acheteur")
+        let slice = try await services.publicContracts.slice(
+            caller, filter: .init(buyerId: buyerId), query: params.query)
+        let buyers = try await services.buyers.get(caller, ids: Array(Set(slice.items.map(\.buyerId))))
+        let names = Dictionary(uniqueKeysWithValues: buyers.map { ($0.id, $0.name) })
+        return ContractsPage(
+            controls: ListControls(
+                slice, params: params, route: Web.contracts, filters: [("acheteur", buyerId?.slug)],
+                columns: [
+                    ("Référence", "reference"), ("Objet", "objet"), ("Donneur d'ordre", nil),
+                    ("Notifié le", "notification"),
+                ], noun: ("marché", "marchés")),
+            buyerFilter: buyerId?.slug ?? "",
+            items: slice.items.map {
+                .init(
+                    link: Web.contract.path($0.id), reference: $0.reference, object: $0.object,
+                    buyer: names[$0.buyerId] ?? "—", buyerLink: Web.buyer.path($0.buyerId),
+                    notified: Display.date($0.notificationDate))
+            })
+    }
+
+    struct ContractPage: PageModel {
+        static let template = "contract"
+        let title: String
+        let object: String
+        let buyerLink: String
+        let buyerName: String
+        let procedure: String
+        let notified: String
+        let duration: String
+        let considerations: String
+        let summary: SummaryView
+        let lots: [LotRow]
+    }
+
+    private func contract(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> ContractPage {
+        let contract = try await services.publicContracts.get(caller, id: id)
+        let buyer = try await services.buyers.get(caller, id: contract.buyerId)
+        let lots = try await services.lots.slice(
+            caller, filter: LotFilter(publicContractId: id), query: ListQuery(sort: "numero", limit: 1000))
+        let summary = try await services.ledger.balances.balance(
+            of: .publicContract(id), at: try balanceDate(request), caller: caller)
+        return ContractPage(
+            title: contract.reference, object: contract.object, buyerLink: Web.buyer.path(buyer.id),
+            buyerName: buyer.name, procedure: contract.procedure ?? "—",
+            notified: Display.date(contract.notificationDate),
+            duration: contract.durationMonths.map { "\($0) mois" } ?? "—",
+            considerations: contract.socialConsiderations.isEmpty
+                ? "—" : contract.socialConsiderations.joined(separator: ", "),
+            summary: SummaryView(summary), lots: lots.items.map(LotRow.init))
+    }
+
+    // MARK: Lots
+
+    struct LotRow: Codable, Sendable {
+        let link: String
+        let contract: String
+        let contractLink: String
+        let number: Int
+        let label: String
+        let period: String
+        let hours: String
+
+        init(_ lot: Lot) {
+            link = Web.lot.path(lot.id)
+            contract = lot.publicContractReference
+            contractLink = Web.contract.path(lot.publicContractId)
+            number = lot.number
+            label = lot.label
+            period = "\(Display.date(lot.executionStart)) → \(Display.date(lot.executionEnd))"
+            hours = lot.clause.map { French.hours($0.requiredHours) } ?? "—"
+        }
+    }
+
+    struct LotsPage: PageModel {
+        static let template = "lots"
+        var title = "Lots"
+        let controls: ListControls
+        let items: [LotRow]
+    }
+
+    private func lots(_ request: Request, _ caller: Caller) async throws -> LotsPage {
+        let params = try ListParams(request)
+        let slice = try await services.lots.slice(caller, query: params.query)
+        return LotsPage(
+            controls: ListControls(
+                slice, params: params, route: Web.lots,
+                columns: [
+                    ("Marché", "marche"), ("N°", "numero"), ("Intitulé", "intitule"), ("Exécution", "debut"),
+                    ("Heures prescrites", "heures"),
+                ], noun: ("lot", "lots")),
+            items: slice.items.map(LotRow.init))
+    }
+
+    struct LotPage: PageModel {
+        static let template = "lot"
+        struct Clause: Codable, Sendable {
+            let requiredHours: String
+            let mode: String
+            let rounding: String
+            let explanation: String
+            let warnings: [String]
+        }
+        struct Company: Codable, Sendable {
+            let name: String
+            let link: String
+            let kind: String
+            let role: String
+        }
+        struct Pending: Codable, Sendable {
+            let text: String
+            /// The review queue for this lot (staff who validate).
+            let link: String?
+        }
+        let title: String
+        let number: Int
+        let label: String
+        let contractLink: String
+        let contractReference: String
+        let amount: String
+        let period: String
+        let rome: String
+        let worksite: String
+        let atISO: String
+        let clause: Clause?
+        let balance: LotBalanceView?
+        let pending: Pending?
+        let hoursLink: String
+        let showPlacements: Bool
+        let placements: [PlacementRow]
+        let companies: [Company]
+    }
+
+    private func lot(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> LotPage {
+        let lot = try await services.lots.get(caller, id: id)
+        // The lot's summary says whether it has a clause; any other failure must surface, not hide the clause.
+        let clause = lot.clause == nil ? nil : try await services.clauses.get(caller, lotId: lot.id)
+        let companies = try await services.lotCompanies.list(caller, lotId: lot.id)
+        let at = try balanceDate(request)
+        var balance: LotBalanceView?
+        var pending: LotPage.Pending?
+        if clause != nil {
+            let lotBalance = try await services.ledger.balances.lotBalance(caller, lotId: lot.id, at: at)
+            balance = LotBalanceView(lotBalance)
+            if lotBalance.pendingReports > 0 && caller.canEditReferential {
+                let queue = try await services.ledger.hours.queue(caller, lotId: lot.id, limit: 20, offset: 0)
+                let who = queue.items.map { "\($0.personName) (\(French.month($0.report.month)))" }
+                let more = queue.total > queue.items.count ? "…" : ""
+                pending = .init(
+                    text:
+                        "\(lotBalance.pendingReports) relevé(s) en attente de validation (\(French.hours(lotBalance.pendingHours)), non comptés) : \(who.joined(separator: ", "))\(more).",
+                    link: Web.reviewQueue.path(query: [("lot", lot.id.slug)]))
+            } else if lotBalance.pendingReports > 0 {
+                pending = .init(
+                    text:
+                        "\(lotBalance.pendingReports) relevé(s) en attente de validation par le facilitateur (\(French.hours(lotBalance.pendingHours)), non comptés).",
+                    link: nil)
+            }
+        }
+        var placements: [PlacementRow] = []
+        if caller.role.isStaff {
+            placements = try await services.ledger.placements.all(caller, filter: PlacementFilter(lotId: lot.id))
+                .map(PlacementRow.init)
+        }
+        return LotPage(
+            title: "Lot \(lot.number) — \(lot.label)", number: lot.number, label: lot.label,
+            contractLink: Web.contract.path(lot.publicContractId), contractReference: lot.publicContractReference,
+            amount: Display.euros(lot.amountExclVat),
+            period: "\(Display.date(lot.executionStart)) → \(Display.date(lot.executionEnd))",
+            rome: lot.romeCodes.isEmpty ? "—" : lot.romeCodes.joined(separator: ", "),
+            worksite: lot.worksiteInsee ?? "—",
+            atISO: at.description,
+            clause: clause.map {
+                .init(
+                    requiredHours: French.hours($0.requiredHours), mode: $0.calibration.mode.frenchLabel,
+                    rounding: $0.rounding.frenchLabel, explanation: $0.explanation, warnings: $0.warnings)
+            },
+            balance: balance, pending: pending,
+            hoursLink: Web.lotHours.path(lot.id, query: [("mois", at.yearMonth.adding(months: -1).description)]),
+            showPlacements: caller.role.isStaff, placements: placements,
+            companies: companies.map {
+                .init(
+                    name: $0.companyName, link: Web.company.path($0.companyId), kind: $0.companyKind.frenchLabel,
+                    role: $0.role.frenchLabel)
+            })
+    }
+}
+
+extension Role {
+    /// The PLIE's own people: admin, facilitator, référent.
+    var isStaff: Bool { [.admin, .facilitator, .referent].contains(self) }
+}

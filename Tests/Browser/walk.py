@@ -1,0 +1,150 @@
+"""The facilitatrice's daily loop in a real headless Chromium, against a `clauses serve` on a throw-away
+database loaded with the demo data (scripts/browser.sh starts both). Run at laptop and at phone width;
+each main page's screenshot goes to var/screenshots/. Exits non-zero on the first failed check."""
+
+import datetime
+import os
+import re
+import sys
+import tempfile
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ["CLAUSES_BROWSER_URL"]
+SHOTS = os.environ.get("CLAUSES_SCREENSHOTS", "var/screenshots")
+EMAIL, PASSWORD = "facilitatrice@demo.clauses.fr", "demo-clauses"
+
+
+def browser(width, height):
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def check(condition, what):
+    if not condition:
+        raise AssertionError(what)
+    print(f"  ok: {what}")
+
+
+def shot(driver, name, size):
+    driver.save_screenshot(os.path.join(SHOTS, f"{name}-{size}.png"))
+
+
+def submit(driver, button):
+    """Clicks a submit button and waits for the next page to replace this one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+
+
+def click(driver, by, value):
+    submit(driver, driver.find_element(by, value))
+
+
+def credited(driver):
+    """The lot page's credited hours, as written (« Valorisées : 1 234,5 h sur … »)."""
+    text = driver.find_element(By.CSS_SELECTOR, ".card p strong").text
+    return text
+
+
+def walk(size, width, height, hours, imported):
+    print(f"Walk at {size} ({width}×{height})")
+    driver = browser(width, height)
+    try:
+        driver.get(BASE + "/connexion")
+        shot(driver, "connexion", size)
+        check("nil" not in driver.find_element(By.TAG_NAME, "main").text, "no « nil » on the login page")
+        driver.find_element(By.NAME, "email").send_keys(EMAIL)
+        driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+        click(driver, By.CSS_SELECTOR, "main button[type=submit]")
+        check(driver.find_element(By.TAG_NAME, "h1").text == "Tableau de bord", "signed in, on the dashboard")
+        check("relevé(s) d'heures à valider" in driver.page_source, "the dashboard lists hours awaiting validation")
+        shot(driver, "tableau-de-bord", size)
+
+        driver.get(BASE + "/lots?q=HOP-2026-014")
+        check("Page suivante" not in driver.page_source, "a short list has no « next page » link")
+        shot(driver, "lots", size)
+        click(driver, By.LINK_TEXT, "Gros œuvre")
+        lot_url = driver.current_url
+        before = credited(driver)
+        check(driver.find_element(By.CSS_SELECTOR, "svg.chart") is not None, "the lot page draws its chart")
+        cells = driver.find_elements(By.CSS_SELECTOR, "td[data-label]")
+        check(len(cells) > 0, "table cells carry their column label for phones")
+        shot(driver, "lot", size)
+
+        click(driver, By.LINK_TEXT, "Saisir les heures du mois")
+        check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Heures de"), "the month's hour grid")
+        field = driver.find_element(By.CSS_SELECTOR, "input[name$='[worked]']")
+        field.clear()
+        field.send_keys("12,5x")
+        click(driver, By.CSS_SELECTOR, "form.grid button[type=submit]")
+        check("en chiffres" in driver.page_source, "letters in an hour cell are refused next to the row")
+        check(driver.find_element(By.CSS_SELECTOR, "input[name$='[worked]']").get_attribute("value") == "12,5x",
+              "what was typed is kept")
+        field = driver.find_element(By.CSS_SELECTOR, "input[name$='[worked]']")
+        field.clear()
+        field.send_keys(hours)
+        shot(driver, "heures", size)
+        click(driver, By.CSS_SELECTOR, "form.grid button[type=submit]")
+        check("relevé(s) enregistré(s)" in driver.page_source, "the grid is saved")
+
+        driver.get(lot_url)
+        click(driver, By.LINK_TEXT, "Les valider")
+        check(driver.find_element(By.TAG_NAME, "h1").text == "Relevés à valider", "the review queue, for this lot")
+        shot(driver, "releves", size)
+        for box in driver.find_elements(By.CSS_SELECTOR, "input[name='ids[]']"):
+            box.click()
+        click(driver, By.CSS_SELECTOR, "button[name=bulk][value=validate]")
+        check("validé(s)" in driver.page_source, "the ticked reports are validated")
+
+        driver.get(lot_url)
+        after = credited(driver)
+        check(after != before, f"the lot's credited hours moved ({before} → {after})")
+        shot(driver, "lot-apres", size)
+
+        placement = re.search(r"MEP-\d{4}-\d{5}", driver.page_source).group(0)
+        driver.get(BASE + "/imports")
+        shot(driver, "imports", size)
+        today = datetime.date.today()
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
+            f.write(f"placement;mois;heures travaillées\n{placement};{today.month:02d}/{today.year};{imported}\n")
+            path = f.name
+        driver.find_element(By.NAME, "file").send_keys(path)
+        driver.find_element(By.NAME, "replace").click()
+        click(driver, By.CSS_SELECTOR, "form.card button[type=submit]")
+        check("Vérification réussie" in driver.page_source, "the file is checked first, nothing written")
+        check(driver.find_element(By.CSS_SELECTOR, "select[name=kind] option[selected]").get_attribute("value")
+              == "hours", "the chosen file type is kept")
+        shot(driver, "imports-verification", size)
+        click(driver, By.XPATH, "//button[text()='Importer pour de bon']")
+        check("Import terminé" in driver.page_source, "« Importer pour de bon » imports the checked file")
+        check("attendent la validation" in driver.page_source, "the page says imported hours wait for validation")
+
+        for page in ("/marches", "/acheteurs", "/indicateurs", "/comite", "/sorties-positives"):
+            driver.get(BASE + page)
+            check(driver.find_elements(By.CSS_SELECTOR, "nav a[aria-current=page]"), f"{page} marks its menu entry")
+            shot(driver, page.strip("/"), size)
+    finally:
+        driver.quit()
+
+
+def main():
+    os.makedirs(SHOTS, exist_ok=True)
+    walk("ordinateur", 1280, 900, "140", "150")
+    walk("telephone", 390, 844, "132,5", "122,5")
+    print("Browser walk passed")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as failure:
+        print(f"FAILED: {failure}")
+        sys.exit(1)
