@@ -27,3 +27,6 @@ CREATE INDEX import_drafts_expiry ON import_drafts (expires_at);
 CREATE FUNCTION search_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT translate(lower($1), 'àáâäãåçéèêëíìîïñóòôöõúùûüýÿ', 'aaaaaaceeeeiiiinooooouuuuyy')
 $$;
+
+-- The review queue (« Relevés à valider ») and its count read only the reports waiting for validation.
+CREATE INDEX hour_reports_pending ON hour_reports (month, declared_at, id) WHERE current AND status = 'declared';

@@ -15,12 +15,8 @@ struct APIRoutes {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(users: services.users))
-        api.get("/me") { _, context in
-            guard let user = context.user else {
-                throw DomainError(.unauthorized, code: .unauthenticated, message: "Authentification requise.")
-            }
-            return try JSONBody.response(user)
-        }
+            .group(context: APIContext.self)
+        api.get("/me") { _, context in try JSONBody.response(context.user) }
         entity(api, "buyers", services.buyers)
         entity(api, "operations", services.operations)
         entity(api, "public-contracts", services.publicContracts)
@@ -29,23 +25,23 @@ struct APIRoutes {
 
         api.get("/lots/:id/clause") { _, context in
             try JSONBody.response(
-                try await services.clauses.get(try context.requireCaller(), lotId: try context.uuid("id")))
+                try await services.clauses.get(context.caller, lotId: try context.uuid("id")))
         }
         api.put("/lots/:id/clause") { request, context in
             let input = try await reader.json(InsertionClause.Input.self, from: request)
             return try JSONBody.response(
-                try await services.clauses.put(try context.requireCaller(), lotId: try context.uuid("id"), input))
+                try await services.clauses.put(context.caller, lotId: try context.uuid("id"), input))
         }
         api.get("/lots/:id/companies") { _, context in
             try JSONBody.response(
                 Items(
                     items: try await services.lotCompanies.list(
-                        try context.requireCaller(), lotId: try context.uuid("id"))))
+                        context.caller, lotId: try context.uuid("id"))))
         }
         api.post("/lots/:id/companies") { request, context in
             let input = try await reader.json(LotCompany.Input.self, from: request)
             let items = try await services.lotCompanies.assign(
-                try context.requireCaller(), lotId: try context.uuid("id"), input)
+                context.caller, lotId: try context.uuid("id"), input)
             return try JSONBody.response(Items(items: items), status: .created)
         }
         api.post("/calibrate") { request, context in
@@ -62,42 +58,41 @@ struct APIRoutes {
                     try calibrate(body.calibration, rounding: rounding), input: body.calibration, rounding: rounding))
         }
         api.get("/users") { _, context in
-            try JSONBody.response(Items(items: try await services.users.list(try context.requireCaller())))
+            try JSONBody.response(Items(items: try await services.users.list(context.caller)))
         }
         LedgerAPIRoutes(services: services, reader: reader).register(on: api)
         PathwayAPIRoutes(services: services, reader: reader).register(on: api)
         api.get("/login-failures") { request, context in
             let limit = try request.pageRequest().limit
             return try JSONBody.response(
-                Items(items: try await services.loginFailures.recent(try context.requireCaller(), limit: limit)))
+                Items(items: try await services.loginFailures.recent(context.caller, limit: limit)))
         }
         api.post("/users") { request, context in
             let input = try await reader.json(UserStore.NewUser.self, from: request)
             return try JSONBody.response(
-                try await services.users.create(try context.requireCaller(), input), status: .created)
+                try await services.users.create(context.caller, input), status: .created)
         }
     }
 
     /// List (paginated), create, read and update routes of one referential resource.
-    private func entity<E: StoredEntity>(_ api: RouterGroup<AppRequestContext>, _ path: String, _ store: EntityStore<E>)
-    {
+    private func entity<E: StoredEntity>(_ api: RouterGroup<APIContext>, _ path: String, _ store: EntityStore<E>) {
         api.get("/\(path)") { request, context in
             try JSONBody.response(
                 try await store.list(
-                    try context.requireCaller(), page: try request.pageRequest(), filter: E.Filter(query: request.query)
+                    context.caller, page: try request.pageRequest(), filter: E.Filter(query: request.query)
                 ))
         }
         api.post("/\(path)") { request, context in
             let input = try await reader.json(E.Input.self, from: request)
-            return try JSONBody.response(try await store.create(try context.requireCaller(), input), status: .created)
+            return try JSONBody.response(try await store.create(context.caller, input), status: .created)
         }
         api.get("/\(path)/:id") { _, context in
-            try JSONBody.response(try await store.get(try context.requireCaller(), id: try context.uuid("id")))
+            try JSONBody.response(try await store.get(context.caller, id: try context.uuid("id")))
         }
         api.patch("/\(path)/:id") { request, context in
             let input = try await reader.json(E.Input.self, from: request)
             return try JSONBody.response(
-                try await store.update(try context.requireCaller(), id: try context.uuid("id"), input))
+                try await store.update(context.caller, id: try context.uuid("id"), input))
         }
     }
 }

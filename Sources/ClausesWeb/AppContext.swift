@@ -19,12 +19,4 @@ public struct AppRequestContext: RequestContext {
     /// Hummingbird's own decoders are not used (`RequestReader` reads every body within its route's
     /// limit); this bound only guards them should one be used by mistake.
     public var maxUploadSize: Int { 1024 * 1024 }
-
-    /// The caller, or 401 when the middleware found none.
-    public func requireCaller() throws(DomainError) -> Caller {
-        guard let caller else {
-            throw DomainError(.unauthorized, code: .unauthenticated, message: "Authentification requise.")
-        }
-        return caller
-    }
 }

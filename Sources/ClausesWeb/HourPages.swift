@@ -111,17 +111,27 @@ struct HourPages {
         let figure = { (value: Decimal) in French.number(value, maxFraction: 2) }
         let rows = grid.rows.map { row -> GridPage.Row in
             let kept = typed[row.placementId]
+            // A rejected report's figures are not typed back in: saving the grid would declare them again.
+            let current = row.current?.status == .rejected ? nil : row.current
             return GridPage.Row(
                 placementId: row.placementId.slug, code: row.code, person: row.personName, company: row.companyName,
                 period: "\(row.startDate.french) → \(Display.date(row.endDate))", weekly: French.hours(row.weeklyHours),
-                worked: kept?.worked ?? row.current.map { figure($0.worked) } ?? "",
-                training: kept?.training ?? row.current.map { $0.training > 0 ? figure($0.training) : "" } ?? "",
+                worked: kept?.worked ?? current.map { figure($0.worked) } ?? "",
+                training: kept?.training ?? current.map { $0.training > 0 ? figure($0.training) : "" } ?? "",
                 seen: kept?.seen ?? row.current?.id.slug ?? "",
                 status: row.current?.status.frenchLabel ?? "Rien de déclaré",
                 statusClass: row.current?.status.rawValue ?? "none",
-                rejection: row.current?.rejectionReason.map { "Motif du refus : \($0)" },
+                rejection: row.current.flatMap { report in
+                    report.rejectionReason.map {
+                        "\(French.hours(report.worked)) refusées. Motif : \($0). Saisissez les heures corrigées."
+                    }
+                },
                 error: errors[row.placementId])
         }
+        // A refusal about a placement the grid does not show (not running that month) is said above it.
+        let shown = Set(grid.rows.map(\.placementId))
+        let unseen = errors.filter { !shown.contains($0.key) }.map(\.value).sorted()
+        let problem = problem.map { ([$0] + unseen).joined(separator: " ") }
         let today = services.clock.today.yearMonth
         let query = { (m: YearMonth) in [("mois", m.description), ("entreprise", companyId?.slug)] }
         return GridPage(
@@ -178,7 +188,7 @@ struct HourPages {
                 errors[placementId] = error.message
             }
         }
-        let validate = form.validate != nil
+        let validate = form.validate != nil && caller.canEditReferential
         let confirm = form.confirm != nil
         func refused(_ problem: String) async throws -> Response {
             try await pages.render(

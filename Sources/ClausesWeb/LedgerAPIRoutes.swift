@@ -9,51 +9,51 @@ struct LedgerAPIRoutes {
     let reader: RequestReader
     var ledger: LedgerServices { services.ledger }
 
-    func register(on api: RouterGroup<AppRequestContext>) {
+    func register(on api: RouterGroup<APIContext>) {
         let participants = ledger.participants
         let placements = ledger.placements
         let hours = ledger.hours
         api.get("/participants") { request, context in
             try JSONBody.response(
                 try await participants.list(
-                    try context.requireCaller(), page: try request.pageRequest(),
+                    context.caller, page: try request.pageRequest(),
                     filter: ParticipantFilter(query: request.query)))
         }
         api.post("/participants") { request, context in
             let input = try await reader.json(Participant.Input.self, from: request)
             return try JSONBody.response(
-                try await participants.create(try context.requireCaller(), input), status: .created)
+                try await participants.create(context.caller, input), status: .created)
         }
         api.get("/participants/:id") { _, context in
-            try JSONBody.response(try await participants.get(try context.requireCaller(), id: try context.uuid("id")))
+            try JSONBody.response(try await participants.get(context.caller, id: try context.uuid("id")))
         }
         api.patch("/participants/:id") { request, context in
             let input = try await reader.json(Participant.Input.self, from: request)
             return try JSONBody.response(
-                try await participants.update(try context.requireCaller(), id: try context.uuid("id"), input))
+                try await participants.update(context.caller, id: try context.uuid("id"), input))
         }
         api.post("/participants/:id/criteria") { request, context in
             let input = try await reader.json(EligibilityCriterion.Input.self, from: request)
             return try JSONBody.response(
                 try await participants.addCriterion(
-                    try context.requireCaller(), participantId: try context.uuid("id"), input),
+                    context.caller, participantId: try context.uuid("id"), input),
                 status: .created)
         }
         api.post("/participants/:id/criteria/:criterionId/validate") { _, context in
             try JSONBody.response(
                 try await participants.validateCriterion(
-                    try context.requireCaller(), participantId: try context.uuid("id"),
+                    context.caller, participantId: try context.uuid("id"),
                     criterionId: try context.uuid("criterionId")))
         }
         api.get("/participants/:id/eligibility") { request, context in
             try JSONBody.response(
                 try await participants.eligibility(
-                    try context.requireCaller(), participantId: try context.uuid("id"),
+                    context.caller, participantId: try context.uuid("id"),
                     at: try reader.date(request, "at") ?? services.clock.today))
         }
         // A company reads its placements in the company view (no criteria, no eligibility).
         api.get("/placements") { request, context in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let page = try request.pageRequest()
             let filter = try PlacementFilter(query: request.query, today: services.clock.today)
             if caller.role == .company {
@@ -64,10 +64,10 @@ struct LedgerAPIRoutes {
         api.post("/placements") { request, context in
             let input = try await reader.json(Placement.Input.self, from: request)
             return try JSONBody.response(
-                try await placements.create(try context.requireCaller(), input), status: .created)
+                try await placements.create(context.caller, input), status: .created)
         }
         api.get("/placements/:id") { _, context in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let id = try context.uuid("id")
             if caller.role == .company { return try JSONBody.response(try await placements.companyGet(caller, id: id)) }
             return try JSONBody.response(try await placements.get(caller, id: id))
@@ -75,10 +75,10 @@ struct LedgerAPIRoutes {
         api.patch("/placements/:id") { request, context in
             let input = try await reader.json(Placement.Input.self, from: request)
             return try JSONBody.response(
-                try await placements.update(try context.requireCaller(), id: try context.uuid("id"), input))
+                try await placements.update(context.caller, id: try context.uuid("id"), input))
         }
         api.get("/placements/:id/hour-reports") { request, context in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let id = try context.uuid("id")
             let reports =
                 request.queryDictionary["history"] == "true"
@@ -88,29 +88,29 @@ struct LedgerAPIRoutes {
         api.post("/hour-reports") { request, context in
             let declaration = try await reader.json(HourDeclaration.self, from: request)
             let result = try await hours.declare(
-                try context.requireCaller(), declaration, replace: request.flag("replace"),
+                context.caller, declaration, replace: request.flag("replace"),
                 confirmPlausible: request.flag("confirm"), validate: request.flag("validate"))
             return try JSONBody.response(result, status: .created)
         }
         api.get("/hour-reports/pending") { _, context in
-            try JSONBody.response(Items(items: try await hours.pending(try context.requireCaller())))
+            try JSONBody.response(Items(items: try await hours.pending(context.caller)))
         }
         api.post("/hour-reports/:id/validate") { _, context in
             try JSONBody.response(
-                try await hours.validate(try context.requireCaller(), reportId: try context.uuid("id")))
+                try await hours.validate(context.caller, reportId: try context.uuid("id")))
         }
         api.post("/hour-reports/:id/reject") { request, context in
             struct Body: Decodable { let reason: String }
             let body = try await reader.json(Body.self, from: request)
             return try JSONBody.response(
                 try await hours.reject(
-                    try context.requireCaller(), reportId: try context.uuid("id"), reason: body.reason))
+                    context.caller, reportId: try context.uuid("id"), reason: body.reason))
         }
 
         api.get("/lots/:id/balance") { request, context in
             try JSONBody.response(
                 try await ledger.balances.lotBalance(
-                    try context.requireCaller(), lotId: try context.uuid("id"),
+                    context.caller, lotId: try context.uuid("id"),
                     at: try reader.date(request, "at") ?? services.clock.today))
         }
         for (path, subject) in [
@@ -120,7 +120,7 @@ struct LedgerAPIRoutes {
             api.get("/\(path)/:id/balance") { request, context in
                 let summary = try await ledger.balances.balance(
                     of: subject(try context.uuid("id")), at: try reader.date(request, "at") ?? services.clock.today,
-                    caller: try context.requireCaller())
+                    caller: context.caller)
                 return try await GroupBalance(summary).response()
             }
         }
@@ -128,7 +128,7 @@ struct LedgerAPIRoutes {
         api.post("/imports/hours") { request, context in
             let data = try await reader.csv(request)
             let report = try await ledger.imports.importHours(
-                data: data, caller: try context.requireCaller(), replace: request.flag("replace"),
+                data: data, caller: context.caller, replace: request.flag("replace"),
                 confirmPlausible: request.flag("confirm"), dryRun: request.flag("dryRun"),
                 validate: request.flag("validate"))
             return try JSONBody.response(report, status: Self.status(of: report))
@@ -136,7 +136,7 @@ struct LedgerAPIRoutes {
         api.post("/imports/participants") { request, context in
             let data = try await reader.csv(request)
             let report = try await ledger.imports.importParticipants(
-                data: data, caller: try context.requireCaller(), dryRun: request.flag("dryRun"),
+                data: data, caller: context.caller, dryRun: request.flag("dryRun"),
                 validateCriteria: request.flag("validateCriteria"))
             return try JSONBody.response(report, status: Self.status(of: report))
         }

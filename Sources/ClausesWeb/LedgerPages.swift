@@ -28,7 +28,8 @@ struct LedgerPageRoutes {
         }
         staff.get(RouterPath(Web.outcomes.pattern)) { request, context in
             try await pages.render(
-                try await outcomes(context.caller, asOf: try reader.date(request, "au")), request: request,
+                try await outcomes(context.caller, asOf: try reader.pageDate(request, "au", label: "au")),
+                request: request,
                 context: context)
         }
         staff.post(RouterPath(Web.outcomes.pattern)) { request, context in

@@ -84,9 +84,11 @@ struct ListControls: Codable, Sendable {
         let last = slice.offset + slice.items.count
         let noun = slice.total == 1 ? noun.one : noun.many
         count =
-            slice.total <= ListParams.pageSize
-            ? "\(slice.total) \(noun)"
-            : "\(noun.prefix(1).uppercased() + noun.dropFirst()) \(first) à \(last) sur \(slice.total)"
+            slice.items.isEmpty && slice.total > 0
+            ? "Cette page est au-delà de la fin de la liste (\(slice.total) \(noun) en tout)."
+            : slice.total <= ListParams.pageSize
+                ? "\(slice.total) \(noun)"
+                : "\(noun.prefix(1).uppercased() + noun.dropFirst()) \(first) à \(last) sur \(slice.total)"
         previous =
             params.page > 1 ? route.path(query: base + sortQuery + [("page", String(params.page - 1))]) : nil
         next = params.page < pages ? route.path(query: base + sortQuery + [("page", String(params.page + 1))]) : nil

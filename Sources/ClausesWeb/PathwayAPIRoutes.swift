@@ -9,38 +9,38 @@ struct PathwayAPIRoutes {
     let reader: RequestReader
     var ledger: LedgerServices { services.ledger }
 
-    func register(on api: RouterGroup<AppRequestContext>) {
+    func register(on api: RouterGroup<APIContext>) {
         registerPLIE(on: api)
         registerPathways(on: api)
         registerOutcomes(on: api)
         registerIndicators(on: api)
     }
 
-    private func registerPLIE(on api: RouterGroup<AppRequestContext>) {
+    private func registerPLIE(on api: RouterGroup<APIContext>) {
         let plie = ledger.plie
         api.get("/plie-profiles") { _, context in
-            try context.requireCaller().requireStaff()
+            try context.caller.requireStaff()
             return try JSONBody.response(Items(items: services.config.profiles.all))
         }
         api.get("/plie") { request, context in
-            try JSONBody.response(try await plie.list(try context.requireCaller(), page: try request.pageRequest()))
+            try JSONBody.response(try await plie.list(context.caller, page: try request.pageRequest()))
         }
         api.post("/plie") { request, context in
             let input = try await reader.json(PLIE.Input.self, from: request)
-            return try JSONBody.response(try await plie.create(try context.requireCaller(), input), status: .created)
+            return try JSONBody.response(try await plie.create(context.caller, input), status: .created)
         }
         api.get("/plie/:id") { _, context in
-            try JSONBody.response(try await plie.get(try context.requireCaller(), id: try context.uuid("id")))
+            try JSONBody.response(try await plie.get(context.caller, id: try context.uuid("id")))
         }
         api.patch("/plie/:id") { request, context in
             let input = try await reader.json(PLIE.Input.self, from: request)
             return try JSONBody.response(
-                try await plie.update(try context.requireCaller(), id: try context.uuid("id"), input))
+                try await plie.update(context.caller, id: try context.uuid("id"), input))
         }
         api.get("/plie/:id/committee") { request, context in
-            try context.requireCaller().requireStaff()
+            try context.caller.requireStaff()
             let list = try await ledger.committee.list(
-                try context.requireCaller(), plieId: try context.uuid("id"), month: try month(request))
+                context.caller, plieId: try context.uuid("id"), month: try month(request))
             if request.queryDictionary["format"] == "csv" {
                 return CSVResponse.response(list.csv, fileName: "comite-\(list.month).csv")
             }
@@ -48,83 +48,83 @@ struct PathwayAPIRoutes {
         }
     }
 
-    private func registerPathways(on api: RouterGroup<AppRequestContext>) {
+    private func registerPathways(on api: RouterGroup<APIContext>) {
         let pathways = ledger.pathways
         let episodes = ledger.episodes
         api.get("/participants/:id/pathways") { _, context in
             try JSONBody.response(
                 Items(
-                    items: try await pathways.list(try context.requireCaller(), participantId: try context.uuid("id"))))
+                    items: try await pathways.list(context.caller, participantId: try context.uuid("id"))))
         }
         api.post("/participants/:id/pathways") { request, context in
             let input = try await reader.json(Pathway.Input.self, from: request)
             return try JSONBody.response(
-                try await pathways.open(try context.requireCaller(), participantId: try context.uuid("id"), input),
+                try await pathways.open(context.caller, participantId: try context.uuid("id"), input),
                 status: .created)
         }
         api.get("/pathways/:id") { _, context in
-            try JSONBody.response(try await pathways.get(try context.requireCaller(), id: try context.uuid("id")))
+            try JSONBody.response(try await pathways.get(context.caller, id: try context.uuid("id")))
         }
         api.patch("/pathways/:id") { request, context in
             let input = try await reader.json(Pathway.Input.self, from: request)
             return try JSONBody.response(
-                try await pathways.update(try context.requireCaller(), id: try context.uuid("id"), input))
+                try await pathways.update(context.caller, id: try context.uuid("id"), input))
         }
         api.post("/pathways/:id/exit") { request, context in
             let input = try await reader.json(Pathway.Exit.self, from: request)
             return try JSONBody.response(
-                try await pathways.exit(try context.requireCaller(), id: try context.uuid("id"), input))
+                try await pathways.exit(context.caller, id: try context.uuid("id"), input))
         }
         api.post("/pathways/:id/reviews") { request, context in
             let input = try await reader.json(PathwayReview.Input.self, from: request)
             return try JSONBody.response(
-                try await pathways.addReview(try context.requireCaller(), id: try context.uuid("id"), input),
+                try await pathways.addReview(context.caller, id: try context.uuid("id"), input),
                 status: .created)
         }
         api.post("/pathways/:id/extensions") { request, context in
             let input = try await reader.json(PathwayExtension.Request.self, from: request)
             return try JSONBody.response(
-                try await pathways.requestExtension(try context.requireCaller(), id: try context.uuid("id"), input),
+                try await pathways.requestExtension(context.caller, id: try context.uuid("id"), input),
                 status: .created)
         }
         api.post("/pathways/:id/extensions/:extensionId/decision") { request, context in
             let input = try await reader.json(PathwayExtension.Decision.self, from: request)
             return try JSONBody.response(
                 try await pathways.decideExtension(
-                    try context.requireCaller(), id: try context.uuid("id"),
+                    context.caller, id: try context.uuid("id"),
                     extensionId: try context.uuid("extensionId"), input))
         }
         api.get("/participants/:id/employment-episodes") { _, context in
             try JSONBody.response(
                 Items(
-                    items: try await episodes.list(try context.requireCaller(), participantId: try context.uuid("id"))))
+                    items: try await episodes.list(context.caller, participantId: try context.uuid("id"))))
         }
         api.post("/participants/:id/employment-episodes") { request, context in
             let input = try await reader.json(EmploymentEpisode.Input.self, from: request)
             return try JSONBody.response(
-                try await episodes.create(try context.requireCaller(), participantId: try context.uuid("id"), input),
+                try await episodes.create(context.caller, participantId: try context.uuid("id"), input),
                 status: .created)
         }
         api.patch("/employment-episodes/:id") { request, context in
             let input = try await reader.json(EmploymentEpisode.Input.self, from: request)
             return try JSONBody.response(
-                try await episodes.update(try context.requireCaller(), id: try context.uuid("id"), input))
+                try await episodes.update(context.caller, id: try context.uuid("id"), input))
         }
     }
 
-    private func registerOutcomes(on api: RouterGroup<AppRequestContext>) {
+    private func registerOutcomes(on api: RouterGroup<APIContext>) {
         let outcomes = ledger.outcomes
         api.get("/outcomes/candidates") { request, context in
             try JSONBody.response(
                 Items(
                     items: try await outcomes.candidates(
-                        try context.requireCaller(), selection: try selection(request),
+                        context.caller, selection: try selection(request),
                         asOf: try reader.date(request, "asOf") ?? services.clock.today)))
         }
         api.get("/pathways/:id/outcome-decisions") { _, context in
             try JSONBody.response(
                 Items(
-                    items: try await outcomes.decisions(try context.requireCaller(), pathwayId: try context.uuid("id")))
+                    items: try await outcomes.decisions(context.caller, pathwayId: try context.uuid("id")))
             )
         }
         api.post("/pathways/:id/outcome-decisions") { request, context in
@@ -137,26 +137,26 @@ struct PathwayAPIRoutes {
             let body = try await reader.json(Body.self, from: request)
             return try JSONBody.response(
                 try await outcomes.record(
-                    try context.requireCaller(), pathwayId: try context.uuid("id"), rule: body.rule,
+                    context.caller, pathwayId: try context.uuid("id"), rule: body.rule,
                     establishedOn: body.establishedOn, decision: body.decision, note: body.note,
                     asOf: services.clock.today), status: .created)
         }
     }
 
-    private func registerIndicators(on api: RouterGroup<AppRequestContext>) {
+    private func registerIndicators(on api: RouterGroup<APIContext>) {
         let indicators = ledger.indicators
         api.get("/indicators") { request, context in
-            try context.requireCaller().requireStaff()
+            try context.caller.requireStaff()
             let query = try IndicatorQuery(request, reader: reader, services: services)
             let report = try await indicators.report(
-                try context.requireCaller(), profile: query.profile, plieId: query.plieId, period: query.period)
+                context.caller, profile: query.profile, plieId: query.plieId, period: query.period)
             if request.queryDictionary["format"] == "csv" {
                 return CSVResponse.response(report.csv, fileName: "indicateurs-\(report.profile).csv")
             }
             return try JSONBody.response(report)
         }
         api.get("/indicators/:indicator/people") { request, context in
-            try context.requireCaller().requireStaff()
+            try context.caller.requireStaff()
             let query = try IndicatorQuery(request, reader: reader, services: services)
             let name = try context.parameters.require("indicator")
             guard let indicator = IndicatorId(text: name) else {
@@ -165,7 +165,7 @@ struct PathwayAPIRoutes {
             return try JSONBody.response(
                 Items(
                     items: try await indicators.people(
-                        try context.requireCaller(), indicator: indicator, profile: query.profile,
+                        context.caller, indicator: indicator, profile: query.profile,
                         plieId: query.plieId, period: query.period)))
         }
     }

@@ -82,7 +82,8 @@ struct PathwayPageRoutes {
             year = value
         }
         let period = try IndicatorPeriod.resolve(
-            year: year, from: try reader.date(request, "du"), to: try reader.date(request, "au"),
+            year: year, from: try reader.pageDate(request, "du", label: "du"),
+            to: try reader.pageDate(request, "au", label: "au"),
             today: services.clock.today)
         return (profile, period)
     }

@@ -47,8 +47,7 @@ struct ReferentialPages {
 
     /// The « bilan au » date of a balance page (`au`), today by default.
     private func balanceDate(_ request: Request) throws(DomainError) -> LocalDate {
-        guard let text = request.queryDictionary["au"], !text.isEmpty else { return services.clock.today }
-        return try reader.dates.parse(text, field: "date du bilan")
+        try reader.pageDate(request, "au", label: "bilan au") ?? services.clock.today
     }
 
     // MARK: Dashboard
@@ -60,12 +59,20 @@ struct ReferentialPages {
             let detail: String
             let link: String
         }
+        /// The lots under way whose balance the dashboard computes: those that end first.
+        static let lotLimit = 200
+        /// The placements starting or ending this month the dashboard lists: the first by date.
+        static let moveLimit = 100
         var title = "Tableau de bord"
         let today: String
         let behind: [UrgentLotRow]
+        /// Said when more lots are under way than the dashboard computes.
+        let bounded: String?
         let pending: Line?
         let candidates: Line?
         let moves: [Line]
+        /// Said when more placements start or end this month than the dashboard lists.
+        let movesBounded: String?
         let imports: [Line]
         let monthLabel: String
         let isStaff: Bool
@@ -73,27 +80,34 @@ struct ReferentialPages {
 
     private func dashboard(_ caller: Caller) async throws -> DashboardPage {
         let today = services.clock.today
-        let underWay = try await services.ledger.balances.lotsUnderWay(caller, at: today)
-        let behind = underWay.filter { [.behind, .nonCompliant].contains($0.balance.status) || $0.pendingReports > 0 }
+        let underWay = try await services.ledger.balances.lotsUnderWay(
+            caller, at: today, limit: DashboardPage.lotLimit)
+        let behind = underWay.lots.filter {
+            [.behind, .nonCompliant].contains($0.balance.status) || $0.pendingReports > 0
+        }
         var pending: DashboardPage.Line?
         var candidates: DashboardPage.Line?
         if caller.canEditReferential {
-            let queue = try await services.ledger.hours.queue(caller, limit: 1, offset: 0)
-            if queue.total > 0 {
+            let waiting = try await services.ledger.hours.pendingCount(caller)
+            if waiting > 0 {
                 pending = .init(
-                    text: "\(queue.total) relevé(s) d'heures à valider", detail: "les plus anciens d'abord",
+                    text: "\(waiting) relevé(s) d'heures à valider", detail: "les plus anciens d'abord",
                     link: Web.reviewQueue.path())
             }
         }
-        if caller.role.isStaff {
-            let awaiting = try await services.ledger.outcomes.candidates(caller, asOf: today)
-            if !awaiting.isEmpty {
-                candidates = .init(
-                    text: "\(awaiting.count) sortie(s) positive(s) à présenter au comité",
-                    detail: "détectées selon le profil de chaque PLIE", link: Web.outcomes.path())
-            }
+        let awaiting = try await services.ledger.dashboard.proposalsAwaitingCommittee(caller)
+        if awaiting > 0 {
+            candidates = .init(
+                text: "\(awaiting) sortie(s) positive(s) proposée(s), en attente de la décision du comité",
+                detail: "et les sorties détectées à proposer", link: Web.outcomes.path())
+        } else if caller.role.isStaff {
+            candidates = .init(
+                text: "Sorties positives à proposer au comité", detail: "détectées selon le profil de chaque PLIE",
+                link: Web.outcomes.path())
         }
-        let moves = try await services.ledger.dashboard.moves(caller, month: today.yearMonth).map { move in
+        let month = try await services.ledger.dashboard.moves(
+            caller, month: today.yearMonth, limit: DashboardPage.moveLimit)
+        let moves = month.moves.map { move in
             DashboardPage.Line(
                 text: "\(move.personName) — \(move.starts ? "début" : "fin") le \(move.date.french)",
                 detail: "\(move.code) · \(move.lotLabel) · \(move.companyName)", link: Web.lot.path(move.lotId))
@@ -107,8 +121,16 @@ struct ReferentialPages {
                 link: record.awaitingValidation ? Web.reviewQueue.path() : Web.imports.path())
         }
         return DashboardPage(
-            today: today.french, behind: behind.map(UrgentLotRow.init), pending: pending, candidates: candidates,
-            moves: moves, imports: imports, monthLabel: French.month(today.yearMonth), isStaff: caller.role.isStaff)
+            today: today.french, behind: behind.map(UrgentLotRow.init),
+            bounded: underWay.underWay > underWay.lots.count
+                ? "Calculé sur les \(underWay.lots.count) lots en cours qui finissent le plus tôt, sur \(underWay.underWay) lots en cours : les autres se lisent dans les bilans de chaque donneur d'ordre."
+                : nil,
+            pending: pending, candidates: candidates,
+            moves: moves,
+            movesBounded: month.placements > DashboardPage.moveLimit
+                ? "Les \(DashboardPage.moveLimit) premières par date, sur \(month.placements) mises à l'emploi qui commencent ou finissent ce mois-ci."
+                : nil,
+            imports: imports, monthLabel: French.month(today.yearMonth), isStaff: caller.role.isStaff)
     }
 
     // MARK: Buyers
@@ -309,10 +331,14 @@ struct ReferentialPages {
 
     private func lots(_ request: Request, _ caller: Caller) async throws -> LotsPage {
         let params = try ListParams(request)
-        let slice = try await services.lots.slice(caller, query: params.query)
+        var filter = LotFilter()
+        filter.publicContractId = try request.query.uuid("marche")
+        filter.buyerId = try request.query.uuid("acheteur")
+        let slice = try await services.lots.slice(caller, filter: filter, query: params.query)
         return LotsPage(
             controls: ListControls(
                 slice, params: params, route: Web.lots,
+                filters: [("marche", filter.publicContractId?.slug), ("acheteur", filter.buyerId?.slug)],
                 columns: [
                     ("Marché", "marche"), ("N°", "numero"), ("Intitulé", "intitule"), ("Exécution", "debut"),
                     ("Heures prescrites", "heures"),
@@ -354,6 +380,8 @@ struct ReferentialPages {
         let balance: LotBalanceView?
         let pending: Pending?
         let hoursLink: String
+        /// Staff who edit and the employing company type hours; others do not see the link.
+        let declaresHours: Bool
         let showPlacements: Bool
         let placements: [PlacementRow]
         let companies: [Company]
@@ -405,6 +433,7 @@ struct ReferentialPages {
             },
             balance: balance, pending: pending,
             hoursLink: Web.lotHours.path(lot.id, query: [("mois", at.yearMonth.adding(months: -1).description)]),
+            declaresHours: [.admin, .facilitator, .company].contains(caller.role),
             showPlacements: caller.role.isStaff, placements: placements,
             companies: companies.map {
                 .init(
@@ -412,9 +441,4 @@ struct ReferentialPages {
                     role: $0.role.frenchLabel)
             })
     }
-}
-
-extension Role {
-    /// The PLIE's own people: admin, facilitator, référent.
-    var isStaff: Bool { [.admin, .facilitator, .referent].contains(self) }
 }

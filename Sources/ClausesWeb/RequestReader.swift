@@ -77,6 +77,12 @@ struct RequestReader: Sendable {
         return data
     }
 
+    /// A page's date field (`au`, `du`): empty is none; a refusal names the field as the page labels it.
+    func pageDate(_ request: Request, _ name: String, label: String) throws(DomainError) -> LocalDate? {
+        guard let text = request.queryDictionary[name], !text.isEmpty else { return nil }
+        return try dates.parse(text, field: label)
+    }
+
     /// A `YYYY-MM-DD` query parameter within the accepted window, refused in French otherwise.
     func date(_ request: Request, _ name: String) throws(DomainError) -> LocalDate? {
         try request.queryDictionary[name].map { text throws(DomainError) in try dates.parse(text, field: name) }

@@ -38,6 +38,23 @@ struct SignedInContext: ChildRequestContext, PageContext {
     var caller: Caller { signedIn.caller }
 }
 
+/// The context of every API route: the bearer middleware found the caller (a request without a valid
+/// token was answered 401 before), so a handler behind it always has one.
+struct APIContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let user: User
+
+    init(context: AppRequestContext) throws {
+        guard let user = context.user else {
+            throw DomainError(.unauthorized, code: .unauthenticated, message: "Authentification requise.")
+        }
+        coreContext = context.coreContext
+        self.user = user
+    }
+
+    var caller: Caller { user.caller }
+}
+
 /// Pages for the PLIE's own people (admin, facilitator, référent): a buyer or company account gets a 403
 /// page inside the layout.
 struct StaffContext: ChildRequestContext, PageContext {

@@ -142,36 +142,8 @@ struct LedgerPageTests {
     @Test("upload a Windows-1252 hours file from the import page, then see the lot's balance and chart")
     func uploadAndBalance() async throws {
         let harness = try await APIHarness.make()
-        let system = Caller.system("test")
         let s = harness.services
-        let contract = try await s.publicContracts.create(
-            system, .init(buyerId: harness.buyerA, reference: "PAGE-1", object: "Travaux"))
-        let lot = try await s.lots.create(
-            system,
-            .init(
-                publicContractId: contract.id, number: 1, label: "Peinture",
-                executionStart: LocalDate(iso: "2026-01-01"), executionEnd: LocalDate(iso: "2026-12-31")))
-        _ = try await s.clauses.put(system, lotId: lot.id, .init(calibration: .fixed(hours: 600)))
-        _ = try await s.lotCompanies.assign(
-            system, lotId: lot.id, .init(companyId: harness.companyX, role: .contractor))
-        let plie = try await s.ledger.plie.create(
-            system, .init(name: "PLIE page (démo)", profile: "istres-ouest-provence-2020"))
-        var person = try await s.ledger.participants.create(
-            system,
-            .init(
-                reference: "PLIE-9", lastName: "Moreau", firstName: "Jade",
-                pathway: .init(plieId: plie.id, entryDate: LocalDate(iso: "2025-12-01"))))
-        person = try await s.ledger.participants.addCriterion(
-            system, participantId: person.id, .init(code: .DELD, proofDate: LocalDate(iso: "2025-12-15")))
-        person = try await s.ledger.participants.validateCriterion(
-            system, participantId: person.id, criterionId: person.criteria[0].id)
-        let placement = try await s.ledger.placements.create(
-            system,
-            .init(
-                participantId: person.id, lotId: lot.id, companyId: harness.companyX, executionMode: .temporaryWork,
-                contractType: .temporaryWork,
-                startDate: LocalDate(iso: "2026-01-01"), endDate: LocalDate(iso: "2026-12-31"), weeklyHours: 35))
-
+        let f = try await DailyLoopPageTests.fixture(harness, inPLIE: true)
         let app = try ClausesServer.application(services: s, host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
         try await app.test(.router) { client in
             let cookie = try #require(
@@ -183,7 +155,7 @@ struct LedgerPageTests {
             let once = try #require(form.firstMatch(of: /name="_once" value="([^"]+)"/)?.1)
 
             var lines = "placement;mois;heures travaillées;heures formation\r\n"
-            for month in 1...6 { lines += "\(placement.code);\(String(format: "%02d", month))/2026;104;0\r\n" }
+            for month in 1...6 { lines += "\(f.placementCode);\(String(format: "%02d", month))/2026;104;0\r\n" }
             let csv = try #require(lines.data(using: .windowsCP1252))
             let boundary = "----clausesTestBoundary"
             var body = Data()
@@ -211,20 +183,20 @@ struct LedgerPageTests {
 
             let page = String(
                 buffer: try await client.execute(
-                    uri: "/lots/\(lot.id.uuidString.lowercased())?au=2026-06-30", method: .get,
+                    uri: "/lots/\(f.lotId.uuidString.lowercased())?au=2026-06-30", method: .get,
                     headers: [.cookie: cookie]
                 ) { $0 }.body)
             #expect(page.contains("Valorisées : <strong>624 h</strong> sur 600 h"))
             #expect(page.contains("<svg class=\"chart\""))
             #expect(page.contains("juin 2026"))
-            #expect(page.contains(placement.code))
+            #expect(page.contains(f.placementCode))
             #expect(page.contains("Jade"))
 
             let outcomes = String(
                 buffer: try await client.execute(
                     uri: "/sorties-positives?au=2026-07-15", method: .get, headers: [.cookie: cookie]
                 ) { $0 }.body)
-            #expect(outcomes.contains("PLIE-9"))
+            #expect(outcomes.contains("PLIE-7"))
             #expect(outcomes.contains("624"))
         }
     }
@@ -239,7 +211,8 @@ struct DailyLoopPageTests {
         let placementCode: String
     }
 
-    static func fixture(_ harness: APIHarness) async throws -> Fixture {
+    /// `inPLIE`: the person has an open pathway in a PLIE (outcome candidates need one).
+    static func fixture(_ harness: APIHarness, inPLIE: Bool = false) async throws -> Fixture {
         let system = Caller.system("test")
         let s = harness.services
         let contract = try await s.publicContracts.create(
@@ -250,8 +223,17 @@ struct DailyLoopPageTests {
                 publicContractId: contract.id, number: 1, label: "Peinture",
                 executionStart: LocalDate(iso: "2026-01-01"), executionEnd: LocalDate(iso: "2026-12-31")))
         _ = try await s.clauses.put(system, lotId: lot.id, .init(calibration: .fixed(hours: 600)))
+        _ = try await s.lotCompanies.assign(
+            system, lotId: lot.id, .init(companyId: harness.companyX, role: .contractor))
+        let plie =
+            inPLIE
+            ? try await s.ledger.plie.create(
+                system, .init(name: "PLIE page (démo)", profile: "istres-ouest-provence-2020")) : nil
         var person = try await s.ledger.participants.create(
-            system, .init(reference: "PLIE-7", lastName: "Moreau", firstName: "Jade"))
+            system,
+            .init(
+                reference: "PLIE-7", lastName: "Moreau", firstName: "Jade",
+                pathway: plie.map { .init(plieId: $0.id, entryDate: LocalDate(iso: "2025-12-01")) }))
         person = try await s.ledger.participants.addCriterion(
             system, participantId: person.id, .init(code: .DELD, proofDate: LocalDate(iso: "2025-12-15")))
         person = try await s.ledger.participants.validateCriterion(
@@ -321,6 +303,15 @@ struct DailyLoopPageTests {
                 #expect(html.contains(message), "\(typed)")
                 #expect(html.contains("value=\"\(typed)\""), "\(typed)")
             }
+            // A month outside the placement (it starts in January 2026): refused on its row.
+            let december = "/lots/\(f.lotId.uuidString.lowercased())/heures?mois=2025-12"
+            let (_, empty) = try await Self.get(client, december, cookie: cookie)
+            #expect(empty.contains("Aucune mise à l"))
+            let outside = try await Self.post(
+                client, december, cookie: cookie,
+                "\(try Self.tokens(empty))&rows%5B\(id)%5D%5Bworked%5D=10&rows%5B\(id)%5D%5Bseen%5D=")
+            #expect(outside.status == .unprocessableContent)
+            #expect(String(buffer: outside.body).contains("hors de la période de la mise à l"))
             #expect(
                 try await harness.services.ledger.hours.list(Caller.system("t"), placementId: f.placementId).isEmpty)
 
@@ -366,6 +357,33 @@ struct DailyLoopPageTests {
             let after = try await Self.get(client, lot, cookie: cookie).1
             #expect(after.contains("Valorisées : <strong>151,67 h</strong>"))
             #expect(try await Self.get(client, "/releves", cookie: cookie).1.contains("Aucun relevé n'attend"))
+        }
+    }
+
+    @Test("a company types its own placements' hours in the grid: declared, waiting for validation")
+    func companyGrid() async throws {
+        let harness = try await APIHarness.make()
+        let f = try await Self.fixture(harness)
+        let app = try ClausesServer.application(
+            services: harness.services, host: "127.0.0.1", port: 0, logger: Logger(label: "test"))
+        try await app.test(.router) { client in
+            let cookie = try #require(
+                try await PageTests.login(client, email: "company@test.fr", password: "mot-de-passe-company").cookie)
+            let id = f.placementId.uuidString.lowercased()
+            let grid = "/lots/\(f.lotId.uuidString.lowercased())/heures?mois=2026-09"
+            let (status, page) = try await Self.get(client, grid, cookie: cookie)
+            #expect(status == .ok)
+            #expect(page.contains("Jade M."))
+            #expect(!page.contains("MOREAU"))
+            #expect(!page.contains("Enregistrer comme validées"))
+            #expect(page.contains("comptent dans le bilan une fois validées"))
+            let saved = try await Self.post(
+                client, grid, cookie: cookie,
+                "\(try Self.tokens(page))&rows%5B\(id)%5D%5Bworked%5D=120&rows%5B\(id)%5D%5Bseen%5D=&validate=1")
+            #expect(saved.status == .seeOther)
+            let reports = try await harness.services.ledger.hours.list(Caller.system("t"), placementId: f.placementId)
+            #expect(reports.map(\.status) == [.declared])
+            #expect(reports.first?.source == .company)
         }
     }
 

@@ -12,6 +12,9 @@ public enum Role: String, InputEnum {
         case .company: "Entreprise"
         }
     }
+
+    /// The PLIE's own people: admin, facilitator, référent.
+    public var isStaff: Bool { [.admin, .facilitator, .referent].contains(self) }
 }
 
 /// Who is asking: every store query is scoped to what this caller's role may see.
@@ -46,6 +49,6 @@ public struct Caller: Sendable, Equatable {
 
     /// The PLIE's own people (admin, facilitator, référent): pathways, indicators, committee lists.
     public func requireStaff() throws(DomainError) {
-        guard [.admin, .facilitator, .referent].contains(role) else { throw DomainError.forbidden }
+        guard role.isStaff else { throw DomainError.forbidden }
     }
 }

@@ -55,13 +55,20 @@ public struct BalanceService: Sendable {
             pendingHours: Hundredths.decimal(lots.reduce(0) { $0 + $1.pendingHundredths }))
     }
 
-    /// Every lot under execution on `at` that the caller may see, most urgent first (the dashboard's
-    /// "what needs me today"): the same computation as any subject's balance.
-    public func lotsUnderWay(_ caller: Caller, at: LocalDate) async throws -> [LotBalance] {
-        let lots = try await pool.withTransaction(isolation: .repeatableRead) { connection in
-            try await compute(caller, lots: .underWay, at: at, on: connection)
+    /// The lots under execution on `at` that the caller may see and that end first, at most `limit`,
+    /// most urgent first, with how many are under execution in all (the dashboard's "what needs me
+    /// today"): the same computation as any subject's balance, bounded so that a territory of a hundred
+    /// thousand lots does not compute them all on every visit.
+    public func lotsUnderWay(_ caller: Caller, at: LocalDate, limit: Int) async throws -> (
+        lots: [LotBalance], underWay: Int
+    ) {
+        let (lots, count) = try await pool.withTransaction(isolation: .repeatableRead) { connection in
+            (
+                try await compute(caller, lots: .underWay(limit: limit), at: at, on: connection),
+                try await facts.underWayCount(caller, at: at, on: connection)
+            )
         }
-        return sortedByUrgency(lots.map { $0.balance.visible(to: caller) }) { $0.balance }
+        return (sortedByUrgency(lots.map { $0.balance.visible(to: caller) }) { $0.balance }, count)
     }
 
     /// The lots' month series added up; in hundredths (Decimal additions are slow on Linux) unless a lot

@@ -33,8 +33,9 @@ public struct Dashboard: Sendable {
 
     public init(pool: PostgresPool) { self.pool = pool }
 
-    public func moves(_ caller: Caller, month: YearMonth) async throws -> [Move] {
-        guard caller.role != .buyer else { return [] }
+    /// The placements starting or ending in `month`, the first `limit` by date, with how many there are.
+    public func moves(_ caller: Caller, month: YearMonth, limit: Int) async throws -> (moves: [Move], placements: Int) {
+        guard caller.role != .buyer else { return ([], 0) }
         var sql = SQL(
             """
             SELECT pl.id, pl.code, \(Scope.personName(caller, participant: "pa")), l.id, l.label, c.name, pl.start_date, pl.end_date
@@ -49,8 +50,11 @@ public struct Dashboard: Sendable {
         if let predicate = try Scope.placements(caller, placement: "pl", participant: "pa", &sql) {
             sql.append("AND \(predicate)")
         }
-        sql.append("ORDER BY LEAST(pl.start_date, COALESCE(pl.end_date, pl.start_date)), pl.code LIMIT 200")
-        return try await pool.query(sql).flatMap { row -> [Move] in
+        var count = SQL("SELECT count(*) FROM (\(sql.text)) counted")
+        count.parameters = sql.parameters
+        sql.append(
+            "ORDER BY LEAST(pl.start_date, COALESCE(pl.end_date, pl.start_date)), pl.code LIMIT \(sql.bind(limit))")
+        let moves = try await pool.query(sql).flatMap { row -> [Move] in
             let start: LocalDate = try row.decode(6)
             let end: LocalDate? = try row.decode(7)
             let make = { (date: LocalDate, starts: Bool) in
@@ -64,6 +68,26 @@ public struct Dashboard: Sendable {
             if let end, end.yearMonth == month { moves.append(try make(end, false)) }
             return moves
         }
+        return (moves, try await pool.query(count).one().decode(0, as: Int.self))
+    }
+
+    /// Positive outcomes proposed to the committee with no decision recorded yet (staff; a référent counts
+    /// those of the people it follows). Read from the proposals themselves: detecting every candidate of
+    /// the territory is the outcomes page's work, too long for each visit of the dashboard.
+    public func proposalsAwaitingCommittee(_ caller: Caller) async throws -> Int {
+        guard caller.role.isStaff else { return 0 }
+        var sql = SQL(
+            """
+            SELECT count(*) FROM outcome_decisions p JOIN participants pa ON pa.id = p.participant_id
+            WHERE p.decision = 'proposed' AND NOT EXISTS (
+                SELECT 1 FROM outcome_decisions d WHERE d.pathway_id = p.pathway_id AND d.rule = p.rule
+                AND d.established_on = p.established_on AND d.facts IS NOT DISTINCT FROM p.facts AND d.decision <> 'proposed')
+            """)
+        if caller.role == .referent {
+            guard let user = caller.userId else { return 0 }
+            sql.append("AND \(Scope.heldByReferent(participant: "pa", user: sql.bind(user)))")
+        }
+        return try await pool.query(sql).one().decode(0, as: Int.self)
     }
 
     /// The last imports (staff who edit: admins and facilitators).

@@ -170,8 +170,9 @@ public struct PendingReport: Sendable {
 }
 
 extension HourReportStore {
-    /// Current declared reports waiting for validation (staff), oldest month first, optionally of one lot;
-    /// `limit` rows from `offset`, with the total.
+    /// Current declared reports waiting for validation (staff), oldest month first then in the order they
+    /// were declared (the order of the `hour_reports_pending` index: a page reads only its rows), optionally
+    /// of one lot; `limit` rows from `offset`, with the total.
     public func queue(_ caller: Caller, lotId: UUID? = nil, limit: Int, offset: Int) async throws -> (
         items: [PendingReport], total: Int
     ) {
@@ -188,17 +189,23 @@ extension HourReportStore {
             WHERE r.current AND r.status = 'declared'
             """)
         if let lotId { sql.append("AND pl.lot_id = \(sql.bind(lotId))") }
-        var count = SQL(
-            "SELECT count(*) FROM hour_reports r JOIN placements pl ON pl.id = r.placement_id WHERE r.current AND r.status = 'declared'"
-        )
-        if let lotId { count.append("AND pl.lot_id = \(count.bind(lotId))") }
-        sql.append("ORDER BY r.month, pc.reference, l.number, 22, r.id")
+        sql.append("ORDER BY r.month, r.declared_at, r.id")
         sql.append("LIMIT \(sql.bind(limit)) OFFSET \(sql.bind(offset))")
         let items = try await pool.query(sql).map { row in
             PendingReport(
                 report: try HourReport(row: row), personName: try row.decode(21), lotId: try row.decode(22),
                 lotLabel: try row.decode(23), contractReference: try row.decode(24), companyName: try row.decode(25))
         }
-        return (items, try await pool.query(count).one().decode(0, as: Int.self))
+        return (items, try await pendingCount(caller, lotId: lotId))
+    }
+
+    /// How many current reports wait for validation (staff), optionally on one lot.
+    public func pendingCount(_ caller: Caller, lotId: UUID? = nil) async throws -> Int {
+        try caller.requireEditor()
+        var count = SQL("SELECT count(*) FROM hour_reports r WHERE r.current AND r.status = 'declared'")
+        if let lotId {
+            count.append("AND r.placement_id IN (SELECT id FROM placements WHERE lot_id = \(count.bind(lotId)))")
+        }
+        return try await pool.query(count).one().decode(0, as: Int.self)
     }
 }

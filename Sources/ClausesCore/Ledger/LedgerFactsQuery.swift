@@ -22,10 +22,11 @@ struct LedgerFactsQuery: Sendable {
         let reports: ReportsText
     }
 
-    /// Which lots to read: a subject's, or every lot under execution on the balance date (the dashboard).
+    /// Which lots to read: a subject's, or the lots under execution on the balance date that end first
+    /// (the dashboard), at most `limit` of them.
     enum LotSelection: Sendable {
         case subject(BalanceSubject)
-        case underWay
+        case underWay(limit: Int)
     }
 
     let countingDefaults: CountingRuleTable
@@ -49,14 +50,15 @@ struct LedgerFactsQuery: Sendable {
             WHERE
             """)
         switch selection {
-        case .underWay:
-            sql.append(
-                "COALESCE(l.execution_start <= \(sql.bind(at)), true) AND COALESCE(l.execution_end >= \(sql.bind(at)), true)"
-            )
-        case .subject(let subject): condition(subject, &sql)
+        case .underWay(let limit):
+            Self.underWay(at: at, &sql)
+            if let predicate = Scope.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
+            sql.append("ORDER BY l.execution_end NULLS LAST, l.id LIMIT \(sql.bind(limit))")
+        case .subject(let subject):
+            condition(subject, &sql)
+            if let predicate = Scope.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
+            sql.append("ORDER BY pc.reference, l.number")
         }
-        if let predicate = Scope.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
-        sql.append("ORDER BY pc.reference, l.number")
 
         var tables: [String: CountingRuleTable] = [:]
         let lotRows = try await connection.query(sql)
@@ -78,6 +80,23 @@ struct LedgerFactsQuery: Sendable {
                 contractorId: try row.decode(12), contractorName: try row.decode(13),
                 rules: tables[overrides] ?? countingDefaults, placements: placements[id] ?? [])
         }
+    }
+
+    /// Lots under execution on `at` (a missing start or end does not bound the period).
+    static func underWay(at: LocalDate, _ sql: inout SQL) {
+        sql.append(
+            "COALESCE(l.execution_start <= \(sql.bind(at)), true) AND COALESCE(l.execution_end >= \(sql.bind(at)), true)"
+        )
+    }
+
+    /// How many lots with a clause the caller may see are under execution on `at`.
+    func underWayCount(_ caller: Caller, at: LocalDate, on connection: PostgresConnection) async throws -> Int {
+        var sql = SQL(
+            "SELECT count(*) FROM lots l JOIN public_contracts pc ON pc.id = l.public_contract_id JOIN insertion_clauses ic ON ic.lot_id = l.id WHERE"
+        )
+        Self.underWay(at: at, &sql)
+        if let predicate = Scope.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
+        return try await connection.query(sql).one().decode(0, as: Int.self)
     }
 
     private func condition(_ subject: BalanceSubject, _ sql: inout SQL) {
