@@ -5,7 +5,8 @@ import Foundation
 /// the cumulative line, the required level and the expected progress line (linear over the execution).
 enum BalanceChart {
     static let width = 720.0, height = 260.0
-    static let left = 56.0, right = 16.0, top = 16.0, bottom = 40.0
+    /// The left margin holds the hour labels at the phone size (`app.css` enlarges the text there).
+    static let left = 84.0, right = 16.0, top = 16.0, bottom = 40.0
 
     static func svg(months: [MonthCredit], balance: Balance) -> String {
         guard
@@ -41,7 +42,7 @@ enum BalanceChart {
             svg +=
                 "<line class=\"grid\" x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(y(value)))\" y2=\"\(fmt(y(value)))\"/>"
             svg +=
-                "<text class=\"tick\" x=\"\(fmt(left - 6))\" y=\"\(fmt(y(value) + 4))\" text-anchor=\"end\">\(Int(value.rounded()))</text>"
+                "<text class=\"tick\" x=\"\(fmt(left - 6))\" y=\"\(fmt(y(value) + 4))\" text-anchor=\"end\">\(French.number(Decimal(Int(value.rounded())), maxFraction: 0))</text>"
         }
         for (i, month) in axis.enumerated() {
             let credited = byMonth[month]?.credited ?? 0
@@ -51,8 +52,9 @@ enum BalanceChart {
                     "<rect class=\"bar\" x=\"\(fmt(x(i) + step * 0.15))\" y=\"\(fmt(y(value)))\" width=\"\(fmt(step * 0.7))\" height=\"\(fmt(y(0) - y(value)))\"><title>\(French.month(month)) : \(French.number(credited, maxFraction: 6)) h valorisées</title></rect>"
             }
             if axis.count <= 18 || i % max(1, axis.count / 12) == 0 {
+                // On a phone only every third month is labelled (`.minor` is hidden there).
                 svg +=
-                    "<text class=\"tick\" x=\"\(fmt(x(i) + step / 2))\" y=\"\(fmt(height - bottom + 16))\" text-anchor=\"middle\">\(String(format: "%02d/%02d", month.month, month.year % 100))</text>"
+                    "<text class=\"tick\(i % 3 == 0 ? "" : " minor")\" x=\"\(fmt(x(i) + step / 2))\" y=\"\(fmt(height - bottom + 16))\" text-anchor=\"middle\">\(String(format: "%02d/%02d", month.month, month.year % 100))</text>"
             }
         }
         if required > 0 {

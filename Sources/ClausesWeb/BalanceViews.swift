@@ -105,7 +105,8 @@ struct UrgentLotRow: Codable, Sendable {
     let expected: String
     let shortfall: String
     let end: String
-    let pending: String?
+    /// « N relevé(s) à valider » (a distinct name: a nil field would let Mustache read the page's own).
+    let awaitingValidation: String?
     let meter: String
 
     init(_ lot: LotBalance) {
@@ -122,7 +123,7 @@ struct UrgentLotRow: Codable, Sendable {
         expected = b.expectedHours.map { French.hours($0) } ?? "—"
         shortfall = French.hours(b.shortfallHours)
         end = Display.date(b.executionEnd)
-        pending = lot.pendingReports > 0 ? "\(lot.pendingReports) relevé(s) à valider" : nil
+        awaitingValidation = lot.pendingReports > 0 ? "\(lot.pendingReports) relevé(s) à valider" : nil
         meter = Meter.svg(
             completion: b.completionRate, label: "\(Percent.text(b.completionRate)) des heures prescrites", small: true)
     }
@@ -134,14 +135,14 @@ struct SummaryView: Codable, Sendable {
     let atISO: String
     let total: AggregateView
     let lots: [UrgentLotRow]
-    let pending: String?
+    let pendingHours: String?
 
     init(_ summary: BalanceSummary) {
         at = summary.at.french
         atISO = summary.at.description
         total = AggregateView(summary.aggregate)
         lots = summary.lots.map(UrgentLotRow.init)
-        pending =
+        pendingHours =
             summary.pendingHours > 0
             ? "\(French.hours(summary.pendingHours)) déclarées attendent une validation et ne sont pas comptées." : nil
     }

@@ -26,7 +26,9 @@ struct ErrorMiddleware: RouterMiddleware {
             {
                 response = try Self.json(domain)
             } else if domain.kind == .unauthorized {
-                return Response.redirect(to: Web.login.path(query: [("suite", request.uri.path)]))
+                // Back to the same page after signing in, its query included (the month of a grid…).
+                let page = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                return Response.redirect(to: Web.login.path(query: [("suite", page)]))
             } else {
                 var context = context
                 if context.user == nil, let cookie = request.cookies[SessionMiddleware.cookieName]?.value,

@@ -23,14 +23,14 @@ struct HourPages {
         }
     }
 
-    func registerStaff(on staff: RouterGroup<StaffContext>) {
-        staff.get(RouterPath(Web.reviewQueue.pattern)) { request, context in
+    func registerEditors(on editors: RouterGroup<EditorContext>) {
+        editors.get(RouterPath(Web.reviewQueue.pattern)) { request, context in
             try await pages.render(
                 try await queuePage(
                     context.caller, lotId: try request.query.uuid("lot"), params: try ListParams(request)),
                 request: request, context: context)
         }
-        staff.post(RouterPath(Web.reviewQueue.pattern)) { request, context in
+        editors.post(RouterPath(Web.reviewQueue.pattern)) { request, context in
             try await review(request: request, context: context)
         }
     }
@@ -75,18 +75,31 @@ struct HourPages {
         let lotLabel: String
         let action: String
         let month: String
-        let monthLabel: String
+        /// « d'octobre 2026 », « de novembre 2026 ».
+        let ofMonth: String
         let previous: String
         let next: String?
-        let companyId: String
         let companies: [Option]
         let severalCompanies: Bool
         let rows: [Row]
+        /// Staff who edit may record checked timesheets as validated; a company's hours are declared.
         let canValidate: Bool
         let validate: Bool
         let confirm: Bool
         let problem: String?
-        let declaresOnly: Bool
+    }
+
+    /// A row's `seen` field: the report the grid showed, as `id:status` (empty: none).
+    enum SeenField {
+        static func text(_ seen: SeenReport?) -> String { seen.map { "\($0.id.slug):\($0.status.rawValue)" } ?? "" }
+
+        static func parse(_ text: String) -> SeenReport? {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let id = UUID(uuidString: String(parts[0])),
+                let status = HourReportStatus(rawValue: String(parts[1]))
+            else { return nil }
+            return SeenReport(id: id, status: status)
+        }
     }
 
     /// What was typed in a row, kept on the page when the grid is refused.
@@ -98,7 +111,7 @@ struct HourPages {
 
     private func gridPage(
         _ caller: Caller, lotId: UUID, month: YearMonth, companyId: UUID?, typed: [UUID: Typed] = [:],
-        errors: [UUID: String] = [:], validate: Bool = false, confirm: Bool = false, problem: String? = nil
+        errors: [UUID: DomainError] = [:], validate: Bool = false, confirm: Bool = false, problem: String? = nil
     ) async throws -> GridPage {
         try caller.requireDeclarer()
         let lot = try await services.lots.get(caller, id: lotId)
@@ -118,7 +131,9 @@ struct HourPages {
                 period: "\(row.startDate.french) → \(Display.date(row.endDate))", weekly: French.hours(row.weeklyHours),
                 worked: kept?.worked ?? current.map { figure($0.worked) } ?? "",
                 training: kept?.training ?? current.map { $0.training > 0 ? figure($0.training) : "" } ?? "",
-                seen: kept?.seen ?? row.current?.id.slug ?? "",
+                // A row refused as stale now carries what is current: sent again, it replaces it knowingly.
+                seen: errors[row.placementId]?.code == .staleForm
+                    ? SeenField.text(row.current?.seen) : kept?.seen ?? SeenField.text(row.current?.seen),
                 status: row.current?.status.frenchLabel ?? "Rien de déclaré",
                 statusClass: row.current?.status.rawValue ?? "none",
                 rejection: row.current.flatMap { report in
@@ -126,27 +141,26 @@ struct HourPages {
                         "\(French.hours(report.worked)) refusées. Motif : \($0). Saisissez les heures corrigées."
                     }
                 },
-                error: errors[row.placementId])
+                error: errors[row.placementId]?.message)
         }
         // A refusal about a placement the grid does not show (not running that month) is said above it.
         let shown = Set(grid.rows.map(\.placementId))
-        let unseen = errors.filter { !shown.contains($0.key) }.map(\.value).sorted()
+        let unseen = errors.filter { !shown.contains($0.key) }.map(\.value.message).sorted()
         let problem = problem.map { ([$0] + unseen).joined(separator: " ") }
         let today = services.clock.today.yearMonth
         let query = { (m: YearMonth) in [("mois", m.description), ("entreprise", companyId?.slug)] }
         return GridPage(
-            title: "Heures de \(French.month(month)) — lot \(lot.number)", lotLink: Web.lot.path(lotId),
+            title: "Heures \(French.ofMonth(month)) — lot \(lot.number)", lotLink: Web.lot.path(lotId),
             lotLabel: "Lot \(lot.number) — \(lot.label) (\(lot.publicContractReference))",
             action: Web.lotHours.path(lotId, query: query(month)), month: month.description,
-            monthLabel: French.month(month), previous: Web.lotHours.path(lotId, query: query(month.adding(months: -1))),
+            ofMonth: French.ofMonth(month), previous: Web.lotHours.path(lotId, query: query(month.adding(months: -1))),
             next: month < today ? Web.lotHours.path(lotId, query: query(month.adding(months: 1))) : nil,
-            companyId: companyId?.slug ?? "",
             companies: companies.sorted { $0.value < $1.value }.map {
                 .init(value: $0.key.slug, label: $0.value, selected: $0.key == companyId)
             },
             severalCompanies: companies.count > 1, rows: rows, canValidate: caller.canEditReferential,
             validate: validate, confirm: confirm,
-            problem: problem, declaresOnly: !caller.canEditReferential)
+            problem: problem)
     }
 
     struct GridForm: PostedForm {
@@ -169,7 +183,7 @@ struct HourPages {
         let companyId = try company(request)
         let form = try await forms.decode(GridForm.self, from: request, context: context)
         var typed: [UUID: Typed] = [:]
-        var errors: [UUID: String] = [:]
+        var errors: [UUID: DomainError] = [:]
         var entries: [HourGridEntry] = []
         for (key, row) in form.rows ?? [:] {
             guard let placementId = UUID(uuidString: key) else { continue }
@@ -182,10 +196,9 @@ struct HourPages {
                 entries.append(
                     HourGridEntry(
                         placementId: placementId, worked: try Self.hours(worked, noun: "heures travaillées"),
-                        training: try Self.hours(training, noun: "heures de formation"),
-                        seenReportId: seen.isEmpty ? nil : UUID(uuidString: seen)))
+                        training: try Self.hours(training, noun: "heures de formation"), seen: SeenField.parse(seen)))
             } catch {
-                errors[placementId] = error.message
+                errors[placementId] = error
             }
         }
         let validate = form.validate != nil && caller.canEditReferential
@@ -205,7 +218,7 @@ struct HourPages {
             result = try await services.ledger.hours.saveGrid(
                 caller, lotId: lotId, month: month, entries: entries, confirmPlausible: confirm, validate: validate)
         } catch let refusal as HourGridRefusal {
-            for (id, problem) in refusal.problems { errors[id] = problem.message }
+            for (id, problem) in refusal.problems { errors[id] = problem }
             let implausible = refusal.problems.values.contains { $0.code == .implausibleHours }
             return try await refused(
                 "Rien n'a été enregistré : corrigez les lignes signalées"
@@ -215,7 +228,7 @@ struct HourPages {
             to: Web.lotHours.path(
                 lotId,
                 query: [("mois", month.description), ("entreprise", companyId?.slug)]
-                    + Notice.hoursSaved.query(count: result.created + result.corrected)))
+                    + Notice.hoursSaved.query(count: result.changed)))
     }
 
     /// Hours typed in a cell: empty is 0; a French or plain decimal, not negative, two decimals at most.
@@ -268,13 +281,13 @@ struct HourPages {
         let slice = ListSlice(items: queue.items, total: queue.total, offset: params.query.offset)
         return QueuePage(
             action: Web.reviewQueue.path(query: [("lot", lotId?.slug), ("page", String(params.page))]),
-            lotFilter: lotName.map { "Lot \($0.number) — \($0.label) (\($0.publicContractReference))" },
+            lotFilter: lotName.map { "lot \($0.number) — \($0.label) (\($0.publicContractReference))" },
             allLink: Web.reviewQueue.path(),
             controls: ListControls(
                 slice, params: params, route: Web.reviewQueue, filters: [("lot", lotId?.slug)],
                 columns: [
-                    ("Personne", nil), ("Mois", nil), ("Lot", nil), ("Heures", nil), ("Déclaré par", nil),
-                    ("Décision", nil),
+                    ("Cocher", nil), ("Personne", nil), ("Mois", nil), ("Lot et employeur", nil), ("Heures", nil),
+                    ("Déclaré par", nil), ("Décision", nil),
                 ], noun: ("relevé à valider", "relevés à valider")),
             rows: queue.items.map { item in
                 let id = item.report.id.slug
@@ -287,6 +300,10 @@ struct HourPages {
                     reason: reasons[id] ?? "", error: errors[id])
             },
             bulkReason: bulkReason, bulkError: bulkError)
+    }
+
+    enum BulkAction: String {
+        case validate, reject
     }
 
     struct QueueForm: PostedForm {
@@ -303,7 +320,7 @@ struct HourPages {
         let reasons: [String: String]?
     }
 
-    private func review(request: Request, context: StaffContext) async throws -> Response {
+    private func review(request: Request, context: EditorContext) async throws -> Response {
         let caller = context.caller
         let lotId = try request.query.uuid("lot")
         let params = try ListParams(request)
@@ -328,9 +345,12 @@ struct HourPages {
                 return try await refused(errors: [one: "Indiquez le motif du refus : le déclarant le lira."])
             }
         } else {
+            guard let bulk = form.bulk.flatMap(BulkAction.init(rawValue:)) else {
+                return try await refused(bulkError: "Choisissez « Valider » ou « Refuser » pour les relevés cochés.")
+            }
             ids = form.ids ?? []
             guard !ids.isEmpty else { return try await refused(bulkError: "Cochez au moins un relevé.") }
-            status = form.bulk == "reject" ? .rejected : .validated
+            status = bulk == .reject ? .rejected : .validated
             if status == .rejected {
                 reason = form.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
                 if reason?.isEmpty ?? true {

@@ -11,21 +11,24 @@ struct LedgerPageRoutes {
     let reader: RequestReader
     let forms: WebForms
 
-    func register(on staff: RouterGroup<StaffContext>) {
-        staff.get(RouterPath(Web.imports.pattern)) { request, context in
+    func registerImports(on editors: RouterGroup<EditorContext>) {
+        editors.get(RouterPath(Web.imports.pattern)) { request, context in
             let kind = request.queryDictionary["type"].flatMap(ImportKind.init(rawValue:)) ?? .hours
             return try await pages.render(
                 ImportsPage(kind: kind, options: .init()), request: request, context: context)
         }
-        staff.post(RouterPath(Web.imports.pattern)) { request, context in
+        editors.post(RouterPath(Web.imports.pattern)) { request, context in
             try await upload(request: request, context: context)
         }
-        staff.get(RouterPath(Web.importTemplate.pattern)) { _, context in
+        editors.get(RouterPath(Web.importTemplate.pattern)) { _, context in
             guard let kind = context.parameters.get("kind").flatMap(ImportKind.init(rawValue:)) else {
                 throw DomainError.notFound("Modèle de fichier inconnu.")
             }
             return CSVResponse.response(Self.template(kind), fileName: "modele-\(kind.rawValue).csv")
         }
+    }
+
+    func registerOutcomes(on staff: RouterGroup<StaffContext>) {
         staff.get(RouterPath(Web.outcomes.pattern)) { request, context in
             try await pages.render(
                 try await outcomes(context.caller, asOf: try reader.pageDate(request, "au", label: "au")),
@@ -134,32 +137,32 @@ struct LedgerPageRoutes {
         let draft: String
     }
 
-    private func upload(request: Request, context: StaffContext) async throws -> Response {
+    private func upload(request: Request, context: EditorContext) async throws -> Response {
         let caller = context.caller
         let viewer = context.signedIn
         let draft: FormStore.ImportDraft
         let dryRun: Bool
+        var keptId: UUID?
         if let type = request.headers[.contentType], type.hasPrefix("application/x-www-form-urlencoded") {
             let form = try await forms.decode(ConfirmDraft.self, from: request, context: context)
             guard let id = UUID(uuidString: form.draft),
-                let kept = try await services.forms.takeDraft(id, userId: viewer.user.id)
+                let kept = try await services.forms.draft(id, userId: viewer.user.id)
             else {
                 throw DomainError.conflict(
                     "Ce fichier vérifié n'est plus disponible (déjà importé, ou vérifié il y a plus de deux heures) : choisissez-le de nouveau.",
                     code: .formAlreadySent)
             }
-            (draft, dryRun) = (kept, false)
+            (draft, dryRun, keptId) = (kept, false, id)
         } else {
             let form = try await multipart(request)
-            guard FormFields.constantTimeEqual(viewer.csrfToken, form._csrf) else { throw FormFields.expired }
-            guard try await services.forms.consumeToken(form._once, userId: viewer.user.id) else {
-                throw DomainError.conflict(
-                    "Ce formulaire a déjà été envoyé : rien n'a été importé une seconde fois.", code: .formAlreadySent)
+            try await forms.checkTokens(csrf: form._csrf, once: form._once, context: context)
+            guard let kind = ImportKind(rawValue: form.kind) else {
+                throw DomainError.invalid("kind", "Type de fichier inconnu : choisissez-le dans la liste.")
             }
             guard !form.file.isEmpty else { throw DomainError.invalid("file", "Choisissez un fichier CSV à importer.") }
             draft = FormStore.ImportDraft(
-                kind: ImportKind(rawValue: form.kind) ?? .hours, replace: form.replace != nil,
-                confirm: form.confirm != nil, validate: form.validate != nil, content: form.file)
+                kind: kind, replace: form.replace != nil, confirm: form.confirm != nil, validate: form.validate != nil,
+                content: form.file)
             dryRun = form.dryRun != nil
         }
         let report: ImportReport =
@@ -183,6 +186,8 @@ struct LedgerPageRoutes {
             case .confirmationRequired:
                 "Des heures dépassent le plafond plausible : vérifiez-les puis cochez « Confirmer » pour importer. Rien n'a été écrit."
             }
+        // A checked file is forgotten once imported; refused, it stays until it expires.
+        if report.written, let keptId { try await services.forms.discardDraft(keptId) }
         let kept =
             report.status == .dryRun ? try await services.forms.keepDraft(draft, for: viewer.user.id).slug : nil
         let options = ImportOptions(

@@ -80,15 +80,18 @@ struct ListControls: Codable, Sendable {
                 ariaSort: state, arrow: current ? (params.descending ? " ↓" : " ↑") : "")
         }
         let pages = max(1, (slice.total + ListParams.pageSize - 1) / ListParams.pageSize)
-        let first = slice.total == 0 ? 0 : slice.offset + 1
-        let last = slice.offset + slice.items.count
-        let noun = slice.total == 1 ? noun.one : noun.many
+        let n = { (value: Int) in French.number(Decimal(value), maxFraction: 0) }
+        let nouns = slice.total == 1 ? noun.one : noun.many
         count =
-            slice.items.isEmpty && slice.total > 0
-            ? "Cette page est au-delà de la fin de la liste (\(slice.total) \(noun) en tout)."
-            : slice.total <= ListParams.pageSize
-                ? "\(slice.total) \(noun)"
-                : "\(noun.prefix(1).uppercased() + noun.dropFirst()) \(first) à \(last) sur \(slice.total)"
+            if slice.total == 0 {
+                "Aucun \(noun.one)."
+            } else if slice.items.isEmpty {
+                "Cette page est au-delà de la fin de la liste (\(n(slice.total)) \(nouns) en tout)."
+            } else if slice.total <= ListParams.pageSize {
+                "\(n(slice.total)) \(nouns)"
+            } else {
+                "\(n(slice.offset + 1)) à \(n(slice.offset + slice.items.count)) sur \(n(slice.total)) \(nouns)"
+            }
         previous =
             params.page > 1 ? route.path(query: base + sortQuery + [("page", String(params.page - 1))]) : nil
         next = params.page < pages ? route.path(query: base + sortQuery + [("page", String(params.page + 1))]) : nil

@@ -39,6 +39,7 @@ public struct PageRenderer: Sendable {
         let page: Model
         let csrf: String
         let once: String
+        let links: SiteLinks
     }
 
     struct Layout {
@@ -52,6 +53,7 @@ public struct PageRenderer: Sendable {
         let user: Person?
         let nav: [Navigation.Link]
         let notice: String?
+        let links: SiteLinks
     }
 
     func render<Model: PageModel>(
@@ -60,7 +62,7 @@ public struct PageRenderer: Sendable {
         let viewer = context.viewer
         var once = ""
         if Model.hasForms, let viewer { once = try await forms.issueToken(for: viewer.user.id) }
-        let scope = Scope(page: model, csrf: viewer?.csrfToken ?? "", once: once)
+        let scope = Scope(page: model, csrf: viewer?.csrfToken ?? "", once: once, links: .shared)
         guard let body = library.render(scope, withTemplate: Model.template) else {
             throw DomainError(
                 .internalError, code: .templateMissing, message: "Modèle de page introuvable : \(Model.template)")
@@ -69,7 +71,7 @@ public struct PageRenderer: Sendable {
             title: model.title, body: body, csrf: viewer?.csrfToken ?? "",
             user: viewer.map { Layout.Person(email: $0.user.email, role: $0.user.role.frenchLabel) },
             nav: viewer.map { Navigation.links(for: $0.user.role, path: request.uri.path) } ?? [],
-            notice: Notice.from(request))
+            notice: Notice.from(request), links: .shared)
         guard let html = library.render(layout, withTemplate: "layout") else {
             throw DomainError(.internalError, code: .templateMissing, message: "Modèle de page introuvable : layout")
         }

@@ -54,9 +54,13 @@ struct PageRoutes {
         referential.register(on: signedIn)
         HourPages(services: services, pages: pages, reader: reader, forms: forms).register(on: signedIn)
 
+        let editors = signedIn.group(context: EditorContext.self)
+        HourPages(services: services, pages: pages, reader: reader, forms: forms).registerEditors(on: editors)
+        let ledgerPages = LedgerPageRoutes(services: services, pages: pages, reader: reader, forms: forms)
+        ledgerPages.registerImports(on: editors)
+
         let staff = signedIn.group(context: StaffContext.self)
-        HourPages(services: services, pages: pages, reader: reader, forms: forms).registerStaff(on: staff)
-        LedgerPageRoutes(services: services, pages: pages, reader: reader, forms: forms).register(on: staff)
+        ledgerPages.registerOutcomes(on: staff)
         PathwayPageRoutes(services: services, pages: pages, reader: reader).register(on: staff)
     }
 

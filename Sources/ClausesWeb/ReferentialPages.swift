@@ -73,9 +73,12 @@ struct ReferentialPages {
         let moves: [Line]
         /// Said when more placements start or end this month than the dashboard lists.
         let movesBounded: String?
+        /// Buyers follow no placement.
+        let showMoves: Bool
         let imports: [Line]
         let monthLabel: String
-        let isStaff: Bool
+        /// Admins and facilitators: the last imports.
+        let isEditor: Bool
     }
 
     private func dashboard(_ caller: Caller) async throws -> DashboardPage {
@@ -107,7 +110,7 @@ struct ReferentialPages {
         }
         let month = try await services.ledger.dashboard.moves(
             caller, month: today.yearMonth, limit: DashboardPage.moveLimit)
-        let moves = month.moves.map { move in
+        let moves = month.moves.sorted { ($0.date, $0.code) < ($1.date, $1.code) }.map { move in
             DashboardPage.Line(
                 text: "\(move.personName) — \(move.starts ? "début" : "fin") le \(move.date.french)",
                 detail: "\(move.code) · \(move.lotLabel) · \(move.companyName)", link: Web.lot.path(move.lotId))
@@ -117,20 +120,21 @@ struct ReferentialPages {
                 text:
                     "\(record.kind.frenchLabel) : \(record.lines) ligne(s), \(record.created) créée(s), \(record.corrected) corrigée(s)",
                 detail: "par \(record.by), le \(French.dateTime(record.at))"
-                    + (record.awaitingValidation ? " · heures en attente de validation" : ""),
+                    + (record.awaitingValidation ? " · importées sans validation" : ""),
                 link: record.awaitingValidation ? Web.reviewQueue.path() : Web.imports.path())
         }
         return DashboardPage(
             today: today.french, behind: behind.map(UrgentLotRow.init),
             bounded: underWay.underWay > underWay.lots.count
-                ? "Calculé sur les \(underWay.lots.count) lots en cours qui finissent le plus tôt, sur \(underWay.underWay) lots en cours : les autres se lisent dans les bilans de chaque donneur d'ordre."
+                ? "Calculé sur les \(underWay.lots.count) lots en cours qui finissent le plus tôt, sur \(French.number(Decimal(underWay.underWay), maxFraction: 0)) lots en cours : les autres se lisent dans les bilans de chaque donneur d'ordre."
                 : nil,
             pending: pending, candidates: candidates,
             moves: moves,
             movesBounded: month.placements > DashboardPage.moveLimit
-                ? "Les \(DashboardPage.moveLimit) premières par date, sur \(month.placements) mises à l'emploi qui commencent ou finissent ce mois-ci."
+                ? "Les \(DashboardPage.moveLimit) premières mises à l'emploi par date, sur \(French.number(Decimal(month.placements), maxFraction: 0)) qui commencent ou finissent ce mois-ci."
                 : nil,
-            imports: imports, monthLabel: French.month(today.yearMonth), isStaff: caller.role.isStaff)
+            showMoves: caller.role != .buyer, imports: imports,
+            monthLabel: French.month(today.yearMonth), isEditor: caller.canEditReferential)
     }
 
     // MARK: Buyers
@@ -167,7 +171,10 @@ struct ReferentialPages {
         let title: String
         let siret: String
         let summary: SummaryView
+        /// The operations listed on the page; a buyer with more is told how many.
+        static let operationLimit = 200
         let operations: [Link]
+        let operationsMore: String?
         let contracts: [Link]
         let contractsCount: String
         let allContracts: String
@@ -179,13 +186,15 @@ struct ReferentialPages {
         let contracts = try await services.publicContracts.slice(
             caller, filter: .init(buyerId: id), query: ListQuery(sort: "reference", limit: 20))
         let operations = try await services.operations.slice(
-            caller, filter: .init(buyerId: id), query: ListQuery(limit: 200))
+            caller, filter: .init(buyerId: id), query: ListQuery(limit: BuyerPage.operationLimit))
         let summary = try await services.ledger.balances.balance(of: .buyer(id), at: at, caller: caller)
         return BuyerPage(
             title: buyer.name, siret: buyer.siret, summary: SummaryView(summary),
             operations: operations.items.map {
                 .init(link: Web.operation.path($0.id), text: $0.name, detail: $0.regime.frenchLabel)
             },
+            operationsMore: operations.total > operations.items.count
+                ? "Les \(operations.items.count) premières opérations, sur \(operations.total)." : nil,
             contracts: contracts.items.map {
                 .init(link: Web.contract.path($0.id), text: $0.reference, detail: $0.object)
             },
@@ -242,7 +251,6 @@ struct ReferentialPages {
         }
         var title = "Marchés"
         let controls: ListControls
-        let buyerFilter: String
         let items: [Row]
     }
 
@@ -260,7 +268,6 @@ struct ReferentialPages {
                     ("Référence", "reference"), ("Objet", "objet"), ("Donneur d'ordre", nil),
                     ("Notifié le", "notification"),
                 ], noun: ("marché", "marchés")),
-            buyerFilter: buyerId?.slug ?? "",
             items: slice.items.map {
                 .init(
                     link: Web.contract.path($0.id), reference: $0.reference, object: $0.object,
@@ -281,13 +288,16 @@ struct ReferentialPages {
         let considerations: String
         let summary: SummaryView
         let lots: [LotRow]
+        /// Said, with the full list's link, when the marché has more lots than the page lists.
+        let lotsMore: String?
+        let lotsLink: String
     }
 
     private func contract(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> ContractPage {
         let contract = try await services.publicContracts.get(caller, id: id)
         let buyer = try await services.buyers.get(caller, id: contract.buyerId)
         let lots = try await services.lots.slice(
-            caller, filter: LotFilter(publicContractId: id), query: ListQuery(sort: "numero", limit: 1000))
+            caller, filter: LotFilter(publicContractId: id), query: ListQuery(sort: "numero", limit: 100))
         let summary = try await services.ledger.balances.balance(
             of: .publicContract(id), at: try balanceDate(request), caller: caller)
         return ContractPage(
@@ -297,7 +307,10 @@ struct ReferentialPages {
             duration: contract.durationMonths.map { "\($0) mois" } ?? "—",
             considerations: contract.socialConsiderations.isEmpty
                 ? "—" : contract.socialConsiderations.joined(separator: ", "),
-            summary: SummaryView(summary), lots: lots.items.map(LotRow.init))
+            summary: SummaryView(summary), lots: lots.items.map(LotRow.init),
+            lotsMore: lots.total > lots.items.count
+                ? "Les \(lots.items.count) premiers lots, sur \(lots.total) : voir la liste complète." : nil,
+            lotsLink: Web.lots.path(query: [("marche", id.slug)]))
     }
 
     // MARK: Lots
@@ -357,7 +370,8 @@ struct ReferentialPages {
         }
         struct Company: Codable, Sendable {
             let name: String
-            let link: String
+            /// The company's balance page, when the viewer may open it (a company opens its own only).
+            let link: String?
             let kind: String
             let role: String
         }
@@ -433,11 +447,13 @@ struct ReferentialPages {
             },
             balance: balance, pending: pending,
             hoursLink: Web.lotHours.path(lot.id, query: [("mois", at.yearMonth.adding(months: -1).description)]),
-            declaresHours: [.admin, .facilitator, .company].contains(caller.role),
+            declaresHours: caller.declaresHours,
             showPlacements: caller.role.isStaff, placements: placements,
             companies: companies.map {
                 .init(
-                    name: $0.companyName, link: Web.company.path($0.companyId), kind: $0.companyKind.frenchLabel,
+                    name: $0.companyName,
+                    link: caller.role == .company && caller.companyId != $0.companyId
+                        ? nil : Web.company.path($0.companyId), kind: $0.companyKind.frenchLabel,
                     role: $0.role.frenchLabel)
             })
     }

@@ -55,6 +55,22 @@ struct APIContext: ChildRequestContext {
     var caller: Caller { user.caller }
 }
 
+/// Pages for the staff who edit and validate (admin, facilitator): the review queue and imports. A
+/// référent, a buyer or a company gets a 403 page inside the layout.
+struct EditorContext: ChildRequestContext, PageContext {
+    var coreContext: CoreRequestContextStorage
+    let signedIn: Viewer
+
+    init(context: SignedInContext) throws {
+        try context.caller.requireEditor()
+        coreContext = context.coreContext
+        signedIn = context.signedIn
+    }
+
+    var viewer: Viewer? { signedIn }
+    var caller: Caller { signedIn.caller }
+}
+
 /// Pages for the PLIE's own people (admin, facilitator, référent): a buyer or company account gets a 403
 /// page inside the layout.
 struct StaffContext: ChildRequestContext, PageContext {

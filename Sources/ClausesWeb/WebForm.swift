@@ -29,17 +29,22 @@ struct WebForms: Sendable {
                 .badRequest, code: .invalidForm,
                 message: "Formulaire incomplet ou illisible : rechargez la page et recommencez.")
         }
-        guard let viewer = context.viewer, FormFields.constantTimeEqual(viewer.csrfToken, form._csrf) else {
+        try await checkTokens(csrf: form._csrf, once: form._once, context: context)
+        return form
+    }
+
+    /// The session's CSRF token, then the page's one-time token (used up here).
+    func checkTokens(csrf: String, once: String, context: some PageContext) async throws {
+        guard let viewer = context.viewer, FormFields.constantTimeEqual(viewer.csrfToken, csrf) else {
             throw FormFields.expired
         }
-        guard try await forms.consumeToken(form._once, userId: viewer.user.id) else {
+        guard try await forms.consumeToken(once, userId: viewer.user.id) else {
             throw DomainError(
                 .conflict, code: .formAlreadySent,
                 message:
                     "Ce formulaire a déjà été envoyé (ou a expiré) : rien n'a été fait une seconde fois. Rechargez la page pour voir où en sont les choses."
             )
         }
-        return form
     }
 
     /// The body of a URL-encoded form, every field name and value free of control characters.

@@ -35,6 +35,24 @@ extension UUID {
     var slug: String { uuidString.lowercased() }
 }
 
+/// The site's fixed paths as templates read them (`{{links.lots}}`), from the route table.
+struct SiteLinks: Sendable {
+    let home = Web.dashboard.path()
+    let login = Web.login.path()
+    let logout = Web.logout.path()
+    let stylesheet = Web.asset.path(["app.css"])
+    let lots = Web.lots.path()
+    let contracts = Web.contracts.path()
+    let buyers = Web.buyers.path()
+    let reviewQueue = Web.reviewQueue.path()
+    let imports = Web.imports.path()
+    let outcomes = Web.outcomes.path()
+    let indicators = Web.indicators.path()
+    let committee = Web.committee.path()
+
+    static let shared = SiteLinks()
+}
+
 /// Every page of the site, in one table: the router registers these patterns, and page models, the
 /// navigation and redirects build their links from them.
 enum Web {

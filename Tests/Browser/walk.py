@@ -10,8 +10,8 @@ import tempfile
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ["CLAUSES_BROWSER_URL"]
@@ -38,10 +38,20 @@ def shot(driver, name, size):
 
 
 def submit(driver, button):
-    """Clicks a submit button and waits for the next page to replace this one."""
+    """Clicks a submit button (or a link) and waits for the next page to replace this one and load."""
     page = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+
+    def replaced(_):
+        try:
+            page.tag_name
+            return False
+        except WebDriverException:
+            # Stale, or Chromium's « Node … does not belong to the document » while the next page loads.
+            return True
+
+    WebDriverWait(driver, 15).until(replaced)
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def click(driver, by, value):
@@ -58,81 +68,90 @@ def walk(size, width, height, hours, imported):
     print(f"Walk at {size} ({width}×{height})")
     driver = browser(width, height)
     try:
-        driver.get(BASE + "/connexion")
-        shot(driver, "connexion", size)
-        check("nil" not in driver.find_element(By.TAG_NAME, "main").text, "no « nil » on the login page")
-        driver.find_element(By.NAME, "email").send_keys(EMAIL)
-        driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-        click(driver, By.CSS_SELECTOR, "main button[type=submit]")
-        check(driver.find_element(By.TAG_NAME, "h1").text == "Tableau de bord", "signed in, on the dashboard")
-        check("relevé(s) d'heures à valider" in driver.page_source, "the dashboard lists hours awaiting validation")
-        shot(driver, "tableau-de-bord", size)
-
-        driver.get(BASE + "/lots?q=HOP-2026-014")
-        check("Page suivante" not in driver.page_source, "a short list has no « next page » link")
-        shot(driver, "lots", size)
-        click(driver, By.LINK_TEXT, "Gros œuvre")
-        lot_url = driver.current_url
-        before = credited(driver)
-        check(driver.find_element(By.CSS_SELECTOR, "svg.chart") is not None, "the lot page draws its chart")
-        cells = driver.find_elements(By.CSS_SELECTOR, "td[data-label]")
-        check(len(cells) > 0, "table cells carry their column label for phones")
-        shot(driver, "lot", size)
-
-        click(driver, By.LINK_TEXT, "Saisir les heures du mois")
-        check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Heures de"), "the month's hour grid")
-        field = driver.find_element(By.CSS_SELECTOR, "input[name$='[worked]']")
-        field.clear()
-        field.send_keys("12,5x")
-        click(driver, By.CSS_SELECTOR, "form.grid button[type=submit]")
-        check("en chiffres" in driver.page_source, "letters in an hour cell are refused next to the row")
-        check(driver.find_element(By.CSS_SELECTOR, "input[name$='[worked]']").get_attribute("value") == "12,5x",
-              "what was typed is kept")
-        field = driver.find_element(By.CSS_SELECTOR, "input[name$='[worked]']")
-        field.clear()
-        field.send_keys(hours)
-        shot(driver, "heures", size)
-        click(driver, By.CSS_SELECTOR, "form.grid button[type=submit]")
-        check("relevé(s) enregistré(s)" in driver.page_source, "the grid is saved")
-
-        driver.get(lot_url)
-        click(driver, By.LINK_TEXT, "Les valider")
-        check(driver.find_element(By.TAG_NAME, "h1").text == "Relevés à valider", "the review queue, for this lot")
-        shot(driver, "releves", size)
-        for box in driver.find_elements(By.CSS_SELECTOR, "input[name='ids[]']"):
-            box.click()
-        click(driver, By.CSS_SELECTOR, "button[name=bulk][value=validate]")
-        check("validé(s)" in driver.page_source, "the ticked reports are validated")
-
-        driver.get(lot_url)
-        after = credited(driver)
-        check(after != before, f"the lot's credited hours moved ({before} → {after})")
-        shot(driver, "lot-apres", size)
-
-        placement = re.search(r"MEP-\d{4}-\d{5}", driver.page_source).group(0)
-        driver.get(BASE + "/imports")
-        shot(driver, "imports", size)
-        today = datetime.date.today()
-        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
-            f.write(f"placement;mois;heures travaillées\n{placement};{today.month:02d}/{today.year};{imported}\n")
-            path = f.name
-        driver.find_element(By.NAME, "file").send_keys(path)
-        driver.find_element(By.NAME, "replace").click()
-        click(driver, By.CSS_SELECTOR, "form.card button[type=submit]")
-        check("Vérification réussie" in driver.page_source, "the file is checked first, nothing written")
-        check(driver.find_element(By.CSS_SELECTOR, "select[name=kind] option[selected]").get_attribute("value")
-              == "hours", "the chosen file type is kept")
-        shot(driver, "imports-verification", size)
-        click(driver, By.XPATH, "//button[text()='Importer pour de bon']")
-        check("Import terminé" in driver.page_source, "« Importer pour de bon » imports the checked file")
-        check("attendent la validation" in driver.page_source, "the page says imported hours wait for validation")
-
-        for page in ("/marches", "/acheteurs", "/indicateurs", "/comite", "/sorties-positives"):
-            driver.get(BASE + page)
-            check(driver.find_elements(By.CSS_SELECTOR, "nav a[aria-current=page]"), f"{page} marks its menu entry")
-            shot(driver, page.strip("/"), size)
+        steps(driver, size, hours, imported)
+    except Exception:
+        # What the browser showed when it failed, for the person reading the CI log.
+        shot(driver, "echec", size)
+        print(f"Failed on {driver.current_url}")
+        raise
     finally:
         driver.quit()
+
+
+def steps(driver, size, hours, imported):
+    driver.get(BASE + "/connexion")
+    shot(driver, "connexion", size)
+    check("nil" not in driver.find_element(By.TAG_NAME, "main").text, "no « nil » on the login page")
+    driver.find_element(By.NAME, "email").send_keys(EMAIL)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    click(driver, By.CSS_SELECTOR, "main button[type=submit]")
+    check(driver.find_element(By.TAG_NAME, "h1").text == "Tableau de bord", "signed in, on the dashboard")
+    check("relevé(s) d'heures à valider" in driver.page_source, "the dashboard lists hours awaiting validation")
+    shot(driver, "tableau-de-bord", size)
+
+    driver.get(BASE + "/lots?q=HOP-2026-014")
+    check("Page suivante" not in driver.page_source, "a short list has no « next page » link")
+    shot(driver, "lots", size)
+    click(driver, By.LINK_TEXT, "Gros œuvre")
+    lot_url = driver.current_url
+    before = credited(driver)
+    check(driver.find_element(By.CSS_SELECTOR, "svg.chart") is not None, "the lot page draws its chart")
+    cells = driver.find_elements(By.CSS_SELECTOR, "td[data-label]")
+    check(len(cells) > 0, "table cells carry their column label for phones")
+    shot(driver, "lot", size)
+
+    click(driver, By.LINK_TEXT, "Saisir les heures du mois")
+    check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Heures de"), "the month's hour grid")
+    field = driver.find_element(By.CSS_SELECTOR, "input[name$='[worked]']")
+    field.clear()
+    field.send_keys("12,5x")
+    click(driver, By.CSS_SELECTOR, "form.grid button[type=submit]")
+    check("en chiffres" in driver.page_source, "letters in an hour cell are refused next to the row")
+    check(driver.find_element(By.CSS_SELECTOR, "input[name$='[worked]']").get_attribute("value") == "12,5x",
+          "what was typed is kept")
+    field = driver.find_element(By.CSS_SELECTOR, "input[name$='[worked]']")
+    field.clear()
+    field.send_keys(hours)
+    shot(driver, "heures", size)
+    click(driver, By.CSS_SELECTOR, "form.grid button[type=submit]")
+    check("relevé(s) enregistré(s)" in driver.page_source, "the grid is saved")
+
+    driver.get(lot_url)
+    click(driver, By.LINK_TEXT, "Les valider")
+    check(driver.find_element(By.TAG_NAME, "h1").text == "Relevés à valider", "the review queue, for this lot")
+    shot(driver, "releves", size)
+    for box in driver.find_elements(By.CSS_SELECTOR, "input[name='ids[]']"):
+        box.click()
+    click(driver, By.CSS_SELECTOR, "button[name=bulk][value=validate]")
+    check("validé(s)" in driver.page_source, "the ticked reports are validated")
+
+    driver.get(lot_url)
+    after = credited(driver)
+    check(after != before, f"the lot's credited hours moved ({before} → {after})")
+    shot(driver, "lot-apres", size)
+
+    placement = re.search(r"MEP-\d{4}-\d{5}", driver.page_source).group(0)
+    driver.get(BASE + "/imports")
+    shot(driver, "imports", size)
+    today = datetime.date.today()
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
+        f.write(f"placement;mois;heures travaillées\n{placement};{today.month:02d}/{today.year};{imported}\n")
+        path = f.name
+    driver.find_element(By.NAME, "file").send_keys(path)
+    driver.find_element(By.NAME, "replace").click()
+    click(driver, By.CSS_SELECTOR, "form.card button[type=submit]")
+    check("Vérification réussie" in driver.page_source, "the file is checked first, nothing written")
+    check(driver.find_element(By.CSS_SELECTOR, "select[name=kind] option[selected]").get_attribute("value")
+          == "hours", "the chosen file type is kept")
+    shot(driver, "imports-verification", size)
+    click(driver, By.XPATH, "//button[text()='Importer pour de bon']")
+    check("Import terminé" in driver.page_source, "« Importer pour de bon » imports the checked file")
+    check("attendent la validation" in driver.page_source, "the page says imported hours wait for validation")
+
+    for page in ("/marches", "/acheteurs", "/indicateurs", "/comite", "/sorties-positives"):
+        driver.get(BASE + page)
+        check(driver.find_elements(By.CSS_SELECTOR, "nav a[aria-current=page]"), f"{page} marks its menu entry")
+        shot(driver, page.strip("/"), size)
 
 
 def main():
@@ -147,4 +166,7 @@ if __name__ == "__main__":
         main()
     except AssertionError as failure:
         print(f"FAILED: {failure}")
+        sys.exit(1)
+    except WebDriverException as failure:
+        print(f"FAILED (browser): {failure.msg}")
         sys.exit(1)

@@ -336,7 +336,18 @@ struct DailyLoopPageTests {
                 client, grid, cookie: cookie,
                 "\(try Self.tokens(reopened))&rows%5B\(id)%5D%5Bworked%5D=100&rows%5B\(id)%5D%5Bseen%5D=")
             #expect(stale.status == .unprocessableContent)
-            #expect(String(buffer: stale.body).contains("modifiées par"))
+            let staleHTML = String(buffer: stale.body)
+            #expect(staleHTML.contains("modifiées par facilitator@test.fr"))
+            #expect(
+                try await harness.services.ledger.hours.history(Caller.system("t"), placementId: f.placementId).count
+                    == 1)
+            // Sent again from the refusal, which now carries the current report, it replaces it knowingly.
+            let seen = try #require(staleHTML.firstMatch(of: /\[seen\]" value="([^"]+)"/)?.1)
+            #expect(seen.hasSuffix(":declared"))
+            let replaced = try await Self.post(
+                client, grid, cookie: cookie,
+                "\(try Self.tokens(staleHTML))&rows%5B\(id)%5D%5Bworked%5D=151%2C67&rows%5B\(id)%5D%5Bseen%5D=\(seen)")
+            #expect(replaced.status == .seeOther)
 
             // The lot page says who waits; the queue validates; the balance moves.
             let lot = "/lots/\(f.lotId.uuidString.lowercased())?au=2026-11-30"
@@ -384,6 +395,21 @@ struct DailyLoopPageTests {
             let reports = try await harness.services.ledger.hours.list(Caller.system("t"), placementId: f.placementId)
             #expect(reports.map(\.status) == [.declared])
             #expect(reports.first?.source == .company)
+
+            // The facilitatrice checks the timesheet: the same figure, saved as validated, validates it.
+            let staff = try #require(
+                try await PageTests.login(client, email: "facilitator@test.fr", password: "mot-de-passe-facilitator")
+                    .cookie)
+            let (_, checked) = try await Self.get(client, grid, cookie: staff)
+            #expect(checked.contains("value=\"120\""))
+            let seen = try #require(checked.firstMatch(of: /\[seen\]" value="([^"]+)"/)?.1)
+            let validated = try await Self.post(
+                client, grid, cookie: staff,
+                "\(try Self.tokens(checked))&rows%5B\(id)%5D%5Bworked%5D=120&rows%5B\(id)%5D%5Bseen%5D=\(seen)&validate=1"
+            )
+            #expect(validated.headers[.location]?.contains("n=1") == true)
+            let after = try await harness.services.ledger.hours.history(Caller.system("t"), placementId: f.placementId)
+            #expect(after.map(\.status) == [.validated])
         }
     }
 

@@ -44,7 +44,14 @@ public struct Caller: Sendable, Equatable {
         guard canEditReferential else { throw DomainError.forbidden }
     }
 
-    /// Hours are declared by staff who edit and by the employing company (`Scope.requireDeclarer`).
+    /// Hours are declared by staff who edit and by the employing company (its own placements).
+    public var declaresHours: Bool {
+        switch role {
+        case .admin, .facilitator, .company: true
+        case .referent, .buyer: false
+        }
+    }
+
     public func requireDeclarer() throws(DomainError) { try Scope.requireDeclarer(self) }
 
     /// The PLIE's own people (admin, facilitator, référent): pathways, indicators, committee lists.

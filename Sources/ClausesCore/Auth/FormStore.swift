@@ -59,13 +59,14 @@ public struct FormStore: Sendable {
         ).one().decode(0, as: UUID.self)
     }
 
-    /// The draft, removed as it is taken (it is imported once); nil when unknown, expired or another's.
-    public func takeDraft(_ id: UUID, userId: UUID) async throws -> ImportDraft? {
+    /// The draft; nil when unknown, expired or another's. It stays until imported (`discardDraft`), so a
+    /// refused or busy import can be sent again.
+    public func draft(_ id: UUID, userId: UUID) async throws -> ImportDraft? {
         guard
             let row = try await pool.query(
                 """
-                DELETE FROM import_drafts WHERE id = $1 AND user_id = $2 AND expires_at > now()
-                RETURNING kind, replace, confirm, validate, content
+                SELECT kind, replace, confirm, validate, content FROM import_drafts
+                WHERE id = $1 AND user_id = $2 AND expires_at > now()
                 """, [id, userId]
             ).first
         else { return nil }
@@ -75,6 +76,11 @@ public struct FormStore: Sendable {
         return ImportDraft(
             kind: try row.decodeEnum(0, table: "import_drafts", column: "kind"), replace: try row.decode(1),
             confirm: try row.decode(2), validate: try row.decode(3), content: content)
+    }
+
+    /// Forgets a draft once imported.
+    public func discardDraft(_ id: UUID) async throws {
+        try await pool.query("DELETE FROM import_drafts WHERE id = $1", [id])
     }
 
     /// Removes expired tokens and drafts (the service's periodic maintenance).

@@ -117,9 +117,6 @@ enum Scope {
 
     /// Hours may be declared by staff and by the employing company (its own placements).
     static func requireDeclarer(_ caller: Caller) throws(DomainError) {
-        switch caller.role {
-        case .admin, .facilitator, .company: return
-        case .referent, .buyer: throw DomainError.forbidden
-        }
+        guard caller.declaresHours else { throw DomainError.forbidden }
     }
 }

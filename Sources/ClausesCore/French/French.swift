@@ -111,4 +111,10 @@ public enum French {
 
     /// `janvier 2026`.
     public static func month(_ value: YearMonth) -> String { "\(monthNames[value.month - 1]) \(value.year)" }
+
+    /// `de janvier 2026`, `d'octobre 2026`: the month after « de », elided before a vowel.
+    public static func ofMonth(_ value: YearMonth) -> String {
+        let name = month(value)
+        return "aeiouâ".contains(name.prefix(1)) ? "d'\(name)" : "de \(name)"
+    }
 }

@@ -7,7 +7,6 @@ import PostgresClient
 public struct Dashboard: Sendable {
     /// A placement starting or ending in the month.
     public struct Move: Sendable {
-        public let placementId: UUID
         public let code: String
         public let personName: String
         public let lotId: UUID
@@ -59,7 +58,7 @@ public struct Dashboard: Sendable {
             let end: LocalDate? = try row.decode(7)
             let make = { (date: LocalDate, starts: Bool) in
                 Move(
-                    placementId: try row.decode(0), code: try row.decode(1), personName: try row.decode(2),
+                    code: try row.decode(1), personName: try row.decode(2),
                     lotId: try row.decode(3), lotLabel: try row.decode(4), companyName: try row.decode(5), date: date,
                     starts: starts)
             }

@@ -24,12 +24,27 @@ public struct HourGrid: Sendable {
         public let training: Decimal
         public let status: HourReportStatus
         public let rejectionReason: String?
-        public let declaredBy: String
+
+        public var seen: SeenReport { SeenReport(id: id, status: status) }
     }
 
     public let lotId: UUID
     public let month: YearMonth
     public let rows: [Row]
+}
+
+/// A month's report as a page saw it: validating or refusing a report keeps its id, so its status is
+/// part of what was seen.
+public struct SeenReport: Sendable, Equatable {
+    public let id: UUID
+    public let status: HourReportStatus
+
+    public init(id: UUID, status: HourReportStatus) {
+        self.id = id
+        self.status = status
+    }
+
+    init(_ report: HourReport) { self.init(id: report.id, status: report.status) }
 }
 
 /// One typed row of a saved grid.
@@ -39,13 +54,13 @@ public struct HourGridEntry: Sendable {
     public let training: Decimal
     /// The row's current report when the grid was opened (nil: none then): a save over a report changed
     /// since is refused.
-    public let seenReportId: UUID?
+    public let seen: SeenReport?
 
-    public init(placementId: UUID, worked: Decimal, training: Decimal, seenReportId: UUID?) {
+    public init(placementId: UUID, worked: Decimal, training: Decimal, seen: SeenReport?) {
         self.placementId = placementId
         self.worked = worked
         self.training = training
-        self.seenReportId = seenReportId
+        self.seen = seen
     }
 }
 
@@ -54,11 +69,13 @@ public struct HourGridRefusal: Error, Sendable {
     public let problems: [UUID: DomainError]
 }
 
-/// What a saved grid changed.
+/// What a saved grid changed: reports created, corrected, and unchanged ones validated at once.
 public struct HourGridResult: Sendable, Equatable {
     public let created: Int
     public let corrected: Int
-    public let unchanged: Int
+    public let validated: Int
+
+    public var changed: Int { created + corrected + validated }
 }
 
 extension HourReportStore {
@@ -71,8 +88,7 @@ extension HourReportStore {
             var sql = SQL(
                 """
                 SELECT pl.id, pl.code, \(Scope.personName(caller, participant: "pa")), pl.company_id, c.name, pl.start_date,
-                       pl.end_date, pl.weekly_hours, r.id, r.worked_hours, r.training_hours, r.status, r.rejection_reason,
-                       r.declared_by_label
+                       pl.end_date, pl.weekly_hours, r.id, r.worked_hours, r.training_hours, r.status, r.rejection_reason
                 FROM placements pl
                 JOIN participants pa ON pa.id = pl.participant_id
                 JOIN companies c ON c.id = pl.company_id
@@ -97,7 +113,7 @@ extension HourReportStore {
                         HourGrid.Current(
                             id: id, worked: try row.numeric0(9), training: try row.numeric0(10),
                             status: try row.decodeEnum(11, table: "hour_reports", column: "status"),
-                            rejectionReason: try row.decode(12), declaredBy: try row.decode(13))
+                            rejectionReason: try row.decode(12))
                     })
             }
             return HourGrid(lotId: lotId, month: month, rows: rows)
@@ -130,9 +146,15 @@ extension HourReportStore {
         let checkedRows = checked
         return try await pool.withTransaction { connection in
             var problems: [UUID: DomainError] = [:]
-            var counts = (created: 0, corrected: 0, unchanged: 0)
+            var counts = (created: 0, corrected: 0, validated: 0)
             for (entry, declaration) in checkedRows {
-                let placement = try await placements.get(caller, id: entry.placementId, on: connection)
+                let placement: Placement
+                do {
+                    placement = try await placements.get(caller, id: entry.placementId, on: connection)
+                } catch let refusal as DomainError {
+                    problems[entry.placementId] = refusal
+                    continue
+                }
                 guard placement.lotId == lotId else {
                     problems[entry.placementId] = DomainError.invalid(
                         "placementId", "La mise à l'emploi \(placement.code) n'est pas sur ce lot.")
@@ -143,18 +165,23 @@ extension HourReportStore {
                 do {
                     let result = try await write(
                         caller, declaration, replace: true, validate: validate, today: today,
-                        current: .expect(entry.seenReportId), on: connection)
+                        current: .expect(entry.seen), on: connection)
                     switch result.outcome {
                     case .created: counts.created += 1
                     case .corrected: counts.corrected += 1
-                    case .unchanged: counts.unchanged += 1
+                    case .unchanged where validate && result.report.status == .declared:
+                        // Checked timesheets confirm figures already declared: validated as they stand.
+                        _ = try await review(
+                            caller, reportId: result.report.id, to: .validated, reason: nil, on: connection)
+                        counts.validated += 1
+                    case .unchanged: break
                     }
                 } catch let refusal as DomainError {
                     problems[entry.placementId] = refusal
                 }
             }
             if !problems.isEmpty { throw HourGridRefusal(problems: problems) }
-            return HourGridResult(created: counts.created, corrected: counts.corrected, unchanged: counts.unchanged)
+            return HourGridResult(created: counts.created, corrected: counts.corrected, validated: counts.validated)
         }
     }
 }

@@ -162,11 +162,11 @@ public struct HourReportStore: Sendable {
         let comment: String?
     }
 
-    /// Whether a write must find a given current report (a grid opened earlier) or accepts any.
+    /// Whether a write must find the current report a grid saw when it was opened, or accepts any.
     public enum CurrentReportCheck: Sendable, Equatable {
         case any
-        /// The current report id seen when the form was opened (nil: none then).
-        case expect(UUID?)
+        /// The current report seen when the form was opened (nil: none then).
+        case expect(SeenReport?)
     }
 
     public func declare(
@@ -243,9 +243,11 @@ public struct HourReportStore: Sendable {
             WHERE r.placement_id = $1 AND r.month = $2 AND r.current FOR UPDATE OF r
             """, [placement.id, month.firstDay]
         ).first.map(HourReport.init(row:))
-        if case .expect(let seen) = check, seen != existing?.id {
+        if case .expect(let seen) = check, seen != existing.map(SeenReport.init) {
+            // Who changed them is said to the PLIE's staff only, not to a company.
+            let who = existing.flatMap { caller.role.isStaff ? $0.validatedByLabel ?? $0.declaredByLabel : nil }
             throw DomainError.conflict(
-                "Les heures de \(placement.code) en \(French.month(month)) ont été modifiées par \(existing?.declaredByLabel ?? "une autre personne") depuis l'ouverture de la page : rechargez-la pour voir les chiffres en vigueur.",
+                "Les heures de \(placement.code) en \(French.month(month)) ont été modifiées\(who.map { " par \($0)" } ?? "") depuis l'ouverture de la page (\(existing.map { "\(French.hours($0.workedHours)), \($0.status.frenchLabel.lowercased())" } ?? "plus rien de déclaré")) : vérifiez ce chiffre, puis enregistrez de nouveau pour le remplacer.",
                 field: "month", code: .staleForm)
         }
         let declaredAttested = declared.attested
@@ -334,7 +336,7 @@ public struct HourReportStore: Sendable {
         }
     }
 
-    private func review(
+    func review(
         _ caller: Caller, reportId: UUID, to status: HourReportStatus, reason: String?,
         on connection: PostgresConnection
     ) async throws -> HourReport {
