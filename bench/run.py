@@ -245,12 +245,13 @@ def parse_args():
     p.add_argument("--buyer-runs", type=int, default=int(env("BENCH_BUYER_RUNS", "20")))
     p.add_argument("--import-lines", type=int, default=int(env("BENCH_IMPORT_LINES", "100000")))
     p.add_argument("--keep-imported", action="store_true", help="keep the imported reports (default: deleted after the measure)")
-    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,indicators,import,flood,upload,limits")
+    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,indicators,pages,import,flood,upload,limits")
     p.add_argument("--probe-seconds", type=float, default=float(env("BENCH_PROBE_SECONDS", "10")))
     p.add_argument("--flood-clients", type=int, default=int(env("BENCH_FLOOD_CLIENTS", "16")))
     p.add_argument("--seed", type=int, default=int(env("BENCH_SEED", "20261123")))
     p.add_argument("--indicator-runs", type=int, default=int(env("BENCH_INDICATOR_RUNS", "5")))
     p.add_argument("--indicator-year", type=int, default=int(env("BENCH_INDICATOR_YEAR", str(dt.date.today().year - 1))))
+    p.add_argument("--page-runs", type=int, default=int(env("BENCH_PAGE_RUNS", "20")))
     p.add_argument("--out", default=env("BENCH_OUT", "var/bench/results.json"))
     p.add_argument("--admin-email", default="bench-admin@bench.clauses.fr")
     args = p.parse_args()
@@ -688,6 +689,34 @@ def indicator_limit(args, url, profile, runs):
     return result
 
 
+def measure_pages(args, port, url, cookie):
+    """The daily loop's pages as the admin account opens them in a browser (a web session, whole HTML
+    answers): the dashboard, the review queue, a searched and sorted list of lots, the lot with the most
+    placements and its hour grid for last month; `page_runs` times each after one warm-up. No target: the
+    figures are read against the balances' (a page is a balance plus its HTML)."""
+    lot = psql(url, "SELECT lot_id FROM placements GROUP BY lot_id ORDER BY count(*) DESC, lot_id LIMIT 1")[0][0]
+    month = psql(url, "SELECT to_char((now() AT TIME ZONE 'Europe/Paris')::date - interval '1 month', 'YYYY-MM')")[0][0]
+    pages = {"dashboard": "/", "review_queue": "/releves", "lots_search": "/lots?q=rue&tri=heures&ordre=desc",
+             "lot": f"/lots/{lot}", "hour_grid": f"/lots/{lot}/heures?mois={month}"}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    headers = {"Cookie": f"clauses_session={cookie}", "Accept": "text/html"}
+    result = {}
+    for name, path in pages.items():
+        times = []
+        for run in range(args.page_runs + 1):
+            start = time.perf_counter_ns()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            if response.status != 200:
+                raise SystemExit(f"run: GET {path} answered {response.status}: {body[:300].decode(errors='replace')}")
+            if run:
+                times.append((time.perf_counter_ns() - start) / 1e6)
+        result[name] = dict(summary(times), path=path, body_bytes=len(body))
+    connection.close()
+    return result
+
+
 def main():
     args = parse_args()
     out_dir = os.path.dirname(os.path.abspath(args.out))
@@ -702,6 +731,9 @@ def main():
     token = "clk_bench_" + secrets.token_urlsafe(24)
     psql(url, f"""INSERT INTO api_tokens (user_id, name, token_hash, prefix)
                   VALUES ('{user[0][0]}', 'bench', sha256(convert_to('{token}', 'UTF8')), '{token[:10]}')""")
+    cookie = "bench_" + secrets.token_urlsafe(24)
+    psql(url, f"""INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at)
+                  VALUES (sha256(convert_to('{cookie}', 'UTF8')), '{user[0][0]}', 'bench', now() + interval '1 day')""")
 
     results = {"started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "dataset": meta, "machine": {
         "cpus": os.cpu_count(), "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), ""),
@@ -757,6 +789,9 @@ def main():
                 except (RuntimeError, subprocess.CalledProcessError) as error:
                     limits["indicator_sql"] = {"error": str(error)}
                     log(f"limit indicator_sql: not measured: {error}")
+        if "pages" not in args.skip:
+            log(f"pages: {args.page_runs} runs each")
+            results["pages"] = measure_pages(args, port, url, cookie)
         if "flood" not in args.skip or "upload" not in args.skip:
             probe(client, 1)
             results["idle"] = probe(client, args.probe_seconds)
@@ -780,6 +815,7 @@ def main():
         except subprocess.TimeoutExpired:
             service.kill()
         psql(url, f"DELETE FROM api_tokens WHERE token_hash = sha256(convert_to('{token}', 'UTF8'))")
+        psql(url, f"DELETE FROM sessions WHERE token_hash = sha256(convert_to('{cookie}', 'UTF8'))")
     if limits is not None:
         results["limits"] = limits
 
@@ -883,6 +919,8 @@ def main():
         limit_rows(f"  limit: bare SQL, {indicators['worst_profile'][:14]} (ms)", "indicator_sql")
         if indicator_sql is not None:
             ratio_row(f"  p95 / limit ({indicator_sql:.2f} ms)", "indicators_ratio", "<= 2 × limit")
+    for name, m in results.get("pages", {}).items():
+        timings(f"page: {name} (ms)", m)
     idle = results.get("idle")
     for key, label, metric in [("login_flood", "other users, login flood", "login_flood_p95_ratio"),
                                ("largest_upload", "other users, largest upload", "max_upload_p95_ratio")]:

@@ -55,14 +55,29 @@ struct APIContext: ChildRequestContext {
     var caller: Caller { user.caller }
 }
 
-/// Pages for the staff who edit and validate (admin, facilitator): the review queue and imports. A
-/// référent, a buyer or a company gets a 403 page inside the layout.
-struct EditorContext: ChildRequestContext, PageContext {
+/// Who may open a group of pages, checked once when the request reaches the group.
+protocol RoleGate {
+    static func check(_ caller: Caller) throws(DomainError)
+}
+
+/// The PLIE's own people (admin, facilitator, référent): outcomes, indicators, the committee.
+enum StaffGate: RoleGate {
+    static func check(_ caller: Caller) throws(DomainError) { try caller.requireStaff() }
+}
+
+/// The staff who edit and validate (admin, facilitator): the review queue and imports.
+enum EditorGate: RoleGate {
+    static func check(_ caller: Caller) throws(DomainError) { try caller.requireEditor() }
+}
+
+/// A signed-in page that only some roles may open: anyone else gets a 403 page inside the layout,
+/// before any form on it is read.
+struct GatedContext<Gate: RoleGate>: ChildRequestContext, PageContext {
     var coreContext: CoreRequestContextStorage
     let signedIn: Viewer
 
     init(context: SignedInContext) throws {
-        try context.caller.requireEditor()
+        try Gate.check(context.caller)
         coreContext = context.coreContext
         signedIn = context.signedIn
     }
@@ -71,18 +86,5 @@ struct EditorContext: ChildRequestContext, PageContext {
     var caller: Caller { signedIn.caller }
 }
 
-/// Pages for the PLIE's own people (admin, facilitator, référent): a buyer or company account gets a 403
-/// page inside the layout.
-struct StaffContext: ChildRequestContext, PageContext {
-    var coreContext: CoreRequestContextStorage
-    let signedIn: Viewer
-
-    init(context: SignedInContext) throws {
-        try context.caller.requireStaff()
-        coreContext = context.coreContext
-        signedIn = context.signedIn
-    }
-
-    var viewer: Viewer? { signedIn }
-    var caller: Caller { signedIn.caller }
-}
+typealias StaffContext = GatedContext<StaffGate>
+typealias EditorContext = GatedContext<EditorGate>
