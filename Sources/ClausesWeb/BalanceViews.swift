@@ -136,12 +136,15 @@ struct SummaryView: Codable, Sendable {
     let total: AggregateView
     let lots: [UrgentLotRow]
     let pendingHours: String?
+    /// The lots' months added up (`BalanceChart`).
+    let chart: String
 
     init(_ summary: BalanceSummary) {
         at = summary.at.french
         atISO = summary.at.description
         total = AggregateView(summary.aggregate)
         lots = summary.lots.map(UrgentLotRow.init)
+        chart = BalanceChart.svg(summary: summary)
         pendingHours =
             summary.pendingHours > 0
             ? "\(French.hours(summary.pendingHours)) déclarées attendent une validation et ne sont pas comptées." : nil

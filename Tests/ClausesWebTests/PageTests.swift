@@ -368,6 +368,13 @@ struct DailyLoopPageTests {
             let after = try await Self.get(client, lot, cookie: cookie).1
             #expect(after.contains("Valorisées : <strong>151,67 h</strong>"))
             #expect(try await Self.get(client, "/releves", cookie: cookie).1.contains("Aucun relevé n'attend"))
+            // The buyer's balance adds its lots up, with their month chart.
+            let buyer = try await Self.get(
+                client, "/acheteurs/\(harness.buyerA.uuidString.lowercased())?au=2026-11-30", cookie: cookie
+            ).1
+            #expect(buyer.contains("<strong>151,67 h</strong> valorisées sur 600 h prescrites"))
+            #expect(buyer.contains("<svg class=\"chart\""))
+            #expect(buyer.contains("octobre 2026 : 151,67 h valorisées"))
         }
     }
 
