@@ -58,6 +58,58 @@ def click(driver, by, value):
     submit(driver, driver.find_element(by, value))
 
 
+# Every control a person can reach has a name; no inline style (the CSP forbids it); every table cell is
+# labelled for phones. Run on each page the walk visits.
+AUDIT = """
+const named = el => (el.getAttribute('aria-label') || el.textContent || '').trim().length > 0
+    || (el.labels && el.labels.length > 0 && el.labels[0].textContent.trim().length > 0);
+const controls = [...document.querySelectorAll('button, a[href], input:not([type=hidden]), select')];
+return {
+  unnamed: controls.filter(el => !named(el)).map(el => el.outerHTML.slice(0, 120)),
+  styled: [...document.querySelectorAll('[style]')].map(el => el.outerHTML.slice(0, 120)),
+  unlabelledCells: [...document.querySelectorAll('td')].filter(td => !td.hasAttribute('data-label')
+      && !td.hasAttribute('colspan')).length,
+};
+"""
+
+
+def audit(driver):
+    found = driver.execute_script(AUDIT)
+    where = driver.current_url.replace(BASE, "")
+    check(not found["unnamed"], f"{where}: every control has a name {found['unnamed'][:2]}")
+    check(not found["styled"], f"{where}: no inline style {found['styled'][:2]}")
+    check(found["unlabelledCells"] == 0, f"{where}: every table cell is labelled for phones")
+
+
+def luminance(css):
+    """The relative luminance (WCAG 2) of a computed CSS colour `rgb(…)` or `rgba(…)`."""
+    r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a, b):
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def check_contrast(driver):
+    """WCAG AA as the browser computes the colours: badges and muted text ≥ 4.5:1, field borders, the
+    meter's track and the chart's bars ≥ 3:1 against white."""
+    white = "rgb(255, 255, 255)"
+    for badge in driver.find_elements(By.CSS_SELECTOR, ".status"):
+        ratio = contrast(badge.value_of_css_property("color"), badge.value_of_css_property("background-color"))
+        check(ratio >= 4.5, f"badge « {badge.text} » contrast {ratio:.2f}:1 ≥ 4.5")
+    for selector in (".meta", ".explain"):
+        for element in driver.find_elements(By.CSS_SELECTOR, selector)[:1]:
+            ratio = contrast(element.value_of_css_property("color"), white)
+            check(ratio >= 4.5, f"{selector} text contrast {ratio:.2f}:1 ≥ 4.5")
+    for selector, prop in ((".meter-track", "stroke"), (".chart .bar", "fill")):
+        for element in driver.find_elements(By.CSS_SELECTOR, selector)[:1]:
+            ratio = contrast(element.value_of_css_property(prop), white)
+            check(ratio >= 3, f"{selector} contrast {ratio:.2f}:1 ≥ 3")
+
+
 def credited(driver):
     """The lot page's credited hours, as written (« Valorisées : 1 234,5 h sur … »)."""
     text = driver.find_element(By.CSS_SELECTOR, ".card p strong").text
@@ -86,6 +138,8 @@ def steps(driver, size, hours, imported):
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     click(driver, By.CSS_SELECTOR, "main button[type=submit]")
     check(driver.find_element(By.TAG_NAME, "h1").text == "Tableau de bord", "signed in, on the dashboard")
+    audit(driver)
+    check_contrast(driver)
     check("relevé(s) d'heures à valider" in driver.page_source, "the dashboard lists hours awaiting validation")
     shot(driver, "tableau-de-bord", size)
 
@@ -98,10 +152,15 @@ def steps(driver, size, hours, imported):
     check(driver.find_element(By.CSS_SELECTOR, "svg.chart") is not None, "the lot page draws its chart")
     cells = driver.find_elements(By.CSS_SELECTOR, "td[data-label]")
     check(len(cells) > 0, "table cells carry their column label for phones")
+    audit(driver)
+    check_contrast(driver)
     shot(driver, "lot", size)
 
     click(driver, By.LINK_TEXT, "Saisir les heures du mois")
-    check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Heures de"), "the month's hour grid")
+    check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Heures "), "the month's hour grid")
+    audit(driver)
+    border = driver.find_element(By.CSS_SELECTOR, "form.grid input[type=text]").value_of_css_property("border-top-color")
+    check(contrast(border, "rgb(255, 255, 255)") >= 3, "the grid's field borders contrast ≥ 3:1")
     field = driver.find_element(By.CSS_SELECTOR, "input[name$='[worked]']")
     field.clear()
     field.send_keys("12,5x")
@@ -119,6 +178,7 @@ def steps(driver, size, hours, imported):
     driver.get(lot_url)
     click(driver, By.LINK_TEXT, "Les valider")
     check(driver.find_element(By.TAG_NAME, "h1").text == "Relevés à valider", "the review queue, for this lot")
+    audit(driver)
     shot(driver, "releves", size)
     for box in driver.find_elements(By.CSS_SELECTOR, "input[name='ids[]']"):
         box.click()
@@ -132,6 +192,7 @@ def steps(driver, size, hours, imported):
 
     placement = re.search(r"MEP-\d{4}-\d{5}", driver.page_source).group(0)
     driver.get(BASE + "/imports")
+    audit(driver)
     shot(driver, "imports", size)
     today = datetime.date.today()
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
@@ -151,6 +212,7 @@ def steps(driver, size, hours, imported):
     for page in ("/marches", "/acheteurs", "/indicateurs", "/comite", "/sorties-positives"):
         driver.get(BASE + page)
         check(driver.find_elements(By.CSS_SELECTOR, "nav a[aria-current=page]"), f"{page} marks its menu entry")
+        audit(driver)
         shot(driver, page.strip("/"), size)
 
 
