@@ -115,14 +115,13 @@ struct HourPages {
     ) async throws -> GridPage {
         try caller.requireDeclarer()
         let lot = try await services.lots.get(caller, id: lotId)
-        let grid = try await services.ledger.hours.grid(caller, lotId: lotId, month: month, companyId: companyId)
-        let everyCompany =
-            companyId == nil
-            ? grid : try await services.ledger.hours.grid(caller, lotId: lotId, month: month)
+        // The whole month's grid: its companies fill the filter; the rows shown are the chosen company's.
+        let grid = try await services.ledger.hours.grid(caller, lotId: lotId, month: month)
         var companies: [UUID: String] = [:]
-        for row in everyCompany.rows { companies[row.companyId] = row.companyName }
+        for row in grid.rows { companies[row.companyId] = row.companyName }
+        let shownRows = grid.rows.filter { row in companyId.map { $0 == row.companyId } ?? true }
         let figure = { (value: Decimal) in French.number(value, maxFraction: 2) }
-        let rows = grid.rows.map { row -> GridPage.Row in
+        let rows = shownRows.map { row -> GridPage.Row in
             let kept = typed[row.placementId]
             // A rejected report's figures are not typed back in: saving the grid would declare them again.
             let current = row.current?.status == .rejected ? nil : row.current
@@ -144,7 +143,7 @@ struct HourPages {
                 error: errors[row.placementId]?.message)
         }
         // A refusal about a placement the grid does not show (not running that month) is said above it.
-        let shown = Set(grid.rows.map(\.placementId))
+        let shown = Set(shownRows.map(\.placementId))
         let unseen = errors.filter { !shown.contains($0.key) }.map(\.value.message).sorted()
         let problem = problem.map { ([$0] + unseen).joined(separator: " ") }
         let today = services.clock.today.yearMonth

@@ -80,9 +80,7 @@ public struct HourGridResult: Sendable, Equatable {
 
 extension HourReportStore {
     /// The grid of `lotId` for `month`, rows ordered by company, person and code.
-    public func grid(_ caller: Caller, lotId: UUID, month: YearMonth, companyId: UUID? = nil) async throws
-        -> HourGrid
-    {
+    public func grid(_ caller: Caller, lotId: UUID, month: YearMonth) async throws -> HourGrid {
         try await pool.withConnection { connection in
             _ = try await EntityStore<Lot>(pool: pool).get(caller, id: lotId, on: connection)
             var sql = SQL(
@@ -98,7 +96,6 @@ extension HourReportStore {
             _ = sql.bind(month.firstDay)
             _ = sql.bind(lotId)
             _ = sql.bind(month.lastDay)
-            if let companyId { sql.append("AND pl.company_id = \(sql.bind(companyId))") }
             if let predicate = try Scope.placements(caller, placement: "pl", participant: "pa", &sql) {
                 sql.append("AND \(predicate)")
             }
