@@ -65,11 +65,6 @@ struct HourPages {
             let rejection: String?
             let error: String?
         }
-        struct Option: Codable, Sendable {
-            let value: String
-            let label: String
-            let selected: Bool
-        }
         let title: String
         let lotLink: String
         let lotLabel: String
@@ -79,7 +74,7 @@ struct HourPages {
         let ofMonth: String
         let previous: String
         let next: String?
-        let companies: [Option]
+        let companies: [SelectOption]
         let severalCompanies: Bool
         let rows: [Row]
         /// Staff who edit may record checked timesheets as validated; a company's hours are declared.
@@ -114,9 +109,9 @@ struct HourPages {
         errors: [UUID: DomainError] = [:], validate: Bool = false, confirm: Bool = false, problem: String? = nil
     ) async throws -> GridPage {
         try caller.requireDeclarer()
-        let lot = try await services.lots.get(caller, id: lotId)
         // The whole month's grid: its companies fill the filter; the rows shown are the chosen company's.
         let grid = try await services.ledger.hours.grid(caller, lotId: lotId, month: month)
+        let lot = grid.lot
         var companies: [UUID: String] = [:]
         for row in grid.rows { companies[row.companyId] = row.companyName }
         let shownRows = grid.rows.filter { row in companyId.map { $0 == row.companyId } ?? true }

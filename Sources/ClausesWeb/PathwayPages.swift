@@ -34,12 +34,6 @@ struct PathwayPageRoutes {
 
     // MARK: Indicators
 
-    struct Option: Codable, Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct IndicatorRow: Codable, Sendable {
         let label: String
         let definition: String
@@ -62,7 +56,7 @@ struct PathwayPageRoutes {
     struct IndicatorsPage: PageModel {
         static let template = "indicators"
         var title = "Indicateurs du PLIE"
-        let profiles: [Option]
+        let profiles: [SelectOption]
         let year: String
         let profileLabel: String
         let periodLabel: String
@@ -105,7 +99,7 @@ struct PathwayPageRoutes {
         let base = baseQuery(profile: profile, period: period, plieId: try plie(request))
         let page = IndicatorsPage(
             profiles: services.config.profiles.all.map {
-                Option(value: $0.name, label: $0.label, selected: $0.name == profile)
+                SelectOption(value: $0.name, label: $0.label, selected: $0.name == profile)
             },
             year: String(period.from.year), profileLabel: report.profileLabel, periodLabel: period.french,
             rows: report.items.map { row($0, base: base) }, csvLink: Web.indicatorsCSV.path(query: base))
@@ -185,7 +179,7 @@ struct PathwayPageRoutes {
     struct CommitteePage: PageModel {
         static let template = "committee"
         var title = "Liste du comité"
-        let plies: [Option]
+        let plies: [SelectOption]
         let month: String
         let monthLabel: String
         let plieName: String
@@ -243,7 +237,7 @@ struct PathwayPageRoutes {
         let plies = try await services.ledger.plie.list(context.caller, page: PageRequest(limit: 500))
         let page = CommitteePage(
             plies: plies.items.map {
-                Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == list.plieId)
+                SelectOption(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == list.plieId)
             },
             month: list.month.description, monthLabel: French.month(list.month), plieName: list.plieName,
             committee: list.committee,

@@ -54,11 +54,6 @@ struct ReferentialPages {
 
     struct DashboardPage: PageModel {
         static let template = "dashboard"
-        struct Line: Codable, Sendable {
-            let text: String
-            let detail: String
-            let link: String
-        }
         /// The lots under way whose balance the dashboard computes: those that end first.
         static let lotLimit = 200
         /// The placements starting or ending this month the dashboard lists: the first by date.
@@ -68,14 +63,14 @@ struct ReferentialPages {
         let behind: [UrgentLotRow]
         /// Said when more lots are under way than the dashboard computes.
         let bounded: String?
-        let pending: Line?
-        let candidates: Line?
-        let moves: [Line]
+        let pending: LinkLine?
+        let candidates: LinkLine?
+        let moves: [LinkLine]
         /// Said when more placements start or end this month than the dashboard lists.
         let movesBounded: String?
         /// Buyers follow no placement.
         let showMoves: Bool
-        let imports: [Line]
+        let imports: [LinkLine]
         let monthLabel: String
         /// Admins and facilitators: the last imports.
         let isEditor: Bool
@@ -88,8 +83,8 @@ struct ReferentialPages {
         let behind = underWay.lots.filter {
             [.behind, .nonCompliant].contains($0.balance.status) || $0.pendingReports > 0
         }
-        var pending: DashboardPage.Line?
-        var candidates: DashboardPage.Line?
+        var pending: LinkLine?
+        var candidates: LinkLine?
         if caller.canEditReferential {
             let waiting = try await services.ledger.hours.pendingCount(caller)
             if waiting > 0 {
@@ -111,12 +106,12 @@ struct ReferentialPages {
         let month = try await services.ledger.dashboard.moves(
             caller, month: today.yearMonth, limit: DashboardPage.moveLimit)
         let moves = month.moves.sorted { ($0.date, $0.code) < ($1.date, $1.code) }.map { move in
-            DashboardPage.Line(
+            LinkLine(
                 text: "\(move.personName) — \(move.starts ? "début" : "fin") le \(move.date.french)",
                 detail: "\(move.code) · \(move.lotLabel) · \(move.companyName)", link: Web.lot.path(move.lotId))
         }
         let imports = try await services.ledger.dashboard.recentImports(caller).map { record in
-            DashboardPage.Line(
+            LinkLine(
                 text:
                     "\(record.kind.frenchLabel) : \(record.lines) ligne(s), \(record.created) créée(s), \(record.corrected) corrigée(s)",
                 detail: "par \(record.by), le \(French.dateTime(record.at))"
@@ -163,19 +158,14 @@ struct ReferentialPages {
 
     struct BuyerPage: PageModel {
         static let template = "buyer"
-        struct Link: Codable, Sendable {
-            let link: String
-            let text: String
-            let detail: String
-        }
         let title: String
         let siret: String
         let summary: SummaryView
         /// The operations listed on the page; a buyer with more is told how many.
         static let operationLimit = 200
-        let operations: [Link]
+        let operations: [LinkLine]
         let operationsMore: String?
-        let contracts: [Link]
+        let contracts: [LinkLine]
         let contractsCount: String
         let allContracts: String
     }
@@ -191,12 +181,12 @@ struct ReferentialPages {
         return BuyerPage(
             title: buyer.name, siret: buyer.siret, summary: SummaryView(summary),
             operations: operations.items.map {
-                .init(link: Web.operation.path($0.id), text: $0.name, detail: $0.regime.frenchLabel)
+                .init(text: $0.name, detail: $0.regime.frenchLabel, link: Web.operation.path($0.id))
             },
             operationsMore: operations.total > operations.items.count
                 ? "Les \(operations.items.count) premières opérations, sur \(operations.total)." : nil,
             contracts: contracts.items.map {
-                .init(link: Web.contract.path($0.id), text: $0.reference, detail: $0.object)
+                .init(text: $0.reference, detail: $0.object, link: Web.contract.path($0.id))
             },
             contractsCount: "\(contracts.total) marché(s)",
             allContracts: Web.contracts.path(query: [("acheteur", id.slug)]))

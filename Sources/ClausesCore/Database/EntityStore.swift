@@ -105,9 +105,7 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
                 sql.append("AND strpos(\(haystack), search_fold(\(sql.bind(String(word))))) > 0")
             }
         }
-        var count = SQL("SELECT count(*) FROM (\(sql.text)) counted")
-        count.parameters = sql.parameters
-        let total = try await pool.query(count).one().decode(0, as: Int.self)
+        let total = try await pool.query(sql.counting).one().decode(0, as: Int.self)
         let order = query.sort.flatMap { Entity.sortColumns[$0] } ?? "\(Entity.alias).created_at"
         sql.append("ORDER BY \(order) \(query.descending ? "DESC" : "ASC") NULLS LAST, \(Entity.alias).id")
         sql.append("LIMIT \(sql.bind(query.limit)) OFFSET \(sql.bind(query.offset))")

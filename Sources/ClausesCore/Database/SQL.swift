@@ -18,6 +18,13 @@ public struct SQL: Sendable {
 }
 
 extension SQL {
+    /// How many rows this statement selects, with the same parameters (a list's total beside its page).
+    var counting: SQL {
+        var count = SQL("SELECT count(*) FROM (\(text)) counted")
+        count.parameters = parameters
+        return count
+    }
+
     /// `INSERT INTO table (columns) VALUES ($1, …) RETURNING id`.
     static func insert(into table: String, _ columns: [(String, (any PostgresEncodable)?)]) -> SQL {
         var sql = SQL()

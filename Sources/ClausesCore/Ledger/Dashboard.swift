@@ -49,8 +49,7 @@ public struct Dashboard: Sendable {
         if let predicate = try Scope.placements(caller, placement: "pl", participant: "pa", &sql) {
             sql.append("AND \(predicate)")
         }
-        var count = SQL("SELECT count(*) FROM (\(sql.text)) counted")
-        count.parameters = sql.parameters
+        let count = sql.counting
         sql.append(
             "ORDER BY LEAST(pl.start_date, COALESCE(pl.end_date, pl.start_date)), pl.code LIMIT \(sql.bind(limit))")
         let moves = try await pool.query(sql).flatMap { row -> [Move] in

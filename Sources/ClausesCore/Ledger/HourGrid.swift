@@ -28,7 +28,8 @@ public struct HourGrid: Sendable {
         public var seen: SeenReport { SeenReport(id: id, status: status) }
     }
 
-    public let lotId: UUID
+    /// The lot (its page names it), read once with the caller's scope.
+    public let lot: Lot
     public let month: YearMonth
     public let rows: [Row]
 }
@@ -82,7 +83,7 @@ extension HourReportStore {
     /// The grid of `lotId` for `month`, rows ordered by company, person and code.
     public func grid(_ caller: Caller, lotId: UUID, month: YearMonth) async throws -> HourGrid {
         try await pool.withConnection { connection in
-            _ = try await EntityStore<Lot>(pool: pool).get(caller, id: lotId, on: connection)
+            let lot = try await EntityStore<Lot>(pool: pool).get(caller, id: lotId, on: connection)
             var sql = SQL(
                 """
                 SELECT pl.id, pl.code, \(Scope.personName(caller, participant: "pa")), pl.company_id, c.name, pl.start_date,
@@ -113,7 +114,7 @@ extension HourReportStore {
                             rejectionReason: try row.decode(12))
                     })
             }
-            return HourGrid(lotId: lotId, month: month, rows: rows)
+            return HourGrid(lot: lot, month: month, rows: rows)
         }
     }
 
