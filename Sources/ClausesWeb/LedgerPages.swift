@@ -35,20 +35,6 @@ struct LedgerPageRoutes {
                 request: request,
                 context: context)
         }
-        staff.post(RouterPath(Web.outcomes.pattern)) { request, context in
-            let form = try await forms.decode(DecisionForm.self, from: request, context: context)
-            guard let pathway = UUID(uuidString: form.pathway), let rule = OutcomeRule(rawValue: form.rule),
-                let decision = OutcomeDecisionValue(rawValue: form.decision)
-            else {
-                throw DomainError(.badRequest, code: .invalidForm, message: "Formulaire de décision incomplet.")
-            }
-            let established = try reader.dates.parse(form.established, field: "date établie")
-            _ = try await services.ledger.outcomes.record(
-                context.caller, pathwayId: pathway, rule: rule, establishedOn: established, decision: decision,
-                note: form.note, asOf: services.clock.today)
-            let notice = decision == .proposed ? Notice.outcomeProposed : .outcomeDecided
-            return Response.afterPost(to: Web.outcomes.path(query: notice.query()))
-        }
     }
 
     // MARK: Imports
@@ -227,27 +213,15 @@ struct LedgerPageRoutes {
 
     // MARK: Outcomes
 
-    struct DecisionForm: PostedForm {
-        let _csrf: String
-        let _once: String
-        let pathway: String
-        let rule: String
-        let established: String
-        let decision: String
-        let note: String?
-    }
-
     struct OutcomesPage: PageModel {
         static let template = "outcomes"
-        static let hasForms = true
         struct Candidate: Codable, Sendable {
-            let pathway: String
+            /// The confirmation page where the decision (or the référent's proposal) is recorded.
+            let decide: String
             let reference: String
             let name: String
             let plie: String
-            let rule: String
             let ruleLabel: String
-            let established: String
             let establishedFr: String
             let evidence: String
             let unvalidated: Bool
@@ -268,9 +242,12 @@ struct LedgerPageRoutes {
             asOf: asOf.french,
             candidates: candidates.map { c in
                 OutcomesPage.Candidate(
-                    pathway: c.pathwayId.slug, reference: c.reference, name: c.participantName, plie: c.plieName,
-                    rule: c.candidate.rule.rawValue, ruleLabel: c.candidate.rule.frenchLabel,
-                    established: c.candidate.establishedOn.description, establishedFr: c.candidate.establishedOn.french,
+                    decide: Web.outcomeDecision.path(
+                        query: [
+                            ("parcours", c.pathwayId.slug), ("regle", c.candidate.rule.rawValue),
+                            ("etablie", c.candidate.establishedOn.description),
+                        ]), reference: c.reference, name: c.participantName, plie: c.plieName,
+                    ruleLabel: c.candidate.rule.frenchLabel, establishedFr: c.candidate.establishedOn.french,
                     evidence: c.candidate.evidence, unvalidated: c.includesUnvalidatedHours, proposedBy: c.proposedBy)
             },
             decides: caller.canEditReferential)

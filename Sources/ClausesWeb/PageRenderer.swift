@@ -114,13 +114,16 @@ enum Navigation {
         switch role {
         case .admin, .facilitator:
             items += [
-                ("Relevés à valider", Web.reviewQueue), ("Lots", Web.lots), ("Marchés", Web.contracts),
-                ("Donneurs d'ordre", Web.buyers), ("Importer", Web.imports), ("Sorties positives", Web.outcomes),
+                ("Relevés à valider", Web.reviewQueue), ("Participants", Web.participants), ("Lots", Web.lots),
+                ("Marchés", Web.contracts),
+                ("Donneurs d'ordre", Web.buyers), ("Entreprises", Web.companies), ("Importer", Web.imports),
+                ("Sorties positives", Web.outcomes),
                 ("Indicateurs", Web.indicators), ("Comité", Web.committee),
             ]
         case .referent:
             items += [
-                ("Lots", Web.lots), ("Marchés", Web.contracts), ("Sorties positives", Web.outcomes),
+                ("Participants", Web.participants), ("Lots", Web.lots), ("Marchés", Web.contracts),
+                ("Entreprises", Web.companies), ("Sorties positives", Web.outcomes),
                 ("Indicateurs", Web.indicators), ("Comité", Web.committee),
             ]
         case .buyer:
@@ -128,6 +131,8 @@ enum Navigation {
         case .company:
             items += [("Lots", Web.lots)]
         }
+        if role == .admin { items.append(("Comptes", Web.users)) }
+        items.append(("Mon compte", Web.account))
         return items.map { label, route in
             let href = route.path()
             let current = href == "/" ? path == "/" : path == href || path.hasPrefix(href + "/")
@@ -144,6 +149,15 @@ enum Notice: String {
     case reportsRejected = "releves-refuses"
     case outcomeProposed = "sortie-proposee"
     case outcomeDecided = "decision-enregistree"
+    case created = "cree"
+    case saved = "enregistre"
+    case clauseSaved = "clause-enregistree"
+    case proofAdded = "justificatif-ajoute"
+    case proofValidated = "justificatif-valide"
+    case placementCreated = "mise-a-l-emploi-creee"
+    case decisionCorrected = "decision-corrigee"
+    case passwordChanged = "mot-de-passe-change"
+    case tokenRevoked = "jeton-revoque"
 
     func french(count: Int?) -> String {
         let n = count ?? 0
@@ -154,6 +168,15 @@ enum Notice: String {
         case .reportsRejected: return "\(n) relevé(s) refusé(s) ; le motif sera lu par le déclarant."
         case .outcomeProposed: return "Sortie positive proposée au comité."
         case .outcomeDecided: return "Décision du comité enregistrée."
+        case .created: return "Fiche créée."
+        case .saved: return "Modifications enregistrées."
+        case .clauseSaved: return "Clause enregistrée : les heures prescrites sont recalculées."
+        case .proofAdded: return "Justificatif enregistré."
+        case .proofValidated: return "Justificatif validé : il compte désormais pour l'éligibilité."
+        case .placementCreated: return "Mise à l'emploi créée, avec les critères d'éligibilité valides à son début."
+        case .decisionCorrected: return "Décision corrigée ; la première reste dans l'historique."
+        case .passwordChanged: return "Mot de passe changé ; vos autres sessions sont fermées."
+        case .tokenRevoked: return "Jeton révoqué : il ne donne plus accès à l'API."
         }
     }
 

@@ -11,6 +11,7 @@ struct PageRoutes {
     let pages: PageRenderer
     let reader: RequestReader
     var forms: WebForms { WebForms(reader: reader, forms: services.forms) }
+    var recordForms: RecordForms { RecordForms(pages: pages, forms: forms, dates: reader.dates) }
     static let loginCookie = "clauses_login_csrf"
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")
 
@@ -54,14 +55,23 @@ struct PageRoutes {
         referential.register(on: signedIn)
         HourPages(services: services, pages: pages, reader: reader, forms: forms).register(on: signedIn)
 
+        let accounts = AccountPages(services: services, flow: recordForms)
+        accounts.register(on: signedIn)
+        accounts.registerAdmin(on: signedIn.group(context: AdminContext.self))
+
         let editors = signedIn.group(context: EditorContext.self)
         HourPages(services: services, pages: pages, reader: reader, forms: forms).registerEditors(on: editors)
         let ledgerPages = LedgerPageRoutes(services: services, pages: pages, reader: reader, forms: forms)
         ledgerPages.registerImports(on: editors)
+        ReferentialForms(services: services, flow: recordForms).register(on: editors)
+        PlacementForms(services: services, flow: recordForms).register(on: editors)
 
         let staff = signedIn.group(context: StaffContext.self)
         ledgerPages.registerOutcomes(on: staff)
         PathwayPageRoutes(services: services, pages: pages, reader: reader).register(on: staff)
+        ParticipantPages(services: services, flow: recordForms).register(on: staff)
+        PathwayForms(services: services, flow: recordForms).register(on: staff)
+        CommitteePages(services: services, flow: recordForms).register(on: staff)
     }
 
     // MARK: Login

@@ -32,6 +32,9 @@ struct ReferentialPages {
                 try await contract(try context.uuid("id"), request, context.caller), request: request,
                 context: context)
         }
+        web.get(RouterPath(Web.companies.pattern)) { request, context in
+            try await pages.render(try await companies(request, context.caller), request: request, context: context)
+        }
         web.get(RouterPath(Web.company.pattern)) { request, context in
             try await pages.render(
                 try await company(try context.uuid("id"), request, context.caller), request: request, context: context)
@@ -144,6 +147,7 @@ struct ReferentialPages {
         var title = "Donneurs d'ordre"
         let controls: ListControls
         let items: [Row]
+        var actions: [ActionLink] = []
     }
 
     private func buyers(_ request: Request, _ caller: Caller) async throws -> BuyersPage {
@@ -153,7 +157,9 @@ struct ReferentialPages {
             controls: ListControls(
                 slice, params: params, route: Web.buyers, columns: [("Nom", "nom"), ("SIRET", "siret")],
                 noun: ("donneur d'ordre", "donneurs d'ordre")),
-            items: slice.items.map { .init(link: Web.buyer.path($0.id), name: $0.name, siret: $0.siret) })
+            items: slice.items.map { .init(link: Web.buyer.path($0.id), name: $0.name, siret: $0.siret) },
+            actions: caller.canEditReferential
+                ? [ActionLink(label: "Nouveau donneur d'ordre", link: Web.newBuyer.path())] : [])
     }
 
     struct BuyerPage: PageModel {
@@ -168,6 +174,7 @@ struct ReferentialPages {
         let contracts: [LinkLine]
         let contractsCount: String
         let allContracts: String
+        var actions: [ActionLink] = []
     }
 
     private func buyer(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> BuyerPage {
@@ -189,7 +196,13 @@ struct ReferentialPages {
                 .init(text: $0.reference, detail: $0.object, link: Web.contract.path($0.id))
             },
             contractsCount: "\(contracts.total) marché(s)",
-            allContracts: Web.contracts.path(query: [("acheteur", id.slug)]))
+            allContracts: Web.contracts.path(query: [("acheteur", id.slug)]),
+            actions: caller.canEditReferential
+                ? [
+                    ActionLink(label: "Nouveau marché", link: Web.newContract.path(id)),
+                    ActionLink(label: "Nouvelle opération", link: Web.newOperation.path(id), secondary: true),
+                    ActionLink(label: "Modifier", link: Web.editBuyer.path(id), secondary: true),
+                ] : [])
     }
 
     struct OperationPage: PageModel {
@@ -199,6 +212,7 @@ struct ReferentialPages {
         let buyerLink: String
         let buyerName: String
         let summary: SummaryView
+        var actions: [ActionLink] = []
     }
 
     private func operation(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> OperationPage {
@@ -208,7 +222,41 @@ struct ReferentialPages {
             of: .operation(id), at: try balanceDate(request), caller: caller)
         return OperationPage(
             title: operation.name, regime: operation.regime.frenchLabel, buyerLink: Web.buyer.path(buyer.id),
-            buyerName: buyer.name, summary: SummaryView(summary))
+            buyerName: buyer.name, summary: SummaryView(summary),
+            actions: caller.canEditReferential
+                ? [
+                    ActionLink(label: "Nouveau marché", link: Web.newContract.path(buyer.id)),
+                    ActionLink(label: "Modifier", link: Web.editOperation.path(id), secondary: true),
+                ] : [])
+    }
+
+    struct CompaniesPage: PageModel {
+        static let template = "companies"
+        struct Row: Codable, Sendable {
+            let link: String
+            let name: String
+            let siret: String
+            let kind: String
+        }
+        var title = "Entreprises"
+        let controls: ListControls
+        let items: [Row]
+        var actions: [ActionLink] = []
+    }
+
+    private func companies(_ request: Request, _ caller: Caller) async throws -> CompaniesPage {
+        let params = try ListParams(request)
+        let slice = try await services.companies.slice(caller, query: params.query)
+        return CompaniesPage(
+            controls: ListControls(
+                slice, params: params, route: Web.companies,
+                columns: [("Raison sociale", "nom"), ("SIRET", "siret"), ("Type", "type")],
+                noun: ("entreprise", "entreprises")),
+            items: slice.items.map {
+                .init(link: Web.company.path($0.id), name: $0.name, siret: $0.siret, kind: $0.kind.frenchLabel)
+            },
+            actions: caller.canEditReferential
+                ? [ActionLink(label: "Nouvelle entreprise", link: Web.newCompany.path())] : [])
     }
 
     struct CompanyPage: PageModel {
@@ -217,6 +265,7 @@ struct ReferentialPages {
         let siret: String
         let kind: String
         let summary: SummaryView
+        var actions: [ActionLink] = []
     }
 
     private func company(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> CompanyPage {
@@ -224,7 +273,8 @@ struct ReferentialPages {
         let summary = try await services.ledger.balances.balance(
             of: .company(id), at: try balanceDate(request), caller: caller)
         return CompanyPage(
-            title: company.name, siret: company.siret, kind: company.kind.frenchLabel, summary: SummaryView(summary))
+            title: company.name, siret: company.siret, kind: company.kind.frenchLabel, summary: SummaryView(summary),
+            actions: caller.canEditReferential ? [ActionLink(label: "Modifier", link: Web.editCompany.path(id))] : [])
     }
 
     // MARK: Marchés
@@ -281,6 +331,7 @@ struct ReferentialPages {
         /// Said, with the full list's link, when the marché has more lots than the page lists.
         let lotsMore: String?
         let lotsLink: String
+        var actions: [ActionLink] = []
     }
 
     private func contract(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> ContractPage {
@@ -300,7 +351,12 @@ struct ReferentialPages {
             summary: SummaryView(summary), lots: lots.items.map(LotRow.init),
             lotsMore: lots.total > lots.items.count
                 ? "Les \(lots.items.count) premiers lots, sur \(lots.total) : voir la liste complète." : nil,
-            lotsLink: Web.lots.path(query: [("marche", id.slug)]))
+            lotsLink: Web.lots.path(query: [("marche", id.slug)]),
+            actions: caller.canEditReferential
+                ? [
+                    ActionLink(label: "Nouveau lot", link: Web.newLot.path(id)),
+                    ActionLink(label: "Modifier", link: Web.editContract.path(id), secondary: true),
+                ] : [])
     }
 
     // MARK: Lots
@@ -389,6 +445,7 @@ struct ReferentialPages {
         let showPlacements: Bool
         let placements: [PlacementRow]
         let companies: [Company]
+        var actions: [ActionLink] = []
     }
 
     private func lot(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> LotPage {
@@ -445,6 +502,16 @@ struct ReferentialPages {
                     link: caller.role == .company && caller.companyId != $0.companyId
                         ? nil : Web.company.path($0.companyId), kind: $0.companyKind.frenchLabel,
                     role: $0.role.frenchLabel)
-            })
+            },
+            actions: caller.canEditReferential
+                ? [
+                    ActionLink(
+                        label: "Placer une personne", link: Web.newPlacement.path(query: [("lot", lot.id.slug)])),
+                    ActionLink(
+                        label: clause == nil ? "Définir la clause" : "Modifier la clause", link: Web.lotClause.path(id),
+                        secondary: true),
+                    ActionLink(label: "Ajouter une entreprise", link: Web.lotCompanyAdd.path(id), secondary: true),
+                    ActionLink(label: "Modifier le lot", link: Web.editLot.path(id), secondary: true),
+                ] : [])
     }
 }

@@ -86,5 +86,13 @@ struct GatedContext<Gate: RoleGate>: ChildRequestContext, PageContext {
     var caller: Caller { signedIn.caller }
 }
 
+/// Admins only: accounts and the failed-login record.
+enum AdminGate: RoleGate {
+    static func check(_ caller: Caller) throws(DomainError) {
+        guard caller.role == .admin else { throw DomainError.forbidden }
+    }
+}
+
 typealias StaffContext = GatedContext<StaffGate>
+typealias AdminContext = GatedContext<AdminGate>
 typealias EditorContext = GatedContext<EditorGate>

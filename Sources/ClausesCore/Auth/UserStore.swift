@@ -11,6 +11,9 @@ public struct User: Codable, Sendable, Equatable {
     public let companyId: UUID?
     public let active: Bool
 
+    /// The name pages show: the display name, else the address.
+    public var label: String { displayName.isEmpty ? email : displayName }
+
     public var caller: Caller {
         Caller(userId: id, role: role, buyerId: buyerId, companyId: companyId, label: email)
     }

@@ -44,6 +44,16 @@ public struct DateWindow: Sendable, Equatable {
         return month
     }
 
+    /// A date typed in a page's form: the browsers' date field (`2026-01-31`) or as people write it
+    /// (`31/01/2026`, `31/01/26`), within the window; refused in French otherwise.
+    public func parseTyped(_ text: String, field: String) throws(DomainError) -> LocalDate {
+        switch CellParsers.date(text.trimmingCharacters(in: .whitespaces)) {
+        case .success(let date): return try check(date, field: field)
+        case .failure(let problem):
+            throw DomainError.invalid(field, problem.message.prefix(1).uppercased() + problem.message.dropFirst() + ".")
+        }
+    }
+
     /// `YYYY-MM-DD` given by a person (query parameter, CLI option), refused in French naming `field`
     /// when malformed or outside the window.
     public func parse(_ text: String, field: String) throws(DomainError) -> LocalDate {

@@ -182,6 +182,8 @@ public struct Company: StoredEntity, Equatable {
 
     public static let table = "companies"
     public static let alias = "c"
+    public static let sortColumns = ["nom": "c.name", "siret": "c.siret", "type": "c.kind"]
+    public static let searchColumns = ["c.name", "c.siret"]
     public static let entityName = "company"
     public static let frenchName = "l'entreprise"
     public static let selectColumns = "c.id, c.siret, c.name, c.kind, c.created_at, c.updated_at"

@@ -82,7 +82,10 @@ public struct InsertionClauseStore: Sendable {
     }
 
     /// Creates or replaces the clause of a lot.
-    public func put(_ caller: Caller, lotId: UUID, _ input: InsertionClause.Input) async throws -> InsertionClause {
+    /// `expected`: the clause's version when the form was opened (`.absent` when the lot had none).
+    public func put(
+        _ caller: Caller, lotId: UUID, _ input: InsertionClause.Input, expected: RecordVersion? = nil
+    ) async throws -> InsertionClause {
         try caller.requireEditor()
         let rounding =
             try input.rounding.map { (text: String) throws(DomainError) in try Rounding.parse(text) } ?? defaultRounding
@@ -101,6 +104,7 @@ public struct InsertionClauseStore: Sendable {
                 "SELECT \(InsertionClause.columns) FROM insertion_clauses ic WHERE ic.lot_id = $1", [lotId]
             )
             .first.map(InsertionClause.init(row:))
+            try RecordVersion.check(expected, current: previous?.updatedAt, noun: "la clause du lot")
             let row = try await connection.query(
                 """
                 INSERT INTO insertion_clauses (lot_id, calibration_mode, calibration_inputs, rounding, required_hours, unrounded_hours,

@@ -3,7 +3,8 @@ import PostgresClient
 
 /// Records every change (who, when, what) in the same transaction as the change itself.
 enum Audit {
-    enum Action: String { case create, update, delete }
+    /// `read`: a participant's record was opened (who and when only).
+    enum Action: String { case create, update, delete, read }
 
     static func record(
         _ action: Action, entity: String, id: String, changes: [String: Any], by caller: Caller,

@@ -27,6 +27,7 @@ public protocol StoredEntity: Codable, Sendable {
     static func columns(from input: Input, existing: Self?) throws(DomainError) -> [(String, (any PostgresEncodable)?)]
     init(row: PostgresRow) throws
     var id: UUID { get }
+    var updatedAt: Date { get }
     /// Columns a page may sort a list by: key (from the page) → SQL expression over the selected tables.
     static var sortColumns: [String: String] { get }
     /// Text expressions a page's search matches (accent- and case-insensitively, every word).
@@ -152,11 +153,15 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
         }
     }
 
-    public func update(_ caller: Caller, id: UUID, _ input: Entity.Input) async throws -> Entity {
+    /// `expected`: the version a form was opened on; the save is refused when the row changed since.
+    public func update(_ caller: Caller, id: UUID, _ input: Entity.Input, expected: RecordVersion? = nil)
+        async throws -> Entity
+    {
         try caller.requireEditor()
         return try await translatingConstraints {
             try await pool.withTransaction { connection in
                 let existing = try await get(caller, id: id, on: connection, lock: true)
+                try RecordVersion.check(expected, current: existing.updatedAt, noun: Entity.frenchName)
                 let columns = try Entity.columns(from: input, existing: existing)
                 let sql = SQL.update(Entity.table, columns, id: id)
                 try await connection.query(sql)

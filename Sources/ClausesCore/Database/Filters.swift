@@ -154,6 +154,10 @@ public struct ParticipantFilter: ListFilter {
     public var plieId: UUID?
     public var pathwayStatus: PathwayStatus?
     public var search: String?
+    /// The commune of residence (INSEE code).
+    public var communeInsee: String?
+    /// A criterion the person holds a proof of (or, for PLIE, a pathway).
+    public var criterion: EligibilityCriterionCode?
 
     public init() {}
     public init(query: QueryParameters) throws(DomainError) {
@@ -161,6 +165,8 @@ public struct ParticipantFilter: ListFilter {
         plieId = try query.uuid("plieId")
         pathwayStatus = try query.choice("pathwayStatus")
         search = query.text("q")
+        communeInsee = query.text("communeInsee")
+        criterion = try query.choice("criterion")
     }
 
     public func conditions(_ sql: inout SQL) -> [String] {
@@ -178,6 +184,14 @@ public struct ParticipantFilter: ListFilter {
         if let pathwayStatus {
             conditions.append(
                 "(SELECT f.status FROM pathways f WHERE f.participant_id = p.id ORDER BY f.entry_date DESC, f.id DESC LIMIT 1) = \(sql.bind(pathwayStatus.rawValue))"
+            )
+        }
+        if let communeInsee { conditions.append("p.commune_insee = \(sql.bind(communeInsee))") }
+        if let criterion {
+            conditions.append(
+                criterion == .PLIE
+                    ? "EXISTS (SELECT 1 FROM pathways f WHERE f.participant_id = p.id)"
+                    : "EXISTS (SELECT 1 FROM eligibility_criteria f WHERE f.participant_id = p.id AND f.code = \(sql.bind(criterion.rawValue)))"
             )
         }
         if let search {

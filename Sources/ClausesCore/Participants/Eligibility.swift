@@ -121,6 +121,23 @@ enum CriterionValidity {
     }
 }
 
+/// Where one stored proof stands at a date (DOMAIN §5), as a record page shows it beside the proof.
+public enum ProofStanding: Sendable, Equatable {
+    /// Valid at the date, until this day (nil: no foreseeable end).
+    case valid(until: LocalDate?)
+    /// Not valid at the date, and why, in French.
+    case invalid(String)
+
+    public static func of(_ proof: CriterionProof, facts: EligibilityFacts, at date: LocalDate, validityMonths: Int)
+        -> ProofStanding
+    {
+        if let last = CriterionValidity.lastDay(proof, facts: facts, at: date, validityMonths: validityMonths) {
+            return .valid(until: last == .max ? nil : last)
+        }
+        return .invalid(CriterionValidity.problem(proof, facts: facts, at: date, validityMonths: validityMonths))
+    }
+}
+
 /// Whether a person is eligible at a date, and on which criteria.
 public struct EligibilityVerdict: Codable, Sendable, Equatable {
     public var eligible: Bool

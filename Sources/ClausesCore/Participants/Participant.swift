@@ -146,6 +146,9 @@ public struct Participant: Codable, Sendable, Equatable {
     /// `Prénom NOM`.
     public var displayName: String { PersonName.full(firstName: firstName, lastName: lastName) }
 
+    /// Columns the participants page may sort by.
+    static let sortColumns = ["nom": "p.last_name", "reference": "p.reference", "commune": "p.commune_insee"]
+
     static let columns = """
         p.id, p.reference, p.last_name, p.first_name, p.birth_date, p.sex, p.phone, p.email, p.commune_insee, p.priority_area, \
         p.qualification_level, p.prescriber, p.labour_market_status, \

@@ -5,6 +5,12 @@ import PostgresClient
 /// Writes: admin and facilitator on anyone; a référent on the participants they follow (a participant a
 /// référent creates comes with a pathway they hold). Validating a proof is the facilitateur's (admin,
 /// facilitator).
+/// One opening of a participant's record, from the audit log.
+public struct RecordOpening: Sendable, Equatable {
+    public let by: String
+    public let at: Date
+}
+
 public struct ParticipantStore: Sendable {
     let pool: PostgresPool
     let validityMonths: Int
@@ -40,6 +46,49 @@ public struct ParticipantStore: Sendable {
             result.items = try await withDetails(result.items, on: connection)
             return result
         }
+    }
+
+    /// The people matching `filter` and every search word (name, reference, commune code; accents and case
+    /// ignored), sorted by a known key, a window of them with the number that matched.
+    public func slice(_ caller: Caller, filter: ParticipantFilter, query: ListQuery) async throws
+        -> ListSlice<Participant>
+    {
+        var sql = try select(caller)
+        for condition in filter.conditions(&sql) { sql.append("AND \(condition)") }
+        for word in (query.search ?? "").split(whereSeparator: \.isWhitespace).prefix(8) {
+            sql.append(
+                "AND strpos(search_fold(concat_ws(' ', p.reference, p.last_name, p.first_name, p.commune_insee)), search_fold(\(sql.bind(String(word))))) > 0"
+            )
+        }
+        let order = query.sort.flatMap { Participant.sortColumns[$0] } ?? "p.last_name"
+        return try await pool.withConnection { connection in
+            let total = try await connection.query(sql.counting).one().decode(0, as: Int.self)
+            sql.append("ORDER BY \(order) \(query.descending ? "DESC" : "ASC") NULLS LAST, p.first_name, p.id")
+            sql.append("LIMIT \(sql.bind(query.limit)) OFFSET \(sql.bind(query.offset))")
+            let items = try await withDetails(
+                try await connection.query(sql).map { try Participant(row: $0) }, on: connection)
+            return ListSlice(items: items, total: total, offset: query.offset)
+        }
+    }
+
+    /// The record page was opened: who and when go to the audit log (action `read`), never what was shown.
+    public func recordOpened(_ caller: Caller, participantId: UUID) async throws {
+        try await pool.withConnection { connection in
+            try await Audit.record(
+                .read, entity: "participant", id: participantId.uuidString.lowercased(), changes: [:], by: caller,
+                on: connection)
+        }
+    }
+
+    /// Who opened a participant's record, latest first (admins only).
+    public func openings(_ caller: Caller, participantId: UUID, limit: Int) async throws -> [RecordOpening] {
+        guard caller.role == .admin else { throw DomainError.forbidden }
+        return try await pool.query(
+            """
+            SELECT actor, at FROM audit_log WHERE action = 'read' AND entity = 'participant' AND entity_id = $1
+            ORDER BY at DESC LIMIT $2
+            """, [participantId.uuidString.lowercased(), limit]
+        ).map { RecordOpening(by: try $0.decode(0), at: try $0.decode(1)) }
     }
 
     public func get(_ caller: Caller, id: UUID) async throws -> Participant {
@@ -115,7 +164,9 @@ public struct ParticipantStore: Sendable {
         }
     }
 
-    public func update(_ caller: Caller, id: UUID, _ input: Participant.Input) async throws -> Participant {
+    public func update(_ caller: Caller, id: UUID, _ input: Participant.Input, expected: RecordVersion? = nil)
+        async throws -> Participant
+    {
         try Self.requireWriter(caller)
         if input.pathway != nil {
             throw DomainError.invalid(
@@ -125,6 +176,7 @@ public struct ParticipantStore: Sendable {
         return try await translating {
             try await pool.withTransaction { connection in
                 let existing = try await get(caller, id: id, on: connection, lock: true)
+                try RecordVersion.check(expected, current: existing.updatedAt, noun: "la fiche du participant")
                 let columns = try Participant.columns(from: input, existing: existing, today: clock.today)
                 let sql = SQL.update("participants", columns, id: id)
                 try await connection.query(sql)

@@ -110,6 +110,10 @@ public struct EmploymentEpisodeStore: Sendable {
         }
     }
 
+    public func get(_ caller: Caller, id: UUID) async throws -> EmploymentEpisode {
+        try await pool.withConnection { try await get(caller, id, on: $0) }
+    }
+
     public func create(_ caller: Caller, participantId: UUID, _ input: EmploymentEpisode.Input) async throws
         -> EmploymentEpisode
     {
@@ -139,13 +143,14 @@ public struct EmploymentEpisodeStore: Sendable {
         }
     }
 
-    public func update(_ caller: Caller, id: UUID, _ input: EmploymentEpisode.Input) async throws
-        -> EmploymentEpisode
-    {
+    public func update(
+        _ caller: Caller, id: UUID, _ input: EmploymentEpisode.Input, expected: RecordVersion? = nil
+    ) async throws -> EmploymentEpisode {
         try Self.requireWriter(caller)
         return try await ConstraintMessages.translating([:]) {
             try await pool.withTransaction { connection in
                 let existing = try await get(caller, id, on: connection)
+                try RecordVersion.check(expected, current: existing.updatedAt, noun: "l'emploi")
                 try await ParticipantStore.requireVisible(
                     caller, participantId: existing.participantId, lock: true, on: connection)
                 let values = try Self.validated(input, existing: existing)

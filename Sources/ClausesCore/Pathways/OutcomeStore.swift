@@ -31,9 +31,18 @@ public struct OutcomeDecision: Codable, Sendable, Equatable {
     public let decidedBy: UUID?
     public let decidedByLabel: String
     public let decidedAt: Date
+    /// A corrected decision: what the committee first recorded, who corrected it, when and why.
+    public let firstDecision: OutcomeDecisionValue?
+    public let correctedByLabel: String?
+    public let correctedAt: Date?
+    public let correctionReason: String?
 
-    static let columns =
-        "id, participant_id, pathway_id, rule, established_on, decision, facts, evidence, note, decided_by, decided_by_label, decided_at"
+    static let columnNames = [
+        "id", "participant_id", "pathway_id", "rule", "established_on", "decision", "facts", "evidence", "note",
+        "decided_by", "decided_by_label", "decided_at", "first_decision", "corrected_by_label", "corrected_at",
+        "correction_reason",
+    ]
+    static let columns = columnNames.joined(separator: ", ")
 
     init(row: PostgresRow) throws {
         id = try row.decode("id")
@@ -48,6 +57,10 @@ public struct OutcomeDecision: Codable, Sendable, Equatable {
         decidedBy = try row.decode("decided_by")
         decidedByLabel = try row.decode("decided_by_label")
         decidedAt = try row.decode("decided_at")
+        firstDecision = try row.decode("first_decision", as: String?.self).flatMap(OutcomeDecisionValue.init)
+        correctedByLabel = try row.decode("corrected_by_label")
+        correctedAt = try row.decode("corrected_at")
+        correctionReason = try row.decode("correction_reason")
     }
 
     /// Whether this decision settles `candidate`: the same rule and date, on the same facts (or on
@@ -101,6 +114,14 @@ public struct PathwayOutcomeCandidate: Codable, Sendable, Equatable {
 /// candidate settled by a decision on the same facts is not proposed again; other facts (a re-entry, new
 /// hours) are.
 /// Scope: admin and facilitator see every pathway, a référent the participants they follow.
+/// A committee decision with the person and PLIE it is about (staff pages only).
+public struct DecidedOutcome: Sendable {
+    public let decision: OutcomeDecision
+    public let reference: String
+    public let personName: String
+    public let plieName: String
+}
+
 public struct OutcomeStore: Sendable {
     let pool: PostgresPool
     let profiles: PLIEProfiles
@@ -237,6 +258,81 @@ public struct OutcomeStore: Sendable {
                     "outcome_decisions_once": ("rule", "Le comité a déjà rendu une décision sur ces faits."),
                     "outcome_proposals_once": ("rule", "Cette sortie positive est déjà proposée au comité."),
                 ])
+        }
+    }
+
+    /// Corrects a committee decision recorded by mistake (admin, facilitator): accepted becomes refused or
+    /// the reverse, with the reason; the first decision is kept beside it, and the audit log has both.
+    public func correct(_ caller: Caller, decisionId: UUID, to decision: OutcomeDecisionValue, reason: String?)
+        async throws -> OutcomeDecision
+    {
+        try caller.requireEditor()
+        guard decision != .proposed else {
+            throw DomainError.invalid("decision", "Une décision se corrige en « validée » ou « refusée ».")
+        }
+        guard let reason = try Validate.optionalText(reason, existing: nil, field: "reason", maxLength: 2000) else {
+            throw DomainError.invalid(
+                "reason", "Indiquez pourquoi la décision est corrigée : le motif reste dans l'historique.",
+                code: .missingField)
+        }
+        return try await pool.withTransaction { connection in
+            guard
+                let row = try await connection.query(
+                    "SELECT \(OutcomeDecision.columns) FROM outcome_decisions WHERE id = $1 FOR UPDATE", [decisionId]
+                ).first
+            else { throw DomainError.notFound("Décision \(decisionId.uuidString.lowercased()) inconnue.") }
+            let existing = try OutcomeDecision(row: row)
+            try await requireVisible(caller, pathwayId: existing.pathwayId, on: connection)
+            guard existing.decision != .proposed else {
+                throw DomainError.invalid("decision", "Une proposition n'est pas une décision : le comité la décide.")
+            }
+            guard existing.decision != decision else {
+                throw DomainError.invalid(
+                    "decision", "La décision est déjà « \(decision.frenchLabel) » : rien à corriger.")
+            }
+            let corrected = try OutcomeDecision(
+                row: try await connection.query(
+                    """
+                    UPDATE outcome_decisions SET decision = $2, first_decision = coalesce(first_decision, decision),
+                        corrected_at = now(), corrected_by = $3, corrected_by_label = $4, correction_reason = $5
+                    WHERE id = $1 RETURNING \(OutcomeDecision.columns)
+                    """, [decisionId, decision.rawValue, caller.userId, caller.label, reason]
+                ).one())
+            try await Audit.record(
+                .update, entity: "outcome_decision", id: decisionId.uuidString.lowercased(),
+                changes: [
+                    "decision": ["from": existing.decision.rawValue, "to": decision.rawValue], "reason": reason,
+                ],
+                by: caller, on: connection)
+            return corrected
+        }
+    }
+
+    /// The committee's decisions (not proposals), latest first, with the person and the PLIE: the
+    /// history a facilitateur reads and corrects from.
+    public func committeeDecisions(_ caller: Caller, plieId: UUID?, limit: Int, offset: Int) async throws
+        -> ListSlice<DecidedOutcome>
+    {
+        try caller.requireStaff()
+        var sql = SQL(
+            """
+            SELECT \(OutcomeDecision.columnNames.map { "d." + $0 }.joined(separator: ", ")),
+                   pa.reference, \(PersonName.fullSQL("pa")) AS person_name, pl.name AS plie_name
+            FROM outcome_decisions d JOIN participants pa ON pa.id = d.participant_id
+            JOIN pathways pw ON pw.id = d.pathway_id JOIN plie pl ON pl.id = pw.plie_id
+            WHERE d.decision <> 'proposed'
+            """)
+        if let predicate = try Scope.participants(caller, alias: "pa", &sql) { sql.append("AND \(predicate)") }
+        if let plieId { sql.append("AND pw.plie_id = \(sql.bind(plieId))") }
+        return try await pool.withConnection { connection in
+            let total = try await connection.query(sql.counting).one().decode(0, as: Int.self)
+            sql.append("ORDER BY d.decided_at DESC, d.id LIMIT \(sql.bind(limit)) OFFSET \(sql.bind(offset))")
+            let items = try await connection.query(sql).map { row in
+                DecidedOutcome(
+                    decision: try OutcomeDecision(row: row), reference: try row.decode("reference"),
+                    personName: try row.decode("person_name"), plieName: try row.decode("plie_name"))
+            }
+            return ListSlice(items: items, total: total, offset: offset)
         }
     }
 

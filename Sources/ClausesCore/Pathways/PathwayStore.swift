@@ -191,9 +191,12 @@ public struct PathwayStore: Sendable {
 
     /// Changes the entry date, the référent or the status (`active` / `suspended`; `active` on an exited
     /// pathway reopens it and clears its exit, for an exit recorded by mistake).
-    public func update(_ caller: Caller, id: UUID, _ input: Pathway.Input) async throws -> Pathway {
+    public func update(_ caller: Caller, id: UUID, _ input: Pathway.Input, expected: RecordVersion? = nil)
+        async throws -> Pathway
+    {
         try await pool.withTransaction { connection in
             let existing = try await get(caller, id: id, on: connection, lock: true)
+            try RecordVersion.check(expected, current: existing.updatedAt, noun: "le parcours")
             try requireWriter(caller, of: existing)
             if input.plieId.map({ $0 != existing.plieId }) == true {
                 throw DomainError.invalid(
@@ -280,6 +283,18 @@ public struct PathwayStore: Sendable {
                 WHERE id = $1
                 """, [id, date, kind.rawValue, reason])
             return try await audited(existing, caller: caller, on: connection)
+        }
+    }
+
+    /// The référent's extension quota today for this pathway's PLIE (profiles with a quota; nil otherwise or
+    /// without a référent), shown before the committee's decision is recorded.
+    public func currentQuota(_ caller: Caller, pathwayId: UUID) async throws -> ExtensionQuota? {
+        try await pool.withConnection { connection in
+            let pathway = try await get(caller, id: pathwayId, on: connection)
+            let profile = try profiles.named(pathway.profile, field: "profile")
+            guard let share = profile.extensionQuotaShare, let referent = pathway.referentUserId else { return nil }
+            return try await Self.quota(
+                referent: referent, plieId: pathway.plieId, share: share, on: clock.today, connection: connection)
         }
     }
 

@@ -383,7 +383,9 @@ public struct PlacementStore: Sendable {
     /// Changes what may change once a placement exists (admin, facilitator): end date, weekly hours,
     /// reduced-hours agreement, on-operation flag, contract type. The start, the person, the lot, the
     /// company and the frozen eligibility do not change: end the placement and create another.
-    public func update(_ caller: Caller, id: UUID, _ input: Placement.Input) async throws -> Placement {
+    public func update(_ caller: Caller, id: UUID, _ input: Placement.Input, expected: RecordVersion? = nil)
+        async throws -> Placement
+    {
         try caller.requireEditor()
         for (value, field) in [
             (input.participantId, "participantId"), (input.lotId, "lotId"), (input.companyId, "companyId"),
@@ -401,6 +403,7 @@ public struct PlacementStore: Sendable {
         return try await translating {
             try await pool.withTransaction { connection in
                 let existing = try await get(caller, id: id, on: connection, lock: true)
+                try RecordVersion.check(expected, current: existing.updatedAt, noun: "la mise à l'emploi")
                 if let start = input.startDate, start != existing.startDate {
                     throw DomainError.invalid(
                         "startDate",

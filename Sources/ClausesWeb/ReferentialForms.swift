@@ -1,0 +1,381 @@
+import ClausesCore
+import Foundation
+import Hummingbird
+
+/// Creating and changing buyers, operations, marchés, lots (with the clause calculator), companies and
+/// their roles on a lot: admins and facilitators (`EditorContext`).
+struct ReferentialForms {
+    let services: AppServices
+    let flow: RecordForms
+
+    func register(on editors: RouterGroup<EditorContext>) {
+        route(editors, Web.newBuyer) { draft, _, _ in
+            try await buyerPage(nil, draft)
+        } save: { draft, _, posted, caller in
+            guard let input = buyerInput(&draft, posted) else { return nil }
+            return Web.buyer.path(try await services.buyers.create(caller, input).id, query: Notice.created.query())
+        }
+        route(editors, Web.editBuyer) { draft, id, caller in
+            try await buyerPage(try await services.buyers.get(caller, id: try id()), draft)
+        } save: { draft, id, posted, caller in
+            guard let input = buyerInput(&draft, posted) else { return nil }
+            let saved = try await services.buyers.update(caller, id: try id(), input, expected: posted.expected)
+            return Web.buyer.path(saved.id, query: Notice.saved.query())
+        }
+        route(editors, Web.newOperation) { draft, id, caller in
+            try await operationPage(buyer: try await services.buyers.get(caller, id: try id()), nil, draft)
+        } save: { draft, id, posted, caller in
+            guard let input = operationInput(&draft, buyerId: try id()) else { return nil }
+            return Web.operation.path(
+                try await services.operations.create(caller, input).id, query: Notice.created.query())
+        }
+        route(editors, Web.editOperation) { draft, id, caller in
+            let operation = try await services.operations.get(caller, id: try id())
+            return try await operationPage(
+                buyer: try await services.buyers.get(caller, id: operation.buyerId), operation, draft)
+        } save: { draft, id, posted, caller in
+            guard let input = operationInput(&draft, buyerId: nil) else { return nil }
+            let saved = try await services.operations.update(caller, id: try id(), input, expected: posted.expected)
+            return Web.operation.path(saved.id, query: Notice.saved.query())
+        }
+        route(editors, Web.newContract) { draft, id, caller in
+            try await contractPage(buyer: try await services.buyers.get(caller, id: try id()), nil, draft, caller)
+        } save: { draft, id, posted, caller in
+            guard let input = contractInput(&draft, buyerId: try id()) else { return nil }
+            return Web.contract.path(
+                try await services.publicContracts.create(caller, input).id, query: Notice.created.query())
+        }
+        route(editors, Web.editContract) { draft, id, caller in
+            let contract = try await services.publicContracts.get(caller, id: try id())
+            return try await contractPage(
+                buyer: try await services.buyers.get(caller, id: contract.buyerId), contract, draft, caller)
+        } save: { draft, id, posted, caller in
+            guard let input = contractInput(&draft, buyerId: nil) else { return nil }
+            let saved = try await services.publicContracts.update(
+                caller, id: try id(), input, expected: posted.expected)
+            return Web.contract.path(saved.id, query: Notice.saved.query())
+        }
+        route(editors, Web.newLot) { draft, id, caller in
+            try await lotPage(contract: try await services.publicContracts.get(caller, id: try id()), nil, draft)
+        } save: { draft, id, posted, caller in
+            guard let input = lotInput(&draft, contractId: try id()) else { return nil }
+            // A new lot goes on to its clause: the calculator is the next thing a facilitatrice does.
+            return Web.lotClause.path(try await services.lots.create(caller, input).id, query: Notice.created.query())
+        }
+        route(editors, Web.editLot) { draft, id, caller in
+            let lot = try await services.lots.get(caller, id: try id())
+            return try await lotPage(
+                contract: try await services.publicContracts.get(caller, id: lot.publicContractId), lot, draft)
+        } save: { draft, id, posted, caller in
+            guard let input = lotInput(&draft, contractId: nil) else { return nil }
+            let saved = try await services.lots.update(caller, id: try id(), input, expected: posted.expected)
+            return Web.lot.path(saved.id, query: Notice.saved.query())
+        }
+        route(editors, Web.lotClause) { draft, id, caller in
+            try await clausePage(lotId: try id(), draft, caller)
+        } save: { draft, id, posted, caller in
+            guard let input = ClauseCalculator.input(&draft) else { return nil }
+            if posted.isPreview { return nil }
+            let lotId = try id()
+            do {
+                _ = try await services.clauses.put(caller, lotId: lotId, input, expected: posted.expected)
+            } catch let refusal as DomainError where refusal.kind == .unprocessable {
+                draft.absorb(refusal, fieldNames: ClauseCalculator.fieldNames(draft))
+                return nil
+            }
+            return Web.lot.path(lotId, query: Notice.clauseSaved.query())
+        }
+        route(editors, Web.lotCompanyAdd) { draft, id, caller in
+            try await lotCompanyPage(lot: try await services.lots.get(caller, id: try id()), draft, caller)
+        } save: { draft, id, _, caller in
+            let company: UUID? = draft.uuid("companyId", required: true)
+            let role: LotRole? = draft.choice("role", required: true)
+            guard draft.isValid, let company, let role else { return nil }
+            let lotId = try id()
+            _ = try await services.lotCompanies.assign(caller, lotId: lotId, .init(companyId: company, role: role))
+            return Web.lot.path(lotId, query: Notice.saved.query())
+        }
+        route(editors, Web.newCompany) { draft, _, _ in
+            try companyPage(nil, draft)
+        } save: { draft, _, posted, caller in
+            guard let input = companyInput(&draft) else { return nil }
+            return Web.company.path(
+                try await services.companies.create(caller, input).id, query: Notice.created.query())
+        }
+        route(editors, Web.editCompany) { draft, id, caller in
+            try companyPage(try await services.companies.get(caller, id: try id()), draft)
+        } save: { draft, id, posted, caller in
+            guard let input = companyInput(&draft) else { return nil }
+            let saved = try await services.companies.update(caller, id: try id(), input, expected: posted.expected)
+            return Web.company.path(saved.id, query: Notice.saved.query())
+        }
+    }
+
+    typealias PageBuilder =
+        @Sendable (FormDraft?, () throws(DomainError) -> UUID, Caller) async throws -> RecordFormPage
+    typealias Saver =
+        @Sendable (inout FormDraft, () throws(DomainError) -> UUID, PostedRecord, Caller) async throws -> String?
+
+    /// GET shows `page` (nil draft: the stored values), POST saves with `save` and goes to the path it gives.
+    private func route(
+        _ editors: RouterGroup<EditorContext>, _ route: WebRoute, page: @escaping PageBuilder, save: @escaping Saver
+    ) {
+        editors.get(RouterPath(route.pattern)) { request, context in
+            let id = { () throws(DomainError) in try context.uuid("id") }
+            return try await flow.pages.render(
+                try await page(nil, id, context.caller), request: request, context: context)
+        }
+        editors.post(RouterPath(route.pattern)) { request, context in
+            let id = { () throws(DomainError) in try context.uuid("id") }
+            return try await flow.post(
+                request: request, context: context, page: { try await page($0, id, context.caller) },
+                save: { draft, posted in try await save(&draft, id, posted, context.caller) }, done: { $0 })
+        }
+    }
+
+    // MARK: Buyers
+
+    private func buyerPage(_ buyer: Buyer?, _ draft: FormDraft?) async throws -> RecordFormPage {
+        let draft = draft ?? flow.draft(buyer.map { ["siret": $0.siret, "name": $0.name] } ?? [:])
+        return RecordFormPage(
+            title: buyer.map { "Modifier — \($0.name)" } ?? "Nouveau donneur d'ordre",
+            back: buyer.map { (Web.buyer.path($0.id), $0.name) } ?? (Web.buyers.path(), "Donneurs d'ordre"),
+            action: buyer.map { Web.editBuyer.path($0.id) } ?? Web.newBuyer.path(),
+            version: buyer.map { RecordVersion($0.updatedAt) }, draft: draft,
+            sections: [
+                FormSection(
+                    legend: nil,
+                    fields: [
+                        draft.input(
+                            "name", "Nom", required: true, hint: "Par exemple : Métropole Aix-Marseille-Provence"),
+                        draft.input("siret", "SIRET", required: true, hint: "14 chiffres, espaces acceptés"),
+                    ])
+            ], submit: "Enregistrer")
+    }
+
+    private func buyerInput(_ draft: inout FormDraft, _ posted: PostedRecord) -> Buyer.Input? {
+        let input = Buyer.Input(siret: draft.text("siret", required: true), name: draft.text("name", required: true))
+        return draft.isValid ? input : nil
+    }
+
+    // MARK: Operations
+
+    private func operationPage(buyer: Buyer, _ operation: ClausesCore.Operation?, _ draft: FormDraft?) async throws
+        -> RecordFormPage
+    {
+        let draft =
+            draft
+            ?? flow.draft(
+                operation.map {
+                    ["name": $0.name, "regime": $0.regime.rawValue, "communeInsee": $0.communeInsee ?? ""]
+                }
+                    ?? ["regime": OperationRegime.free.rawValue])
+        return RecordFormPage(
+            title: operation.map { "Modifier — \($0.name)" } ?? "Nouvelle opération de \(buyer.name)",
+            back: operation.map { (Web.operation.path($0.id), $0.name) } ?? (Web.buyer.path(buyer.id), buyer.name),
+            action: operation.map { Web.editOperation.path($0.id) } ?? Web.newOperation.path(buyer.id),
+            version: operation.map { RecordVersion($0.updatedAt) }, draft: draft,
+            sections: [
+                FormSection(
+                    legend: nil,
+                    fields: [
+                        draft.input("name", "Nom de l'opération", required: true),
+                        draft.select("regime", "Régime", OperationRegime.self, label: \.frenchLabel, required: true),
+                        draft.input("communeInsee", "Commune (code INSEE)", hint: "5 caractères, par exemple 13047"),
+                    ])
+            ], submit: "Enregistrer")
+    }
+
+    private func operationInput(_ draft: inout FormDraft, buyerId: UUID?) -> ClausesCore.Operation.Input? {
+        let input = ClausesCore.Operation.Input(
+            buyerId: buyerId, name: draft.text("name", required: true), regime: draft.choice("regime", required: true),
+            communeInsee: draft.clearable("communeInsee"))
+        return draft.isValid ? input : nil
+    }
+
+    // MARK: Marchés
+
+    private func contractPage(buyer: Buyer, _ contract: PublicContract?, _ draft: FormDraft?, _ caller: Caller)
+        async throws -> RecordFormPage
+    {
+        var values: [String: String] = [:]
+        if let contract {
+            values = [
+                "reference": contract.reference, "object": contract.object, "procedure": contract.procedure ?? "",
+                "operationId": contract.operationId?.slug ?? "",
+                "notificationDate": contract.notificationDate?.description ?? "",
+                "durationMonths": contract.durationMonths.map(String.init) ?? "",
+            ]
+            for (index, value) in PublicContract.socialConsiderationValues.enumerated()
+            where contract.socialConsiderations.contains(value) {
+                values["social\(index)"] = "on"
+            }
+        }
+        let draft = draft ?? flow.draft(values)
+        let operations = try await services.operations.slice(
+            caller, filter: .init(buyerId: buyer.id), query: ListQuery(sort: nil, limit: 500))
+        return RecordFormPage(
+            title: contract.map { "Modifier le marché \($0.reference)" } ?? "Nouveau marché de \(buyer.name)",
+            back: contract.map { (Web.contract.path($0.id), $0.reference) } ?? (Web.buyer.path(buyer.id), buyer.name),
+            action: contract.map { Web.editContract.path($0.id) } ?? Web.newContract.path(buyer.id),
+            version: contract.map { RecordVersion($0.updatedAt) }, draft: draft,
+            sections: [
+                FormSection(
+                    legend: nil,
+                    fields: [
+                        draft.input(
+                            "reference", "Référence", required: true, hint: "Le numéro du marché chez l'acheteur"),
+                        draft.textarea("object", "Objet", required: true),
+                        draft.select(
+                            "operationId", "Opération", options: operations.items.map { ($0.id.slug, $0.name) },
+                            blank: "Aucune"),
+                        draft.input("procedure", "Procédure", hint: "Par exemple : Appel d'offres ouvert"),
+                        draft.date("notificationDate", "Date de notification"),
+                        draft.input("durationMonths", "Durée (mois)", type: "number"),
+                    ]),
+                FormSection(
+                    legend: "Considérations sociales (DECP)",
+                    fields: PublicContract.socialConsiderationValues.enumerated().map {
+                        draft.checkbox("social\($0.offset)", $0.element)
+                    }),
+            ], submit: "Enregistrer")
+    }
+
+    private func contractInput(_ draft: inout FormDraft, buyerId: UUID?) -> PublicContract.Input? {
+        var input = PublicContract.Input()
+        input.buyerId = buyerId
+        input.reference = draft.text("reference", required: true)
+        input.object = draft.text("object", required: true)
+        input.operationId = draft.uuid("operationId")
+        input.procedure = draft.clearable("procedure")
+        input.notificationDate = draft.date("notificationDate")
+        input.durationMonths = draft.integer("durationMonths")
+        input.socialConsiderations = PublicContract.socialConsiderationValues.enumerated().filter {
+            draft.flag("social\($0.offset)")
+        }.map(\.element)
+        return draft.isValid ? input : nil
+    }
+
+    // MARK: Lots
+
+    private func lotPage(contract: PublicContract, _ lot: Lot?, _ draft: FormDraft?) async throws -> RecordFormPage {
+        let draft =
+            draft
+            ?? flow.draft(
+                lot.map {
+                    [
+                        "number": String($0.number), "label": $0.label,
+                        "amountExclVat": $0.amountExclVat.map { French.number($0, maxFraction: 2) } ?? "",
+                        "executionStart": $0.executionStart?.description ?? "",
+                        "executionEnd": $0.executionEnd?.description ?? "",
+                        "romeCodes": $0.romeCodes.joined(separator: " "), "worksiteInsee": $0.worksiteInsee ?? "",
+                    ]
+                } ?? [:])
+        return RecordFormPage(
+            title: lot.map { "Modifier le lot \($0.number) — \($0.label)" }
+                ?? "Nouveau lot du marché \(contract.reference)",
+            back: lot.map { (Web.lot.path($0.id), "Lot \($0.number)") } ?? (
+                Web.contract.path(contract.id), contract.reference
+            ),
+            action: lot.map { Web.editLot.path($0.id) } ?? Web.newLot.path(contract.id),
+            version: lot.map { RecordVersion($0.updatedAt) }, draft: draft,
+            sections: [
+                FormSection(
+                    legend: nil,
+                    fields: [
+                        draft.input("number", "Numéro du lot", type: "number", required: true),
+                        draft.input("label", "Intitulé", required: true, hint: "Par exemple : Gros œuvre"),
+                        draft.input("amountExclVat", "Montant HT (€)", hint: "Par exemple : 1 250 000,00"),
+                        draft.date("executionStart", "Début d'exécution"),
+                        draft.date("executionEnd", "Fin d'exécution"),
+                        draft.input(
+                            "romeCodes", "Métiers (codes ROME)",
+                            hint: "Séparés par des espaces, par exemple F1703 F1602"),
+                        draft.input("worksiteInsee", "Commune du chantier (code INSEE)"),
+                    ])
+            ], submit: lot == nil ? "Créer le lot et définir sa clause" : "Enregistrer")
+    }
+
+    private func lotInput(_ draft: inout FormDraft, contractId: UUID?) -> Lot.Input? {
+        let start = draft.date("executionStart")
+        let end = draft.date("executionEnd")
+        if let start, let end, end < start {
+            draft.errors["executionEnd"] = "La fin d'exécution (\(end.french)) précède le début (\(start.french))."
+        }
+        let input = Lot.Input(
+            publicContractId: contractId, number: draft.integer("number", required: true),
+            label: draft.text("label", required: true), amountExclVat: draft.decimal("amountExclVat"),
+            executionStart: start, executionEnd: end,
+            romeCodes: draft.clearable("romeCodes").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init),
+            worksiteInsee: draft.clearable("worksiteInsee"))
+        return draft.isValid ? input : nil
+    }
+
+    // MARK: Clause
+
+    private func clausePage(lotId: UUID, _ draft: FormDraft?, _ caller: Caller) async throws -> RecordFormPage {
+        let lot = try await services.lots.get(caller, id: lotId)
+        let clause = lot.clause == nil ? nil : try await services.clauses.get(caller, lotId: lotId)
+        var shown = draft ?? flow.draft(ClauseCalculator.values(clause, lot: lot))
+        let preview = ClauseCalculator.preview(&shown, defaultRounding: services.config.calibrationRounding)
+        return RecordFormPage(
+            title: "Clause d'insertion — lot \(lot.number) (\(lot.publicContractReference))",
+            intro:
+                "Choisissez le mode de calcul prévu au marché et remplissez ses données ; « Calculer » montre la formule et le résultat sans rien enregistrer.",
+            back: (Web.lot.path(lotId), "Lot \(lot.number) — \(lot.label)"), action: Web.lotClause.path(lotId),
+            version: clause.map { RecordVersion($0.updatedAt) } ?? .absent, draft: shown,
+            sections: ClauseCalculator.sections(shown), submit: "Enregistrer la clause", previewButton: "Calculer",
+            preview: preview)
+    }
+
+    // MARK: Companies
+
+    private func lotCompanyPage(lot: Lot, _ draft: FormDraft?, _ caller: Caller) async throws -> RecordFormPage {
+        let draft = draft ?? flow.draft(["role": LotRole.contractor.rawValue])
+        let companies = try await services.companies.slice(caller, query: ListQuery(sort: "nom", limit: 1000))
+        return RecordFormPage(
+            title: "Entreprise du lot \(lot.number) — \(lot.label)",
+            intro: "Une entreprise absente de la liste se crée d'abord (menu Entreprises).",
+            back: (Web.lot.path(lot.id), "Lot \(lot.number)"), action: Web.lotCompanyAdd.path(lot.id), draft: draft,
+            sections: [
+                FormSection(
+                    legend: nil,
+                    fields: [
+                        draft.select(
+                            "companyId", "Entreprise",
+                            options: companies.items.map { ($0.id.slug, "\($0.name) — \($0.siret)") },
+                            blank: "Choisir…", required: true),
+                        draft.select("role", "Rôle sur le lot", LotRole.self, label: \.frenchLabel, required: true),
+                    ])
+            ], submit: "Enregistrer")
+    }
+
+    private func companyPage(_ company: Company?, _ draft: FormDraft?) throws -> RecordFormPage {
+        let draft =
+            draft
+            ?? flow.draft(
+                company.map { ["siret": $0.siret, "name": $0.name, "kind": $0.kind.rawValue] }
+                    ?? ["kind": CompanyKind.ordinary.rawValue])
+        return RecordFormPage(
+            title: company.map { "Modifier — \($0.name)" } ?? "Nouvelle entreprise",
+            back: company.map { (Web.company.path($0.id), $0.name) } ?? (Web.companies.path(), "Entreprises"),
+            action: company.map { Web.editCompany.path($0.id) } ?? Web.newCompany.path(),
+            version: company.map { RecordVersion($0.updatedAt) }, draft: draft,
+            sections: [
+                FormSection(
+                    legend: nil,
+                    fields: [
+                        draft.input("name", "Raison sociale", required: true),
+                        draft.input("siret", "SIRET", required: true, hint: "14 chiffres, espaces acceptés"),
+                        draft.select("kind", "Type", CompanyKind.self, label: \.frenchLabel, required: true),
+                    ])
+            ], submit: "Enregistrer")
+    }
+
+    private func companyInput(_ draft: inout FormDraft) -> Company.Input? {
+        let input = Company.Input(
+            siret: draft.text("siret", required: true), name: draft.text("name", required: true),
+            kind: draft.choice("kind", required: true))
+        return draft.isValid ? input : nil
+    }
+}
