@@ -114,7 +114,7 @@ enum ClauseCalculator {
             + CalibrationMode.allCases.map { mode in
                 FormSection(
                     legend: "Données du mode « \(modeLabel(mode)) »",
-                    fields: inputs(mode).map { draft.input(name(mode, $0.key), $0.label) })
+                    fields: inputs(mode).map { draft.input(name(mode, $0.key), $0.label) }, group: mode.rawValue)
             }
     }
 

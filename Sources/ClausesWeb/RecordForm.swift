@@ -21,10 +21,11 @@ struct FormField: Codable, Sendable {
     let isTextarea: Bool
 }
 
-/// Fields under an optional legend (a `<fieldset>`).
+/// Fields under an optional legend (a `<fieldset>`); `group` names a fieldset a page script may hide.
 struct FormSection: Codable, Sendable {
     let legend: String?
     let fields: [FormField]
+    var group: String? = nil
 }
 
 /// What a record form shows: the values typed (or stored, on first opening) and the refusals by field.
@@ -151,7 +152,7 @@ struct FormDraft: Sendable {
     }
 
     func date(_ name: String, _ label: String, required: Bool = false, hint: String? = nil) -> FormField {
-        field(name, label, hint: hint ?? "jj/mm/aaaa", required: required, input: "date")
+        field(name, label, hint: hint, required: required, input: "date")
     }
 
     /// A `<select>` of `options` (value, label); `blank` adds a first empty choice with that label.
@@ -207,11 +208,13 @@ struct RecordFormPage: PageModel {
     /// A second button that checks and shows the preview without saving (« Calculer », « Vérifier »).
     let previewButton: String?
     let preview: Preview?
+    /// A script of the site's own files the form uses (the clause calculator's).
+    let script: String?
 
     init(
         title: String, intro: String? = nil, back: (link: String, label: String), action: String,
         version: RecordVersion? = nil, draft: FormDraft, sections: [FormSection], submit: String,
-        previewButton: String? = nil, preview: Preview? = nil
+        previewButton: String? = nil, preview: Preview? = nil, script: String? = nil
     ) {
         self.title = title
         self.intro = intro
@@ -228,6 +231,7 @@ struct RecordFormPage: PageModel {
         self.submit = submit
         self.previewButton = previewButton
         self.preview = preview
+        self.script = script.map { Web.asset.path([$0]) }
     }
 }
 

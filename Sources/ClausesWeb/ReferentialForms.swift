@@ -325,7 +325,7 @@ struct ReferentialForms {
             back: (Web.lot.path(lotId), "Lot \(lot.number) — \(lot.label)"), action: Web.lotClause.path(lotId),
             version: clause.map { RecordVersion($0.updatedAt) } ?? .absent, draft: shown,
             sections: ClauseCalculator.sections(shown), submit: "Enregistrer la clause", previewButton: "Calculer",
-            preview: preview)
+            preview: preview, script: "clause.js")
     }
 
     // MARK: Companies

@@ -214,6 +214,143 @@ def steps(driver, size, hours, imported):
         check(driver.find_elements(By.CSS_SELECTOR, "nav a[aria-current=page]"), f"{page} marks its menu entry")
         audit(driver)
         shot(driver, page.strip("/"), size)
+    workbench(driver, size)
+
+
+def fill(driver, name, value):
+    """Types `value` in the form field `f[name]`; dates are set as the browser's date field holds them."""
+    field = driver.find_element(By.NAME, f"f[{name}]")
+    if field.get_attribute("type") == "date":
+        driver.execute_script("arguments[0].value = arguments[1]", field, value)
+    else:
+        field.clear()
+        field.send_keys(value)
+
+
+def choose(driver, name, value=None):
+    """Chooses an option of the select `f[name]`: the one with this value, else the first real one."""
+    options = driver.find_elements(By.CSS_SELECTOR, f"select[name='f[{name}]'] option")
+    option = next(o for o in options if (o.get_attribute("value") == value if value else o.get_attribute("value")))
+    option.click()
+
+
+def button(driver, text):
+    quoted = f'"{text}"' if "'" in text else f"'{text}'"
+    click(driver, By.XPATH, f"//main//button[normalize-space()={quoted}] | //main//a[normalize-space()={quoted}]")
+
+
+def workbench(driver, size):
+    """A first morning with the forms: a marché and its lot whose clause is set with the calculator, a
+    company on the lot, a participant with a validated proof and an open pathway, placed on the lot after
+    the eligibility check, a committee decision, and the password changed (then changed back)."""
+    today = datetime.date.today()
+    driver.get(BASE + "/acheteurs")
+    click(driver, By.CSS_SELECTOR, "main table tbody a")
+    button(driver, "Nouveau marché")
+    audit(driver)
+    fill(driver, "reference", f"WALK-{size}")
+    fill(driver, "object", "Réhabilitation du gymnase")
+    driver.find_element(By.NAME, "f[social0]").click()
+    button(driver, "Enregistrer")
+    check(driver.find_element(By.TAG_NAME, "h1").text.endswith(f"WALK-{size}"), "the marché is created")
+    shot(driver, "marche", size)
+
+    button(driver, "Nouveau lot")
+    fill(driver, "number", "1")
+    fill(driver, "label", "Menuiseries")
+    fill(driver, "amountExclVat", "480 000")
+    fill(driver, "executionStart", f"{today.year}-01-01")
+    fill(driver, "executionEnd", f"{today.year - 1}-12-31")
+    button(driver, "Créer le lot et définir sa clause")
+    check("précède le début" in driver.page_source, "a lot ending before it starts is refused beside the field")
+    check(driver.find_element(By.NAME, "f[label]").get_attribute("value") == "Menuiseries", "what was typed is kept")
+    audit(driver)
+    shot(driver, "lot-refuse", size)
+    fill(driver, "executionEnd", f"{today.year + 1}-12-31")
+    button(driver, "Créer le lot et définir sa clause")
+    check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Clause d'insertion"), "on to the lot's clause")
+    choose(driver, "mode", "fixed")
+    check(not driver.find_element(By.CSS_SELECTOR, "fieldset[data-group=standard]").is_displayed()
+          and driver.find_element(By.CSS_SELECTOR, "fieldset[data-group=fixed]").is_displayed(),
+          "the calculator shows the chosen mode's data only")
+    choose(driver, "mode", "standard")
+    fill(driver, "standard.labourShare", "40")
+    fill(driver, "standard.rate", "5")
+    fill(driver, "standard.hourlyCost", "24")
+    button(driver, "Calculer")
+    check("Heures d'insertion prescrites : 400 h" in driver.page_source.replace("&#39;", "'"),
+          "the calculator shows the result before saving")
+    check("480\u202f000 € × 40 % × 5 % ÷ 24 €/h" in driver.page_source, "and the formula with its figures")
+    audit(driver)
+    driver.execute_script("document.querySelector('.preview').scrollIntoView()")
+    shot(driver, "clause-calcul", size)
+    button(driver, "Enregistrer la clause")
+    check("400 h prescrites" in driver.page_source, "the lot carries its clause")
+    lot_url = driver.current_url.split("?")[0]
+
+    button(driver, "Ajouter une entreprise")
+    choose(driver, "companyId")
+    button(driver, "Enregistrer")
+    check("Titulaire" in driver.page_source, "a company holds the lot")
+
+    driver.get(BASE + "/participants")
+    audit(driver)
+    shot(driver, "participants", size)
+    button(driver, "Nouveau participant")
+    reference = f"WALK-P-{size}"
+    fill(driver, "reference", reference)
+    fill(driver, "lastName", "Lefèvre")
+    fill(driver, "firstName", "Inès")
+    choose(driver, "plieId")
+    fill(driver, "entryDate", today.isoformat())
+    audit(driver)
+    button(driver, "Créer la fiche")
+    check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Inès LEFÈVRE"), "the participant's record")
+    button(driver, "Ajouter un justificatif")
+    choose(driver, "code", "DELD")
+    driver.find_element(By.NAME, "f[validate]").click()
+    button(driver, "Enregistrer le justificatif")
+    check("Valide aujourd'hui" in driver.page_source.replace("&#39;", "'"), "the validated proof counts today")
+    audit(driver)
+    shot(driver, "participant", size)
+
+    driver.get(lot_url)
+    button(driver, "Placer une personne")
+    fill(driver, "reference", reference)
+    choose(driver, "companyId")
+    choose(driver, "contractType", "cdd")
+    button(driver, "Vérifier l'éligibilité")
+    check("est éligible le" in driver.page_source, "the eligibility check before saving")
+    audit(driver)
+    driver.execute_script("document.querySelector('.preview').scrollIntoView()")
+    shot(driver, "mise-a-l-emploi", size)
+    button(driver, "Créer la mise à l'emploi")
+    check("Mise à l'emploi créée" in driver.page_source.replace("&#39;", "'"), "the person is placed on the lot")
+    check("Inès LEFÈVRE" in driver.page_source, "the lot lists the placement")
+
+    driver.get(BASE + "/sorties-positives")
+    links = driver.find_elements(By.PARTIAL_LINK_TEXT, "Enregistrer la décision")
+    check(links, "a positive outcome waits for the committee")
+    submit(driver, links[0])
+    audit(driver)
+    choose(driver, "decision", "accepted")
+    fill(driver, "note", "Vu en comité")
+    shot(driver, "decision", size)
+    button(driver, "Confirmer la décision")
+    check("Décision du comité enregistrée" in driver.page_source, "the committee's decision is recorded")
+    driver.get(BASE + "/comite/decisions")
+    check("Vu en comité" in driver.page_source, "the decision and its note are in the list")
+    audit(driver)
+
+    for old, new in ((PASSWORD, "un autre secret pour la démo"), ("un autre secret pour la démo", PASSWORD)):
+        driver.get(BASE + "/compte")
+        fill(driver, "current", old)
+        fill(driver, "new", new)
+        fill(driver, "confirm", new)
+        button(driver, "Changer le mot de passe")
+        check("Mot de passe changé" in driver.page_source, "the password is changed")
+    audit(driver)
+    shot(driver, "compte", size)
 
 
 def main():
