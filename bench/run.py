@@ -692,12 +692,15 @@ def indicator_limit(args, url, profile, runs):
 def measure_pages(args, port, url, cookie):
     """The daily loop's pages as the admin account opens them in a browser (a web session, whole HTML
     answers): the dashboard, the review queue, a searched and sorted list of lots, the lot with the most
-    placements and its hour grid for last month; `page_runs` times each after one warm-up. No target: the
+    placements and its hour grid for last month, a searched list of participants and the record of the
+    person with the most placements (its opening audited); `page_runs` times each after one warm-up. No target: the
     figures are read against the balances' (a page is a balance plus its HTML)."""
     lot = psql(url, "SELECT lot_id FROM placements GROUP BY lot_id ORDER BY count(*) DESC, lot_id LIMIT 1")[0][0]
     month = psql(url, "SELECT to_char((now() AT TIME ZONE 'Europe/Paris')::date - interval '1 month', 'YYYY-MM')")[0][0]
+    person = psql(url, "SELECT participant_id FROM placements GROUP BY participant_id ORDER BY count(*) DESC, participant_id LIMIT 1")[0][0]
     pages = {"dashboard": "/", "review_queue": "/releves", "lots_search": "/lots?q=rue&tri=heures&ordre=desc",
-             "lot": f"/lots/{lot}", "hour_grid": f"/lots/{lot}/heures?mois={month}"}
+             "lot": f"/lots/{lot}", "hour_grid": f"/lots/{lot}/heures?mois={month}",
+             "participants_search": "/participants?q=mar&tri=nom", "participant": f"/participants/{person}"}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     headers = {"Cookie": f"clauses_session={cookie}", "Accept": "text/html"}
     result = {}
