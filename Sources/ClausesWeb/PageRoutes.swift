@@ -63,7 +63,9 @@ struct PageRoutes {
         HourPages(services: services, pages: pages, reader: reader, forms: forms).registerEditors(on: editors)
         let ledgerPages = LedgerPageRoutes(services: services, pages: pages, reader: reader, forms: forms)
         ledgerPages.registerImports(on: editors)
-        ReferentialForms(services: services, flow: recordForms).register(on: editors)
+        let referentialForms = ReferentialForms(services: services, flow: recordForms)
+        referentialForms.register(on: editors)
+        referentialForms.registerPLIE(on: editors)
         PlacementForms(services: services, flow: recordForms).register(on: editors)
 
         let staff = signedIn.group(context: StaffContext.self)

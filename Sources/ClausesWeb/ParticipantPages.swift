@@ -110,7 +110,8 @@ struct ParticipantPages {
         let referents: [SelectOption]
         let statuses: [SelectOption]
         let plies: [SelectOption]
-        let canCreate: Bool
+        /// Admins and facilitators keep the PLIE records.
+        let canEditPLIE: Bool
     }
 
     private func list(_ request: Request, _ caller: Caller) async throws -> ListPage {
@@ -165,7 +166,7 @@ struct ParticipantPages {
                 },
             plies: [any]
                 + plies.map { SelectOption(value: $0.id.slug, label: $0.name, selected: $0.id == filter.plieId) },
-            canCreate: true)
+            canEditPLIE: caller.canEditReferential)
     }
 
     // MARK: Record

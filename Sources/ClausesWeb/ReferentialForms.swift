@@ -111,6 +111,80 @@ struct ReferentialForms {
         }
     }
 
+    /// The PLIE the service serves, each with its profile of `config.toml`.
+    func registerPLIE(on editors: RouterGroup<EditorContext>) {
+        editors.get(RouterPath(Web.plies.pattern)) { request, context in
+            let plies = try await services.ledger.plie.list(context.caller, page: PageRequest(limit: 500)).items
+            let profiles = services.config.profiles
+            return try await flow.pages.render(
+                PLIEListPage(
+                    rows: plies.map {
+                        .init(
+                            name: $0.name, profile: profiles.named($0.profile)?.label ?? $0.profile,
+                            communes: $0.communes.isEmpty ? "—" : $0.communes.joined(separator: ", "),
+                            edit: Web.editPLIE.path($0.id))
+                    }), request: request, context: context)
+        }
+        route(editors, Web.newPLIE) { draft, _, _ in
+            plieForm(nil, draft)
+        } save: { draft, _, _, caller in
+            guard let input = plieInput(&draft) else { return nil }
+            _ = try await services.ledger.plie.create(caller, input)
+            return Web.plies.path(query: Notice.created.query())
+        }
+        route(editors, Web.editPLIE) { draft, id, caller in
+            plieForm(try await services.ledger.plie.get(caller, id: try id()), draft)
+        } save: { draft, id, posted, caller in
+            guard let input = plieInput(&draft) else { return nil }
+            _ = try await services.ledger.plie.update(caller, id: try id(), input, expected: posted.expected)
+            return Web.plies.path(query: Notice.saved.query())
+        }
+    }
+
+    struct PLIEListPage: PageModel {
+        static let template = "plies"
+        struct Row: Codable, Sendable {
+            let name: String
+            let profile: String
+            let communes: String
+            let edit: String
+        }
+        var title = "PLIE"
+        let rows: [Row]
+    }
+
+    private func plieForm(_ plie: PLIE?, _ draft: FormDraft?) -> RecordFormPage {
+        let draft =
+            draft
+            ?? flow.draft(
+                plie.map { ["name": $0.name, "profile": $0.profile, "communes": $0.communes.joined(separator: " ")] }
+                    ?? [:])
+        return RecordFormPage(
+            title: plie.map { "Modifier — \($0.name)" } ?? "Nouveau PLIE",
+            intro:
+                "Le profil (règles de parcours, sorties positives, objectifs) se règle dans config.toml ; chaque PLIE en choisit un.",
+            back: (Web.plies.path(), "PLIE"), action: plie.map { Web.editPLIE.path($0.id) } ?? Web.newPLIE.path(),
+            version: plie.map { RecordVersion($0.updatedAt) }, draft: draft,
+            sections: [
+                FormSection(
+                    legend: nil,
+                    fields: [
+                        draft.input("name", "Nom", required: true),
+                        draft.select(
+                            "profile", "Profil", options: services.config.profiles.all.map { ($0.name, $0.label) },
+                            blank: "Choisir…", required: true),
+                        draft.input("communes", "Communes couvertes (codes INSEE)", hint: "Séparés par des espaces"),
+                    ])
+            ], submit: "Enregistrer")
+    }
+
+    private func plieInput(_ draft: inout FormDraft) -> PLIE.Input? {
+        let input = PLIE.Input(
+            name: draft.text("name", required: true), profile: draft.text("profile", required: true),
+            communes: draft.clearable("communes").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init))
+        return draft.isValid ? input : nil
+    }
+
     typealias PageBuilder =
         @Sendable (FormDraft?, () throws(DomainError) -> UUID, Caller) async throws -> RecordFormPage
     typealias Saver =

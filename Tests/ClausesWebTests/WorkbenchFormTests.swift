@@ -162,6 +162,19 @@ struct WorkbenchFormTests {
             #expect(role.status == .seeOther)
             #expect(
                 try await harness.services.lotCompanies.list(system, lotId: lotId).map(\.companyName) == ["BTP Sud"])
+
+            // A PLIE with its profile: a malformed commune code refused beside the field.
+            let badPLIE = try await s.submit(
+                "/plie/nouveau", ["name": "PLIE du Pays d'Aix", "profile": "pays-d-aix", "communes": "13001 ABC"])
+            #expect(badPLIE.status == .unprocessableContent)
+            #expect(badPLIE.html.contains("Code commune INSEE invalide « ABC »"))
+            #expect(
+                try await s.submit(
+                    "/plie/nouveau", ["name": "PLIE du Pays d'Aix", "profile": "pays-d-aix", "communes": "13001 13100"]
+                ).status == .seeOther)
+            let (_, plies) = try await s.get("/plie")
+            #expect(plies.contains("PLIE du Pays d'Aix"))
+            #expect(plies.contains("13001, 13100"))
         }
     }
 

@@ -90,9 +90,11 @@ public struct PLIEStore: Sendable {
         return try await entities.create(caller, input)
     }
 
-    public func update(_ caller: Caller, id: UUID, _ input: PLIE.Input) async throws -> PLIE {
+    public func update(_ caller: Caller, id: UUID, _ input: PLIE.Input, expected: RecordVersion? = nil)
+        async throws -> PLIE
+    {
         try checkProfile(input)
-        return try await entities.update(caller, id: id, input)
+        return try await entities.update(caller, id: id, input, expected: expected)
     }
 
     private func checkProfile(_ input: PLIE.Input) throws(DomainError) {
