@@ -26,9 +26,10 @@ struct AccountPages {
             }
             if draft.isValid {
                 do {
-                    try await services.users.changePassword(
+                    try await services.changePassword(
                         user, current: current, new: new,
-                        keeping: request.cookies[SessionMiddleware.cookieName]?.value ?? "")
+                        keeping: request.cookies[SessionMiddleware.cookieName]?.value ?? "",
+                        address: PageRoutes.clientAddress(request, peer: context.peerAddress, config: services.config))
                     return Response.afterPost(to: Web.account.path(query: Notice.passwordChanged.query()))
                 } catch let refusal as DomainError where refusal.kind == .unprocessable {
                     draft.errors[refusal.field ?? "new"] = refusal.message

@@ -119,9 +119,7 @@ struct PageRoutes {
             return try await loginPage(
                 request: request, context: context, error: Self.expiredForm, email: email, next: next)
         }
-        let address = IPAddress.client(
-            peer: context.peerAddress, forwardedFor: Self.forwardedFor.flatMap { request.headers[$0] },
-            trustedProxies: Set(services.config.server.trustedProxies))
+        let address = Self.clientAddress(request, peer: context.peerAddress, config: services.config)
         let user: User
         do {
             user = try await services.logIn(
@@ -140,6 +138,13 @@ struct PageRoutes {
                 maxAge: services.config.server.sessionLifetimeHours * 3600, path: "/",
                 secure: services.config.server.secureCookies, httpOnly: true, sameSite: .lax))
         return response
+    }
+
+    /// The client's address: the peer, or what a trusted reverse proxy says it forwarded.
+    static func clientAddress(_ request: Request, peer: String?, config: Config) -> String {
+        IPAddress.client(
+            peer: peer, forwardedFor: forwardedFor.flatMap { request.headers[$0] },
+            trustedProxies: Set(config.server.trustedProxies))
     }
 
     static let expiredForm = DomainError(.forbidden, code: .csrf, message: "Le formulaire a expiré : recommencez.")

@@ -37,6 +37,8 @@ struct ParticipantPages {
         }
         staff.get(RouterPath(Web.editParticipant.pattern)) { request, context in
             let participant = try await services.ledger.participants.get(context.caller, id: try context.uuid("id"))
+            // The form shows the record's personal data: its opening is audited like the record page's.
+            try await services.ledger.participants.recordOpened(context.caller, participantId: participant.id)
             return try await flow.pages.render(
                 try await formPage(participant, nil, context.caller), request: request, context: context)
         }
@@ -69,15 +71,9 @@ struct ParticipantPages {
                         proofDate: draft.date("proofDate", required: true),
                         attestedBy: draft.text("attestedBy"), validUntil: draft.date("validUntil"))
                     guard draft.isValid else { return nil }
-                    let saved = try await services.ledger.participants.addCriterion(caller, participantId: id, input)
                     // A facilitatrice who checked the original validates it in the same step.
-                    if draft.flag("validate"), caller.canEditReferential,
-                        let added = saved.criteria.first(where: { !$0.validated && $0.code == code })
-                    {
-                        _ = try await services.ledger.participants.validateCriterion(
-                            caller, participantId: id, criterionId: added.id)
-                    }
-                    return saved
+                    return try await services.ledger.participants.addCriterion(
+                        caller, participantId: id, input, validate: draft.flag("validate"))
                 }, done: { (saved: Participant) in Web.participant.path(saved.id, query: Notice.proofAdded.query()) })
         }
         staff.post(RouterPath(Web.validateProof.pattern)) { request, context in
@@ -440,7 +436,7 @@ struct ParticipantPages {
         ]
         if person == nil {
             let plies = try await services.ledger.plie.list(caller, page: PageRequest(limit: 500)).items
-            let staff = try await services.users.staff(caller)
+            let referents = try await services.users.referentChoices(caller)
             sections.append(
                 FormSection(
                     legend: caller.role == .referent ? "Parcours PLIE (obligatoire)" : "Parcours PLIE (facultatif)",
@@ -450,7 +446,8 @@ struct ParticipantPages {
                             blank: "Aucun parcours pour l'instant"),
                         draft.date("entryDate", "Date d'entrée"),
                         draft.select(
-                            "referentUserId", "Référent", options: staff.map { ($0.id.slug, $0.label) }, blank: "Aucun"),
+                            "referentUserId", "Référent", options: referents.map { ($0.id.slug, $0.label) },
+                            blank: caller.role == .referent ? nil : "Aucun"),
                     ]))
         }
         return RecordFormPage(
@@ -479,6 +476,9 @@ struct ParticipantPages {
             targetJobs: codes(draft.clearable("targetJobs")), drivingLicence: draft.flag("drivingLicence"),
             vehicle: draft.flag("vehicle"), maxTravelKm: draft.integer("maxTravelKm"),
             availableFrom: draft.date("availableFrom"))
+        if !creating {
+            input.clear = draft.emptied(Participant.Input.clearable.subtracting(["drivingLicence", "vehicle"]))
+        }
         if creating {
             let plie = draft.uuid("plieId", required: caller.role == .referent)
             let entry = draft.date("entryDate", required: plie != nil)

@@ -26,9 +26,12 @@ struct PathwayForms {
         form(staff, Web.editPathway) { draft, context in
             try await editPage(try await pathway(context), draft, context.caller)
         } save: { draft, posted, context in
-            let input = Pathway.Input(
+            let status: PathwayStatus? = draft.choice("status", required: true)
+            // « Sorti (inchangé) » keeps an exit; only « En parcours » reopens it.
+            var input = Pathway.Input(
                 entryDate: draft.date("entryDate", required: true), referentUserId: draft.uuid("referentUserId"),
-                status: draft.choice("status", required: true))
+                status: status == .exited ? nil : status)
+            input.clear = draft.emptied(Pathway.Input.clearable)
             guard draft.isValid else { return nil }
             let saved = try await pathways.update(
                 context.caller, id: try context.uuid("id"), input, expected: posted.expected)
@@ -160,8 +163,12 @@ struct PathwayForms {
             submit: submit)
     }
 
-    private func referents(_ caller: Caller) async throws -> [(String, String)] {
-        try await services.users.staff(caller).map { ($0.id.slug, $0.label) }
+    /// The référent select: any staff member, or a référent themself only (no « Aucun »).
+    private func referentField(_ draft: FormDraft, _ caller: Caller) async throws -> FormField {
+        draft.select(
+            "referentUserId", "Référent",
+            options: try await services.users.referentChoices(caller).map { ($0.id.slug, $0.label) },
+            blank: caller.role == .referent ? nil : "Aucun")
     }
 
     private func openPage(_ person: Participant, _ draft: FormDraft?, _ caller: Caller) async throws -> RecordFormPage {
@@ -186,8 +193,7 @@ struct PathwayForms {
                             "plieId", "PLIE", options: plies.map { ($0.id.slug, $0.name) }, blank: "Choisir…",
                             required: true),
                         draft.date("entryDate", "Date d'entrée", required: true),
-                        draft.select(
-                            "referentUserId", "Référent", options: try await referents(caller), blank: "Aucun"),
+                        try await referentField(draft, caller),
                     ])
             ], submit: "Ouvrir le parcours")
     }
@@ -212,8 +218,7 @@ struct PathwayForms {
                     legend: nil,
                     fields: [
                         draft.date("entryDate", "Date d'entrée", required: true),
-                        draft.select(
-                            "referentUserId", "Référent", options: try await referents(caller), blank: "Aucun"),
+                        try await referentField(draft, caller),
                         draft.select("status", "État", options: statuses, required: true),
                     ])
             ], submit: "Enregistrer")
@@ -222,6 +227,7 @@ struct PathwayForms {
     private func decisionPage(_ pathway: Pathway, extensionId: UUID, _ draft: FormDraft?, _ caller: Caller)
         async throws -> RecordFormPage
     {
+        try caller.requireEditor()
         guard let request = pathway.extensions.first(where: { $0.id == extensionId }) else {
             throw DomainError.notFound("Cette demande de prolongation n'existe pas.")
         }
@@ -298,11 +304,12 @@ struct PathwayForms {
         if let start, let end, end < start {
             draft.errors["endDate"] = "La fin (\(end.french)) précède le début (\(start.french))."
         }
-        let input = EmploymentEpisode.Input(
+        var input = EmploymentEpisode.Input(
             employerName: draft.text("employerName", required: true),
             contractType: draft.choice("contractType", required: true),
             startDate: start, endDate: end, weeklyHours: draft.decimal("weeklyHours"),
-            reducedHoursAgreed: draft.flag("reducedHoursAgreed"), source: draft.text("source"))
+            reducedHoursAgreed: draft.flag("reducedHoursAgreed"), source: draft.clearable("source"))
+        input.clear = draft.emptied(EmploymentEpisode.Input.clearable)
         return draft.isValid ? input : nil
     }
 }

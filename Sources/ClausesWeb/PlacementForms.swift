@@ -50,6 +50,7 @@ struct PlacementForms {
                     input.contractType = draft.choice("contractType", required: true)
                     input.reducedHoursAgreed = draft.flag("reducedHoursAgreed")
                     input.onClauseOperation = draft.flag("onClauseOperation")
+                    input.clear = draft.emptied(Placement.Input.clearable)
                     guard draft.isValid else { return nil }
                     return try await services.ledger.placements.update(caller, id: id, input, expected: posted.expected)
                 },

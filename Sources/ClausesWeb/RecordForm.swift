@@ -64,6 +64,11 @@ struct FormDraft: Sendable {
 
     func flag(_ name: String) -> Bool { values[name] != nil && values[name] != "" }
 
+    /// Of these optional fields, those the form sends empty: an edit empties them in the store (`clear`).
+    func emptied(_ names: Set<String>) -> [String] {
+        names.filter { (values[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }.sorted()
+    }
+
     mutating func date(_ name: String, required: Bool = false) -> LocalDate? {
         guard let text = text(name, required: required) else { return nil }
         let window = dates
@@ -201,7 +206,7 @@ struct RecordFormPage: PageModel {
     let backLink: String
     let backLabel: String
     let action: String
-    let version: String
+    var version: String
     let sections: [FormSection]
     let problem: String?
     let submit: String
@@ -288,6 +293,10 @@ struct RecordForms: Sendable {
             if refusal.kind == .conflict { status = .conflict }
         }
         if draft.isValid && posted.isPreview { status = .ok }
-        return try await pages.render(try await page(draft), request: request, context: context, status: status)
+        var shown = try await page(draft)
+        // Shown again after a refusal, the form keeps the version it was opened on: only a save refused as
+        // stale carries the current one, so that sending it again replaces the current version knowingly.
+        if status != .conflict, let version = posted.version { shown.version = version }
+        return try await pages.render(shown, request: request, context: context, status: status)
     }
 }

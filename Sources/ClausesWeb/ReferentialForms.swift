@@ -324,6 +324,7 @@ struct ReferentialForms {
         input.procedure = draft.clearable("procedure")
         input.notificationDate = draft.date("notificationDate")
         input.durationMonths = draft.integer("durationMonths")
+        input.clear = draft.emptied(PublicContract.Input.clearable)
         input.socialConsiderations = PublicContract.socialConsiderationValues.enumerated().filter {
             draft.flag("social\($0.offset)")
         }.map(\.element)
@@ -376,12 +377,13 @@ struct ReferentialForms {
         if let start, let end, end < start {
             draft.errors["executionEnd"] = "La fin d'exécution (\(end.french)) précède le début (\(start.french))."
         }
-        let input = Lot.Input(
+        var input = Lot.Input(
             publicContractId: contractId, number: draft.integer("number", required: true),
             label: draft.text("label", required: true), amountExclVat: draft.decimal("amountExclVat"),
             executionStart: start, executionEnd: end,
             romeCodes: draft.clearable("romeCodes").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init),
             worksiteInsee: draft.clearable("worksiteInsee"))
+        input.clear = draft.emptied(Lot.Input.clearable)
         return draft.isValid ? input : nil
     }
 

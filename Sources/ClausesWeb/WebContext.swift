@@ -25,6 +25,8 @@ extension AppRequestContext: PageContext {
 struct SignedInContext: ChildRequestContext, PageContext {
     var coreContext: CoreRequestContextStorage
     let signedIn: Viewer
+    /// The connection's peer (the client, or the reverse proxy), for the password change's throttle.
+    let peerAddress: String?
 
     init(context: AppRequestContext) throws {
         guard let viewer = context.viewer else {
@@ -32,6 +34,7 @@ struct SignedInContext: ChildRequestContext, PageContext {
         }
         coreContext = context.coreContext
         signedIn = viewer
+        peerAddress = context.peerAddress
     }
 
     var viewer: Viewer? { signedIn }

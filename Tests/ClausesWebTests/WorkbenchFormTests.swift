@@ -98,6 +98,16 @@ struct WorkbenchFormTests {
             #expect(stale.status == .conflict)
             #expect(stale.html.contains("modifié par quelqu'un d'autre"))
             #expect(try await harness.services.buyers.get(system, id: buyerId).name == "Commune de Miramas")
+            // A form refused for a typo keeps the version it was opened on: sent again, it is still stale.
+            let (_, older) = try await s.get("/acheteurs/\(buyerId.slug)/modifier")
+            _ = try await harness.services.buyers.update(system, id: buyerId, .init(name: "Ville de Miramas"))
+            let typo = try await s.submit(
+                "/acheteurs/\(buyerId.slug)/modifier", ["name": "", "siret": "21310063100018"], page: older)
+            #expect(typo.status == .unprocessableContent)
+            let resent = try await s.submit(
+                "/acheteurs/\(buyerId.slug)/modifier", ["name": "Miramas", "siret": "21310063100018"], page: typo.html)
+            #expect(resent.status == .conflict)
+            #expect(try await harness.services.buyers.get(system, id: buyerId).name == "Ville de Miramas")
 
             // A marché of this buyer, then a lot ending before it starts: refused, nothing written.
             let contract = try await s.submit(
@@ -151,6 +161,12 @@ struct WorkbenchFormTests {
             #expect(try await harness.services.lots.get(system, id: lotId).clause?.requiredHours == 800)
             let (_, lotPage) = try await s.get("/lots/\(lotId.slug)")
             #expect(lotPage.contains("800 h prescrites"))
+            // Emptying an optional field empties it (the amount), it is not silently kept.
+            let emptied = try await s.submit(
+                "/lots/\(lotId.slug)/modifier",
+                ["number": "1", "label": "Terrassement", "executionStart": "2026-03-01", "executionEnd": "2026-12-31"])
+            #expect(emptied.status == .seeOther)
+            #expect(try await harness.services.lots.get(system, id: lotId).amountExclVat == nil)
 
             // A company with a valid SIRET, then its role on the lot.
             let company = try await s.submit(
@@ -358,6 +374,32 @@ struct WorkbenchFormTests {
                 "/participants/\(personId.slug)/emplois",
                 ["employerName": "Boulangerie Martin", "contractType": "cdi", "startDate": "2026-06-01"])
             #expect(episode.status == .seeOther)
+            // A birth date emptied from the record's form is erased.
+            let (_, editForm) = try await f.get("/participants/\(personId.slug)/modifier")
+            #expect(editForm.contains("value=\"1990-04-02\""))
+            let erased = try await f.submit(
+                "/participants/\(personId.slug)/modifier",
+                [
+                    "reference": "P-100", "lastName": "Benali", "firstName": "Éloïse", "sex": "F",
+                    "communeInsee": "13047",
+                ],
+                page: editForm)
+            #expect(erased.status == .seeOther)
+            #expect(try await s.ledger.participants.get(system, id: personId).birthDate == nil)
+
+            // A closed pathway's référent changes without reopening it.
+            let closing = try await s.ledger.pathways.exit(
+                system, id: pathway.id, .init(exitDate: LocalDate(iso: "2026-11-20"), exitKind: .movedAway))
+            #expect(closing.status == .exited)
+            let facilitator = try #require(try await s.users.find(email: "facilitator@test.fr"))
+            let handed = try await f.submit(
+                "/parcours/\(pathway.id.slug)/modifier",
+                ["entryDate": "2026-09-01", "referentUserId": facilitator.id.slug, "status": "exited"])
+            #expect(handed.status == .seeOther)
+            let after = try await s.ledger.pathways.get(system, id: pathway.id)
+            #expect(after.status == .exited)
+            #expect(after.referentUserId == facilitator.id)
+
             let (_, finalRecord) = try await f.get("/participants/\(personId.slug)")
             #expect(finalRecord.contains("Boulangerie Martin"))
             #expect(finalRecord.contains(placement.code))
@@ -420,6 +462,11 @@ struct WorkbenchFormTests {
                 page: try await first.get("/compte").html)
             #expect(wrong.status == .unprocessableContent)
             #expect(wrong.html.contains("Le mot de passe actuel n'est pas le bon"))
+            // A wrong current password counts as a failed login of the account (the login form's throttle).
+            #expect(
+                try await harness.db.pool.query(
+                    "SELECT count(*)::int FROM login_failures WHERE email = 'facilitator@test.fr'"
+                ).one().decode(0, as: Int.self) == 1)
             #expect(!wrong.html.contains("un nouveau secret 42"))
             let mismatch = try await first.submit(
                 "/compte/mot-de-passe",
@@ -483,6 +530,36 @@ struct WorkbenchFormTests {
                     == nil)
             let (_, failures) = try await admin.get("/admin/connexions-refusees")
             #expect(failures.contains("nouvelle@test.fr"))
+        }
+    }
+
+    @Test("an update empties the optional fields its `clear` names, and refuses a name it cannot empty")
+    func clearThroughTheAPI() async throws {
+        let harness = try await APIHarness.make()
+        let system = Caller.system("t")
+        let contract = try await harness.services.publicContracts.create(
+            system, .init(buyerId: harness.buyerA, reference: "CLEAR-1", object: "Travaux", durationMonths: 12))
+        let lot = try await harness.services.lots.create(
+            system,
+            .init(
+                publicContractId: contract.id, number: 1, label: "Voirie", amountExclVat: 1000,
+                executionStart: LocalDate(iso: "2026-01-01")))
+        try await harness.run { api in
+            let cleared = try await api.call(
+                .patch, "/api/v1/lots/\(lot.id.slug)", as: "facilitator", json: ["clear": ["amountExclVat"]])
+            #expect(cleared.status == .ok)
+            #expect(cleared.object["amountExclVat"] == nil)
+            #expect(cleared.object["executionStart"] as? String == "2026-01-01")
+            let refused = try await api.call(
+                .patch, "/api/v1/lots/\(lot.id.slug)", as: "facilitator", json: ["clear": ["label"]])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.errorField == "clear")
+            #expect(refused.errorMessage?.contains("« label » ne peut pas être vidé") == true)
+            let contractCleared = try await api.call(
+                .patch, "/api/v1/public-contracts/\(contract.id.slug)", as: "facilitator",
+                json: ["clear": ["durationMonths"]])
+            #expect(contractCleared.status == .ok)
+            #expect(contractCleared.object["durationMonths"] == nil)
         }
     }
 }

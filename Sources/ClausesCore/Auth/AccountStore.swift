@@ -14,8 +14,9 @@ public struct APITokenSummary: Sendable, Equatable {
 /// A person's own account (password, API tokens) and the admins' changes to accounts (role, active).
 extension UserStore {
     /// Changes one's own password after checking the current one; every other session of the account ends
-    /// (a stolen session does not survive the change), the one in use (`keeping`) stays open.
-    public func changePassword(_ user: User, current: String, new: String, keeping cookie: String) async throws {
+    /// (a stolen session does not survive the change), the one in use (`keeping`) stays open. Called
+    /// through `AppServices.changePassword`, which throttles wrong current passwords.
+    func changePassword(_ user: User, current: String, new: String, keeping cookie: String) async throws {
         let hash =
             try await pool.query("SELECT password_hash FROM users WHERE id = $1 AND active", [user.id])
             .scalar(String.self)
@@ -132,6 +133,13 @@ extension UserStore {
             ORDER BY coalesce(nullif(u.display_name, ''), u.email)
             """
         ).map(User.init(row:))
+    }
+
+    /// Whom `caller` may name as a pathway's référent: any active staff member, or, for a référent,
+    /// themself only (the store refuses any other).
+    public func referentChoices(_ caller: Caller) async throws -> [User] {
+        let staff = try await staff(caller)
+        return caller.role == .referent ? staff.filter { $0.id == caller.userId } : staff
     }
 
     /// One account with its version (admins), for the account form.

@@ -18,4 +18,20 @@ extension AppServices {
         }
         return user
     }
+
+    /// Changes a signed-in person's own password (« Mon compte ») behind the login form's throttle: a wrong
+    /// current password counts as a failed login of the account and the address, so a stolen session
+    /// cannot try passwords faster than the login form allows. Other sessions end (`UserStore`).
+    public func changePassword(_ user: User, current: String, new: String, keeping cookie: String, address: String)
+        async throws
+    {
+        let wait = try await loginFailures.wait(email: user.email, address: address)
+        if wait > 0 { throw LoginThrottle.refusal(wait: wait) }
+        do {
+            try await users.changePassword(user, current: current, new: new, keeping: cookie)
+        } catch let refusal as DomainError where refusal.field == "current" {
+            try await loginFailures.record(email: user.email, address: address)
+            throw refusal
+        }
+    }
 }

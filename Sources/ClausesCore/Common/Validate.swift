@@ -109,6 +109,24 @@ enum Validate {
     }
 
     /// A value the input must give unless the record already has one.
+    /// The fields an update empties (`clear`: field names), each one of those the record lets people
+    /// empty; another name is refused in French.
+    static func cleared(_ names: [String]?, allowed: Set<String>) throws(DomainError) -> Set<String> {
+        let names = Set(names ?? [])
+        if let unknown = names.subtracting(allowed).sorted().first {
+            throw DomainError.invalid(
+                "clear",
+                "« \(unknown) » ne peut pas être vidé ; champs possibles : \(allowed.sorted().joined(separator: ", "))."
+            )
+        }
+        return names
+    }
+
+    /// The new value, else nothing when the update empties the field, else the stored value.
+    static func kept<T>(_ value: T?, _ field: String, existing: T?, cleared: Set<String>) -> T? {
+        value ?? (cleared.contains(field) ? nil : existing)
+    }
+
     static func required<T>(_ value: T?, existing: T?, field: String) throws(DomainError) -> T {
         guard let value = value ?? existing else {
             throw DomainError.invalid(field, "« \(field) » est obligatoire.", code: .missingField)

@@ -12,6 +12,9 @@ public struct Lot: StoredEntity, Equatable {
         public var executionEnd: LocalDate?
         public var romeCodes: [String]?
         public var worksiteInsee: String?
+        /// Update only: optional fields to empty (a value left out keeps the stored one).
+        public var clear: [String]?
+        public static let clearable: Set<String> = ["amountExclVat", "executionStart", "executionEnd"]
         public init(
             publicContractId: UUID? = nil, number: Int? = nil, label: String? = nil, amountExclVat: Decimal? = nil,
             executionStart: LocalDate? = nil, executionEnd: LocalDate? = nil, romeCodes: [String]? = nil,
@@ -92,8 +95,10 @@ public struct Lot: StoredEntity, Equatable {
         else {
             throw DomainError.invalid("number", "« number » (numéro du lot) est obligatoire.", code: .missingField)
         }
-        let start = input.executionStart ?? existing?.executionStart
-        let end = input.executionEnd ?? existing?.executionEnd
+        let cleared = try Validate.cleared(input.clear, allowed: Input.clearable)
+        let start = Validate.kept(
+            input.executionStart, "executionStart", existing: existing?.executionStart, cleared: cleared)
+        let end = Validate.kept(input.executionEnd, "executionEnd", existing: existing?.executionEnd, cleared: cleared)
         if let start, let end, end < start {
             throw DomainError.invalid(
                 "executionEnd", "La fin d'exécution (\(end.french)) précède le début (\(start.french)).")
@@ -105,7 +110,9 @@ public struct Lot: StoredEntity, Equatable {
             (
                 "amount_excl_vat",
                 try Validate.amount(
-                    input.amountExclVat?.value, existing: existing?.amountExclVat, field: "amountExclVat")
+                    input.amountExclVat?.value,
+                    existing: Validate.kept(nil, "amountExclVat", existing: existing?.amountExclVat, cleared: cleared),
+                    field: "amountExclVat")
             ),
             ("execution_start", start),
             ("execution_end", end),

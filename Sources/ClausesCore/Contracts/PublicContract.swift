@@ -17,6 +17,9 @@ public struct PublicContract: StoredEntity, Equatable {
         public var notificationDate: LocalDate?
         public var durationMonths: Int?
         public var socialConsiderations: [String]?
+        /// Update only: optional fields to empty (a value left out keeps the stored one).
+        public var clear: [String]?
+        public static let clearable: Set<String> = ["operationId", "notificationDate", "durationMonths"]
         public init(
             buyerId: UUID? = nil, operationId: UUID? = nil, reference: String? = nil, object: String? = nil,
             procedure: String? = nil, notificationDate: LocalDate? = nil, durationMonths: Int? = nil,
@@ -81,8 +84,11 @@ public struct PublicContract: StoredEntity, Equatable {
         guard let buyer = input.buyerId ?? existing?.buyerId else {
             throw DomainError.invalid("buyerId", "« buyerId » est obligatoire.", code: .missingField)
         }
+        let cleared = try Validate.cleared(input.clear, allowed: Input.clearable)
         let duration = try Validate.integer(
-            input.durationMonths, existing: existing?.durationMonths, field: "durationMonths", in: 1...1200)
+            input.durationMonths,
+            existing: Validate.kept(nil, "durationMonths", existing: existing?.durationMonths, cleared: cleared),
+            field: "durationMonths", in: 1...1200)
         let considerations = input.socialConsiderations ?? existing?.socialConsiderations ?? []
         for value in considerations where !socialConsiderationValues.contains(value) {
             throw DomainError.invalid(
@@ -92,7 +98,10 @@ public struct PublicContract: StoredEntity, Equatable {
         }
         return [
             ("buyer_id", buyer),
-            ("operation_id", input.operationId ?? existing?.operationId),
+            (
+                "operation_id",
+                Validate.kept(input.operationId, "operationId", existing: existing?.operationId, cleared: cleared)
+            ),
             (
                 "reference",
                 try Validate.text(input.reference, existing: existing?.reference, field: "reference", maxLength: 100)
@@ -102,7 +111,11 @@ public struct PublicContract: StoredEntity, Equatable {
                 "procedure",
                 try Validate.optionalText(input.procedure, existing: existing?.procedure, field: "procedure")
             ),
-            ("notification_date", input.notificationDate ?? existing?.notificationDate),
+            (
+                "notification_date",
+                Validate.kept(
+                    input.notificationDate, "notificationDate", existing: existing?.notificationDate, cleared: cleared)
+            ),
             ("duration_months", duration),
             ("social_considerations", PostgresTextArray(considerations)),
         ]

@@ -83,6 +83,12 @@ public struct Participant: Codable, Sendable, Equatable {
         public var vehicle: Bool?
         public var maxTravelKm: Int?
         public var availableFrom: LocalDate?
+        /// Update only: optional fields to empty (a value left out keeps the stored one).
+        public var clear: [String]?
+        public static let clearable: Set<String> = [
+            "birthDate", "priorityArea", "qualificationLevel", "prescriber", "labourMarketStatus", "drivingLicence",
+            "vehicle", "maxTravelKm", "availableFrom",
+        ]
 
         public init(
             reference: String? = nil, lastName: String? = nil, firstName: String? = nil, birthDate: LocalDate? = nil,
@@ -197,9 +203,12 @@ public struct Participant: Codable, Sendable, Equatable {
         } else {
             sex = existing?.sex
         }
+        let cleared = try Validate.cleared(input.clear, allowed: Input.clearable)
         let maxTravelKm = try Validate.integer(
-            input.maxTravelKm, existing: existing?.maxTravelKm, field: "maxTravelKm", in: FieldRules.travelKilometres)
-        let birthDate = input.birthDate ?? existing?.birthDate
+            input.maxTravelKm,
+            existing: Validate.kept(nil, "maxTravelKm", existing: existing?.maxTravelKm, cleared: cleared),
+            field: "maxTravelKm", in: FieldRules.travelKilometres)
+        let birthDate = Validate.kept(input.birthDate, "birthDate", existing: existing?.birthDate, cleared: cleared)
         if let birthDate, let problem = FieldRules.birthDateProblem(birthDate, today: today) {
             throw DomainError.invalid("birthDate", "« birthDate » : \(problem) (\(birthDate.french)).")
         }
@@ -229,10 +238,28 @@ public struct Participant: Codable, Sendable, Equatable {
                 "commune_insee",
                 try Validate.insee(input.communeInsee, existing: existing?.communeInsee, field: "communeInsee")
             ),
-            ("priority_area", (input.priorityArea ?? existing?.priorityArea)?.rawValue),
-            ("qualification_level", (input.qualificationLevel ?? existing?.qualificationLevel)?.rawValue),
-            ("prescriber", (input.prescriber ?? existing?.prescriber)?.rawValue),
-            ("labour_market_status", (input.labourMarketStatus ?? existing?.labourMarketStatus)?.rawValue),
+            (
+                "priority_area",
+                Validate.kept(input.priorityArea, "priorityArea", existing: existing?.priorityArea, cleared: cleared)?
+                    .rawValue
+            ),
+            (
+                "qualification_level",
+                Validate.kept(
+                    input.qualificationLevel, "qualificationLevel", existing: existing?.qualificationLevel,
+                    cleared: cleared)?.rawValue
+            ),
+            (
+                "prescriber",
+                Validate.kept(input.prescriber, "prescriber", existing: existing?.prescriber, cleared: cleared)?
+                    .rawValue
+            ),
+            (
+                "labour_market_status",
+                Validate.kept(
+                    input.labourMarketStatus, "labourMarketStatus", existing: existing?.labourMarketStatus,
+                    cleared: cleared)?.rawValue
+            ),
             (
                 "skills",
                 PostgresTextArray(
@@ -243,10 +270,17 @@ public struct Participant: Codable, Sendable, Equatable {
                 PostgresTextArray(
                     try Validate.romeCodes(input.targetJobs, existing: existing?.targetJobs ?? [], field: "targetJobs"))
             ),
-            ("driving_licence", input.drivingLicence ?? existing?.drivingLicence),
-            ("vehicle", input.vehicle ?? existing?.vehicle),
+            (
+                "driving_licence",
+                Validate.kept(
+                    input.drivingLicence, "drivingLicence", existing: existing?.drivingLicence, cleared: cleared)
+            ),
+            ("vehicle", Validate.kept(input.vehicle, "vehicle", existing: existing?.vehicle, cleared: cleared)),
             ("max_travel_km", maxTravelKm),
-            ("available_from", input.availableFrom ?? existing?.availableFrom),
+            (
+                "available_from",
+                Validate.kept(input.availableFrom, "availableFrom", existing: existing?.availableFrom, cleared: cleared)
+            ),
         ]
     }
 

@@ -191,12 +191,14 @@ public struct ParticipantStore: Sendable {
         }
     }
 
-    /// Records the proof of a criterion (not validated yet). The proof may not be dated after `today`.
+    /// Records the proof of a criterion, not validated yet unless `validate` (the facilitateur saw the
+    /// original: admin, facilitator), in the same transaction. The proof may not be dated after `today`.
     public func addCriterion(
-        _ caller: Caller, participantId: UUID, _ input: EligibilityCriterion.Input,
+        _ caller: Caller, participantId: UUID, _ input: EligibilityCriterion.Input, validate: Bool = false,
         today: LocalDate? = nil
     ) async throws -> Participant {
         try Self.requireWriter(caller)
+        if validate { try caller.requireEditor() }
         let today = today ?? clock.today
         let code = try Validate.required(input.code, existing: nil, field: "code")
         guard code != .PLIE else {
@@ -244,9 +246,30 @@ public struct ParticipantStore: Sendable {
                         "attestedBy": attested ?? NSNull(), "validUntil": input.validUntil?.description ?? NSNull(),
                     ],
                     by: caller, on: connection)
+                if validate {
+                    try await Self.markValidated(id, participantId: participantId, by: caller, on: connection)
+                }
                 return try await get(caller, id: participantId, on: connection)
             }
         }
+    }
+
+    /// Marks a proof validated by `caller` (once: a validated proof is left as it is), audited; false when
+    /// the participant has no such unvalidated proof.
+    @discardableResult
+    private static func markValidated(
+        _ criterionId: UUID, participantId: UUID, by caller: Caller, on connection: PostgresConnection
+    ) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            UPDATE eligibility_criteria SET validated_at = now(), validated_by = $3, validated_by_label = $4
+            WHERE id = $1 AND participant_id = $2 AND validated_at IS NULL RETURNING id
+            """, [criterionId, participantId, caller.userId, caller.label])
+        guard !rows.isEmpty else { return false }
+        try await Audit.record(
+            .update, entity: "eligibility_criterion", id: criterionId.uuidString.lowercased(),
+            changes: ["validated": ["from": false, "to": true]], by: caller, on: connection)
+        return true
     }
 
     /// The facilitateur validates a proof (admin, facilitator). Validating twice changes nothing.
@@ -255,12 +278,7 @@ public struct ParticipantStore: Sendable {
         try caller.requireEditor()
         return try await pool.withTransaction { connection in
             _ = try await get(caller, id: participantId, on: connection, lock: true)
-            let rows = try await connection.query(
-                """
-                UPDATE eligibility_criteria SET validated_at = now(), validated_by = $3, validated_by_label = $4
-                WHERE id = $1 AND participant_id = $2 AND validated_at IS NULL RETURNING id
-                """, [criterionId, participantId, caller.userId, caller.label])
-            if rows.isEmpty {
+            if try await !Self.markValidated(criterionId, participantId: participantId, by: caller, on: connection) {
                 let exists =
                     try await connection.query(
                         "SELECT 1 FROM eligibility_criteria WHERE id = $1 AND participant_id = $2",

@@ -23,6 +23,9 @@ public struct EmploymentEpisode: Codable, Sendable, Equatable {
         public var source: String?
         /// Replaces the stated monthly hours when given.
         public var monthlyHours: [MonthInput]?
+        /// Update only: optional fields to empty (a value left out keeps the stored one).
+        public var clear: [String]?
+        public static let clearable: Set<String> = ["endDate", "weeklyHours"]
 
         public struct MonthInput: Codable, Sendable {
             public var month: YearMonth
@@ -188,12 +191,14 @@ public struct EmploymentEpisodeStore: Sendable {
         let contract = try Validate.required(
             input.contractType, existing: existing?.contractType, field: "contractType")
         let start = try Validate.required(input.startDate, existing: existing?.startDate, field: "startDate")
-        let end = input.endDate ?? existing?.endDate
+        let cleared = try Validate.cleared(input.clear, allowed: EmploymentEpisode.Input.clearable)
+        let end = Validate.kept(input.endDate, "endDate", existing: existing?.endDate, cleared: cleared)
         if let end, end < start {
             throw DomainError.invalid(
                 "endDate", "L'emploi se termine le \(end.french), avant de commencer (\(start.french)).")
         }
-        let weekly = input.weeklyHours?.value ?? existing?.weeklyHours
+        let weekly = Validate.kept(
+            input.weeklyHours?.value, "weeklyHours", existing: existing?.weeklyHours, cleared: cleared)
         if let weekly, weekly <= 0 || weekly > 60 || FieldRules.hoursProblem(weekly) != nil {
             throw DomainError.invalid(
                 "weeklyHours",

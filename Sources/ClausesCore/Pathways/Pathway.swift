@@ -188,6 +188,9 @@ public struct Pathway: Codable, Sendable, Equatable {
         /// Update only: `active` or `suspended` (exits go through the exit route; `active` reopens an exit
         /// recorded by mistake).
         public var status: PathwayStatus?
+        /// Update only: `referentUserId` leaves the pathway without a référent.
+        public var clear: [String]?
+        public static let clearable: Set<String> = ["referentUserId"]
 
         public init(
             plieId: UUID? = nil, entryDate: LocalDate? = nil, referentUserId: UUID? = nil, status: PathwayStatus? = nil

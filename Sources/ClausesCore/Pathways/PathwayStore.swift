@@ -205,6 +205,9 @@ public struct PathwayStore: Sendable {
             if caller.role == .referent, let referent = input.referentUserId, referent != caller.userId {
                 throw DomainError.forbidden
             }
+            let cleared = try Validate.cleared(input.clear, allowed: Pathway.Input.clearable)
+            // A référent keeps the pathways they hold: handing one over is the facilitateur's.
+            if caller.role == .referent, cleared.contains("referentUserId") { throw DomainError.forbidden }
             let status = input.status ?? existing.status
             if input.status == .exited {
                 throw DomainError.invalid(
@@ -244,7 +247,12 @@ public struct PathwayStore: Sendable {
                         exit_reason = CASE WHEN $5 THEN NULL ELSE exit_reason END, updated_at = now()
                     WHERE id = $1
                     """,
-                    [id, entry, input.referentUserId ?? existing.referentUserId, status.rawValue, reopening])
+                    [
+                        id, entry,
+                        Validate.kept(
+                            input.referentUserId, "referentUserId", existing: existing.referentUserId, cleared: cleared),
+                        status.rawValue, reopening,
+                    ])
             }
             return try await audited(existing, caller: caller, on: connection)
         }

@@ -17,6 +17,9 @@ public struct Placement: Codable, Sendable, Equatable {
         /// Create only: record the placement although the person is not eligible at its start; its hours
         /// will never count. Must be given explicitly.
         public var nonCounting: Bool?
+        /// Update only: `endDate` reopens a placement ended by mistake (a value left out keeps the stored one).
+        public var clear: [String]?
+        public static let clearable: Set<String> = ["endDate"]
 
         public init(
             participantId: UUID? = nil, lotId: UUID? = nil, companyId: UUID? = nil, executionMode: ExecutionMode? = nil,
@@ -409,7 +412,8 @@ public struct PlacementStore: Sendable {
                         "startDate",
                         "La date de début d'une mise à l'emploi ne peut pas changer (l'éligibilité y a été jugée).")
                 }
-                let end = input.endDate ?? existing.endDate
+                let cleared = try Validate.cleared(input.clear, allowed: Placement.Input.clearable)
+                let end = Validate.kept(input.endDate, "endDate", existing: existing.endDate, cleared: cleared)
                 if let end, end < existing.startDate {
                     throw DomainError.invalid(
                         "endDate",
