@@ -19,6 +19,10 @@ struct FormField: Codable, Sendable {
     let isCheckbox: Bool
     let checked: Bool
     let isTextarea: Bool
+    /// The ids of the hint and the refusal a screen reader reads with the control (nil: none).
+    let describedBy: String?
+    /// What a browser may fill in (passwords: `current-password`, `new-password`).
+    let autocomplete: String?
 }
 
 /// Fields under an optional legend (a `<fieldset>`); `group` names a fieldset a page script may hide.
@@ -142,12 +146,17 @@ struct FormDraft: Sendable {
         _ name: String, _ label: String, hint: String?, required: Bool, input: String? = nil,
         choices: [SelectOption] = [], checkbox: Bool = false, textarea: Bool = false
     ) -> FormField {
-        FormField(
-            name: name, domId: "f-" + name.replacingOccurrences(of: ".", with: "-"), label: label,
-            value: values[name] ?? "", fieldHint: hint, fieldError: errors[name], required: required,
-            isInput: input != nil, inputType: input ?? "",
+        let domId = "f-" + name.replacingOccurrences(of: ".", with: "-")
+        let described = [hint.map { _ in domId + "-hint" }, errors[name].map { _ in domId + "-error" }].compactMap {
+            $0
+        }
+        return FormField(
+            name: name, domId: domId, label: label, value: values[name] ?? "", fieldHint: hint,
+            fieldError: errors[name], required: required, isInput: input != nil, inputType: input ?? "",
             isSelect: !choices.isEmpty || (input == nil && !checkbox && !textarea),
-            choices: choices, isCheckbox: checkbox, checked: flag(name), isTextarea: textarea)
+            choices: choices, isCheckbox: checkbox, checked: flag(name), isTextarea: textarea,
+            describedBy: described.isEmpty ? nil : described.joined(separator: " "),
+            autocomplete: input == "password" ? (name == "current" ? "current-password" : "new-password") : nil)
     }
 
     func input(_ name: String, _ label: String, type: String = "text", required: Bool = false, hint: String? = nil)

@@ -77,7 +77,7 @@ struct WorkbenchFormTests {
             #expect(refused.status == .unprocessableContent)
             #expect(refused.html.contains("SIRET invalide « 123 »"))
             #expect(refused.html.contains("value=\"Ville de Miramas\""))
-            #expect(refused.html.contains("aria-invalid=\"true\""))
+            #expect(refused.html.contains("aria-invalid=\"true\" aria-describedby=\"f-siret-hint f-siret-error\""))
             // Accepted, then the same form sent twice: one buyer only.
             let (_, form) = try await s.get("/acheteurs/nouveau")
             let created = try await s.submit(
