@@ -75,48 +75,28 @@ struct AccountPages {
                             state: $0.active ? "Actif" : "Désactivé", edit: Web.editUser.path($0.id))
                     }), request: request, context: context)
         }
-        admins.get(RouterPath(Web.newUser.pattern)) { request, context in
-            try await flow.pages.render(
-                try await userPage(nil, nil, context.caller), request: request, context: context)
+        flow.register(admins, Web.newUser) { draft, target in
+            try await userPage(nil, draft, target.caller)
+        } save: { draft, _, target in
+            let input = UserStore.NewUser(
+                email: draft.text("email", required: true), displayName: draft.text("displayName"),
+                role: draft.choice("role", required: true), password: draft.values["password"],
+                buyerId: draft.uuid("buyerId"), companyId: draft.uuid("companyId"))
+            guard draft.isValid else { return nil }
+            _ = try await services.users.create(target.caller, input)
+            return Web.users.path(query: Notice.created.query())
         }
-        admins.post(RouterPath(Web.newUser.pattern)) { request, context in
-            let caller = context.caller
-            return try await flow.post(
-                request: request, context: context,
-                page: { draft in
-                    var shown = draft
-                    shown.values["password"] = nil
-                    return try await userPage(nil, shown, caller)
-                },
-                save: { draft, _ in
-                    let input = UserStore.NewUser(
-                        email: draft.text("email", required: true), displayName: draft.text("displayName"),
-                        role: draft.choice("role", required: true), password: draft.values["password"],
-                        buyerId: draft.uuid("buyerId"), companyId: draft.uuid("companyId"))
-                    guard draft.isValid else { return nil }
-                    return try await services.users.create(caller, input)
-                }, done: { (_: User) in Web.users.path(query: Notice.created.query()) })
-        }
-        admins.get(RouterPath(Web.editUser.pattern)) { request, context in
-            let account = try await services.users.get(context.caller, id: try context.uuid("id"))
-            return try await flow.pages.render(
-                try await userPage(account, nil, context.caller), request: request, context: context)
-        }
-        admins.post(RouterPath(Web.editUser.pattern)) { request, context in
-            let caller = context.caller
-            let id = try context.uuid("id")
-            return try await flow.post(
-                request: request, context: context,
-                page: { try await userPage(try await services.users.get(caller, id: id), $0, caller) },
-                save: { draft, posted in
-                    let role: Role? = draft.choice("role", required: true)
-                    let buyer = draft.uuid("buyerId")
-                    let company = draft.uuid("companyId")
-                    guard draft.isValid, let role else { return nil }
-                    return try await services.users.update(
-                        caller, id: id, role: role, buyerId: buyer, companyId: company, active: draft.flag("active"),
-                        expected: posted.expected)
-                }, done: { (_: User) in Web.users.path(query: Notice.saved.query()) })
+        flow.register(admins, Web.editUser) { draft, target in
+            try await userPage(try await services.users.get(target.caller, id: try target.id()), draft, target.caller)
+        } save: { draft, posted, target in
+            let role: Role? = draft.choice("role", required: true)
+            let buyer = draft.uuid("buyerId")
+            let company = draft.uuid("companyId")
+            guard draft.isValid, let role else { return nil }
+            _ = try await services.users.update(
+                target.caller, id: try target.id(), role: role, buyerId: buyer, companyId: company,
+                active: draft.flag("active"), expected: posted.expected)
+            return Web.users.path(query: Notice.saved.query())
         }
         admins.get(RouterPath(Web.loginFailures.pattern)) { request, context in
             let failures = try await services.loginFailures.recent(context.caller, limit: 200)
@@ -224,7 +204,7 @@ struct AccountPages {
         async throws -> RecordFormPage
     {
         let user = account?.user
-        let draft =
+        var draft =
             draft
             ?? flow.draft(
                 user.map {
@@ -234,6 +214,8 @@ struct AccountPages {
                         "active": $0.active ? "on" : "",
                     ]
                 } ?? ["role": Role.facilitator.rawValue])
+        // A password typed is never drawn back into the page.
+        draft.values["password"] = nil
         let buyers = try await services.buyers.slice(caller, query: ListQuery(sort: "nom", limit: 1000))
         let companies = try await services.companies.slice(caller, query: ListQuery(sort: "nom", limit: 1000))
         var fields: [FormField] = []

@@ -10,51 +10,32 @@ struct CommitteePages {
     let flow: RecordForms
 
     func register(on staff: RouterGroup<StaffContext>) {
-        staff.get(RouterPath(Web.outcomeDecision.pattern)) { request, context in
-            let subject = try Subject(request, dates: flow.dates)
-            return try await flow.pages.render(
-                try await decisionPage(subject, nil, context.caller), request: request, context: context)
-        }
-        staff.post(RouterPath(Web.outcomeDecision.pattern)) { request, context in
-            let caller = context.caller
-            let subject = try Subject(request, dates: flow.dates)
-            return try await flow.post(
-                request: request, context: context, page: { try await decisionPage(subject, $0, caller) },
-                save: { draft, _ in
-                    let decision: OutcomeDecisionValue? =
-                        caller.canEditReferential ? draft.choice("decision", required: true) : .proposed
-                    guard draft.isValid, let decision else { return nil }
-                    return try await services.ledger.outcomes.record(
-                        caller, pathwayId: subject.pathwayId, rule: subject.rule, establishedOn: subject.established,
-                        decision: decision, note: draft.text("note"), asOf: services.clock.today)
-                },
-                done: { (recorded: OutcomeDecision) in
-                    Web.outcomes.path(
-                        query: (recorded.decision == .proposed ? Notice.outcomeProposed : .outcomeDecided).query())
-                })
+        flow.register(staff, Web.outcomeDecision) { draft, target in
+            try await decisionPage(try Subject(target.request, dates: flow.dates), draft, target.caller)
+        } save: { draft, _, target in
+            let subject = try Subject(target.request, dates: flow.dates)
+            let decision: OutcomeDecisionValue? =
+                target.caller.canEditReferential ? draft.choice("decision", required: true) : .proposed
+            guard draft.isValid, let decision else { return nil }
+            let recorded = try await services.ledger.outcomes.record(
+                target.caller, pathwayId: subject.pathwayId, rule: subject.rule, establishedOn: subject.established,
+                decision: decision, note: draft.text("note"), asOf: services.clock.today)
+            return Web.outcomes.path(
+                query: (recorded.decision == .proposed ? Notice.outcomeProposed : .outcomeDecided).query())
         }
         staff.get(RouterPath(Web.decisions.pattern)) { request, context in
             try await flow.pages.render(
                 try await decisionsPage(request, context.caller), request: request, context: context)
         }
-        staff.get(RouterPath(Web.correctDecision.pattern)) { request, context in
-            try await flow.pages.render(
-                try await correctionPage(try context.uuid("id"), nil, context.caller), request: request,
-                context: context)
-        }
-        staff.post(RouterPath(Web.correctDecision.pattern)) { request, context in
-            let caller = context.caller
-            let id = try context.uuid("id")
-            return try await flow.post(
-                request: request, context: context, fieldNames: ["reason": "reason"],
-                page: { try await correctionPage(id, $0, caller) },
-                save: { draft, _ in
-                    let decision: OutcomeDecisionValue? = draft.choice("decision", required: true)
-                    let reason = draft.text("reason", required: true)
-                    guard draft.isValid, let decision else { return nil }
-                    return try await services.ledger.outcomes.correct(
-                        caller, decisionId: id, to: decision, reason: reason)
-                }, done: { (_: OutcomeDecision) in Web.decisions.path(query: Notice.decisionCorrected.query()) })
+        flow.register(staff, Web.correctDecision) { draft, target in
+            try await correctionPage(try target.id(), draft, target.caller)
+        } save: { draft, _, target in
+            let decision: OutcomeDecisionValue? = draft.choice("decision", required: true)
+            let reason = draft.text("reason", required: true)
+            guard draft.isValid, let decision else { return nil }
+            _ = try await services.ledger.outcomes.correct(
+                target.caller, decisionId: try target.id(), to: decision, reason: reason)
+            return Web.decisions.path(query: Notice.decisionCorrected.query())
         }
     }
 

@@ -72,12 +72,16 @@ extension Request {
     }
 }
 
-extension RequestContext {
+extension Parameters {
     /// A path parameter that must be a UUID; a malformed one is a 404 like an unknown one.
     func uuid(_ name: String) throws(DomainError) -> UUID {
-        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else {
-            throw DomainError.notFound("Identifiant inconnu « \(parameters.get(name) ?? "") ».")
+        guard let raw = get(name), let id = UUID(uuidString: raw) else {
+            throw DomainError.notFound("Identifiant inconnu « \(get(name) ?? "") ».")
         }
         return id
     }
+}
+
+extension RequestContext {
+    func uuid(_ name: String) throws(DomainError) -> UUID { try parameters.uuid(name) }
 }

@@ -15,19 +15,12 @@ struct ParticipantPages {
         staff.get(RouterPath(Web.participants.pattern)) { request, context in
             try await flow.pages.render(try await list(request, context.caller), request: request, context: context)
         }
-        staff.get(RouterPath(Web.newParticipant.pattern)) { request, context in
-            try await flow.pages.render(
-                try await formPage(nil, nil, context.caller), request: request, context: context)
-        }
-        staff.post(RouterPath(Web.newParticipant.pattern)) { request, context in
-            let caller = context.caller
-            return try await flow.post(
-                request: request, context: context, fieldNames: Self.pathwayFields,
-                page: { try await formPage(nil, $0, caller) },
-                save: { draft, _ in
-                    guard let input = try await input(&draft, creating: true, caller) else { return nil }
-                    return try await services.ledger.participants.create(caller, input)
-                }, done: { (saved: Participant) in Web.participant.path(saved.id, query: Notice.created.query()) })
+        flow.register(staff, Web.newParticipant) { draft, target in
+            try await formPage(nil, draft, target.caller)
+        } save: { draft, _, target in
+            guard let input = try await input(&draft, creating: true, target.caller) else { return nil }
+            let created = try await services.ledger.participants.create(target.caller, input)
+            return Web.participant.path(created.id, query: Notice.created.query())
         }
         staff.get(RouterPath(Web.participant.pattern)) { request, context in
             let id = try context.uuid("id")
@@ -35,46 +28,31 @@ struct ParticipantPages {
             try await services.ledger.participants.recordOpened(context.caller, participantId: id)
             return try await flow.pages.render(page, request: request, context: context)
         }
-        staff.get(RouterPath(Web.editParticipant.pattern)) { request, context in
-            let participant = try await services.ledger.participants.get(context.caller, id: try context.uuid("id"))
+        flow.register(staff, Web.editParticipant) { draft, target in
+            let participant = try await services.ledger.participants.get(target.caller, id: try target.id())
             // The form shows the record's personal data: its opening is audited like the record page's.
-            try await services.ledger.participants.recordOpened(context.caller, participantId: participant.id)
-            return try await flow.pages.render(
-                try await formPage(participant, nil, context.caller), request: request, context: context)
+            if draft == nil {
+                try await services.ledger.participants.recordOpened(target.caller, participantId: participant.id)
+            }
+            return try await formPage(participant, draft, target.caller)
+        } save: { draft, posted, target in
+            guard let input = try await input(&draft, creating: false, target.caller) else { return nil }
+            let saved = try await services.ledger.participants.update(
+                target.caller, id: try target.id(), input, expected: posted.expected)
+            return Web.participant.path(saved.id, query: Notice.saved.query())
         }
-        staff.post(RouterPath(Web.editParticipant.pattern)) { request, context in
-            let caller = context.caller
-            let id = try context.uuid("id")
-            return try await flow.post(
-                request: request, context: context,
-                page: { try await formPage(try await services.ledger.participants.get(caller, id: id), $0, caller) },
-                save: { draft, posted in
-                    guard let input = try await input(&draft, creating: false, caller) else { return nil }
-                    return try await services.ledger.participants.update(
-                        caller, id: id, input, expected: posted.expected)
-                }, done: { (saved: Participant) in Web.participant.path(saved.id, query: Notice.saved.query()) })
-        }
-        staff.get(RouterPath(Web.newProof.pattern)) { request, context in
-            let participant = try await services.ledger.participants.get(context.caller, id: try context.uuid("id"))
-            return try await flow.pages.render(proofPage(participant, nil), request: request, context: context)
-        }
-        staff.post(RouterPath(Web.newProof.pattern)) { request, context in
-            let caller = context.caller
-            let id = try context.uuid("id")
-            return try await flow.post(
-                request: request, context: context,
-                page: { proofPage(try await services.ledger.participants.get(caller, id: id), $0) },
-                save: { draft, _ in
-                    let code: EligibilityCriterionCode? = draft.choice("code", required: true)
-                    let input = EligibilityCriterion.Input(
-                        code: code, proofKind: draft.text("proofKind"),
-                        proofDate: draft.date("proofDate", required: true),
-                        attestedBy: draft.text("attestedBy"), validUntil: draft.date("validUntil"))
-                    guard draft.isValid else { return nil }
-                    // A facilitatrice who checked the original validates it in the same step.
-                    return try await services.ledger.participants.addCriterion(
-                        caller, participantId: id, input, validate: draft.flag("validate"))
-                }, done: { (saved: Participant) in Web.participant.path(saved.id, query: Notice.proofAdded.query()) })
+        flow.register(staff, Web.newProof) { draft, target in
+            proofPage(try await services.ledger.participants.get(target.caller, id: try target.id()), draft)
+        } save: { draft, _, target in
+            let code: EligibilityCriterionCode? = draft.choice("code", required: true)
+            let input = EligibilityCriterion.Input(
+                code: code, proofKind: draft.text("proofKind"), proofDate: draft.date("proofDate", required: true),
+                attestedBy: draft.text("attestedBy"), validUntil: draft.date("validUntil"))
+            guard draft.isValid else { return nil }
+            // A facilitatrice who checked the original validates it in the same step.
+            let saved = try await services.ledger.participants.addCriterion(
+                target.caller, participantId: try target.id(), input, validate: draft.flag("validate"))
+            return Web.participant.path(saved.id, query: Notice.proofAdded.query())
         }
         staff.post(RouterPath(Web.validateProof.pattern)) { request, context in
             let id = try context.uuid("id")
@@ -325,14 +303,12 @@ struct ParticipantPages {
                     "\(episode.employerName) — \(episode.contractType.frenchLabel), \(episode.startDate.french) → \(Display.date(episode.endDate))",
                 link: Web.editEpisode.path(episode.id), linkLabel: "Modifier")
         }
-        var candidates: [String] = []
-        for pathway in person.pathways
-        where pathway.status != .exited || pathway.exitDate.map({ $0 >= today.adding(months: -12) }) == true {
-            candidates += try await services.ledger.outcomes.candidates(caller, asOf: today, pathwayId: pathway.id).map
-            {
-                "\($0.candidate.rule.frenchLabel), établie le \($0.candidate.establishedOn.french) : \($0.candidate.evidence)"
-                    + ($0.proposedBy.map { " — proposée au comité par \($0)" } ?? "")
-            }
+        // Every pathway the detection still reads (open, or exited within the configured months).
+        let candidates = try await services.ledger.outcomes.candidates(
+            caller, selection: .init(participantId: id), asOf: today
+        ).map {
+            "\($0.candidate.rule.frenchLabel), établie le \($0.candidate.establishedOn.french) : \($0.candidate.evidence)"
+                + ($0.proposedBy.map { " — proposée au comité par \($0)" } ?? "")
         }
         let openings =
             caller.role == .admin
@@ -375,9 +351,6 @@ struct ParticipantPages {
     }
 
     // MARK: Create and edit
-
-    /// The pathway section's fields, named as the store names them inside `pathway`.
-    static let pathwayFields = ["plieId": "plieId", "entryDate": "entryDate", "referentUserId": "referentUserId"]
 
     private func formPage(_ person: Participant?, _ draft: FormDraft?, _ caller: Caller) async throws
         -> RecordFormPage

@@ -13,19 +13,19 @@ struct PathwayForms {
     private var episodes: EmploymentEpisodeStore { services.ledger.episodes }
 
     func register(on staff: RouterGroup<StaffContext>) {
-        form(staff, Web.newPathway) { draft, context in
-            try await openPage(try await person(context), draft, context.caller)
-        } save: { draft, _, context in
+        flow.register(staff, Web.newPathway) { draft, target in
+            try await openPage(try await person(target), draft, target.caller)
+        } save: { draft, _, target in
             let input = Pathway.Input(
                 plieId: draft.uuid("plieId", required: true), entryDate: draft.date("entryDate", required: true),
                 referentUserId: draft.uuid("referentUserId"))
             guard draft.isValid else { return nil }
-            let opened = try await pathways.open(context.caller, participantId: try context.uuid("id"), input)
+            let opened = try await pathways.open(target.caller, participantId: try target.id(), input)
             return Web.participant.path(opened.participantId, query: Notice.created.query())
         }
-        form(staff, Web.editPathway) { draft, context in
-            try await editPage(try await pathway(context), draft, context.caller)
-        } save: { draft, posted, context in
+        flow.register(staff, Web.editPathway) { draft, target in
+            try await editPage(try await pathway(target), draft, target.caller)
+        } save: { draft, posted, target in
             let status: PathwayStatus? = draft.choice("status", required: true)
             // « Sorti (inchangé) » keeps an exit; only « En parcours » reopens it.
             var input = Pathway.Input(
@@ -34,11 +34,11 @@ struct PathwayForms {
             input.clear = draft.emptied(Pathway.Input.clearable)
             guard draft.isValid else { return nil }
             let saved = try await pathways.update(
-                context.caller, id: try context.uuid("id"), input, expected: posted.expected)
+                target.caller, id: try target.id(), input, expected: posted.expected)
             return Web.participant.path(saved.participantId, query: Notice.saved.query())
         }
-        form(staff, Web.pathwayReview) { draft, context in
-            let pathway = try await pathway(context)
+        flow.register(staff, Web.pathwayReview) { draft, target in
+            let pathway = try await pathway(target)
             let draft = draft ?? flow.draft(["reviewDate": services.clock.today.description])
             return page(
                 pathway, "Point d'étape", action: Web.pathwayReview, draft: draft,
@@ -46,15 +46,15 @@ struct PathwayForms {
                     draft.date("reviewDate", "Date du point d'étape", required: true), draft.textarea("note", "Note"),
                 ],
                 submit: "Enregistrer le point d'étape")
-        } save: { draft, _, context in
+        } save: { draft, _, target in
             let input = PathwayReview.Input(
                 reviewDate: draft.date("reviewDate", required: true), note: draft.text("note"))
             guard draft.isValid else { return nil }
-            let saved = try await pathways.addReview(context.caller, id: try context.uuid("id"), input)
+            let saved = try await pathways.addReview(target.caller, id: try target.id(), input)
             return Web.participant.path(saved.participantId, query: Notice.saved.query())
         }
-        form(staff, Web.pathwayExtension) { draft, context in
-            let pathway = try await pathway(context)
+        flow.register(staff, Web.pathwayExtension) { draft, target in
+            let pathway = try await pathway(target)
             let draft = draft ?? flow.draft(["months": "6"])
             return page(
                 pathway, "Demande de prolongation", action: Web.pathwayExtension, draft: draft,
@@ -63,27 +63,27 @@ struct PathwayForms {
                     draft.input("months", "Durée demandée (mois)", type: "number", required: true),
                     draft.textarea("reason", "Motif", required: true),
                 ], submit: "Envoyer la demande au comité")
-        } save: { draft, _, context in
+        } save: { draft, _, target in
             let input = PathwayExtension.Request(
                 months: draft.integer("months", required: true), reason: draft.text("reason", required: true))
             guard draft.isValid else { return nil }
-            let saved = try await pathways.requestExtension(context.caller, id: try context.uuid("id"), input)
+            let saved = try await pathways.requestExtension(target.caller, id: try target.id(), input)
             return Web.participant.path(saved.participantId, query: Notice.saved.query())
         }
-        form(staff, Web.extensionDecision) { draft, context in
+        flow.register(staff, Web.extensionDecision) { draft, target in
             try await decisionPage(
-                try await pathway(context), extensionId: try context.uuid("extension"), draft, context.caller)
-        } save: { draft, _, context in
+                try await pathway(target), extensionId: try target.id("extension"), draft, target.caller)
+        } save: { draft, _, target in
             let input = PathwayExtension.Decision(
                 decision: draft.choice("decision", required: true), note: draft.text("note"),
                 overrideReason: draft.text("overrideReason"))
             guard draft.isValid else { return nil }
             let saved = try await pathways.decideExtension(
-                context.caller, id: try context.uuid("id"), extensionId: try context.uuid("extension"), input)
+                target.caller, id: try target.id(), extensionId: try target.id("extension"), input)
             return Web.participant.path(saved.participantId, query: Notice.saved.query())
         }
-        form(staff, Web.pathwayExit) { draft, context in
-            let pathway = try await pathway(context)
+        flow.register(staff, Web.pathwayExit) { draft, target in
+            let pathway = try await pathway(target)
             let draft = draft ?? flow.draft(["exitDate": services.clock.today.description])
             return page(
                 pathway, "Sortie du parcours", action: Web.pathwayExit, draft: draft,
@@ -97,58 +97,42 @@ struct PathwayForms {
                         }, blank: "Choisir…", required: true),
                     draft.textarea("exitReason", "Précisions"),
                 ], submit: "Clôturer le parcours")
-        } save: { draft, _, context in
+        } save: { draft, _, target in
             let input = Pathway.Exit(
                 exitDate: draft.date("exitDate", required: true), exitKind: draft.choice("exitKind", required: true),
                 exitReason: draft.text("exitReason"))
             guard draft.isValid else { return nil }
-            let saved = try await pathways.exit(context.caller, id: try context.uuid("id"), input)
+            let saved = try await pathways.exit(target.caller, id: try target.id(), input)
             return Web.participant.path(saved.participantId, query: Notice.saved.query())
         }
-        form(staff, Web.newEpisode) { draft, context in
-            let person = try await person(context)
+        flow.register(staff, Web.newEpisode) { draft, target in
+            let person = try await person(target)
             return episodePage(
                 participantId: person.id, name: "\(person.firstName) \(person.lastName.uppercased())", nil, draft)
-        } save: { draft, _, context in
+        } save: { draft, _, target in
             guard let input = episodeInput(&draft) else { return nil }
-            let saved = try await episodes.create(context.caller, participantId: try context.uuid("id"), input)
+            let saved = try await episodes.create(target.caller, participantId: try target.id(), input)
             return Web.participant.path(saved.participantId, query: Notice.created.query())
         }
-        form(staff, Web.editEpisode) { draft, context in
-            let episode = try await episodes.get(context.caller, id: try context.uuid("id"))
-            let person = try await services.ledger.participants.get(context.caller, id: episode.participantId)
+        flow.register(staff, Web.editEpisode) { draft, target in
+            let episode = try await episodes.get(target.caller, id: try target.id())
+            let person = try await services.ledger.participants.get(target.caller, id: episode.participantId)
             return episodePage(
                 participantId: person.id, name: "\(person.firstName) \(person.lastName.uppercased())", episode, draft)
-        } save: { draft, posted, context in
+        } save: { draft, posted, target in
             guard let input = episodeInput(&draft) else { return nil }
             let saved = try await episodes.update(
-                context.caller, id: try context.uuid("id"), input, expected: posted.expected)
+                target.caller, id: try target.id(), input, expected: posted.expected)
             return Web.participant.path(saved.participantId, query: Notice.saved.query())
         }
     }
 
-    typealias PageBuilder = @Sendable (FormDraft?, StaffContext) async throws -> RecordFormPage
-    typealias Saver = @Sendable (inout FormDraft, PostedRecord, StaffContext) async throws -> String?
-
-    private func form(
-        _ staff: RouterGroup<StaffContext>, _ route: WebRoute, page: @escaping PageBuilder, save: @escaping Saver
-    ) {
-        staff.get(RouterPath(route.pattern)) { request, context in
-            try await flow.pages.render(try await page(nil, context), request: request, context: context)
-        }
-        staff.post(RouterPath(route.pattern)) { request, context in
-            try await flow.post(
-                request: request, context: context, page: { try await page($0, context) },
-                save: { draft, posted in try await save(&draft, posted, context) }, done: { $0 })
-        }
+    private func person(_ target: FormTarget) async throws -> Participant {
+        try await services.ledger.participants.get(target.caller, id: try target.id())
     }
 
-    private func person(_ context: StaffContext) async throws -> Participant {
-        try await services.ledger.participants.get(context.caller, id: try context.uuid("id"))
-    }
-
-    private func pathway(_ context: StaffContext) async throws -> Pathway {
-        try await pathways.get(context.caller, id: try context.uuid("id"))
+    private func pathway(_ target: FormTarget) async throws -> Pathway {
+        try await pathways.get(target.caller, id: try target.id())
     }
 
     /// A short form about one pathway, back to its participant's record.

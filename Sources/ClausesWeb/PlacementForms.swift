@@ -12,51 +12,31 @@ struct PlacementForms {
     private var validityMonths: Int { services.config.ledger.eligibilityValidityMonths }
 
     func register(on editors: RouterGroup<EditorContext>) {
-        editors.get(RouterPath(Web.newPlacement.pattern)) { request, context in
-            let fixed = try Fixed(request)
-            return try await flow.pages.render(
-                try await newPage(fixed, nil, context.caller), request: request, context: context)
+        flow.register(editors, Web.newPlacement) { draft, target in
+            try await newPage(try Fixed(target.request), draft, target.caller)
+        } save: { draft, posted, target in
+            let fixed = try Fixed(target.request)
+            // « Vérifier » reads nothing else: the page shows the eligibility check of what is typed.
+            guard !posted.isPreview, let input = try await input(&draft, fixed, target.caller) else { return nil }
+            let placement = try await services.ledger.placements.create(target.caller, input)
+            return fixed.lotId != nil
+                ? Web.lot.path(placement.lotId, query: Notice.placementCreated.query())
+                : Web.participant.path(placement.participantId, query: Notice.placementCreated.query())
         }
-        editors.post(RouterPath(Web.newPlacement.pattern)) { request, context in
-            let caller = context.caller
-            let fixed = try Fixed(request)
-            return try await flow.post(
-                request: request, context: context, page: { try await newPage(fixed, $0, caller) },
-                save: { draft, posted in
-                    // « Vérifier » reads nothing else: the page shows the eligibility check of what is typed.
-                    guard !posted.isPreview, let input = try await input(&draft, fixed, caller) else { return nil }
-                    return try await services.ledger.placements.create(caller, input)
-                },
-                done: { (placement: Placement) in
-                    fixed.lotId != nil
-                        ? Web.lot.path(placement.lotId, query: Notice.placementCreated.query())
-                        : Web.participant.path(placement.participantId, query: Notice.placementCreated.query())
-                })
-        }
-        editors.get(RouterPath(Web.editPlacement.pattern)) { request, context in
-            let placement = try await services.ledger.placements.get(context.caller, id: try context.uuid("id"))
-            return try await flow.pages.render(editPage(placement, nil), request: request, context: context)
-        }
-        editors.post(RouterPath(Web.editPlacement.pattern)) { request, context in
-            let caller = context.caller
-            let id = try context.uuid("id")
-            return try await flow.post(
-                request: request, context: context,
-                page: { editPage(try await services.ledger.placements.get(caller, id: id), $0) },
-                save: { draft, posted in
-                    var input = Placement.Input()
-                    input.endDate = draft.date("endDate")
-                    input.weeklyHours = draft.decimal("weeklyHours", required: true).map(FlexibleDecimal.init)
-                    input.contractType = draft.choice("contractType", required: true)
-                    input.reducedHoursAgreed = draft.flag("reducedHoursAgreed")
-                    input.onClauseOperation = draft.flag("onClauseOperation")
-                    input.clear = draft.emptied(Placement.Input.clearable)
-                    guard draft.isValid else { return nil }
-                    return try await services.ledger.placements.update(caller, id: id, input, expected: posted.expected)
-                },
-                done: { (placement: Placement) in
-                    Web.participant.path(placement.participantId, query: Notice.saved.query())
-                })
+        flow.register(editors, Web.editPlacement) { draft, target in
+            editPage(try await services.ledger.placements.get(target.caller, id: try target.id()), draft)
+        } save: { draft, posted, target in
+            var input = Placement.Input()
+            input.endDate = draft.date("endDate")
+            input.weeklyHours = draft.decimal("weeklyHours", required: true).map(FlexibleDecimal.init)
+            input.contractType = draft.choice("contractType", required: true)
+            input.reducedHoursAgreed = draft.flag("reducedHoursAgreed")
+            input.onClauseOperation = draft.flag("onClauseOperation")
+            input.clear = draft.emptied(Placement.Input.clearable)
+            guard draft.isValid else { return nil }
+            let placement = try await services.ledger.placements.update(
+                target.caller, id: try target.id(), input, expected: posted.expected)
+            return Web.participant.path(placement.participantId, query: Notice.saved.query())
         }
     }
 
@@ -169,14 +149,7 @@ struct PlacementForms {
                     + (verdict.validUntil.map { ["Au moins un critère reste valide jusqu'au \($0.french)."] } ?? []),
                 good: true)
         }
-        let reasons = person.criteria.map { criterion -> String in
-            if case .invalid(let why) = ProofStanding.of(
-                criterion.proof, facts: facts, at: start, validityMonths: validityMonths)
-            {
-                return why
-            }
-            return "\(criterion.code.rawValue)"
-        }
+        let reasons = ineligibilityReasons(of: facts, at: start, validityMonths: validityMonths)
         return .init(
             heading: "\(name) n'est pas éligible le \(start.french)",
             lines: (reasons.isEmpty

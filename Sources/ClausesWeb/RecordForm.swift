@@ -272,6 +272,24 @@ extension WebForms {
     }
 }
 
+/// What a form's page and save read of the request: who asks, the path's ids, the query.
+struct FormTarget: Sendable {
+    let caller: Caller
+    let request: Request
+    let parameters: Parameters
+
+    /// A path parameter that must be a UUID (`id` by default).
+    func id(_ name: String = "id") throws(DomainError) -> UUID { try parameters.uuid(name) }
+}
+
+/// A context whose handlers always have a caller: signed-in pages and the role-gated groups.
+protocol CallerContext: PageContext {
+    var caller: Caller { get }
+}
+
+extension SignedInContext: CallerContext {}
+extension GatedContext: CallerContext {}
+
 /// The round trip every record form makes: shown with stored values; posted, read into typed values,
 /// saved by its store, then a redirect (303) with a notice; refused, shown again with what was typed and
 /// each refusal next to its field (422, or 409 when the record changed meanwhile).
@@ -280,25 +298,42 @@ struct RecordForms: Sendable {
     let forms: WebForms
     let dates: DateWindow
 
+    typealias Page = @Sendable (FormDraft?, FormTarget) async throws -> RecordFormPage
+    typealias Save = @Sendable (inout FormDraft, PostedRecord, FormTarget) async throws -> String?
+    typealias FieldNames = @Sendable (FormDraft) -> [String: String]
+
     func draft(_ values: [String: String] = [:]) -> FormDraft { FormDraft(values, dates: dates) }
 
-    /// `page` draws the form for a draft (also after a refusal); `save` reads the draft and calls the
-    /// store (nil when the draft itself is refused), `done` names the page to go to after a save.
-    func post<Saved>(
-        request: Request, context: some PageContext, fieldNames: [String: String] = [:],
-        page: (FormDraft) async throws -> RecordFormPage,
-        save: (inout FormDraft, PostedRecord) async throws -> Saved?,
-        done: (Saved) -> String
+    /// One form's two routes. GET shows `page` with a nil draft (the stored values); POST reads the form,
+    /// `save` reads the draft and calls the store, and gives the path to go to (nil: the draft itself is
+    /// refused). `fieldNames` maps the store's field names to the form's, for refusals shown beside them.
+    func register<Context: CallerContext>(
+        _ group: RouterGroup<Context>, _ route: WebRoute, fieldNames: @escaping FieldNames = { _ in [:] },
+        page: @escaping Page, save: @escaping Save
+    ) {
+        group.get(RouterPath(route.pattern)) { request, context in
+            let target = FormTarget(caller: context.caller, request: request, parameters: context.parameters)
+            return try await pages.render(try await page(nil, target), request: request, context: context)
+        }
+        group.post(RouterPath(route.pattern)) { request, context in
+            let target = FormTarget(caller: context.caller, request: request, parameters: context.parameters)
+            return try await post(
+                request: request, context: context, fieldNames: fieldNames, page: { try await page($0, target) },
+                save: { draft, posted in try await save(&draft, posted, target) })
+        }
+    }
+
+    private func post(
+        request: Request, context: some PageContext, fieldNames: FieldNames,
+        page: (FormDraft) async throws -> RecordFormPage, save: (inout FormDraft, PostedRecord) async throws -> String?
     ) async throws -> Response {
         let (posted, read) = try await forms.record(from: request, context: context, dates: dates)
         var draft = read
         var status = HTTPResponse.Status.unprocessableContent
         do {
-            if let saved = try await save(&draft, posted), draft.isValid {
-                return .afterPost(to: done(saved))
-            }
+            if let path = try await save(&draft, posted), draft.isValid { return .afterPost(to: path) }
         } catch let refusal as DomainError where [.unprocessable, .conflict, .badRequest].contains(refusal.kind) {
-            draft.absorb(refusal, fieldNames: fieldNames)
+            draft.absorb(refusal, fieldNames: fieldNames(draft))
             if refusal.kind == .conflict { status = .conflict }
         }
         if draft.isValid && posted.isPreview { status = .ok }

@@ -9,104 +9,110 @@ struct ReferentialForms {
     let flow: RecordForms
 
     func register(on editors: RouterGroup<EditorContext>) {
-        route(editors, Web.newBuyer) { draft, _, _ in
+        flow.register(editors, Web.newBuyer) { draft, _ in
             try await buyerPage(nil, draft)
-        } save: { draft, _, posted, caller in
-            guard let input = buyerInput(&draft, posted) else { return nil }
-            return Web.buyer.path(try await services.buyers.create(caller, input).id, query: Notice.created.query())
+        } save: { draft, posted, target in
+            guard let input = buyerInput(&draft) else { return nil }
+            return Web.buyer.path(
+                try await services.buyers.create(target.caller, input).id, query: Notice.created.query())
         }
-        route(editors, Web.editBuyer) { draft, id, caller in
-            try await buyerPage(try await services.buyers.get(caller, id: try id()), draft)
-        } save: { draft, id, posted, caller in
-            guard let input = buyerInput(&draft, posted) else { return nil }
-            let saved = try await services.buyers.update(caller, id: try id(), input, expected: posted.expected)
+        flow.register(editors, Web.editBuyer) { draft, target in
+            try await buyerPage(try await services.buyers.get(target.caller, id: try target.id()), draft)
+        } save: { draft, posted, target in
+            guard let input = buyerInput(&draft) else { return nil }
+            let saved = try await services.buyers.update(
+                target.caller, id: try target.id(), input, expected: posted.expected)
             return Web.buyer.path(saved.id, query: Notice.saved.query())
         }
-        route(editors, Web.newOperation) { draft, id, caller in
-            try await operationPage(buyer: try await services.buyers.get(caller, id: try id()), nil, draft)
-        } save: { draft, id, posted, caller in
-            guard let input = operationInput(&draft, buyerId: try id()) else { return nil }
+        flow.register(editors, Web.newOperation) { draft, target in
+            try await operationPage(
+                buyer: try await services.buyers.get(target.caller, id: try target.id()), nil, draft)
+        } save: { draft, posted, target in
+            guard let input = operationInput(&draft, buyerId: try target.id()) else { return nil }
             return Web.operation.path(
-                try await services.operations.create(caller, input).id, query: Notice.created.query())
+                try await services.operations.create(target.caller, input).id, query: Notice.created.query())
         }
-        route(editors, Web.editOperation) { draft, id, caller in
-            let operation = try await services.operations.get(caller, id: try id())
+        flow.register(editors, Web.editOperation) { draft, target in
+            let operation = try await services.operations.get(target.caller, id: try target.id())
             return try await operationPage(
-                buyer: try await services.buyers.get(caller, id: operation.buyerId), operation, draft)
-        } save: { draft, id, posted, caller in
+                buyer: try await services.buyers.get(target.caller, id: operation.buyerId), operation, draft)
+        } save: { draft, posted, target in
             guard let input = operationInput(&draft, buyerId: nil) else { return nil }
-            let saved = try await services.operations.update(caller, id: try id(), input, expected: posted.expected)
+            let saved = try await services.operations.update(
+                target.caller, id: try target.id(), input, expected: posted.expected)
             return Web.operation.path(saved.id, query: Notice.saved.query())
         }
-        route(editors, Web.newContract) { draft, id, caller in
-            try await contractPage(buyer: try await services.buyers.get(caller, id: try id()), nil, draft, caller)
-        } save: { draft, id, posted, caller in
-            guard let input = contractInput(&draft, buyerId: try id()) else { return nil }
+        flow.register(editors, Web.newContract) { draft, target in
+            try await contractPage(
+                buyer: try await services.buyers.get(target.caller, id: try target.id()), nil, draft, target.caller)
+        } save: { draft, posted, target in
+            guard let input = contractInput(&draft, buyerId: try target.id()) else { return nil }
             return Web.contract.path(
-                try await services.publicContracts.create(caller, input).id, query: Notice.created.query())
+                try await services.publicContracts.create(target.caller, input).id, query: Notice.created.query())
         }
-        route(editors, Web.editContract) { draft, id, caller in
-            let contract = try await services.publicContracts.get(caller, id: try id())
+        flow.register(editors, Web.editContract) { draft, target in
+            let contract = try await services.publicContracts.get(target.caller, id: try target.id())
             return try await contractPage(
-                buyer: try await services.buyers.get(caller, id: contract.buyerId), contract, draft, caller)
-        } save: { draft, id, posted, caller in
+                buyer: try await services.buyers.get(target.caller, id: contract.buyerId), contract, draft,
+                target.caller)
+        } save: { draft, posted, target in
             guard let input = contractInput(&draft, buyerId: nil) else { return nil }
             let saved = try await services.publicContracts.update(
-                caller, id: try id(), input, expected: posted.expected)
+                target.caller, id: try target.id(), input, expected: posted.expected)
             return Web.contract.path(saved.id, query: Notice.saved.query())
         }
-        route(editors, Web.newLot) { draft, id, caller in
-            try await lotPage(contract: try await services.publicContracts.get(caller, id: try id()), nil, draft)
-        } save: { draft, id, posted, caller in
-            guard let input = lotInput(&draft, contractId: try id()) else { return nil }
+        flow.register(editors, Web.newLot) { draft, target in
+            try await lotPage(
+                contract: try await services.publicContracts.get(target.caller, id: try target.id()), nil, draft)
+        } save: { draft, posted, target in
+            guard let input = lotInput(&draft, contractId: try target.id()) else { return nil }
             // A new lot goes on to its clause: the calculator is the next thing a facilitatrice does.
-            return Web.lotClause.path(try await services.lots.create(caller, input).id, query: Notice.created.query())
+            return Web.lotClause.path(
+                try await services.lots.create(target.caller, input).id, query: Notice.created.query())
         }
-        route(editors, Web.editLot) { draft, id, caller in
-            let lot = try await services.lots.get(caller, id: try id())
+        flow.register(editors, Web.editLot) { draft, target in
+            let lot = try await services.lots.get(target.caller, id: try target.id())
             return try await lotPage(
-                contract: try await services.publicContracts.get(caller, id: lot.publicContractId), lot, draft)
-        } save: { draft, id, posted, caller in
+                contract: try await services.publicContracts.get(target.caller, id: lot.publicContractId), lot, draft)
+        } save: { draft, posted, target in
             guard let input = lotInput(&draft, contractId: nil) else { return nil }
-            let saved = try await services.lots.update(caller, id: try id(), input, expected: posted.expected)
+            let saved = try await services.lots.update(
+                target.caller, id: try target.id(), input, expected: posted.expected)
             return Web.lot.path(saved.id, query: Notice.saved.query())
         }
-        route(editors, Web.lotClause) { draft, id, caller in
-            try await clausePage(lotId: try id(), draft, caller)
-        } save: { draft, id, posted, caller in
-            guard let input = ClauseCalculator.input(&draft) else { return nil }
-            if posted.isPreview { return nil }
-            let lotId = try id()
-            do {
-                _ = try await services.clauses.put(caller, lotId: lotId, input, expected: posted.expected)
-            } catch let refusal as DomainError where refusal.kind == .unprocessable {
-                draft.absorb(refusal, fieldNames: ClauseCalculator.fieldNames(draft))
-                return nil
-            }
+        flow.register(editors, Web.lotClause, fieldNames: ClauseCalculator.fieldNames) { draft, target in
+            try await clausePage(lotId: try target.id(), draft, target.caller)
+        } save: { draft, posted, target in
+            guard let input = ClauseCalculator.input(&draft), !posted.isPreview else { return nil }
+            let lotId = try target.id()
+            _ = try await services.clauses.put(target.caller, lotId: lotId, input, expected: posted.expected)
             return Web.lot.path(lotId, query: Notice.clauseSaved.query())
         }
-        route(editors, Web.lotCompanyAdd) { draft, id, caller in
-            try await lotCompanyPage(lot: try await services.lots.get(caller, id: try id()), draft, caller)
-        } save: { draft, id, _, caller in
+        flow.register(editors, Web.lotCompanyAdd) { draft, target in
+            try await lotCompanyPage(
+                lot: try await services.lots.get(target.caller, id: try target.id()), draft, target.caller)
+        } save: { draft, _, target in
             let company: UUID? = draft.uuid("companyId", required: true)
             let role: LotRole? = draft.choice("role", required: true)
             guard draft.isValid, let company, let role else { return nil }
-            let lotId = try id()
-            _ = try await services.lotCompanies.assign(caller, lotId: lotId, .init(companyId: company, role: role))
+            let lotId = try target.id()
+            _ = try await services.lotCompanies.assign(
+                target.caller, lotId: lotId, .init(companyId: company, role: role))
             return Web.lot.path(lotId, query: Notice.saved.query())
         }
-        route(editors, Web.newCompany) { draft, _, _ in
+        flow.register(editors, Web.newCompany) { draft, _ in
             try companyPage(nil, draft)
-        } save: { draft, _, posted, caller in
+        } save: { draft, posted, target in
             guard let input = companyInput(&draft) else { return nil }
             return Web.company.path(
-                try await services.companies.create(caller, input).id, query: Notice.created.query())
+                try await services.companies.create(target.caller, input).id, query: Notice.created.query())
         }
-        route(editors, Web.editCompany) { draft, id, caller in
-            try companyPage(try await services.companies.get(caller, id: try id()), draft)
-        } save: { draft, id, posted, caller in
+        flow.register(editors, Web.editCompany) { draft, target in
+            try companyPage(try await services.companies.get(target.caller, id: try target.id()), draft)
+        } save: { draft, posted, target in
             guard let input = companyInput(&draft) else { return nil }
-            let saved = try await services.companies.update(caller, id: try id(), input, expected: posted.expected)
+            let saved = try await services.companies.update(
+                target.caller, id: try target.id(), input, expected: posted.expected)
             return Web.company.path(saved.id, query: Notice.saved.query())
         }
     }
@@ -125,18 +131,19 @@ struct ReferentialForms {
                             edit: Web.editPLIE.path($0.id))
                     }), request: request, context: context)
         }
-        route(editors, Web.newPLIE) { draft, _, _ in
+        flow.register(editors, Web.newPLIE) { draft, _ in
             plieForm(nil, draft)
-        } save: { draft, _, _, caller in
+        } save: { draft, _, target in
             guard let input = plieInput(&draft) else { return nil }
-            _ = try await services.ledger.plie.create(caller, input)
+            _ = try await services.ledger.plie.create(target.caller, input)
             return Web.plies.path(query: Notice.created.query())
         }
-        route(editors, Web.editPLIE) { draft, id, caller in
-            plieForm(try await services.ledger.plie.get(caller, id: try id()), draft)
-        } save: { draft, id, posted, caller in
+        flow.register(editors, Web.editPLIE) { draft, target in
+            plieForm(try await services.ledger.plie.get(target.caller, id: try target.id()), draft)
+        } save: { draft, posted, target in
             guard let input = plieInput(&draft) else { return nil }
-            _ = try await services.ledger.plie.update(caller, id: try id(), input, expected: posted.expected)
+            _ = try await services.ledger.plie.update(
+                target.caller, id: try target.id(), input, expected: posted.expected)
             return Web.plies.path(query: Notice.saved.query())
         }
     }
@@ -185,28 +192,6 @@ struct ReferentialForms {
         return draft.isValid ? input : nil
     }
 
-    typealias PageBuilder =
-        @Sendable (FormDraft?, () throws(DomainError) -> UUID, Caller) async throws -> RecordFormPage
-    typealias Saver =
-        @Sendable (inout FormDraft, () throws(DomainError) -> UUID, PostedRecord, Caller) async throws -> String?
-
-    /// GET shows `page` (nil draft: the stored values), POST saves with `save` and goes to the path it gives.
-    private func route(
-        _ editors: RouterGroup<EditorContext>, _ route: WebRoute, page: @escaping PageBuilder, save: @escaping Saver
-    ) {
-        editors.get(RouterPath(route.pattern)) { request, context in
-            let id = { () throws(DomainError) in try context.uuid("id") }
-            return try await flow.pages.render(
-                try await page(nil, id, context.caller), request: request, context: context)
-        }
-        editors.post(RouterPath(route.pattern)) { request, context in
-            let id = { () throws(DomainError) in try context.uuid("id") }
-            return try await flow.post(
-                request: request, context: context, page: { try await page($0, id, context.caller) },
-                save: { draft, posted in try await save(&draft, id, posted, context.caller) }, done: { $0 })
-        }
-    }
-
     // MARK: Buyers
 
     private func buyerPage(_ buyer: Buyer?, _ draft: FormDraft?) async throws -> RecordFormPage {
@@ -227,7 +212,7 @@ struct ReferentialForms {
             ], submit: "Enregistrer")
     }
 
-    private func buyerInput(_ draft: inout FormDraft, _ posted: PostedRecord) -> Buyer.Input? {
+    private func buyerInput(_ draft: inout FormDraft) -> Buyer.Input? {
         let input = Buyer.Input(siret: draft.text("siret", required: true), name: draft.text("name", required: true))
         return draft.isValid ? input : nil
     }

@@ -121,6 +121,18 @@ enum CriterionValidity {
     }
 }
 
+/// Why a person who is not eligible at `date` is not: one French line per stored proof and per pathway,
+/// sorted (DOMAIN §5); empty when nothing is recorded.
+public func ineligibilityReasons(of facts: EligibilityFacts, at date: LocalDate, validityMonths: Int) -> [String] {
+    let proofs = facts.proofs.sorted { ($0.code.rawValue, $0.proofDate) < ($1.code.rawValue, $1.proofDate) }
+    return proofs.map { CriterionValidity.problem($0, facts: facts, at: date, validityMonths: validityMonths) }
+        + facts.pathways.sorted { $0.entry < $1.entry }.map { pathway in
+            pathway.entry > date
+                ? "PLIE (parcours ouvert le \(pathway.entry.french), après le début)"
+                : "PLIE (parcours clos le \(pathway.exit?.french ?? "?"))"
+        }
+}
+
 /// Where one stored proof stands at a date (DOMAIN §5), as a record page shows it beside the proof.
 public enum ProofStanding: Sendable, Equatable {
     /// Valid at the date, until this day (nil: no foreseeable end).

@@ -71,20 +71,23 @@ public struct OutcomeDecision: Codable, Sendable, Equatable {
     }
 }
 
-/// Which pathways: those of one PLIE, or of every PLIE under one profile; nil for all.
+/// Which pathways: those of one PLIE, or of every PLIE under one profile, or of one person; nil for all.
 public struct PathwaySelection: Sendable, Equatable {
     public var plieId: UUID?
     public var profile: String?
+    public var participantId: UUID?
 
-    public init(plieId: UUID? = nil, profile: String? = nil) {
+    public init(plieId: UUID? = nil, profile: String? = nil, participantId: UUID? = nil) {
         self.plieId = plieId
         self.profile = profile
+        self.participantId = participantId
     }
 
     func conditions(_ sql: inout SQL) -> [String] {
         var conditions: [String] = []
         if let plieId { conditions.append("pw.plie_id = \(sql.bind(plieId))") }
         if let profile { conditions.append("pl.profile = \(sql.bind(profile))") }
+        if let participantId { conditions.append("pw.participant_id = \(sql.bind(participantId))") }
         return conditions
     }
 }

@@ -493,19 +493,11 @@ public struct PlacementStore: Sendable {
     {
         var text =
             "\(person) n'est pas éligible le \(start.french), date de début de la mise à l'emploi : aucun critère valide à cette date (parcours PLIE ouvert, ou justificatif validé et en cours de validité)."
-        let proofs = facts.proofs.sorted { ($0.code.rawValue, $0.proofDate) < ($1.code.rawValue, $1.proofDate) }
-        if proofs.isEmpty && facts.pathways.isEmpty {
+        let reasons = ineligibilityReasons(of: facts, at: start, validityMonths: validityMonths)
+        if reasons.isEmpty {
             text += " Aucun critère ni parcours n'est enregistré."
         } else {
-            var details = proofs.map {
-                CriterionValidity.problem($0, facts: facts, at: start, validityMonths: validityMonths)
-            }
-            details += facts.pathways.sorted { $0.entry < $1.entry }.map { pathway in
-                pathway.entry > start
-                    ? "PLIE (parcours ouvert le \(pathway.entry.french), après le début)"
-                    : "PLIE (parcours clos le \(pathway.exit?.french ?? "?"))"
-            }
-            text += " Critères manquants ou invalides : " + details.joined(separator: ", ") + "."
+            text += " Critères manquants ou invalides : " + reasons.joined(separator: ", ") + "."
         }
         return text + " Pour l'enregistrer quand même sans que ses heures comptent, indiquez « nonCounting »."
     }
