@@ -6,7 +6,7 @@ TEST_PG := $(VAR)/test-pg
 RUN_PORT ?= 54320
 TEST_PORT ?= 54329
 CONFIG ?= $(CURDIR)/config.toml
-DEBIAN_PACKAGES := libpq-dev libcurl4-openssl-dev postgresql pkg-config python3-aiosmtpd python3-venv curl
+DEBIAN_PACKAGES := libpq-dev libcurl4-openssl-dev postgresql pkg-config python3-aiosmtpd python3-croniter python3-venv curl openssl tzdata
 SWIFT_BUILD_FLAGS ?=
 BIN := .build/debug/clauses
 # `make bench`: release binary, private cluster and database (see docs/benchmarks.md). Parameters such as

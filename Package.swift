@@ -43,6 +43,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -63,6 +64,7 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict,
             plugins: ["EmbedMigrations"]
@@ -98,6 +100,7 @@ let package = Package(
         .target(
             name: "ClausesTestSupport",
             dependencies: ["ClausesCore", "PostgresClient"],
+            exclude: ["smtp_sink.py"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -118,8 +121,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MailerTests",
-            dependencies: ["Mailer"],
-            exclude: ["smtp_sink.py", "parse_eml.py"],
+            dependencies: ["Mailer", "ClausesTestSupport"],
+            exclude: ["parse_eml.py"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -36,8 +36,9 @@ public enum ClausesServer {
     }
 
     /// Serves until SIGTERM or SIGINT, then drains requests within the configured time and closes the pool.
-    /// Services start in order (the pool, then upkeep, then HTTP) and stop in reverse: HTTP drains first,
-    /// the pool closes last. `metrics` is this process's registry (already bootstrapped by the caller).
+    /// Services start in order (the pool, then the scheduler, then HTTP) and stop in reverse: HTTP drains
+    /// first, a running job then gets what is left of `server.shutdown_timeout_seconds`, the pool closes
+    /// last. `metrics` is this process's registry (already bootstrapped by the caller).
     public static func run(services: AppServices, host: String, port: Int, logger: Logger, metrics: AppMetrics)
         async throws
     {
@@ -46,7 +47,11 @@ public enum ClausesServer {
             Systemd.notify("READY=1")
         }
         var serviceList: [any Service] = [
-            PoolService(pool: services.pool), MaintenanceService(services: services, logger: logger), app,
+            PoolService(pool: services.pool),
+            Scheduler(
+                jobs: services.scheduledJobs, runner: JobRunner(pool: services.pool, logger: logger),
+                clock: services.clock, logger: logger, wakeUps: services.wakeUps),
+            app,
         ]
         if let interval = Systemd.watchdogInterval() { serviceList.append(WatchdogService(interval: interval)) }
         var configuration = ServiceGroupConfiguration(
@@ -64,29 +69,5 @@ public enum ClausesServer {
         Systemd.notify("STOPPING=1")
         await services.shutdown()
         logger.info("stopped")
-    }
-}
-
-/// Periodic upkeep while serving: removes expired sessions, login-form and page-form tokens, checked
-/// import files never imported, and old failed logins
-/// (`login.failure_retention_days`). Every ten minutes, and once at start.
-struct MaintenanceService: Service {
-    let services: AppServices
-    let logger: Logger
-    var interval: Duration = .seconds(600)
-
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await services.users.pruneExpired(
-                        failureRetentionDays: services.config.login.failureRetentionDays)
-                    try await services.forms.pruneExpired()
-                } catch {
-                    logger.warning("maintenance failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
-                }
-                try await Task.sleep(for: interval)
-            }
-        }
     }
 }

@@ -251,3 +251,16 @@ enum MailFormat {
         return lines.joined(separator: crlf)
     }
 }
+
+/// Checks an address the way the transports read it (`alice@example.org` or `Alice <alice@example.org>`).
+public enum MailAddress {
+    /// Nil when the address is valid, else the French reason.
+    public static func problem(_ raw: String) -> String? {
+        do {
+            _ = try MailFormat.parseMailbox(raw)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+}

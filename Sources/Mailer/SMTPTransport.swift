@@ -15,7 +15,10 @@ private let smtpThreads: NIOThreadPool = {
     return pool
 }()
 
-/// Sends mail through an SMTP server with libcurl (one easy handle per message).
+/// Sends mail through an SMTP server with libcurl (one easy handle per message): `smtp://` with STARTTLS
+/// (required unless `requireTLS` is false, then in clear), or `smtps://` (TLS from the start), the server's
+/// certificate always verified (against `caFile` when given), PLAIN or LOGIN authentication as the server
+/// offers.
 ///
 /// The message is built with curl's MIME API: a multipart/mixed root holding the body
 /// (text/plain, or multipart/alternative text + HTML, quoted-printable UTF-8) then base64
@@ -23,13 +26,17 @@ private let smtpThreads: NIOThreadPool = {
 /// attaches mail headers to a MIME body. The blocking transfer runs on `smtpThreads`, never on
 /// the Swift concurrency pool.
 public struct SMTPTransport: MailTransport {
-    /// `smtp://host:port` (STARTTLS when offered) or `smtps://host:port` (implicit TLS).
+    /// `smtp://host:port` (STARTTLS) or `smtps://host:port` (implicit TLS).
     public var url: String
     public var username: String?
     public var password: String?
-    /// With `smtp://`, refuse to send unless STARTTLS succeeds (`CURLUSESSL_ALL`).
+    /// With `smtp://`: true refuses to send unless STARTTLS succeeds (`CURLUSESSL_ALL`); false never starts
+    /// TLS (a relay on loopback).
     public var requireTLS: Bool
-    /// Whole-transfer timeout in seconds (the connection timeout is capped at 30 s).
+    /// PEM file of the authority that signed the server's certificate; nil: the system's authorities.
+    public var caFile: String?
+    /// Seconds to connect, and for the whole transfer.
+    public var connectTimeout: Double
     public var timeout: Double
 
     public init(
@@ -37,12 +44,16 @@ public struct SMTPTransport: MailTransport {
         username: String? = nil,
         password: String? = nil,
         requireTLS: Bool = false,
+        caFile: String? = nil,
+        connectTimeout: Double = 10,
         timeout: Double = 60
     ) {
         self.url = url
         self.username = username
         self.password = password
         self.requireTLS = requireTLS
+        self.caFile = caFile
+        self.connectTimeout = connectTimeout
         self.timeout = timeout
     }
 
@@ -84,6 +95,9 @@ public struct SMTPTransport: MailTransport {
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         defer { errorBuffer.deallocate() }
+        let refusal = UnsafeMutablePointer<ccurl_reply>.allocate(capacity: 1)
+        refusal.initialize(to: ccurl_reply())
+        defer { refusal.deallocate() }
         guard let mime = curl_mime_init(handle) else {
             return .failure(MailError(message: "Impossible de construire le message MIME.", isTransient: true))
         }
@@ -114,9 +128,13 @@ public struct SMTPTransport: MailTransport {
         step(ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
         let timeoutMilliseconds = max(1, Int(timeout * 1000))
         step(ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds))
-        step(ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeoutMilliseconds, 30_000)))
-        let tls = requireTLS ? CURLUSESSL_ALL : CURLUSESSL_TRY
+        step(ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeoutMilliseconds, Int(connectTimeout * 1000))))
+        let tls = requireTLS ? CURLUSESSL_ALL : CURLUSESSL_NONE
         step(ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(tls.rawValue)))
+        step(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
+        step(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2))
+        if let caFile { step(ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile)) }
+        step(ccurl_capture_refusals(handle, refusal))
         if let username {
             step(ccurl_setopt_string(handle, CURLOPT_USERNAME, username))
             step(ccurl_setopt_string(handle, CURLOPT_PASSWORD, password ?? ""))
@@ -134,8 +152,12 @@ public struct SMTPTransport: MailTransport {
         guard code == CURLE_OK else {
             var smtpCode = 0
             _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &smtpCode)
+            let reply = withUnsafeBytes(of: refusal.pointee.text) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             return .failure(
-                Self.error(code: code, smtpCode: smtpCode, detail: String(cString: errorBuffer), url: url)
+                Self.error(
+                    code: code, smtpCode: smtpCode, detail: String(cString: errorBuffer), url: url, serverReply: reply)
             )
         }
         return .success(())
@@ -199,7 +221,9 @@ public struct SMTPTransport: MailTransport {
     /// Maps a libcurl failure to a French `MailError`. SMTP replies decide first
     /// (4xx transient, 5xx permanent); otherwise network trouble is transient and
     /// configuration problems are permanent.
-    static func error(code: CURLcode, smtpCode: Int, detail: String, url: String) -> MailError {
+    static func error(code: CURLcode, smtpCode: Int, detail: String, url: String, serverReply: String = "")
+        -> MailError
+    {
         let curlCode = Int(code.rawValue)
         var reason: String
         var transient: Bool
@@ -236,6 +260,7 @@ public struct SMTPTransport: MailTransport {
         }
         var message = "Échec de l'envoi du courriel via \(url) : \(reason)"
         if !detail.isEmpty { message += " [\(detail)]" }
+        if !serverReply.isEmpty { message += " ; réponse du serveur : « \(serverReply) »" }
         message += "."
         return MailError(
             message: message,

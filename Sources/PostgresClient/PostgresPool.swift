@@ -124,7 +124,9 @@ public final class PostgresPool: Sendable {
                         try await connection.execute("COMMIT")
                         return value
                     } catch {
-                        try? await connection.execute("ROLLBACK")
+                        // A cancelled task sends no ROLLBACK: the connection, left in its transaction, is
+                        // closed instead of reused, which rolls the transaction back.
+                        if !Task.isCancelled { try? await connection.execute("ROLLBACK") }
                         throw error
                     }
                 }
@@ -196,7 +198,21 @@ public struct PostgresConnection: Sendable {
         let texts = parameters.map { $0?.postgresText }
         let clock = ContinuousClock()
         let start = clock.now
-        let rows = try await pool.blocking { () throws(PostgresError) in try raw.execute(sql, texts) }
+        // A cancelled task (a job stopped at shutdown) starts no statement and interrupts the running one.
+        guard !Task.isCancelled else { throw PostgresError.cancelled }
+        let result = await withTaskCancellationHandler {
+            do throws(PostgresError) {
+                return Result<PostgresRows, PostgresError>.success(
+                    try await pool.blocking { () throws(PostgresError) in
+                        try raw.cancellable { () throws(PostgresError) in try raw.execute(sql, texts) }
+                    })
+            } catch {
+                return .failure(error)
+            }
+        } onCancel: {
+            raw.cancel()
+        }
+        let rows = try result.get()
         pool.noteDuration(clock.now - start, of: sql)
         return rows
     }

@@ -1,11 +1,16 @@
 import CLibPQ
 import Foundation
+import NIOConcurrencyHelpers
 
 /// One libpq connection. Every method blocks: the pool calls them on its own thread pool, one caller at
 /// a time, never on an event loop.
 final class RawConnection: @unchecked Sendable {
     // Only ever used by the single task holding the lease from the pool.
     private let conn: OpaquePointer
+    /// PQcancel's handle, made once: PQcancel is safe from any thread, PQgetCancel is not.
+    private let cancelHandle: OpaquePointer?
+    /// Whether a statement is running; a cancellation is sent only then, so it never reaches a later one.
+    private let running = NIOLockedValueBox(false)
 
     /// Connects with a libpq URI (`postgresql://…`) or keyword string (`host=… dbname=…`).
     init(conninfo: String) throws(PostgresError) {
@@ -18,6 +23,7 @@ final class RawConnection: @unchecked Sendable {
             throw PostgresError(.connection, message)
         }
         self.conn = conn
+        cancelHandle = PQgetCancel(conn)
         // Server notices (e.g. "relation already exists, skipping") would go to stderr otherwise.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         // Instants are exchanged with explicit offsets; civil dates and months follow Europe/Paris.
@@ -25,7 +31,27 @@ final class RawConnection: @unchecked Sendable {
             "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'Europe/Paris'; SET IntervalStyle = 'iso_8601'", [])
     }
 
-    deinit { PQfinish(conn) }
+    deinit {
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        PQfinish(conn)
+    }
+
+    /// Runs `statement` (which blocks), marked as running so that `cancel()` may interrupt it.
+    func cancellable<T>(_ statement: () throws(PostgresError) -> T) throws(PostgresError) -> T {
+        running.withLockedValue { $0 = true }
+        defer { running.withLockedValue { $0 = false } }
+        return try statement()
+    }
+
+    /// Asks the server to cancel the running statement (SQLSTATE 57014), from any thread; nothing when
+    /// no statement runs.
+    func cancel() {
+        running.withLockedValue { isRunning in
+            guard isRunning, let cancelHandle else { return }
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+        }
+    }
 
     var isHealthy: Bool { PQstatus(conn) == CONNECTION_OK }
 

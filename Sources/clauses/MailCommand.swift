@@ -3,8 +3,9 @@ import ClausesCore
 import Foundation
 import Mailer
 
-/// `clauses mail test ADDRESS`: sends one message through the configured transport, so an operator can
-/// check `[mail]` (SMTP server, credentials, sender) before any alert depends on it.
+/// `clauses mail test --to ADDRESS`: sends one message through the configured transport at once (not through
+/// the outbox), so an operator can check `[mail]` (SMTP server, TLS, credentials, sender) before any alert
+/// depends on it; a failure prints the server's answer.
 struct MailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mail", abstract: "Courriels du service.", subcommands: [Test.self])
@@ -13,10 +14,12 @@ struct MailCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Envoie un courriel d'essai avec la configuration [mail] (SMTP, ou fichier .eml sans serveur).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Adresse du destinataire.") var address: String
+        @Option(help: "Adresse du destinataire.") var to: String
 
         func run() async throws {
             let config = try global.loadConfig()
+            if let problem = MailAddress.problem(to) { throw DomainError.invalid("to", "--to : \(problem)") }
+            let address = to
             let clock = SystemCivilClock()
             let now = clock.now
             let message = MailMessage(

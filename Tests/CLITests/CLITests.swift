@@ -121,7 +121,7 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: file) }
         try "[mail]\nfrom = \"Clauses <clauses@test.fr>\"\ndirectory = \"\(directory.path)\"\n"
             .write(to: file, atomically: true, encoding: .utf8)
-        let run = try CLI.run(["mail", "test", "bob@example.test", "--config", file.path])
+        let run = try CLI.run(["mail", "test", "--to", "bob@example.test", "--config", file.path])
         #expect(run.status == 0)
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".eml") }
         #expect(names.count == 1)
@@ -129,9 +129,9 @@ struct CLITests {
         #expect(eml.contains("From: Clauses <clauses@test.fr>"))
         #expect(eml.contains("To: bob@example.test"))
         #expect(eml.contains("Date: "))
-        let refused = try CLI.run(["mail", "test", "pas-une-adresse", "--config", file.path])
-        #expect(refused.status != 0)
-        #expect(refused.stderr.contains("erreur"))
+        let refused = try CLI.run(["mail", "test", "--to", "pas-une-adresse", "--config", file.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("erreur : --to : Adresse électronique invalide : « pas-une-adresse »"))
     }
 
     @Test("migrate --dry-run exits 3 while migrations are pending, 0 once applied; serve refuses a pending schema")

@@ -25,8 +25,8 @@ struct ConfigTests {
         let text = try String(contentsOfFile: Self.repositoryConfig, encoding: .utf8)
         let file = try TOMLTable(string: text)
         var fileKeys: Set<String> = []
-        // `[profiles.NAME]` tables have their own key table (next test).
-        for section in file.keys where section != "profiles" {
+        // `[profiles.NAME]` and `[jobs.NAME]` tables have their own tests.
+        for section in file.keys where section != "profiles" && section != "jobs" {
             for key in file[section]?.table?.keys ?? [] { fileKeys.insert("\(section).\(key)") }
         }
         var declared: Set<String> = []
@@ -99,6 +99,59 @@ struct ConfigTests {
         let lines = Config().describe().split(separator: "\n").map(String.init)
         let port = lines.firstIndex(of: "port = 8080")
         #expect(port.map { lines[$0 - 1] } == "# TCP port the HTTP server listens on.")
+    }
+
+    @Test("config.toml lists every job with its built-in schedule; a job's table changes its schedule")
+    func jobTables() throws {
+        let text = try String(contentsOfFile: Self.repositoryConfig, encoding: .utf8)
+        let jobs = try #require(try TOMLTable(string: text)["jobs"]?.table)
+        #expect(Set(jobs.keys) == Set(JobName.allCases.map(\.rawValue)))
+        for name in JobName.allCases {
+            #expect(jobs[name.rawValue]?.table?["schedule"]?.string == name.defaultSchedule, "\(name)")
+            #expect(jobs[name.rawValue]?.table?["enabled"]?.bool == true)
+        }
+        let config = try Config.parse("[jobs.prune]\nschedule = \"30 7 * * mon-fri\"\nenabled = false\n")
+        #expect(config.jobs[.prune]?.schedule.expression == "30 7 * * mon-fri")
+        #expect(config.jobs[.prune]?.enabled == false)
+        #expect(config.jobs[.sendMail]?.schedule.expression == "* * * * *")
+        #expect(
+            config.describe().contains(
+                "[jobs.prune]\n# \(JobName.prune.frenchSummary)\nschedule = \"30 7 * * mon-fri\""))
+    }
+
+    @Test("a bad schedule, an unknown job, a bad address, an unreadable CA file: refused naming the key")
+    func jobAndMailRefusals() {
+        let schedule = #expect(throws: DomainError.self) {
+            try Config.parse("[jobs.prune]\nschedule = \"61 * * * *\"\n")
+        }
+        #expect(schedule?.field == "jobs.prune.schedule")
+        #expect(
+            schedule?.message
+                == "configuration : « jobs.prune.schedule » : expression cron « 61 * * * * » invalide : champ minute « 61 » : 61 hors de 0–59"
+        )
+        let unknown = #expect(throws: DomainError.self) {
+            try Config.parse("[jobs.alertes]\nschedule = \"* * * * *\"\n")
+        }
+        #expect(unknown?.field == "jobs.alertes")
+        #expect(unknown?.message.contains("tâche inconnue « alertes » (tâches : send-mail, prune)") == true)
+        let key = #expect(throws: DomainError.self) { try Config.parse("[jobs.prune]\nhoraire = \"* * * * *\"\n") }
+        #expect(key?.field == "jobs.prune.horaire")
+        let from = #expect(throws: DomainError.self) { try Config.parse("[mail]\nfrom = \"clauses.example.org\"\n") }
+        #expect(from?.field == "mail.from")
+        let scheme = #expect(throws: DomainError.self) {
+            try Config.parse("[mail]\nsmtp_url = \"mail.example.org:587\"\n")
+        }
+        #expect(scheme?.field == "mail.smtp_url")
+        #expect(scheme?.message.contains("doit commencer par smtp:// ou smtps://") == true)
+        let ca = #expect(throws: DomainError.self) {
+            try Config.parse("[mail]\nsmtp_ca_file = \"/nonexistent/ca.pem\"\n")
+        }
+        #expect(ca?.field == "mail.smtp_ca_file")
+        #expect(ca?.message.contains("impossible de lire « /nonexistent/ca.pem »") == true)
+        let password = #expect(throws: DomainError.self) {
+            try Config.parse("[mail]\nsmtp_password_file = \"/nonexistent/password\"\n")
+        }
+        #expect(password?.field == "mail.smtp_password_file")
     }
 
     @Test("an unknown key is refused with its path")

@@ -1,8 +1,9 @@
+import ClausesTestSupport
 import Foundation
 import Mailer
 import Testing
 
-// These tests talk to a real SMTP server on loopback: `smtp_sink.py` (next to this file),
+// These tests talk to a real SMTP server on loopback: `SMTPSink` (ClausesTestSupport's `smtp_sink.py`),
 // built on Debian's python3-aiosmtpd. Messages are checked by parsing them back with
 // Python's standard `email` package (`parse_eml.py`).
 
@@ -14,89 +15,6 @@ private func pythonCommand(_ arguments: [String]) -> (URL, [String]) {
         return (URL(fileURLWithPath: "/usr/bin/python3"), arguments)
     }
     return (URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)
-}
-
-private func temporaryDirectory(_ label: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("mailer-tests-\(label)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
-/// A running `smtp_sink.py`; call `stop()` when done.
-private final class SMTPSink {
-    let directory: URL
-    let port: Int
-    private let process: Process
-    private let input = Pipe()
-
-    init() throws {
-        directory = try temporaryDirectory("smtp")
-        let (executable, arguments) = pythonCommand([
-            testsDirectory.appendingPathComponent("smtp_sink.py").path, directory.appendingPathComponent("mail").path,
-        ])
-        process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = input  // The sink exits when this pipe closes.
-        let log = directory.appendingPathComponent("sink.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
-
-        // The sink prints its port once it is listening.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-        else {
-            try? input.fileHandleForWriting.close()
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            throw SinkError(message: "smtp_sink.py did not start (python3-aiosmtpd installed?): \(stderr)")
-        }
-        self.port = port
-    }
-
-    var url: String { "smtp://127.0.0.1:\(port)" }
-
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline {
-            usleep(20_000)
-        }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    /// Messages received so far: raw bytes, path and envelope.
-    func received() throws -> [(eml: URL, raw: Data, envelope: Envelope)] {
-        let mail = directory.appendingPathComponent("mail")
-        return try FileManager.default.contentsOfDirectory(atPath: mail.path)
-            .filter { $0.hasSuffix(".eml") }
-            .sorted()
-            .map { name in
-                let eml = mail.appendingPathComponent(name)
-                let json = eml.deletingPathExtension().appendingPathExtension("json")
-                let envelope = try JSONDecoder().decode(Envelope.self, from: Data(contentsOf: json))
-                return (eml, try Data(contentsOf: eml), envelope)
-            }
-    }
-
-    struct Envelope: Decodable {
-        var mail_from: String
-        var rcpt_tos: [String]
-    }
 }
 
 private struct SinkError: Error, CustomStringConvertible {
@@ -287,6 +205,8 @@ private func expectFixture(_ parsed: ParsedMail, raw: Data) throws {
         #expect(error?.isTransient == false)
         #expect(error?.smtpCode == 550)
         #expect(error?.message.contains("refus définitif du serveur (code SMTP 550)") == true)
+        // The server's own words are kept for the admin page.
+        #expect(error?.message.contains("réponse du serveur : « 550 5.1.1 Mailbox unavailable »") == true)
         #expect(try sink.received().isEmpty)
     }
 
@@ -317,6 +237,43 @@ private func expectFixture(_ parsed: ParsedMail, raw: Data) throws {
         #expect(try sink.received().isEmpty)
     }
 
+    @Test func startTLSWithPrivateAuthorityAndAuthentication() async throws {
+        let directory = try SMTPSink.temporaryDirectory("tls")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = try SMTPSink.selfSignedCertificate(in: directory)
+        let sink = try SMTPSink(.init(tls: certificate, credentials: ("clauses", "mot-de-passe")))
+        defer { sink.stop() }
+
+        // Trusted through the CA file, TLS required, right credentials: delivered.
+        try await SMTPTransport(
+            url: sink.url, username: "clauses", password: "mot-de-passe", requireTLS: true,
+            caFile: certificate.certificate, timeout: 10
+        ).send(message)
+        let received = try sink.received()
+        try #require(received.count == 1)
+        try expectFixture(try parse(received[0].eml), raw: received[0].raw)
+
+        // Without the CA file the self-signed certificate is refused, for good.
+        let untrusted = await #expect(throws: MailError.self) {
+            try await SMTPTransport(
+                url: sink.url, username: "clauses", password: "mot-de-passe", requireTLS: true, timeout: 10
+            ).send(message)
+        }
+        #expect(untrusted?.isTransient == false)
+        #expect(untrusted?.message.contains("certificat TLS du serveur refusé") == true)
+
+        // A wrong password: refused for good, with the server's answer.
+        let denied = await #expect(throws: MailError.self) {
+            try await SMTPTransport(
+                url: sink.url, username: "clauses", password: "faux", requireTLS: true,
+                caFile: certificate.certificate, timeout: 10
+            ).send(message)
+        }
+        #expect(denied?.isTransient == false)
+        #expect(denied?.smtpCode == 535)
+        #expect(try sink.received().count == 1)
+    }
+
     @Test func invalidMessagesAreRejectedBeforeConnecting() async throws {
         // Port 9 (discard) on loopback: never reached, validation fails first.
         let transport = SMTPTransport(url: "smtp://127.0.0.1:9", timeout: 5)
@@ -337,7 +294,7 @@ private func expectFixture(_ parsed: ParsedMail, raw: Data) throws {
 
 @Suite struct FileTransportTests {
     @Test func writesParseableEmlAtomically() async throws {
-        let root = try temporaryDirectory("file")
+        let root = try SMTPSink.temporaryDirectory("file")
         defer { try? FileManager.default.removeItem(at: root) }
         let directory = root.appendingPathComponent("outbox/eml")  // Created on demand.
 
@@ -352,7 +309,7 @@ private func expectFixture(_ parsed: ParsedMail, raw: Data) throws {
     }
 
     @Test func sanitisesMessageIDInFileName() async throws {
-        let directory = try temporaryDirectory("file")
+        let directory = try SMTPSink.temporaryDirectory("file")
         defer { try? FileManager.default.removeItem(at: directory) }
         var hostile = message
         hostile.messageID = "<../../etc/passwd@x>"

@@ -12,6 +12,13 @@ CURLcode ccurl_setopt_mime(CURL *handle, curl_mime *mime);
 
 // Typed wrapper around the variadic curl_easy_getinfo for long-valued information.
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
+// The last refusal line (4xx or 5xx) the server sent, NUL-terminated ("" when none).
+struct ccurl_reply {
+    char text[512];
+};
+// Records the server's refusals into `reply` (through the debug callback; nothing is printed).
+CURLcode ccurl_capture_refusals(CURL *handle, struct ccurl_reply *reply);
+
 // curl_global_init(CURL_GLOBAL_DEFAULT): the flag macro does not import into Swift reliably.
 CURLcode ccurl_global_init_default(void);
 

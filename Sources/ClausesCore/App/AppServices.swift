@@ -27,6 +27,10 @@ public struct AppServices: Sendable {
     public let clauses: InsertionClauseStore
     public let lotCompanies: LotCompanyStore
     public let ledger: LedgerServices
+    public let outbox: OutboxStore
+    public let jobRuns: JobRunStore
+    /// Asks the scheduler's loops to run a job now (`send-mail` after a message is committed).
+    public let wakeUps = JobWakeUps()
 
     /// `bcryptCost`: 2^cost rounds per password (11 in production, about 0.15 s; tests use 4).
     public init(
@@ -50,6 +54,8 @@ public struct AppServices: Sendable {
         clauses = InsertionClauseStore(pool: pool, defaultRounding: config.calibrationRounding)
         lotCompanies = LotCompanyStore(pool: pool)
         ledger = LedgerServices(pool: pool, config: config, clock: clock, parsing: parsingWorkers)
+        outbox = OutboxStore(pool: pool, mail: config.mail, baseURL: config.server.baseURL)
+        jobRuns = JobRunStore(pool: pool)
     }
 
     /// The transport `[mail]` configures.
@@ -57,7 +63,45 @@ public struct AppServices: Sendable {
         guard !mail.smtpURL.isEmpty else { return FileTransport(directory: URL(fileURLWithPath: mail.directory)) }
         return SMTPTransport(
             url: mail.smtpURL, username: mail.smtpUser.isEmpty ? nil : mail.smtpUser,
-            password: mail.smtpPassword.isEmpty ? nil : mail.smtpPassword)
+            password: mail.smtpPassword.isEmpty ? nil : mail.smtpPassword,
+            requireTLS: mail.smtpStartTLS, caFile: mail.smtpCAFile.isEmpty ? nil : mail.smtpCAFile,
+            connectTimeout: Double(mail.connectTimeoutSeconds), timeout: Double(mail.timeoutSeconds))
+    }
+
+    /// The work of `job` (the scheduler and `clauses job run` share it).
+    public func jobBody(_ job: JobName) -> any JobBody {
+        switch job {
+        case .sendMail:
+            MailSender(
+                outbox: outbox, transport: mail, policy: MailRetryPolicy(config.mail), batchSize: config.mail.batchSize)
+        case .prune:
+            PruneJob(
+                users: users, forms: forms, outbox: outbox, failureRetentionDays: config.login.failureRetentionDays,
+                mailRetentionDays: config.mail.retentionDays)
+        }
+    }
+
+    /// The enabled jobs of `[jobs]`, with their schedules.
+    public var scheduledJobs: [ScheduledJob] {
+        JobName.allCases.compactMap { name in
+            guard let settings = config.jobs[name], settings.enabled else { return nil }
+            return ScheduledJob(name: name, schedule: settings.schedule, body: jobBody(name))
+        }
+    }
+
+    /// Writes `mail` to the outbox in a transaction of its own and, with `mail.send_at_once`, asks the
+    /// sender to run now.
+    @discardableResult
+    public func queueMail(_ mail: OutgoingMail) async throws -> UUID {
+        let id = try await outbox.enqueue(mail, now: clock.now)
+        mailCommitted()
+        return id
+    }
+
+    /// To call after committing a transaction that wrote to the outbox: with `mail.send_at_once`, the
+    /// scheduler's sender runs now instead of at its next slot.
+    public func mailCommitted() {
+        if config.mail.sendAtOnce { wakeUps.wake(.sendMail) }
     }
 
     /// The database pool as `[database]` configures it.

@@ -83,10 +83,15 @@ public struct FormStore: Sendable {
         try await pool.query("DELETE FROM import_drafts WHERE id = $1", [id])
     }
 
-    /// Removes expired tokens and drafts (the service's periodic maintenance).
-    public func pruneExpired() async throws {
-        try await pool.query("DELETE FROM form_tokens WHERE expires_at < now()")
-        try await pool.query("DELETE FROM import_drafts WHERE expires_at < now()")
+    /// Removes tokens and drafts expired at `now` (the `prune` job); returns how many of each.
+    func pruneExpired(now: Date) async throws -> [String: Int] {
+        [
+            "formTokens": try await pool.query("DELETE FROM form_tokens WHERE expires_at < $1 RETURNING 1", [now])
+                .count,
+            "importDrafts": try await pool.query(
+                "DELETE FROM import_drafts WHERE expires_at < $1 RETURNING 1", [now]
+            ).count,
+        ]
     }
 }
 

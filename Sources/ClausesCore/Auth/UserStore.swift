@@ -190,13 +190,19 @@ public struct UserStore: Sendable {
         ).count > 0
     }
 
-    /// Removes expired sessions and login-form tokens, and failed logins older than `failureRetentionDays`
-    /// (the service's periodic maintenance).
-    public func pruneExpired(failureRetentionDays: Int) async throws {
-        try await pool.query("DELETE FROM sessions WHERE expires_at < now()")
-        try await pool.query("DELETE FROM login_form_tokens WHERE expires_at < now()")
-        try await pool.query(
-            "DELETE FROM login_failures WHERE attempted_at < now() - make_interval(days => $1)", [failureRetentionDays])
+    /// Removes sessions and login-form tokens expired at `now`, and failed logins older than
+    /// `failureRetentionDays` (the `prune` job); returns how many of each.
+    func pruneExpired(now: Date, failureRetentionDays: Int) async throws -> [String: Int] {
+        [
+            "sessions": try await pool.query("DELETE FROM sessions WHERE expires_at < $1 RETURNING 1", [now]).count,
+            "loginForms": try await pool.query(
+                "DELETE FROM login_form_tokens WHERE expires_at < $1 RETURNING 1", [now]
+            ).count,
+            "loginFailures": try await pool.query(
+                "DELETE FROM login_failures WHERE attempted_at < $1::timestamptz - make_interval(days => $2) RETURNING 1",
+                [now, failureRetentionDays]
+            ).count,
+        ]
     }
 
     public func session(cookie: String) async throws -> Session? {

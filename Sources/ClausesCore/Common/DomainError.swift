@@ -87,6 +87,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case invalidValue = "invalid_value"
     case loginBusy = "login_busy"
     case loginThrottled = "login_throttled"
+    case jobBusy = "job_busy"
+    case jobFailed = "job_failed"
     case mailFailed = "mail_failed"
     case methodNotAllowed = "method_not_allowed"
     case migrationEdited = "migration_edited"
@@ -106,6 +108,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case superseded = "superseded"
     case templateMissing = "template_missing"
     case unauthenticated = "unauthenticated"
+    case unknownJob = "unknown_job"
     case unknownReference = "unknown_reference"
     case weakPassword = "weak_password"
 }

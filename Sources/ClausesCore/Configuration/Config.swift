@@ -1,4 +1,5 @@
 import Foundation
+import Mailer
 import TOMLKit
 
 /// The service's configuration: `config.toml` (every key documented there with its default), with
@@ -68,8 +69,27 @@ public struct Config: Sendable {
         public var from = "clauses <clauses@localhost>"
         public var directory = "var/mail"
         public var smtpURL = ""
+        /// With `smtp://`: refuse to send unless STARTTLS succeeds; false sends in clear (a relay on loopback).
+        public var smtpStartTLS = true
         public var smtpUser = ""
         public var smtpPassword = ""
+        /// A private certificate authority's PEM file; empty: the system's.
+        public var smtpCAFile = ""
+        public var connectTimeoutSeconds = 10
+        public var timeoutSeconds = 60
+        /// Attempts before a message that keeps failing transiently is given up.
+        public var maxAttempts = 8
+        /// First wait after a transient failure; each further attempt doubles it, up to `retryMaxSeconds`.
+        public var retryBaseSeconds = 60
+        public var retryMaxSeconds = 3600
+        /// A message still unsent this long after it was written is given up.
+        public var maxAgeHours = 48
+        /// Messages the sender claims at a time.
+        public var batchSize = 50
+        /// Days sent messages are kept (then `prune` removes them).
+        public var retentionDays = 30
+        /// Send a message as soon as the transaction that wrote it commits (the job catches the rest).
+        public var sendAtOnce = true
     }
 
     public var server = Server()
@@ -82,6 +102,8 @@ public struct Config: Sendable {
     public var ledger = Ledger()
     public var counting = CountingDefaults()
     public var mail = Mail()
+    /// `[jobs.NAME]`: every job, with its schedule.
+    public var jobs = JobSettings.defaults
     /// The PLIE profiles (`[profiles.NAME]`): the three built-in ones, as `config.toml` changes them, and
     /// any other territory's.
     public var profiles = PLIEProfiles()
@@ -145,6 +167,8 @@ public struct Config: Sendable {
             }
         }
         config.profiles = PLIEProfiles(profiles)
+        var jobsReader = try root.section("jobs")
+        config.jobs = try JobSettings.read(&jobsReader)
         try root.rejectUnknownKeys()
         try config.validate()
         return config
@@ -170,12 +194,7 @@ public struct Config: Sendable {
             throw DomainError(
                 .unprocessable, code: .configInvalid, message: "configuration : \(error.message)", field: error.field)
         }
-        if !mail.smtpURL.isEmpty && !mail.smtpURL.hasPrefix("smtp://") && !mail.smtpURL.hasPrefix("smtps://") {
-            throw DomainError(
-                .unprocessable, code: .configInvalid,
-                message: "configuration : « mail.smtp_url » doit commencer par smtp:// ou smtps://",
-                field: "mail.smtp_url")
-        }
+        try mail.validate()
     }
 
     /// The effective configuration as TOML lines, each key under its description, secrets masked
@@ -191,6 +210,7 @@ public struct Config: Sendable {
             lines += ["# \(key.description)", "\(key.name) = \(key.show(self))"]
         }
         for profile in profiles.all { lines += profile.describe() }
+        lines += JobSettings.describe(jobs)
         return lines.joined(separator: "\n")
     }
 
@@ -200,5 +220,29 @@ public struct Config: Sendable {
         if FileManager.default.fileExists(atPath: "config.toml") { return "config.toml" }
         if FileManager.default.fileExists(atPath: "/etc/clauses/config.toml") { return "/etc/clauses/config.toml" }
         return nil
+    }
+}
+
+extension Config.Mail {
+    /// Checks across `[mail]` keys: a URL with its scheme, addresses with an `@`, a CA file that can be read.
+    func validate() throws(DomainError) {
+        func refuse(_ key: String, _ reason: String) -> DomainError {
+            DomainError(
+                .unprocessable, code: .configInvalid, message: "configuration : « mail.\(key) » \(reason)",
+                field: "mail.\(key)")
+        }
+        if !smtpURL.isEmpty && !smtpURL.hasPrefix("smtp://") && !smtpURL.hasPrefix("smtps://") {
+            throw refuse("smtp_url", "doit commencer par smtp:// ou smtps:// (reçu « \(smtpURL) »)")
+        }
+        if let problem = MailAddress.problem(from) { throw refuse("from", ": \(problem)") }
+        if !smtpCAFile.isEmpty && !FileManager.default.isReadableFile(atPath: smtpCAFile) {
+            throw refuse("smtp_ca_file", ": impossible de lire « \(smtpCAFile) »")
+        }
+        if retryMaxSeconds < retryBaseSeconds {
+            throw refuse("retry_max_seconds", "doit être au moins égal à « mail.retry_base_seconds »")
+        }
+        if connectTimeoutSeconds > timeoutSeconds {
+            throw refuse("connect_timeout_seconds", "doit être au plus égal à « mail.timeout_seconds »")
+        }
     }
 }

@@ -263,8 +263,34 @@ extension Config {
         .string("mail", "from", \.mail.from, "Sender of every email."),
         .string("mail", "directory", \.mail.directory, "Where emails are written as .eml files without SMTP."),
         .url("mail", "smtp_url", \.mail.smtpURL, "SMTP server (smtp:// or smtps://); empty: .eml files."),
+        .bool(
+            "mail", "smtp_starttls", \.mail.smtpStartTLS,
+            "With smtp://, require STARTTLS (false: send in clear, for a relay on loopback)."),
         .string("mail", "smtp_user", \.mail.smtpUser, "SMTP user name; empty: no authentication."),
         .secret(
             "mail", "smtp_password", \.mail.smtpPassword, environment: "CLAUSES_SMTP_PASSWORD", "SMTP password."),
+        .string(
+            "mail", "smtp_ca_file", \.mail.smtpCAFile,
+            "PEM file of the authority that signed the SMTP server's certificate; empty: the system's."),
+        .int(
+            "mail", "connect_timeout_seconds", \.mail.connectTimeoutSeconds, in: 1...300,
+            "Longest wait to connect to the SMTP server."),
+        .int("mail", "timeout_seconds", \.mail.timeoutSeconds, in: 1...600, "Longest time to send one message."),
+        .int(
+            "mail", "max_attempts", \.mail.maxAttempts, in: 1...100,
+            "Attempts before a message failing transiently is given up."),
+        .int(
+            "mail", "retry_base_seconds", \.mail.retryBaseSeconds, in: 1...86_400,
+            "Wait after a first transient failure (doubled at each attempt)."),
+        .int(
+            "mail", "retry_max_seconds", \.mail.retryMaxSeconds, in: 1...86_400, "Longest wait between two attempts."),
+        .int(
+            "mail", "max_age_hours", \.mail.maxAgeHours, in: 1...720,
+            "Hours after which a message still unsent is given up."),
+        .int("mail", "batch_size", \.mail.batchSize, in: 1...10_000, "Messages the sender claims at a time."),
+        .int("mail", "retention_days", \.mail.retentionDays, in: 1...3650, "Days sent messages are kept."),
+        .bool(
+            "mail", "send_at_once", \.mail.sendAtOnce,
+            "Send a message as soon as it is committed (the send-mail job catches the rest)."),
     ]
 }

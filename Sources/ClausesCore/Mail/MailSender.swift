@@ -1,0 +1,70 @@
+import Foundation
+import Mailer
+
+/// The `send-mail` job: drains the outbox. It runs under the job's lock, so it is the only sender: it
+/// first gives back what a crashed sender left claimed, then claims due messages batch after batch,
+/// sends each after the claim committed, and records the answer (sent, retried later, or failed).
+struct MailSender: JobBody {
+    let outbox: OutboxStore
+    let transport: any MailTransport
+    let policy: MailRetryPolicy
+    let batchSize: Int
+
+    func run(_ context: JobContext) async throws -> [String: Int] {
+        var counts = ["released": try await outbox.releaseClaimed(), "sent": 0, "retried": 0, "failed": 0]
+        while true {
+            let batch = try await outbox.claim(limit: batchSize, now: context.clock.now)
+            if batch.isEmpty { break }
+            var unsent = batch.map(\.id)
+            for item in batch {
+                if Task.isCancelled { break }
+                unsent.removeFirst()
+                let outcome: String
+                let sending: Result<Void, MailError>
+                do {
+                    try await transport.send(item.message)
+                    sending = .success(())
+                } catch {
+                    sending = .failure(error)
+                }
+                switch sending {
+                case .success:
+                    try await settle { try await outbox.markSent(item.id, at: context.clock.now) }
+                    outcome = "sent"
+                case .failure(let error):
+                    let decision = policy.decide(
+                        attempts: item.attempts, createdAt: item.createdAt, now: context.clock.now,
+                        transient: error.isTransient, spread: Double.random(in: 0...1))
+                    switch decision {
+                    case .retry(let at):
+                        try await settle { try await outbox.markFailure(item.id, error: error, retry: at) }
+                        outcome = "retried"
+                    case .giveUp:
+                        try await settle { try await outbox.markFailure(item.id, error: error, retry: nil) }
+                        outcome = "failed"
+                    }
+                    // The address or the server's answer may name a person: ids only in the log.
+                    context.logger.warning(
+                        "mail not sent",
+                        metadata: [
+                            "message": "\(item.id)", "outcome": "\(outcome)", "attempt": "\(item.attempts)",
+                            "smtp_code": "\(error.smtpCode ?? 0)", "curl_code": "\(error.curlCode ?? 0)",
+                        ])
+                }
+                counts[outcome, default: 0] += 1
+            }
+            if Task.isCancelled {
+                let left = unsent
+                try await settle { try await outbox.unclaim(left) }
+                throw CancellationError()
+            }
+        }
+        return counts
+    }
+
+    /// Records what happened to a message even when the job is being cancelled: once a message is handed
+    /// over, its state must say so (an unstructured task does not inherit cancellation).
+    private func settle(_ record: @escaping @Sendable () async throws -> Void) async throws {
+        try await Task { try await record() }.value
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+
+/// A job as the scheduler runs it: its name, its schedule and its work.
+public struct ScheduledJob: Sendable {
+    public let name: JobName
+    public let schedule: CronSchedule
+    public let body: any JobBody
+
+    public init(name: JobName, schedule: CronSchedule, body: any JobBody) {
+        self.name = name
+        self.schedule = schedule
+        self.body = body
+    }
+}
+
+/// Runs the jobs of `config.toml` on their cron schedules while `clauses serve` runs (a `Service`, started
+/// after the pool and before HTTP). Each job has a loop of its own: it waits for the next slot, runs it
+/// through `JobRunner` (lock, record, metrics), and records as skipped the slots that came while it ran.
+/// On graceful shutdown, waiting stops at once; a running job goes on until the service group cancels
+/// it (`server.shutdown_timeout_seconds`), which cancels its statement and rolls its transaction back.
+public struct Scheduler: Service {
+    let jobs: [ScheduledJob]
+    let runner: JobRunner
+    let clock: any CivilClock
+    let logger: Logger
+    /// Waits until an instant of `clock` (the real one sleeps; tests move a simulated clock).
+    let sleep: @Sendable (Date) async throws -> Void
+    /// Wake-ups asking a job to run now, outside its schedule (a message to send at once).
+    let wakeUps: JobWakeUps
+
+    public init(
+        jobs: [ScheduledJob], runner: JobRunner, clock: any CivilClock, logger: Logger, wakeUps: JobWakeUps,
+        sleep: (@Sendable (Date) async throws -> Void)? = nil
+    ) {
+        self.jobs = jobs
+        self.runner = runner
+        self.clock = clock
+        self.logger = logger
+        self.wakeUps = wakeUps
+        self.sleep =
+            sleep ?? { [clock] instant in
+                let seconds = instant.timeIntervalSince(clock.now)
+                if seconds > 0 { try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up)))) }
+            }
+    }
+
+    public func run() async throws {
+        let started = clock.now
+        await withDiscardingTaskGroup { group in
+            for job in jobs {
+                group.addTask { await loop(job, started: started) }
+            }
+        }
+    }
+
+    private func loop(_ job: ScheduledJob, started: Date) async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let since = try await runner.runs.latestSlot(job.name) ?? started
+                switch SchedulePlan.step(job.schedule, since: since, now: clock.now) {
+                case .never:
+                    logger.notice("job never runs again", metadata: ["job": "\(job.name.rawValue)"])
+                    return
+                case .wait(let until):
+                    let woken = try await cancelWhenGracefulShutdown { try await wait(for: job.name, until: until) }
+                    if woken { try await runOnce(job, slot: nil) }
+                case .run(let slot):
+                    try await runOnce(job, slot: slot)
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                if Task.isShuttingDownGracefully || Task.isCancelled { return }
+                // The database is unreachable, say: try again shortly rather than give the job up.
+                logger.warning(
+                    "scheduler could not run a job", metadata: ["job": "\(job.name.rawValue)", "error": "\(error)"])
+                _ = try? await cancelWhenGracefulShutdown { try await sleep(clock.now.addingTimeInterval(30)) }
+            }
+        }
+    }
+
+    /// Waits until `until` or a wake-up of the job; true when woken.
+    private func wait(for job: JobName, until: Date) async throws -> Bool {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { [sleep] in
+                try await sleep(until)
+                return false
+            }
+            group.addTask { [wakeUps] in
+                await wakeUps.wait(job)
+                try Task.checkCancellation()
+                return true
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
+        }
+    }
+
+    private func runOnce(_ job: ScheduledJob, slot: Date?) async throws {
+        let result = try await runner.run(job.name, body: job.body, slot: slot, asOf: nil, clock: clock)
+        if result == .busy {
+            logger.debug("job already running elsewhere", metadata: ["job": "\(job.name.rawValue)"])
+        }
+        // Slots that came while this run went on are not run after it: the latest is recorded as skipped.
+        if let slot, let skipped = SchedulePlan.latestSlot(job.schedule, after: slot, atOrBefore: clock.now) {
+            try await runner.runs.recordSkip(job.name, slot: skipped, instance: runner.instance)
+        }
+    }
+}
+
+/// Asks a job's loop to run now, outside its schedule; wake-ups that come while it runs fold into one.
+/// Each job has one loop, so at most one waiter a job.
+public final class JobWakeUps: Sendable {
+    private struct State {
+        var pending: Set<JobName> = []
+        var waiters: [JobName: CheckedContinuation<Void, Never>] = [:]
+    }
+    private let state = NIOLockedValueBox(State())
+
+    public init() {}
+
+    public func wake(_ job: JobName) {
+        let waiter = state.withLockedValue { state in
+            guard let waiter = state.waiters.removeValue(forKey: job) else {
+                state.pending.insert(job)
+                return CheckedContinuation<Void, Never>?.none
+            }
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns at the next wake-up of `job` (at once when one came since the last wait), or when the
+    /// task is cancelled.
+    func wait(_ job: JobName) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLockedValue { state in
+                    if state.pending.remove(job) != nil || Task.isCancelled { return true }
+                    state.waiters[job] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLockedValue { $0.waiters.removeValue(forKey: job) }?.resume()
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import ClausesCore
+import Foundation
+
+/// `clauses job list` and `clauses job run NAME [--as-of DATE]`: the scheduler's jobs from the command line,
+/// run through the same `JobRunner` as the scheduler (its lock, its record in `job_runs`).
+struct JobCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "job", abstract: "Tâches planifiées du service.", subcommands: [List.self, Run.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Liste les tâches, leur planification, leur prochaine et leur dernière exécution.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await Runtime.using(global) { runtime in
+                let now = runtime.services.clock.now
+                for name in JobName.allCases {
+                    guard let settings = runtime.config.jobs[name] else { continue }
+                    print("\(name.rawValue) : \(name.frenchSummary)")
+                    print("  planification : « \(settings.schedule.expression) » (heure de Paris)")
+                    if settings.enabled {
+                        let next = settings.schedule.next(after: now).map(French.dateTime) ?? "jamais"
+                        print("  prochaine exécution : \(next)")
+                    } else {
+                        print("  désactivée (jobs.\(name.rawValue).enabled = false)")
+                    }
+                    if let last = try await runtime.services.jobRuns.recent(name, limit: 1).first {
+                        print("  dernière exécution : \(Self.describe(last))")
+                    } else {
+                        print("  dernière exécution : jamais")
+                    }
+                }
+            }
+        }
+
+        static func describe(_ run: JobRun) -> String {
+            var text = "\(French.dateTime(run.startedAt)), \(run.outcome.frenchLabel)"
+            if let duration = run.duration, run.outcome != .skipped {
+                text += " en \(French.number(Decimal(Int((duration * 1000).rounded())) / 1000, fixedFraction: 3)) s"
+            }
+            let counts = run.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            if !counts.isEmpty { text += " (\(counts.joined(separator: ", ")))" }
+            if let error = run.error { text += " : \(error)" }
+            return text
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Exécute une tâche maintenant, comme le planificateur (verrou, enregistrement, métriques).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Nom de la tâche (voir « clauses job list »).") var name: String
+        @Option(
+            name: .customLong("as-of"),
+            help: "Jour pris pour aujourd'hui (AAAA-MM-JJ), pour les essais et les reprises ; défaut : aujourd'hui.")
+        var asOf: String?
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            let job = try JobName.named(name, field: "name")
+            let day = try asOf.map { text throws(DomainError) in try config.input.dates.parse(text, field: "as-of") }
+            try await Runtime.using(global) { runtime in
+                let clock: any CivilClock =
+                    day.map { AsOfClock($0, base: runtime.services.clock) } ?? runtime.services.clock
+                let result = try await JobRunner(pool: runtime.pool, logger: runtime.logger).run(
+                    job, body: runtime.services.jobBody(job), slot: nil, asOf: day, clock: clock)
+                switch result {
+                case .ran(.succeeded, let counts, _):
+                    let figures = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    print(
+                        "Tâche « \(job.rawValue) » réussie\(figures.isEmpty ? "" : " : \(figures.joined(separator: ", "))")."
+                    )
+                case .ran(let outcome, _, let error):
+                    throw DomainError(
+                        .internalError, code: .jobFailed,
+                        message: "tâche « \(job.rawValue) » \(outcome.frenchLabel) : \(error ?? "")")
+                case .busy, .alreadyRun:
+                    throw DomainError.conflict(
+                        "la tâche « \(job.rawValue) » est déjà en cours (dans ce service ou une autre instance) : réessayez plus tard",
+                        code: .jobBusy)
+                }
+            }
+        }
+    }
+}
