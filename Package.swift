@@ -105,7 +105,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ClausesCoreTests",
-            dependencies: ["ClausesCore", "ClausesTestSupport"],
+            dependencies: [
+                "ClausesCore", "ClausesTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

@@ -18,7 +18,7 @@ public struct SystemCivilClock: CivilClock {
     public var today: LocalDate { Self.parisDate(of: now) }
 
     /// The civil date an instant falls on in Europe/Paris (summer and winter time included).
-    static func parisDate(of instant: Date) -> LocalDate {
+    public static func parisDate(of instant: Date) -> LocalDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = paris
         let c = calendar.dateComponents([.year, .month, .day], from: instant)

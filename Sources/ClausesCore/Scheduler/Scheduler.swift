@@ -77,7 +77,11 @@ public struct Scheduler: Service {
                 // The database is unreachable, say: try again shortly rather than give the job up.
                 logger.warning(
                     "scheduler could not run a job", metadata: ["job": "\(job.name.rawValue)", "error": "\(error)"])
-                _ = try? await cancelWhenGracefulShutdown { try await sleep(clock.now.addingTimeInterval(30)) }
+                do {
+                    try await cancelWhenGracefulShutdown { try await sleep(clock.now.addingTimeInterval(30)) }
+                } catch {
+                    return
+                }
             }
         }
     }
