@@ -120,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ClausesTestSupport"],
+            dependencies: ["ClausesTestSupport", "PostgresClient"],
             swiftSettings: strict
         ),
         .testTarget(

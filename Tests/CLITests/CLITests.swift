@@ -40,6 +40,26 @@ enum CLI {
             stdout: (try? String(contentsOf: dir.appending(path: "out"), encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: dir.appending(path: "err"), encoding: .utf8)) ?? "")
     }
+
+    /// Starts the built binary with an empty signal mask (the test runner blocks some signals).
+    static func spawn(_ arguments: [String], environment: [String: String]) throws -> pid_t {
+        let binary = repository.appending(path: ".build/debug/clauses").path
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
+        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup($0) } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, binary, nil, &attributes, argv, envp)
+        guard result == 0 else { throw TestSetupError("posix_spawn failed: \(result)") }
+        return pid
+    }
 }
 
 @Suite("Command line")

@@ -18,7 +18,7 @@ struct ServeLifecycleTests {
         let notify = try NotifySocket(path: socketPath)
         defer { notify.close() }
         let port = 18_000 + Int.random(in: 0..<2000)
-        let pid = try spawn(
+        let pid = try CLI.spawn(
             ["serve", "--port", "\(port)"],
             environment: [
                 "CLAUSES_DATABASE_URL": db.url, "NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "2000000",
@@ -37,26 +37,6 @@ struct ServeLifecycleTests {
         #expect((status >> 8) & 0xff == 0)
         #expect(Date().timeIntervalSince(started) < 15)
         #expect(notify.receive(until: "STOPPING=1", timeoutSeconds: 2).contains("STOPPING=1"))
-    }
-
-    /// Starts the built binary with an empty signal mask (the test runner blocks some signals).
-    private func spawn(_ arguments: [String], environment: [String: String]) throws -> pid_t {
-        let binary = CLI.repository.appending(path: ".build/debug/clauses").path
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
-        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
-        let envp = env.map { strdup($0) } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, binary, nil, &attributes, argv, envp)
-        guard result == 0 else { throw TestSetupError("posix_spawn failed: \(result)") }
-        return pid
     }
 
     /// The HTTP status of a GET on loopback, or 0 when nothing answers.

@@ -106,6 +106,7 @@ struct CronScheduleTests {
     func agreesWithCroniter() throws {
         var random = CountingRulesPropertyTests.SeededGenerator(state: 20_261_201)
         var cases: [(expression: String, start: Int, next: Int)] = []
+        var inconsistent: [String] = []
         while cases.count < 3000 {
             let expression = CronGenerator.expression(&random)
             guard let schedule = try? CronSchedule(parsing: expression) else { continue }
@@ -115,6 +116,14 @@ struct CronScheduleTests {
             let start = 1_735_689_600 + Int(random.next() % (5 * 365 * 86_400))  // 2025-01-01 … 2029-12-31
             guard let following = schedule.next(after: Date(timeIntervalSince1970: Double(start))) else { continue }
             let end = Int(following.timeIntervalSince1970)
+            // `previous` finds the same slots backwards: `end` is the latest slot at or before itself, and
+            // the latest at or before `start` is earlier than `start`'s next slot.
+            if schedule.previous(atOrBefore: following) != following { inconsistent.append(expression) }
+            if let before = schedule.previous(atOrBefore: Date(timeIntervalSince1970: Double(start))),
+                schedule.next(after: before) != following
+            {
+                inconsistent.append(expression)
+            }
             guard !CronGenerator.crossesChange(from: start, to: end) else { continue }
             cases.append((expression, start, end))
         }
@@ -141,6 +150,7 @@ struct CronScheduleTests {
                 croniterSkips.append("\(item.expression) after \(item.start)")
             }
         }
+        #expect(inconsistent.isEmpty, "previous and next disagree: \(inconsistent.prefix(10))")
         #expect(disagreements.isEmpty, "\(disagreements.count) disagreements: \(disagreements.prefix(10))")
         // croniter 1.3.5's get_next, leaving February with a stepped day of month, sometimes skips the first
         // matching days of March (the day walk over croniter's own value sets finds them, as we do). Those

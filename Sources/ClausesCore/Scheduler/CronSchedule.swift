@@ -118,6 +118,9 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         return result
     }
 
+    /// How far `next` and `previous` look: dates and weekdays come back together within 28 years.
+    static let horizonDays = 28 * 366
+
     /// Whether jobs run on `day` (month, then the day-of-month / day-of-week rule above).
     func runs(on day: LocalDate) -> Bool {
         guard months.contains(day.month) else { return false }
@@ -130,13 +133,12 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
 
     /// The first instant strictly after `instant` at which the schedule runs in `zone`. A local time that
     /// does not exist (the spring gap) runs at the first instant after the gap; a local time that occurs
-    /// twice (autumn) runs at its first occurrence only. Nil when nothing runs within eight years (a date
-    /// such as 31 February with a weekday restriction that never meets it).
+    /// twice (autumn) runs at its first occurrence only. Nil when nothing runs within 28 years.
     public func next(after instant: Date, in zone: TimeZone = CivilTime.paris) -> Date? {
         let local = CivilTime.wallClockSeconds(of: instant, in: zone)
         let firstDay = LocalDate(dayNumber: Int((local / 86_400).rounded(.down)))
         let firstMinute = Int((local - Double(firstDay.dayNumber) * 86_400) / 60)
-        for offset in 0...(8 * 366) {
+        for offset in 0...Self.horizonDays {
             let day = firstDay.adding(days: offset)
             guard runs(on: day) else { continue }
             for hour in hours {
@@ -145,6 +147,25 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
                     if offset == 0 && minuteOfDay < firstMinute { continue }
                     let candidate = CivilTime.instant(of: day, minuteOfDay: minuteOfDay, in: zone)
                     if candidate > instant { return candidate }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The latest instant at or before `instant` at which the schedule runs (the same slots as `next`),
+    /// nil when none within 28 years.
+    public func previous(atOrBefore instant: Date, in zone: TimeZone = CivilTime.paris) -> Date? {
+        let local = CivilTime.wallClockSeconds(of: instant, in: zone)
+        let lastDay = LocalDate(dayNumber: Int((local / 86_400).rounded(.down)))
+        // Local times after the instant's own may still map at or before it (the repeated autumn hour).
+        for offset in 0...Self.horizonDays {
+            let day = lastDay.adding(days: -offset)
+            guard runs(on: day) else { continue }
+            for hour in hours.reversed() {
+                for minute in minutes.reversed() {
+                    let candidate = CivilTime.instant(of: day, minuteOfDay: hour * 60 + minute, in: zone)
+                    if candidate <= instant { return candidate }
                 }
             }
         }

@@ -20,15 +20,9 @@ public enum SchedulePlan {
         return .run(slot: latestSlot(schedule, after: since, atOrBefore: now) ?? first)
     }
 
-    /// The latest slot in (`after`, `atOrBefore`], nil when there is none. Missed slots older than 400
-    /// days are not looked at (a yearly job's last one is within them).
+    /// The latest slot in (`after`, `atOrBefore`], nil when there is none.
     public static func latestSlot(_ schedule: CronSchedule, after: Date, atOrBefore: Date) -> Date? {
-        var cursor = max(after, atOrBefore.addingTimeInterval(-400 * 86_400))
-        var latest: Date?
-        while let slot = schedule.next(after: cursor), slot <= atOrBefore {
-            latest = slot
-            cursor = slot
-        }
+        guard let latest = schedule.previous(atOrBefore: atOrBefore), latest > after else { return nil }
         return latest
     }
 }

@@ -23,7 +23,7 @@ def walk(expression, start, day_or):
     sets = [set(full[i]) if values == ["*"] else {v % 7 if i == 4 else v for v in values}
             for i, values in enumerate([minutes, hours, days, months, weekdays])]
     day = start.date()
-    for _ in range(8 * 366):
+    for _ in range(28 * 366):
         weekday = (day.weekday() + 1) % 7
         by_day, by_weekday = day.day in sets[2], weekday in sets[4]
         if day.month in sets[3] and ((by_day or by_weekday) if day_or else (by_day and by_weekday)):
