@@ -10,6 +10,8 @@ import Prometheus
 public final class AppMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let poolSize, poolOpen, poolInUse, poolWaiting, poolTimeouts, poolReplaced: Prometheus.Gauge
+    /// Messages of the outbox in each status (failed ones wait for an admin's eye).
+    private let outboxMessages: [MailStatus: Prometheus.Gauge]
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -25,6 +27,15 @@ public final class AppMetrics: Sendable {
         poolWaiting = gauge("waiting", "Requests waiting for a database connection")
         poolTimeouts = gauge("acquire_timeouts", "Requests that gave up waiting for a connection since start")
         poolReplaced = gauge("replaced", "Broken connections replaced since start")
+        outboxMessages = Dictionary(
+            uniqueKeysWithValues: MailStatus.allCases.map { status in
+                (
+                    status,
+                    registry.makeGauge(
+                        name: "clauses_mail_outbox_messages", labels: [("status", status.rawValue)],
+                        help: "Messages of the mail outbox, by status")
+                )
+            })
     }
 
     /// Sends swift-metrics (request counts and durations) to this registry. Once per process: the metrics
@@ -33,8 +44,12 @@ public final class AppMetrics: Sendable {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     }
 
-    /// The Prometheus text exposition, with the pool's figures as of now.
-    func exposition(pool: PostgresPool) async -> String {
+    /// The Prometheus text exposition, with the pool's and the outbox's figures as of now (the outbox's
+    /// are left as they were when the database does not answer).
+    func exposition(pool: PostgresPool, outbox: OutboxStore) async -> String {
+        if let counts = try? await outbox.counts() {
+            for (status, gauge) in outboxMessages { gauge.set(Int64(counts[status] ?? 0)) }
+        }
         let stats = await pool.statistics()
         poolSize.set(Int64(stats.size))
         poolOpen.set(Int64(stats.open))

@@ -31,7 +31,7 @@ struct HealthRoutes {
             }
         }
         router.get("/metrics") { _, _ in
-            let text = await metrics.exposition(pool: services.pool)
+            let text = await metrics.exposition(pool: services.pool, outbox: services.outbox)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

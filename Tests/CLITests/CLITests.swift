@@ -60,6 +60,33 @@ enum CLI {
         guard result == 0 else { throw TestSetupError("posix_spawn failed: \(result)") }
         return pid
     }
+
+    /// A GET on loopback: the status (0 when nothing answers) and the whole response text.
+    static func httpGet(port: Int, path: String) -> (status: Int, text: String) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return (0, "") }
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            response += buffer[0..<n]
+        }
+        guard response.count > 12 else { return (0, "") }
+        return (Int(String(decoding: response[9..<12], as: UTF8.self)) ?? 0, String(decoding: response, as: UTF8.self))
+    }
 }
 
 @Suite("Command line")

@@ -72,10 +72,20 @@ struct MailProcessTests {
         let second = try CLI.spawn(
             ["serve", "--config", config.path, "--port", "\(base + 1)"], environment: ["CLAUSES_DATABASE_URL": db.url])
         let sent = try await waitUntilSent(db.pool, seconds: 60)
-        // Leave time for a doubled run to show, then stop both.
+        // Leave time for a doubled run to show, then read both instances' metrics and stop them.
         try await Task.sleep(for: .seconds(1))
+        let metrics = [CLI.httpGet(port: base, path: "/metrics").text, CLI.httpGet(port: base + 1, path: "/metrics").text]
         stop(first)
         stop(second)
+        // The instance that sent reports it in its metrics: runs by outcome and messages sent.
+        func sum(_ line: String) -> Int {
+            metrics.map { text in
+                text.split(separator: "\n").first { $0.hasPrefix(line + " ") }.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+            }.reduce(0, +)
+        }
+        #expect(sum(#"clauses_job_items_total{job="send-mail",item="sent"}"#) == 40)
+        #expect(sum(#"clauses_job_runs_total{job="prune",outcome="succeeded"}"#) == 1)
+        #expect(metrics.allSatisfy { $0.contains("clauses_job_duration_seconds") || !$0.contains("clauses_job_runs_total") })
 
         #expect(sent == 40)
         let ids = try sink.messageIDs()

@@ -27,8 +27,8 @@ struct ServeLifecycleTests {
         let ready = notify.receive(until: "READY=1", timeoutSeconds: 30)
         #expect(ready.contains("READY=1"))
         #expect(notify.receive(until: "WATCHDOG=1", timeoutSeconds: 5).contains("WATCHDOG=1"))
-        #expect(httpStatus(port: port, path: "/healthz") == 200)
-        #expect(httpStatus(port: port, path: "/readyz") == 200)
+        #expect(CLI.httpGet(port: port, path: "/healthz").status == 200)
+        #expect(CLI.httpGet(port: port, path: "/readyz").status == 200)
 
         let started = Date()
         kill(pid, SIGTERM)
@@ -37,28 +37,6 @@ struct ServeLifecycleTests {
         #expect((status >> 8) & 0xff == 0)
         #expect(Date().timeIntervalSince(started) < 15)
         #expect(notify.receive(until: "STOPPING=1", timeoutSeconds: 2).contains("STOPPING=1"))
-    }
-
-    /// The HTTP status of a GET on loopback, or 0 when nothing answers.
-    private func httpStatus(port: Int, path: String) -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { Glibc.close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { return 0 }
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let n = recv(fd, &buffer, buffer.count, 0)
-        guard n > 12 else { return 0 }
-        return Int(String(decoding: buffer[9..<12], as: UTF8.self)) ?? 0
     }
 }
 

@@ -320,6 +320,12 @@ struct ReferentialAPITests {
     @Test("health, readiness and metrics")
     func health() async throws {
         let harness = try await APIHarness.make()
+        try await harness.db.pool.query(
+            """
+            INSERT INTO mail_outbox (message_id, kind, recipients, subject, text_body, status, created_at, next_attempt_at)
+            VALUES ('<a@t>', 'alert', '{a@example.test}', 'x', 'x', 'failed', now(), now()),
+                   ('<b@t>', 'alert', '{b@example.test}', 'x', 'x', 'pending', now(), now())
+            """)
         try await harness.run { api in
             #expect(try await api.call(.get, "/healthz", as: nil).status == .ok)
             let ready = try await api.call(.get, "/readyz", as: nil)
@@ -329,6 +335,9 @@ struct ReferentialAPITests {
             let metrics = try await api.call(.get, "/metrics", as: nil)
             #expect(metrics.text.contains("clauses_db_pool_size"))
             #expect(metrics.text.contains("hb_requests"))
+            #expect(metrics.text.contains("clauses_mail_outbox_messages{status=\"failed\"} 1"))
+            #expect(metrics.text.contains("clauses_mail_outbox_messages{status=\"pending\"} 1"))
+            #expect(metrics.text.contains("clauses_mail_outbox_messages{status=\"sent\"} 0"))
         }
     }
 }
