@@ -57,7 +57,9 @@ struct PageRoutes {
 
         let accounts = AccountPages(services: services, flow: recordForms)
         accounts.register(on: signedIn)
-        accounts.registerAdmin(on: signedIn.group(context: AdminContext.self))
+        let admins = signedIn.group(context: AdminContext.self)
+        accounts.registerAdmin(on: admins)
+        MailPages(services: services, pages: pages).register(on: admins)
 
         let editors = signedIn.group(context: EditorContext.self)
         HourPages(services: services, pages: pages, reader: reader, forms: forms).registerEditors(on: editors)

@@ -57,6 +57,7 @@ struct SiteLinks: Sendable {
     let users = Web.users.path()
     let newUser = Web.newUser.path()
     let loginFailures = Web.loginFailures.path()
+    let mail = Web.mail.path()
 
     static let shared = SiteLinks()
 }
@@ -131,4 +132,5 @@ enum Web {
     static let newUser = WebRoute("/admin/comptes/nouveau")
     static let editUser = WebRoute("/admin/comptes/:id/modifier")
     static let loginFailures = WebRoute("/admin/connexions-refusees")
+    static let mail = WebRoute("/admin/courriels")
 }

@@ -130,8 +130,14 @@ struct OutboxTests {
         #expect(try await f.status(fine).status == "sent")
         #expect(try sink.received().count == 1)
         #expect(try await f.services.outbox.counts() == [.pending: 0, .sending: 0, .sent: 1, .failed: 2])
-        let listed = try await f.services.outbox.list(status: nil, limit: 10)
+        let admin = Caller(userId: nil, role: .admin, label: "admin@test")
+        let listed = try await f.services.outbox.list(admin, status: nil, limit: 10)
         #expect(listed.first?.status == .failed)
+        #expect(listed.count == 3)
+        let facilitator = Caller(userId: nil, role: .facilitator, label: "f@test")
+        await #expect(throws: DomainError.forbidden) {
+            _ = try await f.services.outbox.list(facilitator, status: nil, limit: 10)
+        }
     }
 
     @Test("a server down is retried later with backoff, then the message is delivered once it is up")

@@ -530,6 +530,22 @@ struct WorkbenchFormTests {
                     == nil)
             let (_, failures) = try await admin.get("/admin/connexions-refusees")
             #expect(failures.contains("nouvelle@test.fr"))
+
+            // Admin: the outbox, failed messages first with the server's answer, and the jobs.
+            try await harness.db.pool.query(
+                """
+                INSERT INTO mail_outbox (message_id, kind, recipients, subject, text_body, status, attempts, created_at,
+                                         next_attempt_at, last_error, last_smtp_code)
+                VALUES ('<f@t>', 'alert', '{equipe@example.test}', 'Lot en retard', 'x', 'failed', 1, now(), now(),
+                        'Échec de l''envoi : refus définitif du serveur (code SMTP 550)', 550)
+                """)
+            #expect(try await first.get("/admin/courriels").status == .forbidden)
+            let (mailStatus, mail) = try await admin.get("/admin/courriels")
+            #expect(mailStatus == .ok)
+            #expect(mail.contains("en échec : <strong>1</strong>"))
+            #expect(mail.contains("refus définitif du serveur (code SMTP 550)"))
+            #expect(mail.contains("<code>send-mail</code>"))
+            #expect(mail.contains("<code>17 * * * *</code>"))
         }
     }
 

@@ -202,9 +202,11 @@ public struct OutboxStore: Sendable {
         return counts
     }
 
-    /// The latest messages, failed ones first (the admin page), without their bodies.
-    public func list(status: MailStatus?, limit: Int) async throws -> [OutboxEntry] {
-        try await pool.query(
+    /// The latest messages, failed ones first, without their bodies: for admins only (the addresses and
+    /// subjects may name people).
+    public func list(_ caller: Caller, status: MailStatus?, limit: Int) async throws -> [OutboxEntry] {
+        guard caller.role == .admin else { throw DomainError.forbidden }
+        return try await pool.query(
             """
             SELECT id, message_id, kind, recipients, subject, status, attempts, created_at, next_attempt_at, sent_at,
                    last_error, last_smtp_code
