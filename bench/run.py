@@ -28,7 +28,11 @@
      p95 <= 3 x (SQL p95 + /healthz p95)) and for the same buyer (same number of runs, target p95 <= 2 x SQL p95);
    - a bare `COPY hour_reports (...) FROM STDIN` of the imported file's rows (placement codes resolved to ids,
      columns as the import stores them) in a transaction rolled back, timed by `\\timing`: rows/s, target
-     import lines/s >= 0.5 x COPY rows/s.
+     import lines/s >= 0.5 x COPY rows/s;
+9. mail sender (bench/mail.py): BENCH_MAIL_MESSAGES messages written into the outbox, drained by
+   `clauses job run send-mail` to a local aiosmtpd sink (messages/s over the job's own recorded duration),
+   beside its limit: the same rendered message sent as many times by libcurl in a bare C loop
+   (bench/smtp_loop.c, one handle and connection per message like the service) to the same sink.
 
 Prints a table with PASS/MISS against the issue's targets and writes var/bench/results.json. Exits 0
 whatever the figures (a measurement, not a test); non-zero only when something could not be measured.
@@ -51,6 +55,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+from mail import measure_mail
 
 TARGETS = {  # metric -> (limit, "max" | "min", unit)
     "lot_balance_p95_ms": (10.0, "max", "ms"),
@@ -245,7 +251,8 @@ def parse_args():
     p.add_argument("--buyer-runs", type=int, default=int(env("BENCH_BUYER_RUNS", "20")))
     p.add_argument("--import-lines", type=int, default=int(env("BENCH_IMPORT_LINES", "100000")))
     p.add_argument("--keep-imported", action="store_true", help="keep the imported reports (default: deleted after the measure)")
-    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,indicators,pages,import,flood,upload,limits")
+    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,indicators,pages,import,flood,upload,mail,limits")
+    p.add_argument("--mail-messages", type=int, default=int(env("BENCH_MAIL_MESSAGES", "2000")))
     p.add_argument("--probe-seconds", type=float, default=float(env("BENCH_PROBE_SECONDS", "10")))
     p.add_argument("--flood-clients", type=int, default=int(env("BENCH_FLOOD_CLIENTS", "16")))
     p.add_argument("--seed", type=int, default=int(env("BENCH_SEED", "20261123")))
@@ -809,6 +816,8 @@ def main():
             results["largest_upload"].update(lines=lines, file_bytes=size)
         if "import" not in args.skip:
             results["import"] = measure_import(args, url, out_dir, limits)
+        if "mail" not in args.skip:
+            results["mail"] = measure_mail(args, url, out_dir, psql, log)
         status = proc_status(service.pid)
         results["service_memory"] = {"peak_rss_mb": round(status["VmHWM"], 1), "rss_mb": round(status["VmRSS"], 1)}
     finally:
@@ -929,6 +938,11 @@ def main():
                                ("largest_upload", "other users, largest upload", "max_upload_p95_ratio")]:
         if idle and key in results:
             timings(label + " (ms)", results[key], f"p95 <= 2 × {idle['p95_ms']:.2f}", f"{verdicts[metric]['verdict']} ({figures[metric]} ×)")
+    mail = results.get("mail")
+    if mail:
+        row(f"mail sender ({mail['messages']} × {mail['message_bytes']:,} B)", [f"{mail['messages_per_s']:,}", "msg/s"])
+        row(f"  limit: bare libcurl loop ({mail['limit_seconds']:.2f} s)", [f"{mail['limit_messages_per_s']:,}", "msg/s"])
+        row("  msg/s / limit", ["", f"{mail['messages_per_s'] / mail['limit_messages_per_s']:.2f}"])
     mem = results["service_memory"]
     row("service memory (MB)", [f"peak {mem['peak_rss_mb']:.1f}", f"now {mem['rss_mb']:.1f}"], "peak <= 200 MB",
         verdicts["service_peak_rss_mb"]["verdict"])

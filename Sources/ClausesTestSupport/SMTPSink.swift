@@ -80,6 +80,9 @@ public final class SMTPSink: @unchecked Sendable {
     /// Stops the sink; `keepFiles` leaves what it received (a sink restarted on the same directory).
     public func stop(keepFiles: Bool = false) {
         try? input.fileHandleForWriting.close()
+        // A process spawned meanwhile may hold a copy of the pipe (no EOF then): SIGTERM too, the sink has
+        // nothing to flush (each message is written whole when it arrives).
+        kill(process.processIdentifier, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(5)
         while process.isRunning && ContinuousClock.now < deadline {
             usleep(20_000)

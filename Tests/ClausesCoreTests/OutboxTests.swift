@@ -47,8 +47,10 @@ private struct OutboxFixture {
         let row = try await db.pool.query(
             "SELECT status, attempts, last_error, last_smtp_code FROM mail_outbox WHERE id = $1", [id]
         ).one()
-        return (try row.decode("status"), try row.decode("attempts"), try row.decode("last_error"),
-            try row.decode("last_smtp_code"))
+        return (
+            try row.decode("status"), try row.decode("attempts"), try row.decode("last_error"),
+            try row.decode("last_smtp_code")
+        )
     }
 
     func close() async {
@@ -61,7 +63,9 @@ private func mail(_ to: String, subject: String = "Lot en retard : Voirie — lo
     OutgoingMail(
         kind: .alert, to: [to], subject: subject, text: "Bonjour,\n\nLe lot 2 a pris du retard.",
         html: "<p>Bonjour,</p><p>Le lot 2 a pris du retard.</p>",
-        attachments: [MailAttachment(filename: "bilan été.csv", contentType: "text/csv; charset=utf-8", data: Data("a;b\n".utf8))])
+        attachments: [
+            MailAttachment(filename: "bilan été.csv", contentType: "text/csv; charset=utf-8", data: Data("a;b\n".utf8))
+        ])
 }
 
 @Suite("Mail outbox: written with the change, sent once by the send-mail job, retried, given up")
@@ -114,7 +118,8 @@ struct OutboxTests {
         defer { sink.stop() }
         let f = try await OutboxFixture.make(smtpURL: sink.url)
         defer { Task { await f.close() } }
-        let refused = try await f.services.outbox.enqueue(mail("bob@example.test", subject: "Bilan [5xx]"), now: f.clock.now)
+        let refused = try await f.services.outbox.enqueue(
+            mail("bob@example.test", subject: "Bilan [5xx]"), now: f.clock.now)
         let unknown = try await f.services.outbox.enqueue(mail("rejete@example.test"), now: f.clock.now)
         let fine = try await f.services.outbox.enqueue(mail("elodie@example.test"), now: f.clock.now)
 
@@ -156,7 +161,8 @@ struct OutboxTests {
         #expect(after.status == "pending")
         #expect(after.attempts == 1)
         #expect(after.error?.contains("connexion impossible") == true)
-        let next = try await f.db.pool.query("SELECT next_attempt_at FROM mail_outbox WHERE id = $1", [id]).scalar(Date.self)
+        let next = try await f.db.pool.query("SELECT next_attempt_at FROM mail_outbox WHERE id = $1", [id]).scalar(
+            Date.self)
         let wait = next.map { $0.timeIntervalSince(f.clock.now) } ?? 0
         #expect(wait >= 45 && wait <= 75, "first retry after 60 s ± 25 %: \(wait)")
         // Not due yet: nothing is tried.
@@ -217,7 +223,8 @@ struct OutboxTests {
         try await f.db.pool.query(
             "UPDATE mail_outbox SET status = 'sent', sent_at = $2 WHERE id = $1", [recent, utc("2026-11-20T08:00:00Z")])
         try await f.db.pool.query(
-            "UPDATE mail_outbox SET status = 'failed', created_at = $2 WHERE id = $1", [failed, utc("2026-01-01T08:00:00Z")])
+            "UPDATE mail_outbox SET status = 'failed', created_at = $2 WHERE id = $1",
+            [failed, utc("2026-01-01T08:00:00Z")])
         let result = try await JobRunner(pool: f.db.pool, logger: Logger(label: "test")).run(
             .prune, body: f.services.jobBody(.prune), slot: nil, asOf: nil, clock: f.clock)
         guard case .ran(.succeeded, let counts, _) = result else {
@@ -225,7 +232,9 @@ struct OutboxTests {
             return
         }
         #expect(counts["sentMail"] == 1)
-        let left = try await f.db.pool.query("SELECT id FROM mail_outbox ORDER BY id").map { try $0.decode(0, as: UUID.self) }
+        let left = try await f.db.pool.query("SELECT id FROM mail_outbox ORDER BY id").map {
+            try $0.decode(0, as: UUID.self)
+        }
         #expect(Set(left) == [recent, failed])
     }
 
@@ -240,7 +249,8 @@ struct OutboxTests {
         let scheduler = Scheduler(
             jobs: [
                 ScheduledJob(
-                    name: .sendMail, schedule: try CronSchedule(parsing: "0 0 1 1 *"), body: f.services.jobBody(.sendMail))
+                    name: .sendMail, schedule: try CronSchedule(parsing: "0 0 1 1 *"),
+                    body: f.services.jobBody(.sendMail))
             ],
             runner: JobRunner(pool: f.db.pool, logger: logger), clock: f.clock, logger: logger,
             wakeUps: f.services.wakeUps)
@@ -259,7 +269,9 @@ struct OutboxTests {
     func badAddress() async throws {
         let f = try await OutboxFixture.make(smtpURL: "")
         defer { Task { await f.close() } }
-        let error = await ledgerError { _ = try await f.services.outbox.enqueue(mail("pas-une-adresse"), now: f.clock.now) }
+        let error = await ledgerError {
+            _ = try await f.services.outbox.enqueue(mail("pas-une-adresse"), now: f.clock.now)
+        }
         #expect(error?.field == "to")
         #expect(error?.message == "Adresse électronique invalide : « pas-une-adresse ».")
         #expect(try await f.services.outbox.counts()[.pending] == 0)

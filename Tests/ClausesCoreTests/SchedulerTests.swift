@@ -158,7 +158,10 @@ struct SchedulerDBTests {
             """)
         let clock = SimulatedClock(start: utc("2026-12-01T09:25:00Z"), end: utc("2026-12-01T10:30:00Z"))
         let scheduler = Scheduler(
-            jobs: [ScheduledJob(name: .prune, schedule: try CronSchedule(parsing: "*/20 * * * *"), body: CountingJob(pool: db.pool))],
+            jobs: [
+                ScheduledJob(
+                    name: .prune, schedule: try CronSchedule(parsing: "*/20 * * * *"), body: CountingJob(pool: db.pool))
+            ],
             runner: JobRunner(pool: db.pool, logger: logger), clock: clock, logger: logger, wakeUps: JobWakeUps(),
             sleep: clock.sleep(until:))
         try await scheduler.run()
@@ -243,14 +246,14 @@ struct SchedulerDBTests {
         let scheduler = Scheduler(
             jobs: [
                 ScheduledJob(name: .prune, schedule: try CronSchedule(parsing: "0 * * * *"), body: Slow(pool: db.pool)),
-                ScheduledJob(name: .sendMail, schedule: try CronSchedule(parsing: "0 0 1 1 *"), body: Slow(pool: db.pool)),
+                ScheduledJob(
+                    name: .sendMail, schedule: try CronSchedule(parsing: "0 0 1 1 *"), body: Slow(pool: db.pool)),
             ],
             runner: JobRunner(pool: db.pool, logger: logger), clock: SystemCivilClock(), logger: logger,
             wakeUps: JobWakeUps())
         var configuration = ServiceGroupConfiguration(services: [.init(service: scheduler)], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(1)
         let group = ServiceGroup(configuration: configuration)
-        let started = ContinuousClock.now
         async let running: Void = group.run()
         // Wait for the job's statement to be running.
         while try await db.pool.query(
@@ -258,9 +261,11 @@ struct SchedulerDBTests {
         ).scalar(Int.self) == 0 {
             try await Task.sleep(for: .milliseconds(20))
         }
+        let stopping = ContinuousClock.now
         await group.triggerGracefulShutdown()
         try? await running
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // One second of grace, then the statement is cancelled (pg_sleep would have taken a minute).
+        #expect(ContinuousClock.now - stopping < .seconds(8))
         #expect(try await db.pool.query("SELECT count(*) FROM test_ticks").scalar(Int.self) == 0)
         let runs = try await JobRunStore(pool: db.pool).recent(.prune, limit: 1)
         #expect(runs.first?.outcome == .cancelled)

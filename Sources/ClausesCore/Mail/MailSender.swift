@@ -9,57 +9,73 @@ struct MailSender: JobBody {
     let transport: any MailTransport
     let policy: MailRetryPolicy
     let batchSize: Int
+    /// Messages handed over at once: as many as the SMTP transport's threads, so one message's database
+    /// update overlaps the next one's transfer.
+    static let concurrency = 2
 
     func run(_ context: JobContext) async throws -> [String: Int] {
         var counts = ["released": try await outbox.releaseClaimed(), "sent": 0, "retried": 0, "failed": 0]
         while true {
             let batch = try await outbox.claim(limit: batchSize, now: context.clock.now)
             if batch.isEmpty { break }
-            var unsent = batch.map(\.id)
-            for item in batch {
-                if Task.isCancelled { break }
-                unsent.removeFirst()
-                let outcome: String
-                let sending: Result<Void, MailError>
-                do {
-                    try await transport.send(item.message)
-                    sending = .success(())
-                } catch {
-                    sending = .failure(error)
+            var started = 0
+            try await withThrowingTaskGroup(of: String.self) { group in
+                while started < min(Self.concurrency, batch.count) {
+                    let item = batch[started]
+                    group.addTask { try await deliver(item, context) }
+                    started += 1
                 }
-                switch sending {
-                case .success:
-                    try await settle { try await outbox.markSent(item.id, at: context.clock.now) }
-                    outcome = "sent"
-                case .failure(let error):
-                    let decision = policy.decide(
-                        attempts: item.attempts, createdAt: item.createdAt, now: context.clock.now,
-                        transient: error.isTransient, spread: Double.random(in: 0...1))
-                    switch decision {
-                    case .retry(let at):
-                        try await settle { try await outbox.markFailure(item.id, error: error, retry: at) }
-                        outcome = "retried"
-                    case .giveUp:
-                        try await settle { try await outbox.markFailure(item.id, error: error, retry: nil) }
-                        outcome = "failed"
+                while let outcome = try await group.next() {
+                    counts[outcome, default: 0] += 1
+                    if started < batch.count && !Task.isCancelled {
+                        let item = batch[started]
+                        group.addTask { try await deliver(item, context) }
+                        started += 1
                     }
-                    // The address or the server's answer may name a person: ids only in the log.
-                    context.logger.warning(
-                        "mail not sent",
-                        metadata: [
-                            "message": "\(item.id)", "outcome": "\(outcome)", "attempt": "\(item.attempts)",
-                            "smtp_code": "\(error.smtpCode ?? 0)", "curl_code": "\(error.curlCode ?? 0)",
-                        ])
                 }
-                counts[outcome, default: 0] += 1
             }
             if Task.isCancelled {
-                let left = unsent
+                let left = batch[started...].map(\.id)
                 try await settle { try await outbox.unclaim(left) }
                 throw CancellationError()
             }
         }
         return counts
+    }
+
+    /// Sends one message and records the answer; returns "sent", "retried" or "failed".
+    private func deliver(_ item: ClaimedMail, _ context: JobContext) async throws -> String {
+        let sending: Result<Void, MailError>
+        do {
+            try await transport.send(item.message)
+            sending = .success(())
+        } catch {
+            sending = .failure(error)
+        }
+        guard case .failure(let error) = sending else {
+            try await settle { try await outbox.markSent(item.id, at: context.clock.now) }
+            return "sent"
+        }
+        let decision = policy.decide(
+            attempts: item.attempts, createdAt: item.createdAt, now: context.clock.now,
+            transient: error.isTransient, spread: Double.random(in: 0...1))
+        let outcome: String
+        switch decision {
+        case .retry(let at):
+            try await settle { try await outbox.markFailure(item.id, error: error, retry: at) }
+            outcome = "retried"
+        case .giveUp:
+            try await settle { try await outbox.markFailure(item.id, error: error, retry: nil) }
+            outcome = "failed"
+        }
+        // The address or the server's answer may name a person: ids and codes only in the log.
+        context.logger.warning(
+            "mail not sent",
+            metadata: [
+                "message": "\(item.id)", "outcome": "\(outcome)", "attempt": "\(item.attempts)",
+                "smtp_code": "\(error.smtpCode ?? 0)", "curl_code": "\(error.curlCode ?? 0)",
+            ])
+        return outcome
     }
 
     /// Records what happened to a message even when the job is being cancelled: once a message is handed

@@ -123,8 +123,7 @@ public struct OutboxStore: Sendable {
 
     /// Claims up to `limit` due messages (status `sending`, one more attempt counted) and returns them
     /// ready to send; the claim commits before anything is sent.
-    func claim(limit: Int, now: Date) async throws -> [(id: UUID, attempts: Int, createdAt: Date, message: MailMessage)]
-    {
+    func claim(limit: Int, now: Date) async throws -> [ClaimedMail] {
         try await pool.withTransaction { connection in
             let rows = try await connection.query(
                 """
@@ -159,7 +158,7 @@ public struct OutboxStore: Sendable {
                     htmlBody: try row.decode("html_body"), attachments: attachments[id] ?? [],
                     messageID: try row.decode("message_id"), headers: ["Auto-Submitted": "auto-generated"],
                     date: createdAt)
-                return (id, try row.decode("attempts"), createdAt, message)
+                return ClaimedMail(id: id, attempts: try row.decode("attempts"), createdAt: createdAt, message: message)
             }
         }
     }
@@ -225,6 +224,15 @@ public struct OutboxStore: Sendable {
                 lastError: try row.decode("last_error"), lastSMTPCode: try row.decode("last_smtp_code"))
         }
     }
+}
+
+/// A message the sender claimed: ready to send, with what the retry rule needs.
+struct ClaimedMail: Sendable {
+    let id: UUID
+    /// Attempts so far, this one included.
+    let attempts: Int
+    let createdAt: Date
+    let message: MailMessage
 }
 
 /// The French footer every message ends with.

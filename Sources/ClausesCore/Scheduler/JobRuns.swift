@@ -40,7 +40,8 @@ public struct JobRunStore: Sendable {
 
     /// The latest slot recorded for `job` (run, going or skipped), nil when the scheduler never ran it.
     func latestSlot(_ job: JobName) async throws -> Date? {
-        try await pool.query("SELECT max(slot) FROM job_runs WHERE job = $1", [job.rawValue]).first?.decode(0, as: Date?.self)
+        try await pool.query("SELECT max(slot) FROM job_runs WHERE job = $1", [job.rawValue]).first?.decode(
+            0, as: Date?.self)
     }
 
     /// Records the start of a run; nil when `slot` was already run (by another instance).
