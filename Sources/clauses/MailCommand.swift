@@ -24,12 +24,13 @@ struct MailCommand: AsyncParsableCommand {
             let now = clock.now
             let message = MailMessage(
                 from: config.mail.from, to: [address], subject: "clauses : courriel d'essai",
-                textBody: """
-                    Bonjour,
+                textBody: MailFooter(baseURL: config.server.baseURL).text(
+                    after: """
+                        Bonjour,
 
-                    Ce courriel d'essai a été envoyé par clauses (\(config.server.baseURL)) le \(clock.today.french) \
-                    pour vérifier la configuration des envois. Il n'appelle aucune action.
-                    """,
+                        Ce courriel d'essai a été envoyé par clauses (\(config.server.baseURL)) le \(clock.today.french) \
+                        pour vérifier la configuration des envois. Il n'appelle aucune action.
+                        """),
                 messageID: "<test-\(UUID().uuidString.lowercased())@clauses>", date: now)
             do {
                 try await AppServices.mailTransport(config.mail).send(message)

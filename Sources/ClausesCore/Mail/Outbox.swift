@@ -236,14 +236,16 @@ struct ClaimedMail: Sendable {
 }
 
 /// The French footer every message ends with.
-struct MailFooter {
+public struct MailFooter: Sendable {
     let baseURL: String
 
-    func text(after body: String) -> String {
+    public init(baseURL: String) { self.baseURL = baseURL }
+
+    public func text(after body: String) -> String {
         body + "\n\n-- \nMessage envoyé automatiquement par clauses (\(baseURL)). Merci de ne pas y répondre.\n"
     }
 
-    func html(after body: String) -> String {
+    public func html(after body: String) -> String {
         let link = baseURL.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
             .replacingOccurrences(of: "<", with: "&lt;")
         return body
