@@ -54,7 +54,7 @@ struct MailPages {
 
             init(_ entry: OutboxEntry) {
                 created = French.dateTime(entry.createdAt)
-                kind = entry.kind.rawValue
+                kind = entry.kind.frenchLabel
                 recipients = entry.recipients.joined(separator: ", ")
                 subject = entry.subject
                 status = entry.status.frenchLabel

@@ -5,6 +5,15 @@ import PostgresClient
 /// What a message is, for the admin page and the metrics.
 public enum MailKind: String, Sendable, CaseIterable, Codable {
     case test, alert, digest, report
+
+    public var frenchLabel: String {
+        switch self {
+        case .test: "essai"
+        case .alert: "alerte"
+        case .digest: "résumé"
+        case .report: "bilan"
+        }
+    }
 }
 
 /// A message to write into the outbox: the service adds the sender, the `Message-ID`, the date and the
