@@ -65,7 +65,8 @@ struct JobCommand: AsyncParsableCommand {
                 let clock: any CivilClock =
                     day.map { AsOfClock($0, base: runtime.services.clock) } ?? runtime.services.clock
                 let result = try await JobRunner(pool: runtime.pool, logger: runtime.logger).run(
-                    job, body: runtime.services.jobBody(job), slot: nil, asOf: day, clock: clock)
+                    job, body: runtime.services.jobBody(job), slot: nil, asOf: day, clock: clock,
+                    schedule: runtime.config.jobs[job]?.schedule)
                 switch result {
                 case .ran(.succeeded, let counts, _):
                     let figures = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }

@@ -39,9 +39,12 @@ public struct JobRunner: Sendable {
         case busy
     }
 
-    /// Runs `body` as `job`, for `slot` (nil: on demand), taking `clock.today` as today.
+    /// Runs `body` as `job`, for `slot` (nil: on demand), taking `clock.today` as today. With the job's
+    /// `schedule`, the latest slot that came while the run went on is recorded skipped before the lock is
+    /// released, so no instance runs it after.
     public func run(
-        _ job: JobName, body: any JobBody, slot: Date?, asOf: LocalDate?, clock: any CivilClock
+        _ job: JobName, body: any JobBody, slot: Date?, asOf: LocalDate?, clock: any CivilClock,
+        schedule: CronSchedule? = nil
     ) async throws -> Result {
         // The lock is a transaction-level advisory lock on a connection of its own, held while the job runs on
         // others: whatever happens to this process, the lock goes with its transaction.
@@ -58,13 +61,20 @@ public struct JobRunner: Sendable {
             runLogger[metadataKey: "job"] = "\(job.rawValue)"
             runLogger[metadataKey: "run"] = "\(id)"
             let context = JobContext(clock: clock, logger: runLogger)
+            let startedAt = clock.now
             let start = ContinuousClock.now
             let result = await QueryLogging.$logger.withValue(runLogger) { await Self.execute(body, context) }
             let elapsed = ContinuousClock.now - start
             // Recorded even when the task is cancelled: an unstructured task does not inherit cancellation.
             let runs = runs
+            let instance = instance
             try await Task {
                 try await runs.finish(id, outcome: result.outcome, counts: result.counts, error: result.error)
+                if let schedule,
+                    let overrun = SchedulePlan.latestSlot(schedule, after: slot ?? startedAt, atOrBefore: clock.now)
+                {
+                    try await runs.recordSkip(job, slot: overrun, instance: instance)
+                }
             }.value
             Self.record(job, result, elapsed: elapsed, logger: runLogger, slot: slot)
             return .ran(result.outcome, counts: result.counts, error: result.error)

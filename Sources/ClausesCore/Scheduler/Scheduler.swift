@@ -57,9 +57,13 @@ public struct Scheduler: Service {
     }
 
     private func loop(_ job: ScheduledJob, started: Date) async {
+        // The latest slot this loop tried, run or not: a slot another instance holds the lock for is not
+        // tried again (that instance records it, or records it skipped).
+        var tried: Date?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let since = try await runner.runs.latestSlot(job.name) ?? started
+                let recorded = try await runner.runs.latestSlot(job.name) ?? started
+                let since = max(recorded, tried ?? recorded)
                 switch SchedulePlan.step(job.schedule, since: since, now: clock.now) {
                 case .never:
                     logger.notice("job never runs again", metadata: ["job": "\(job.name.rawValue)"])
@@ -68,6 +72,7 @@ public struct Scheduler: Service {
                     let woken = try await cancelWhenGracefulShutdown { try await wait(for: job.name, until: until) }
                     if woken { try await runOnce(job, slot: nil) }
                 case .run(let slot):
+                    tried = slot
                     try await runOnce(job, slot: slot)
                 }
             } catch is CancellationError {
@@ -104,14 +109,10 @@ public struct Scheduler: Service {
     }
 
     private func runOnce(_ job: ScheduledJob, slot: Date?) async throws {
-        let result = try await runner.run(job.name, body: job.body, slot: slot, asOf: nil, clock: clock)
-        if result == .busy {
-            logger.debug("job already running elsewhere", metadata: ["job": "\(job.name.rawValue)"])
-        }
-        // Slots that came while this run went on are not run after it: the latest is recorded as skipped.
-        if let slot, let skipped = SchedulePlan.latestSlot(job.schedule, after: slot, atOrBefore: clock.now) {
-            try await runner.runs.recordSkip(job.name, slot: skipped, instance: runner.instance)
-        }
+        let result = try await runner.run(
+            job.name, body: job.body, slot: slot, asOf: nil, clock: clock, schedule: job.schedule)
+        if case .ran = result { return }
+        logger.debug("job run elsewhere", metadata: ["job": "\(job.name.rawValue)", "result": "\(result)"])
     }
 }
 
