@@ -36,9 +36,11 @@ public enum ClausesServer {
     }
 
     /// Serves until SIGTERM or SIGINT, then drains requests within the configured time and closes the pool.
-    /// Services start in order (the pool, then the scheduler, then HTTP) and stop in reverse: HTTP drains
-    /// first, a running job then gets what is left of `server.shutdown_timeout_seconds`, the pool closes
-    /// last. `metrics` is this process's registry (already bootstrapped by the caller).
+    /// Services start in order (the scheduler, then HTTP) and are told to stop in reverse: the scheduler's
+    /// shutdown notice, last in the list, stops its waiting at once; HTTP drains; a running job then gets
+    /// what is left of `server.shutdown_timeout_seconds` before it is cancelled. The pool closes once every
+    /// service has returned (a cancelled job still records how it ended). `metrics` is this process's
+    /// registry (already bootstrapped by the caller).
     public static func run(services: AppServices, host: String, port: Int, logger: Logger, metrics: AppMetrics)
         async throws
     {
@@ -46,14 +48,12 @@ public enum ClausesServer {
             logger.info("serving", metadata: ["url": "http://\(host):\(port)"])
             Systemd.notify("READY=1")
         }
-        var serviceList: [any Service] = [
-            PoolService(pool: services.pool),
-            Scheduler(
-                jobs: services.scheduledJobs, runner: JobRunner(pool: services.pool, logger: logger),
-                clock: services.clock, logger: logger, wakeUps: services.wakeUps),
-            app,
-        ]
+        let scheduler = Scheduler(
+            jobs: services.scheduledJobs, runner: JobRunner(pool: services.pool, logger: logger),
+            clock: services.clock, logger: logger, wakeUps: services.wakeUps)
+        var serviceList: [any Service] = [scheduler, app]
         if let interval = Systemd.watchdogInterval() { serviceList.append(WatchdogService(interval: interval)) }
+        serviceList.append(scheduler.shutdownNotice)
         var configuration = ServiceGroupConfiguration(
             services: serviceList.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -64,10 +64,12 @@ public enum ClausesServer {
         } catch {
             Systemd.notify("STOPPING=1")
             await services.shutdown()
+            await services.pool.shutdown()
             throw error
         }
         Systemd.notify("STOPPING=1")
         await services.shutdown()
+        await services.pool.shutdown()
         logger.info("stopped")
     }
 }

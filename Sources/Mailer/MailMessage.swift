@@ -72,12 +72,19 @@ public struct MailError: Error, Sendable, Equatable, CustomStringConvertible {
     /// True when retrying later may succeed (connection refused, timeout, 4xx reply);
     /// false for rejected recipients (5xx), bad configuration or invalid messages.
     public var isTransient: Bool
+    /// True when the failure is the server's or the configuration's, not this message's (credentials
+    /// refused, a certificate or TLS refused, a malformed URL): every message would fail the same way.
+    public var concernsEveryMessage: Bool
 
-    public init(message: String, curlCode: Int? = nil, smtpCode: Int? = nil, isTransient: Bool) {
+    public init(
+        message: String, curlCode: Int? = nil, smtpCode: Int? = nil, isTransient: Bool,
+        concernsEveryMessage: Bool = false
+    ) {
         self.message = message
         self.curlCode = curlCode
         self.smtpCode = smtpCode
         self.isTransient = isTransient
+        self.concernsEveryMessage = concernsEveryMessage
     }
 
     public var description: String { message }

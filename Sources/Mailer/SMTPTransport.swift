@@ -258,15 +258,29 @@ public struct SMTPTransport: MailTransport {
             reason = "refus définitif du serveur (code SMTP \(smtpCode))"
             transient = false
         }
-        var message = "Échec de l'envoi du courriel via \(url) : \(reason)"
+        var message = "Échec de l'envoi du courriel via \(redacted(url)) : \(reason)"
         if !detail.isEmpty { message += " [\(detail)]" }
         if !serverReply.isEmpty { message += " ; réponse du serveur : « \(serverReply) »" }
         message += "."
+        let everyMessage: Set<CURLcode> = [
+            CURLE_LOGIN_DENIED, CURLE_USE_SSL_FAILED, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
+            CURLE_SSL_CERTPROBLEM, CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_NOT_BUILT_IN,
+        ]
         return MailError(
             message: message,
             curlCode: curlCode,
             smtpCode: smtpCode == 0 ? nil : smtpCode,
-            isTransient: transient
+            isTransient: transient,
+            concernsEveryMessage: everyMessage.contains(code)
         )
+    }
+
+    /// The URL without a user name or password it may carry (`smtps://user:secret@host`), for messages.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.user != nil || components.password != nil
+        else { return url }
+        components.user = nil
+        components.password = nil
+        return components.string ?? url
     }
 }

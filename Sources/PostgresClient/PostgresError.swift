@@ -59,9 +59,6 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// What a statement of a cancelled task gives: PostgreSQL's own code for a cancelled statement.
     static let cancelled = PostgresError(.query, "requête annulée : la tâche a été arrêtée", sqlState: "57014")
 
-    /// The statement was cancelled (by the task's cancellation or by the server).
-    public var isCancellation: Bool { sqlState == "57014" }
-
     public var isUniqueViolation: Bool { sqlState == "23505" }
     public var isForeignKeyViolation: Bool { sqlState == "23503" }
     public var isCheckViolation: Bool { sqlState == "23514" }

@@ -177,7 +177,7 @@ public final class PostgresPool: Sendable {
     }
 
     private func release(_ raw: RawConnection) async {
-        if raw.isHealthy && !raw.inTransaction {
+        if raw.isHealthy && !raw.inTransaction && !raw.wasCancelled {
             await state.release(raw)
         } else {
             await state.release(nil)
@@ -199,7 +199,10 @@ public struct PostgresConnection: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         // A cancelled task (a job stopped at shutdown) starts no statement and interrupts the running one.
-        guard !Task.isCancelled else { throw PostgresError.cancelled }
+        guard !Task.isCancelled else {
+            raw.cancel()
+            throw PostgresError.cancelled
+        }
         let result = await withTaskCancellationHandler {
             do throws(PostgresError) {
                 return Result<PostgresRows, PostgresError>.success(

@@ -9,8 +9,10 @@ final class RawConnection: @unchecked Sendable {
     private let conn: OpaquePointer
     /// PQcancel's handle, made once: PQcancel is safe from any thread, PQgetCancel is not.
     private let cancelHandle: OpaquePointer?
-    /// Whether a statement is running; a cancellation is sent only then, so it never reaches a later one.
-    private let running = NIOLockedValueBox(false)
+    /// Whether a statement is running, and whether a cancellation was asked for: a cancelled connection
+    /// runs no further statement and is closed rather than reused, so a cancel request that reaches the
+    /// server late can never interrupt another task's statement.
+    private let state = NIOLockedValueBox((running: false, cancelled: false))
 
     /// Connects with a libpq URI (`postgresql://…`) or keyword string (`host=… dbname=…`).
     init(conninfo: String) throws(PostgresError) {
@@ -38,20 +40,35 @@ final class RawConnection: @unchecked Sendable {
 
     /// Runs `statement` (which blocks), marked as running so that `cancel()` may interrupt it.
     func cancellable<T>(_ statement: () throws(PostgresError) -> T) throws(PostgresError) -> T {
-        running.withLockedValue { $0 = true }
-        defer { running.withLockedValue { $0 = false } }
+        let cancelled = state.withLockedValue { state in
+            state.running = !state.cancelled
+            return state.cancelled
+        }
+        if cancelled { throw PostgresError.cancelled }
+        defer { state.withLockedValue { $0.running = false } }
         return try statement()
     }
 
-    /// Asks the server to cancel the running statement (SQLSTATE 57014), from any thread; nothing when
-    /// no statement runs.
+    /// Marks the connection cancelled and, when a statement runs, asks the server to cancel it (SQLSTATE
+    /// 57014). Callable from any thread; the request itself (a network round trip) goes out on a thread
+    /// of its own, never the caller's.
     func cancel() {
-        running.withLockedValue { isRunning in
-            guard isRunning, let cancelHandle else { return }
-            var buffer = [CChar](repeating: 0, count: 256)
-            _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+        let running = state.withLockedValue { state in
+            state.cancelled = true
+            return state.running
         }
+        guard running, cancelHandle != nil else { return }
+        // The closure holds `self`, so the handle stays valid until the request is sent.
+        DispatchQueue.global().async { self.sendCancelRequest() }
     }
+
+    private func sendCancelRequest() {
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+    }
+
+    /// Whether a cancellation was asked for: the pool closes the connection instead of reusing it.
+    var wasCancelled: Bool { state.withLockedValue { $0.cancelled } }
 
     var isHealthy: Bool { PQstatus(conn) == CONNECTION_OK }
 

@@ -152,6 +152,11 @@ struct ConfigTests {
             try Config.parse("[mail]\nsmtp_password_file = \"/nonexistent/password\"\n")
         }
         #expect(password?.field == "mail.smtp_password_file")
+        let pool = #expect(throws: DomainError.self) { try Config.parse("[database]\npool_size = 2\n") }
+        #expect(pool?.field == "database.pool_size")
+        let quiet = try? Config.parse(
+            "[database]\npool_size = 2\n[jobs.send-mail]\nenabled = false\n[jobs.prune]\nenabled = false\n")
+        #expect(quiet?.database.poolSize == 2)
     }
 
     @Test("an unknown key is refused with its path")

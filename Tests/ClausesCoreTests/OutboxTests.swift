@@ -199,6 +199,31 @@ struct OutboxTests {
         #expect(last.error?.contains("451 4.3.0 Try again later") == true)
     }
 
+    @Test("a refusal every message would meet (TLS refused) stops the run: the messages wait, none is failed")
+    func serverWideRefusal() async throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        // STARTTLS required, the server does not offer it.
+        let f = try await OutboxFixture.make(smtpURL: sink.url) { config in config.mail.smtpStartTLS = true }
+        defer { Task { await f.close() } }
+        let first = try await f.services.outbox.enqueue(mail("a@example.test"), now: f.clock.now)
+        let second = try await f.services.outbox.enqueue(mail("b@example.test"), now: f.clock.now)
+        let result = try await JobRunner(pool: f.db.pool, logger: Logger(label: "test")).run(
+            .sendMail, body: f.services.jobBody(.sendMail), slot: nil, asOf: nil, clock: f.clock)
+        guard case .ran(.failed, _, let error) = result else {
+            Issue.record("expected a failed run: \(result)")
+            return
+        }
+        #expect(error?.hasPrefix("envoi des courriels arrêté : Échec de l'envoi du courriel via \(sink.url)") == true)
+        #expect(error?.contains("le serveur ne propose pas TLS (STARTTLS) alors qu'il est exigé") == true)
+        for id in [first, second] {
+            let state = try await f.status(id)
+            #expect(state.status == "pending")
+            #expect(state.attempts == 0)
+        }
+        #expect(try sink.received().isEmpty)
+    }
+
     @Test("a message left claimed by a crashed sender goes back to the queue and is sent by the next run")
     func crashLeftovers() async throws {
         let sink = try SMTPSink()

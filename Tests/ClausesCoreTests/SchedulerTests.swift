@@ -289,7 +289,9 @@ struct SchedulerDBTests {
             ],
             runner: JobRunner(pool: db.pool, logger: logger), clock: SystemCivilClock(), logger: logger,
             wakeUps: JobWakeUps())
-        var configuration = ServiceGroupConfiguration(services: [.init(service: scheduler)], logger: logger)
+        // As `serve` runs it: the shutdown notice last, so it is told first.
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: scheduler), .init(service: scheduler.shutdownNotice)], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(1)
         let group = ServiceGroup(configuration: configuration)
         async let running: Void = group.run()

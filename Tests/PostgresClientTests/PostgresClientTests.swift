@@ -101,6 +101,31 @@ struct PostgresClientTests {
         #expect(try await db.pool.query("SELECT count(*) FROM buyers").scalar(Int.self) == 1)
     }
 
+    @Test("cancelling the task cancels its running statement and rolls its transaction back")
+    func cancellation() async throws {
+        let db = try await TestDatabase.create(poolSize: 2)
+        let started = ContinuousClock.now
+        let task = Task {
+            try await db.pool.withTransaction { connection in
+                try await connection.execute("INSERT INTO buyers (siret, name) VALUES ('73282932000074', 'Annulé')")
+                try await connection.execute("SELECT pg_sleep(30)")
+            }
+        }
+        while try await db.pool.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'"
+        ).scalar(Int.self) == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        task.cancel()
+        let error = await #expect(throws: PostgresError.self) { try await task.value }
+        #expect(error?.sqlState == "57014")
+        #expect(ContinuousClock.now - started < .seconds(15))
+        #expect(try await db.pool.query("SELECT count(*) FROM buyers").scalar(Int.self) == 0)
+        // The cancelled connection was closed, not lent again: the pool goes on with fresh ones.
+        #expect(try await db.pool.query("SELECT 1").scalar(Int.self) == 1)
+        await db.pool.shutdown()
+    }
+
     @Test("a serialization failure replays the transaction")
     func serializationRetry() async throws {
         let db = try await TestDatabase.create(poolSize: 4)

@@ -5,7 +5,7 @@ import PostgresClient
 
 /// The composition root: everything `serve`, the commands and the tests use, built the same way from
 /// the configuration, a database pool, a clock and a mail transport. Call `shutdown()` when done (it
-/// stops the worker threads; the pool belongs to whoever opened it: `PoolService` under `serve`).
+/// stops the worker threads; the pool belongs to whoever opened it: `serve` closes it once its services have stopped).
 public struct AppServices: Sendable {
     public let config: Config
     public let pool: PostgresPool

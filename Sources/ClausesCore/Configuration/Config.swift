@@ -195,6 +195,13 @@ public struct Config: Sendable {
                 .unprocessable, code: .configInvalid, message: "configuration : \(error.message)", field: error.field)
         }
         try mail.validate()
+        if jobs.values.contains(where: \.enabled) && database.poolSize < 4 {
+            throw DomainError(
+                .unprocessable, code: .configInvalid,
+                message:
+                    "configuration : « database.pool_size » doit valoir au moins 4 quand des tâches planifiées sont actives (le verrou d'une tâche tient une connexion pendant que d'autres font son travail)",
+                field: "database.pool_size")
+        }
     }
 
     /// The effective configuration as TOML lines, each key under its description, secrets masked
@@ -232,7 +239,8 @@ extension Config.Mail {
                 field: "mail.\(key)")
         }
         if !smtpURL.isEmpty && !smtpURL.hasPrefix("smtp://") && !smtpURL.hasPrefix("smtps://") {
-            throw refuse("smtp_url", "doit commencer par smtp:// ou smtps:// (reçu « \(smtpURL) »)")
+            // Not echoed: it may carry a password.
+            throw refuse("smtp_url", "doit commencer par smtp:// ou smtps://")
         }
         if let problem = MailAddress.problem(from) { throw refuse("from", ": \(problem)") }
         if !smtpCAFile.isEmpty && !FileManager.default.isReadableFile(atPath: smtpCAFile) {

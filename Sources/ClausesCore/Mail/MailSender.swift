@@ -19,32 +19,49 @@ struct MailSender: JobBody {
             let batch = try await outbox.claim(limit: batchSize, now: context.clock.now)
             if batch.isEmpty { break }
             var started = 0
-            try await withThrowingTaskGroup(of: String.self) { group in
+            var stopped: MailError?
+            try await withThrowingTaskGroup(of: Delivery.self) { group in
                 while started < min(Self.concurrency, batch.count) {
                     let item = batch[started]
                     group.addTask { try await deliver(item, context) }
                     started += 1
                 }
-                while let outcome = try await group.next() {
-                    counts[outcome, default: 0] += 1
-                    if started < batch.count && !Task.isCancelled {
+                while let delivery = try await group.next() {
+                    switch delivery {
+                    case .done(let outcome): counts[outcome, default: 0] += 1
+                    case .stopped(let error): stopped = error
+                    }
+                    if started < batch.count && !Task.isCancelled && stopped == nil {
                         let item = batch[started]
                         group.addTask { try await deliver(item, context) }
                         started += 1
                     }
                 }
             }
-            if Task.isCancelled {
+            if Task.isCancelled || stopped != nil {
                 let left = batch[started...].map(\.id)
                 try await settle { try await outbox.unclaim(left) }
-                throw CancellationError()
             }
+            if let stopped {
+                // The server or the configuration refuses every message: none is marked failed for it; they
+                // wait, and the run fails so that the failure shows (log, metrics, « Courriels et tâches »).
+                throw DomainError(
+                    .unavailable, code: .mailFailed, message: "envoi des courriels arrêté : \(stopped.message)")
+            }
+            if Task.isCancelled { throw CancellationError() }
         }
         return counts
     }
 
-    /// Sends one message and records the answer; returns "sent", "retried" or "failed".
-    private func deliver(_ item: ClaimedMail, _ context: JobContext) async throws -> String {
+    enum Delivery: Sendable {
+        /// "sent", "retried" or "failed".
+        case done(String)
+        /// A failure every message would meet: this one is back in the queue untouched.
+        case stopped(MailError)
+    }
+
+    /// Sends one message and records the answer.
+    private func deliver(_ item: ClaimedMail, _ context: JobContext) async throws -> Delivery {
         let sending: Result<Void, MailError>
         do {
             try await transport.send(item.message)
@@ -54,7 +71,11 @@ struct MailSender: JobBody {
         }
         guard case .failure(let error) = sending else {
             try await settle { try await outbox.markSent(item.id, at: context.clock.now) }
-            return "sent"
+            return .done("sent")
+        }
+        if error.concernsEveryMessage && !error.isTransient {
+            try await settle { try await outbox.unclaim([item.id]) }
+            return .stopped(error)
         }
         let decision = policy.decide(
             attempts: item.attempts, createdAt: item.createdAt, now: context.clock.now,
@@ -75,12 +96,22 @@ struct MailSender: JobBody {
                 "message": "\(item.id)", "outcome": "\(outcome)", "attempt": "\(item.attempts)",
                 "smtp_code": "\(error.smtpCode ?? 0)", "curl_code": "\(error.curlCode ?? 0)",
             ])
-        return outcome
+        return .done(outcome)
     }
 
-    /// Records what happened to a message even when the job is being cancelled: once a message is handed
-    /// over, its state must say so (an unstructured task does not inherit cancellation).
+    /// Records what happened to a message even when the job is being cancelled (an unstructured task does
+    /// not inherit cancellation), trying three times: once a message is handed over, its state must say so,
+    /// or the next run would send it again.
     private func settle(_ record: @escaping @Sendable () async throws -> Void) async throws {
-        try await Task { try await record() }.value
+        try await Task {
+            for pause in [0.2, 1.0] {
+                do {
+                    return try await record()
+                } catch {
+                    try await Task.sleep(for: .seconds(pause))
+                }
+            }
+            try await record()
+        }.value
     }
 }

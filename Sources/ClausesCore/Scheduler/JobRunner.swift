@@ -49,6 +49,9 @@ public struct JobRunner: Sendable {
         // The lock is a transaction-level advisory lock on a connection of its own, held while the job runs on
         // others: whatever happens to this process, the lock goes with its transaction.
         try await pool.withTransaction { lock in
+            // A DBA's idle_in_transaction_session_timeout must not end this transaction (and drop the lock)
+            // while the job works on other connections.
+            try await lock.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
             let locked = try await lock.query(
                 "SELECT pg_try_advisory_xact_lock(hashtext($1))", ["clauses-job:\(job.rawValue)"]
             ).scalar(Bool.self)
@@ -87,7 +90,8 @@ public struct JobRunner: Sendable {
         do {
             return (.succeeded, try await body.run(context), nil)
         } catch {
-            if Task.isCancelled || error is CancellationError || (error as? PostgresError)?.isCancellation == true {
+            // Only the task's own cancellation (shutdown): a statement_timeout is a failure like any other.
+            if Task.isCancelled {
                 return (.cancelled, [:], "arrêtée à l'arrêt du service, sa transaction annulée")
             }
             return (.failed, [:], (error as? DomainError)?.message ?? String(describing: error))
@@ -124,7 +128,7 @@ public struct JobRunner: Sendable {
     }
 }
 
-/// A clock that takes another day as today (`--as-of`): the same time of day, on that date.
+/// A clock that takes another day as today (`--as-of`) for the rules that read the date.
 public struct AsOfClock: CivilClock {
     public let today: LocalDate
     let base: any CivilClock
@@ -134,8 +138,7 @@ public struct AsOfClock: CivilClock {
         self.base = base
     }
 
-    public var now: Date {
-        let shift = TimeInterval((today.dayNumber - base.today.dayNumber) * 86_400)
-        return base.now.addingTimeInterval(shift)
-    }
+    /// The real instant: `--as-of` moves the day rules look at, never expiries or retry times (a prune
+    /// "as of" next year must not delete today's live sessions).
+    public var now: Date { base.now }
 }

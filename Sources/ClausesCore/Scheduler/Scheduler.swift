@@ -30,6 +30,12 @@ public struct Scheduler: Service {
     let sleep: @Sendable (Date) async throws -> Void
     /// Wake-ups asking a job to run now, outside its schedule (a message to send at once).
     let wakeUps: JobWakeUps
+    /// Set by `shutdownNotice` as soon as the service group starts shutting down.
+    let stopping = StopSignal()
+
+    /// A service to place last in the group, so that it is told of the shutdown first (the group tells
+    /// services in reverse order): it stops the scheduler's waiting at once, while HTTP drains.
+    public var shutdownNotice: any Service { ShutdownNotice(signal: stopping) }
 
     public init(
         jobs: [ScheduledJob], runner: JobRunner, clock: any CivilClock, logger: Logger, wakeUps: JobWakeUps,
@@ -54,13 +60,19 @@ public struct Scheduler: Service {
                 group.addTask { await loop(job, started: started) }
             }
         }
+        // A service returning before it is told to stop would stop the whole group: with no job to run,
+        // or once the shutdown notice stopped the loops, wait for the group's word (or its cancellation).
+        if jobs.isEmpty || stopping.isSet { try? await gracefulShutdown() }
     }
+
+    /// Whether the loops should stop: the shutdown notice came, or the group told this service directly.
+    private var stopRequested: Bool { stopping.isSet || Task.isShuttingDownGracefully || Task.isCancelled }
 
     private func loop(_ job: ScheduledJob, started: Date) async {
         // The latest slot this loop tried, run or not: a slot another instance holds the lock for is not
         // tried again (that instance records it, or records it skipped).
         var tried: Date?
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !stopRequested {
             do {
                 let recorded = try await runner.runs.latestSlot(job.name) ?? started
                 let since = max(recorded, tried ?? recorded)
@@ -70,15 +82,16 @@ public struct Scheduler: Service {
                     return
                 case .wait(let until):
                     let woken = try await cancelWhenGracefulShutdown { try await wait(for: job.name, until: until) }
-                    if woken { try await runOnce(job, slot: nil) }
+                    if woken && !stopRequested { try await runOnce(job, slot: nil) }
                 case .run(let slot):
                     tried = slot
+                    if stopRequested { return }
                     try await runOnce(job, slot: slot)
                 }
             } catch is CancellationError {
                 return
             } catch {
-                if Task.isShuttingDownGracefully || Task.isCancelled { return }
+                if stopRequested { return }
                 // The database is unreachable, say: try again shortly rather than give the job up.
                 logger.warning(
                     "scheduler could not run a job", metadata: ["job": "\(job.name.rawValue)", "error": "\(error)"])
@@ -102,6 +115,10 @@ public struct Scheduler: Service {
                 await wakeUps.wait(job)
                 try Task.checkCancellation()
                 return true
+            }
+            group.addTask { [stopping] in
+                await stopping.wait()
+                throw CancellationError()
             }
             defer { group.cancelAll() }
             return try await group.next() ?? false
@@ -153,5 +170,51 @@ public final class JobWakeUps: Sendable {
         } onCancel: {
             state.withLockedValue { $0.waiters.removeValue(forKey: job) }?.resume()
         }
+    }
+}
+
+/// Set once, when the service shuts down; waiters return then (or when their task is cancelled).
+final class StopSignal: Sendable {
+    private struct State {
+        var isSet = false
+        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    }
+    private let state = NIOLockedValueBox(State())
+
+    var isSet: Bool { state.withLockedValue { $0.isSet } }
+
+    func set() {
+        let waiters = state.withLockedValue { state in
+            state.isSet = true
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLockedValue { state in
+                    if state.isSet || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLockedValue { $0.waiters.removeValue(forKey: id) }?.resume()
+        }
+    }
+}
+
+/// Sets the scheduler's stop signal when the service group starts shutting down (or is cancelled).
+struct ShutdownNotice: Service {
+    let signal: StopSignal
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        signal.set()
     }
 }
