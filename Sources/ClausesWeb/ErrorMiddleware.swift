@@ -53,10 +53,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case let postgres as PostgresError:
             let translated = ConstraintMessages.translate(postgres)
             if let domain = translated as? DomainError { return domain }
-            // SQLSTATE and constraint only: the server's message may quote a value (personal data).
-            logger.error(
-                "database error",
-                metadata: ["sqlstate": "\(postgres.sqlState ?? "-")", "constraint": "\(postgres.constraint ?? "-")"])
+            logger.error("database error", metadata: ErrorLogging.metadata(postgres))
             return internalError
         case let http as HTTPError:
             // Hummingbird's own errors (unknown route, body too large…) get a French message.
@@ -69,7 +66,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 }
             return DomainError(kind, code: code, message: message)
         default:
-            logger.error("unexpected error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            logger.error("unexpected error", metadata: ErrorLogging.metadata(error))
             return internalError
         }
     }

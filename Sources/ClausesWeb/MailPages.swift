@@ -13,18 +13,12 @@ struct MailPages {
             let caller = context.caller
             let counts = try await services.outbox.counts()
             let messages = try await services.outbox.list(caller, status: nil, limit: 200)
-            var jobs: [MailPage.Job] = []
-            for name in JobName.allCases {
-                guard let settings = services.config.jobs[name] else { continue }
-                let last = try await services.jobRuns.recent(name, limit: 1).first
-                jobs.append(
-                    MailPage.Job(
-                        name: name.rawValue, summary: name.frenchSummary, schedule: settings.schedule.expression,
-                        next: settings.enabled
-                            ? settings.schedule.next(after: services.clock.now).map(French.dateTime) ?? "jamais"
-                            : "désactivée",
-                        last: last.map { "\(French.dateTime($0.startedAt)) : \($0.outcome.frenchLabel)" } ?? "jamais",
-                        lastError: last?.error))
+            let jobs = try await services.jobOverviews().map { job in
+                MailPage.Job(
+                    name: job.name.rawValue, summary: job.name.frenchSummary,
+                    schedule: job.settings.schedule.expression,
+                    next: job.settings.enabled ? job.next.map(French.dateTime) ?? "jamais" : "désactivée",
+                    last: job.latest?.frenchSummary ?? "jamais")
             }
             return try await pages.render(
                 MailPage(
@@ -76,7 +70,6 @@ struct MailPages {
             let schedule: String
             let next: String
             let last: String
-            let lastError: String?
         }
         var title = "Courriels et tâches"
         let counts: [Count]

@@ -15,35 +15,17 @@ struct JobCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Runtime.using(global) { runtime in
-                let now = runtime.services.clock.now
-                for name in JobName.allCases {
-                    guard let settings = runtime.config.jobs[name] else { continue }
-                    print("\(name.rawValue) : \(name.frenchSummary)")
-                    print("  planification : « \(settings.schedule.expression) » (heure de Paris)")
-                    if settings.enabled {
-                        let next = settings.schedule.next(after: now).map(French.dateTime) ?? "jamais"
-                        print("  prochaine exécution : \(next)")
+                for job in try await runtime.services.jobOverviews() {
+                    print("\(job.name.rawValue) : \(job.name.frenchSummary)")
+                    print("  planification : « \(job.settings.schedule.expression) » (heure de Paris)")
+                    if job.settings.enabled {
+                        print("  prochaine exécution : \(job.next.map(French.dateTime) ?? "jamais")")
                     } else {
-                        print("  désactivée (jobs.\(name.rawValue).enabled = false)")
+                        print("  désactivée (jobs.\(job.name.rawValue).enabled = false)")
                     }
-                    if let last = try await runtime.services.jobRuns.recent(name, limit: 1).first {
-                        print("  dernière exécution : \(Self.describe(last))")
-                    } else {
-                        print("  dernière exécution : jamais")
-                    }
+                    print("  dernière exécution : \(job.latest?.frenchSummary ?? "jamais")")
                 }
             }
-        }
-
-        static func describe(_ run: JobRun) -> String {
-            var text = "\(French.dateTime(run.startedAt)), \(run.outcome.frenchLabel)"
-            if let duration = run.duration, run.outcome != .skipped {
-                text += " en \(French.number(Decimal(Int((duration * 1000).rounded())) / 1000, fixedFraction: 3)) s"
-            }
-            let counts = run.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-            if !counts.isEmpty { text += " (\(counts.joined(separator: ", ")))" }
-            if let error = run.error { text += " : \(error)" }
-            return text
         }
     }
 
@@ -69,10 +51,8 @@ struct JobCommand: AsyncParsableCommand {
                     schedule: runtime.config.jobs[job]?.schedule)
                 switch result {
                 case .ran(.succeeded, let counts, _):
-                    let figures = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                     print(
-                        "Tâche « \(job.rawValue) » réussie\(figures.isEmpty ? "" : " : \(figures.joined(separator: ", "))")."
-                    )
+                        "Tâche « \(job.rawValue) » réussie\(counts.isEmpty ? "" : " : \(JobRun.countsText(counts))").")
                 case .ran(let outcome, _, let error):
                     throw DomainError(
                         .internalError, code: .jobFailed,

@@ -27,6 +27,13 @@ struct CronScheduleTests {
         #expect(try CronSchedule(parsing: "  30\t7 * * 1-5 ").expression == "30 7 * * 1-5")
     }
 
+    @Test("each job's built-in schedule is its documented expression, parsed")
+    func builtInSchedules() throws {
+        for name in JobName.allCases {
+            #expect(try CronSchedule(parsing: name.defaultSchedule) == name.builtInSchedule, "\(name)")
+        }
+    }
+
     @Test("refusals name the field and the reason, in French")
     func refusals() {
         let cases: [(String, String)] = [

@@ -103,7 +103,7 @@ struct MailSender: JobBody {
     /// not inherit cancellation), trying three times: once a message is handed over, its state must say so,
     /// or the next run would send it again.
     private func settle(_ record: @escaping @Sendable () async throws -> Void) async throws {
-        try await Task {
+        try await uncancelled {
             for pause in [0.2, 1.0] {
                 do {
                     return try await record()
@@ -112,6 +112,6 @@ struct MailSender: JobBody {
                 }
             }
             try await record()
-        }.value
+        }
     }
 }

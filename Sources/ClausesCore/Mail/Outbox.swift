@@ -3,7 +3,7 @@ import Mailer
 import PostgresClient
 
 /// What a message is, for the admin page and the metrics.
-public enum MailKind: String, Sendable, CaseIterable, Codable {
+public enum MailKind: String, InputEnum {
     case test, alert, digest, report
 
     public var frenchLabel: String {
@@ -39,7 +39,7 @@ public struct OutgoingMail: Sendable, Equatable {
     }
 }
 
-public enum MailStatus: String, Sendable, CaseIterable, Codable {
+public enum MailStatus: String, InputEnum {
     case pending, sending, sent, failed
 
     public var frenchLabel: String {
@@ -205,7 +205,7 @@ public struct OutboxStore: Sendable {
     public func counts() async throws -> [MailStatus: Int] {
         var counts = Dictionary(uniqueKeysWithValues: MailStatus.allCases.map { ($0, 0) })
         for row in try await pool.query("SELECT status, count(*) AS n FROM mail_outbox GROUP BY status") {
-            if let status = MailStatus(rawValue: try row.decode("status")) { counts[status] = try row.decode("n") }
+            counts[try row.decodeEnum("status", table: "mail_outbox", as: MailStatus.self)] = try row.decode("n")
         }
         return counts
     }
@@ -224,10 +224,10 @@ public struct OutboxStore: Sendable {
         ).map { row in
             OutboxEntry(
                 id: try row.decode("id"), messageID: try row.decode("message_id"),
-                kind: MailKind(rawValue: try row.decode("kind")) ?? .test,
+                kind: try row.decodeEnum("kind", table: "mail_outbox"),
                 recipients: try row.decode("recipients", as: PostgresTextArray.self).values,
                 subject: try row.decode("subject"),
-                status: MailStatus(rawValue: try row.decode("status")) ?? .pending,
+                status: try row.decodeEnum("status", table: "mail_outbox"),
                 attempts: try row.decode("attempts"), createdAt: try row.decode("created_at"),
                 nextAttemptAt: try row.decode("next_attempt_at"), sentAt: try row.decode("sent_at"),
                 lastError: try row.decode("last_error"), lastSMTPCode: try row.decode("last_smtp_code"))

@@ -70,6 +70,18 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Every day, at `minutes` past each of `hours`: the built-in schedules, whose `expression` says the same.
+    init(everyDay expression: String, minutes: [Int], hours: [Int]) {
+        self.expression = expression
+        self.minutes = minutes
+        self.hours = hours
+        daysOfMonth = Set(1...31)
+        months = Set(1...12)
+        daysOfWeek = Set(0...6)
+        dayOfMonthRestricted = false
+        dayOfWeekRestricted = false
+    }
+
     private static func values(_ text: String, _ field: Field, expression: String) throws(CronError) -> Set<Int> {
         func refuse(_ reason: String) -> CronError {
             CronError(expression: expression, reason: "champ \(field.name) « \(text) » : \(reason)")
@@ -135,37 +147,34 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
     /// does not exist (the spring gap) runs at the first instant after the gap; a local time that occurs
     /// twice (autumn) runs at its first occurrence only. Nil when nothing runs within 28 years.
     public func next(after instant: Date, in zone: TimeZone = CivilTime.paris) -> Date? {
-        let local = CivilTime.wallClockSeconds(of: instant, in: zone)
-        let firstDay = LocalDate(dayNumber: Int((local / 86_400).rounded(.down)))
-        let firstMinute = Int((local - Double(firstDay.dayNumber) * 86_400) / 60)
-        for offset in 0...Self.horizonDays {
-            let day = firstDay.adding(days: offset)
-            guard runs(on: day) else { continue }
-            for hour in hours {
-                for minute in minutes {
-                    let minuteOfDay = hour * 60 + minute
-                    if offset == 0 && minuteOfDay < firstMinute { continue }
-                    let candidate = CivilTime.instant(of: day, minuteOfDay: minuteOfDay, in: zone)
-                    if candidate > instant { return candidate }
-                }
-            }
-        }
-        return nil
+        firstSlot(from: instant, in: zone, forward: true)
     }
 
     /// The latest instant at or before `instant` at which the schedule runs (the same slots as `next`),
     /// nil when none within 28 years.
     public func previous(atOrBefore instant: Date, in zone: TimeZone = CivilTime.paris) -> Date? {
+        firstSlot(from: instant, in: zone, forward: false)
+    }
+
+    /// Walks the days from `instant`'s own, and each day's times, forward (the first slot after `instant`)
+    /// or backward (the first at or before it). Forward, the times of the first day before the instant's
+    /// own minute are skipped; backward none is, as later local times may still map at or before the
+    /// instant (the repeated autumn hour).
+    private func firstSlot(from instant: Date, in zone: TimeZone, forward: Bool) -> Date? {
         let local = CivilTime.wallClockSeconds(of: instant, in: zone)
-        let lastDay = LocalDate(dayNumber: Int((local / 86_400).rounded(.down)))
-        // Local times after the instant's own may still map at or before it (the repeated autumn hour).
+        let firstDay = LocalDate(dayNumber: Int((local / 86_400).rounded(.down)))
+        let firstMinute = Int((local - Double(firstDay.dayNumber) * 86_400) / 60)
+        let hourOrder = forward ? hours : hours.reversed()
+        let minuteOrder = forward ? minutes : minutes.reversed()
         for offset in 0...Self.horizonDays {
-            let day = lastDay.adding(days: -offset)
+            let day = firstDay.adding(days: forward ? offset : -offset)
             guard runs(on: day) else { continue }
-            for hour in hours.reversed() {
-                for minute in minutes.reversed() {
-                    let candidate = CivilTime.instant(of: day, minuteOfDay: hour * 60 + minute, in: zone)
-                    if candidate <= instant { return candidate }
+            for hour in hourOrder {
+                for minute in minuteOrder {
+                    let minuteOfDay = hour * 60 + minute
+                    if forward && offset == 0 && minuteOfDay < firstMinute { continue }
+                    let candidate = CivilTime.instant(of: day, minuteOfDay: minuteOfDay, in: zone)
+                    if forward ? candidate > instant : candidate <= instant { return candidate }
                 }
             }
         }

@@ -71,38 +71,43 @@ public struct JobRunner: Sendable {
             // Recorded even when the task is cancelled: an unstructured task does not inherit cancellation.
             let runs = runs
             let instance = instance
-            try await Task {
+            try await uncancelled {
                 try await runs.finish(id, outcome: result.outcome, counts: result.counts, error: result.error)
                 if let schedule,
                     let overrun = SchedulePlan.latestSlot(schedule, after: slot ?? startedAt, atOrBefore: clock.now)
                 {
                     try await runs.recordSkip(job, slot: overrun, instance: instance)
                 }
-            }.value
+            }
             Self.record(job, result, elapsed: elapsed, logger: runLogger, slot: slot)
             return .ran(result.outcome, counts: result.counts, error: result.error)
         }
     }
 
-    private static func execute(_ body: any JobBody, _ context: JobContext) async -> (
-        outcome: JobOutcome, counts: [String: Int], error: String?
-    ) {
+    /// How a run ended: `error` is recorded for admins, `logged` is what the log line may say of it.
+    private struct Ending {
+        var outcome: JobOutcome
+        var counts: [String: Int] = [:]
+        var error: String?
+        var logged: Logger.Metadata = [:]
+    }
+
+    private static func execute(_ body: any JobBody, _ context: JobContext) async -> Ending {
         do {
-            return (.succeeded, try await body.run(context), nil)
+            return Ending(outcome: .succeeded, counts: try await body.run(context))
         } catch {
             // Only the task's own cancellation (shutdown): a statement_timeout is a failure like any other.
             if Task.isCancelled {
-                return (.cancelled, [:], "arrêtée à l'arrêt du service, sa transaction annulée")
+                return Ending(outcome: .cancelled, error: "arrêtée à l'arrêt du service, sa transaction annulée")
             }
-            return (.failed, [:], (error as? DomainError)?.message ?? String(describing: error))
+            return Ending(
+                outcome: .failed, error: (error as? DomainError)?.message ?? String(describing: error),
+                logged: ErrorLogging.metadata(error))
         }
     }
 
     /// One log line and the metrics of a finished run.
-    private static func record(
-        _ job: JobName, _ result: (outcome: JobOutcome, counts: [String: Int], error: String?), elapsed: Duration,
-        logger: Logger, slot: Date?
-    ) {
+    private static func record(_ job: JobName, _ result: Ending, elapsed: Duration, logger: Logger, slot: Date?) {
         let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         var metadata: Logger.Metadata = [
             "outcome": "\(result.outcome.rawValue)", "duration_ms": "\(milliseconds)",
@@ -112,7 +117,7 @@ public struct JobRunner: Sendable {
         if result.outcome == .succeeded {
             logger.info("job finished", metadata: metadata)
         } else {
-            metadata["error"] = "\(result.error ?? "")"
+            metadata.merge(result.logged) { $1 }
             logger.warning("job did not succeed", metadata: metadata)
         }
         Counter(

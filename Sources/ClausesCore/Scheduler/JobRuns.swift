@@ -1,7 +1,7 @@
 import Foundation
 import PostgresClient
 
-public enum JobOutcome: String, Sendable, Codable, CaseIterable {
+public enum JobOutcome: String, InputEnum {
     case running, succeeded, failed, cancelled, interrupted, skipped
 
     public var frenchLabel: String {
@@ -86,21 +86,73 @@ public struct JobRunStore: Sendable {
             """, [job.rawValue])
     }
 
+    private static let columns =
+        "id, job, slot, as_of, started_at, finished_at, outcome, counts::text AS counts, error, instance"
+
     /// The latest `limit` runs of `job`, latest first.
     public func recent(_ job: JobName, limit: Int) async throws -> [JobRun] {
         try await pool.query(
-            """
-            SELECT id, job, slot, as_of, started_at, finished_at, outcome, counts::text AS counts, error, instance
-            FROM job_runs WHERE job = $1 ORDER BY started_at DESC, id DESC LIMIT $2
-            """, [job.rawValue, limit]
-        ).map { row in
-            JobRun(
-                id: try row.decode("id"), job: job, slot: try row.decode("slot"), asOf: try row.decode("as_of"),
-                startedAt: try row.decode("started_at"), finishedAt: try row.decode("finished_at"),
-                outcome: JobOutcome(rawValue: try row.decode("outcome")) ?? .failed,
-                counts: (try? JSONDecoder().decode(
-                    [String: Int].self, from: Data(try row.decode("counts", as: String.self).utf8))) ?? [:],
-                error: try row.decode("error"), instance: try row.decode("instance"))
+            "SELECT \(Self.columns) FROM job_runs WHERE job = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
+            [job.rawValue, limit]
+        ).map(Self.run)
+    }
+
+    /// Each job's latest run, in one query.
+    public func latest() async throws -> [JobName: JobRun] {
+        let runs = try await pool.query(
+            "SELECT DISTINCT ON (job) \(Self.columns) FROM job_runs ORDER BY job, started_at DESC, id DESC"
+        ).map(Self.run)
+        return Dictionary(uniqueKeysWithValues: runs.map { ($0.job, $0) })
+    }
+
+    private static func run(_ row: PostgresRow) throws -> JobRun {
+        let counts: String = try row.decode("counts")
+        return JobRun(
+            id: try row.decode("id"), job: try row.decodeEnum("job", table: "job_runs"), slot: try row.decode("slot"),
+            asOf: try row.decode("as_of"), startedAt: try row.decode("started_at"),
+            finishedAt: try row.decode("finished_at"), outcome: try row.decodeEnum("outcome", table: "job_runs"),
+            counts: try JSONDecoder().decode([String: Int].self, from: Data(counts.utf8)),
+            error: try row.decode("error"), instance: try row.decode("instance"))
+    }
+}
+
+extension JobRun {
+    /// Named counts as `clauses job run` and `job list` print them: `failed 0, sent 3`, sorted by name.
+    public static func countsText(_ counts: [String: Int]) -> String {
+        counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+
+    /// The run in one French line: when, how it ended, in how long, its counts and its error.
+    public var frenchSummary: String {
+        var text = "\(French.dateTime(startedAt)), \(outcome.frenchLabel)"
+        if let duration, outcome != .skipped {
+            text += " en \(French.number(Decimal(Int((duration * 1000).rounded())) / 1000, fixedFraction: 3)) s"
+        }
+        if !counts.isEmpty { text += " (\(Self.countsText(counts)))" }
+        if let error { text += " : \(error)" }
+        return text
+    }
+}
+
+/// What `clauses job list` and the admin page show of a job: its settings, its next slot and its latest run.
+public struct JobOverview: Sendable {
+    public let name: JobName
+    public let settings: JobSettings
+    /// Nil when the job is disabled, or never runs again.
+    public let next: Date?
+    public let latest: JobRun?
+}
+
+extension AppServices {
+    /// Every job of `[jobs]`, with its next slot after now and its latest run (one query).
+    public func jobOverviews() async throws -> [JobOverview] {
+        let latest = try await jobRuns.latest()
+        let now = clock.now
+        return JobName.allCases.compactMap { name in
+            guard let settings = config.jobs[name] else { return nil }
+            return JobOverview(
+                name: name, settings: settings, next: settings.enabled ? settings.schedule.next(after: now) : nil,
+                latest: latest[name])
         }
     }
 }

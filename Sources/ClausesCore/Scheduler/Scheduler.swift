@@ -94,7 +94,8 @@ public struct Scheduler: Service {
                 if stopRequested { return }
                 // The database is unreachable, say: try again shortly rather than give the job up.
                 logger.warning(
-                    "scheduler could not run a job", metadata: ["job": "\(job.name.rawValue)", "error": "\(error)"])
+                    "scheduler could not run a job",
+                    metadata: ErrorLogging.metadata(error).merging(["job": "\(job.name.rawValue)"]) { $1 })
                 do {
                     try await cancelWhenGracefulShutdown { try await sleep(clock.now.addingTimeInterval(30)) }
                 } catch {
