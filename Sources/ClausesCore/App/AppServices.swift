@@ -29,6 +29,9 @@ public struct AppServices: Sendable {
     public let ledger: LedgerServices
     public let outbox: OutboxStore
     public let jobRuns: JobRunStore
+    public let alerts: AlertStore
+    public let alertScanner: AlertScanner
+    let alertMail: AlertMail
     /// Asks the scheduler's loops to run a job now (`send-mail` after a message is committed).
     public let wakeUps = JobWakeUps()
 
@@ -56,6 +59,12 @@ public struct AppServices: Sendable {
         ledger = LedgerServices(pool: pool, config: config, clock: clock, parsing: parsingWorkers)
         outbox = OutboxStore(pool: pool, mail: config.mail, baseURL: config.server.baseURL)
         jobRuns = JobRunStore(pool: pool)
+        alerts = AlertStore(pool: pool)
+        alertMail = AlertMail(baseURL: config.server.baseURL, teamAddress: config.alerts.teamAddress)
+        alertScanner = AlertScanner(
+            pool: pool, balances: ledger.balances, settings: config.alerts, tolerance: config.ledger.tolerance,
+            countingDefaults: config.counting.table, profiles: config.profiles,
+            validityMonths: config.ledger.eligibilityValidityMonths, mail: alertMail, outbox: outbox)
     }
 
     /// The transport `[mail]` configures.
@@ -78,6 +87,12 @@ public struct AppServices: Sendable {
             PruneJob(
                 users: users, forms: forms, outbox: outbox, failureRetentionDays: config.login.failureRetentionDays,
                 mailRetentionDays: config.mail.retentionDays)
+        case .alerts:
+            AlertScanJob(scanner: alertScanner, committed: { [self] in mailCommitted() })
+        case .digest:
+            DigestJob(
+                pool: pool, settings: config.alerts, mail: alertMail, outbox: outbox,
+                committed: { [self] in mailCommitted() })
         }
     }
 

@@ -104,6 +104,8 @@ public struct Config: Sendable {
     public var mail = Mail()
     /// `[jobs.NAME]`: every job, with its schedule.
     public var jobs = JobSettings.defaults
+    /// `[alerts]` and `[alert_rules.NAME]`.
+    public var alerts = AlertSettings()
     /// The PLIE profiles (`[profiles.NAME]`): the three built-in ones, as `config.toml` changes them, and
     /// any other territory's.
     public var profiles = PLIEProfiles()
@@ -169,6 +171,8 @@ public struct Config: Sendable {
         config.profiles = PLIEProfiles(profiles)
         var jobsReader = try root.section("jobs")
         config.jobs = try JobSettings.read(&jobsReader)
+        var alertRulesReader = try root.section("alert_rules")
+        config.alerts.rules = try AlertSettings.readRules(&alertRulesReader)
         try root.rejectUnknownKeys()
         try config.validate()
         return config
@@ -195,6 +199,11 @@ public struct Config: Sendable {
                 .unprocessable, code: .configInvalid, message: "configuration : \(error.message)", field: error.field)
         }
         try mail.validate()
+        if !alerts.teamAddress.isEmpty, let problem = MailAddress.problem(alerts.teamAddress) {
+            throw DomainError(
+                .unprocessable, code: .configInvalid, message: "configuration : « alerts.team_address » : \(problem)",
+                field: "alerts.team_address")
+        }
         if jobs.values.contains(where: \.enabled) && database.poolSize < 4 {
             throw DomainError(
                 .unprocessable, code: .configInvalid,
@@ -218,6 +227,7 @@ public struct Config: Sendable {
         }
         for profile in profiles.all { lines += profile.describe() }
         lines += JobSettings.describe(jobs)
+        lines += AlertSettings.describe(alerts)
         return lines.joined(separator: "\n")
     }
 

@@ -6,15 +6,19 @@ public struct Buyer: StoredEntity, Equatable {
     public struct Input: Codable, Sendable {
         public var siret: String?
         public var name: String?
-        public init(siret: String? = nil, name: String? = nil) {
+        /// A facilitator who follows every lot of this buyer (alerts).
+        public var facilitatorUserId: UUID?
+        public init(siret: String? = nil, name: String? = nil, facilitatorUserId: UUID? = nil) {
             self.siret = siret
             self.name = name
+            self.facilitatorUserId = facilitatorUserId
         }
     }
 
     public let id: UUID
     public let siret: String
     public let name: String
+    public let facilitatorUserId: UUID?
     public let createdAt: Date
     public let updatedAt: Date
 
@@ -24,10 +28,13 @@ public struct Buyer: StoredEntity, Equatable {
     public static let searchColumns = ["b.name", "b.siret"]
     public static let entityName = "buyer"
     public static let frenchName = "le donneur d'ordre"
-    public static let selectColumns = "b.id, b.siret, b.name, b.created_at, b.updated_at"
+    public static let selectColumns = "b.id, b.siret, b.name, b.facilitator_user_id, b.created_at, b.updated_at"
     public static let fromClause = "buyers b"
     public static let constraintMessages: [String: (field: String, message: String)] = [
-        "buyers_siret_key": ("siret", "Un donneur d'ordre avec ce SIRET existe déjà.")
+        "buyers_siret_key": ("siret", "Un donneur d'ordre avec ce SIRET existe déjà."),
+        "buyers_facilitator_user_id_fkey": (
+            "facilitatorUserId", "« facilitatorUserId » ne désigne aucun utilisateur existant."
+        ),
     ]
 
     public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
@@ -40,6 +47,7 @@ public struct Buyer: StoredEntity, Equatable {
         [
             ("siret", try Validate.siret(input.siret, existing: existing?.siret)),
             ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
+            ("facilitator_user_id", input.facilitatorUserId ?? existing?.facilitatorUserId),
         ]
     }
 
@@ -47,6 +55,7 @@ public struct Buyer: StoredEntity, Equatable {
         id = try row.decode("id")
         siret = try row.decode("siret")
         name = try row.decode("name")
+        facilitatorUserId = try row.decode("facilitator_user_id")
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
     }
@@ -72,13 +81,17 @@ public struct Operation: StoredEntity, Equatable {
         public var name: String?
         public var regime: OperationRegime?
         public var communeInsee: String?
+        /// A facilitator who follows every lot of this operation (alerts).
+        public var facilitatorUserId: UUID?
         public init(
-            buyerId: UUID? = nil, name: String? = nil, regime: OperationRegime? = nil, communeInsee: String? = nil
+            buyerId: UUID? = nil, name: String? = nil, regime: OperationRegime? = nil, communeInsee: String? = nil,
+            facilitatorUserId: UUID? = nil
         ) {
             self.buyerId = buyerId
             self.name = name
             self.regime = regime
             self.communeInsee = communeInsee
+            self.facilitatorUserId = facilitatorUserId
         }
     }
 
@@ -87,6 +100,7 @@ public struct Operation: StoredEntity, Equatable {
     public let name: String
     public let regime: OperationRegime
     public let communeInsee: String?
+    public let facilitatorUserId: UUID?
     public let createdAt: Date
     public let updatedAt: Date
 
@@ -94,11 +108,15 @@ public struct Operation: StoredEntity, Equatable {
     public static let alias = "o"
     public static let entityName = "operation"
     public static let frenchName = "l'opération"
-    public static let selectColumns = "o.id, o.buyer_id, o.name, o.regime, o.commune_insee, o.created_at, o.updated_at"
+    public static let selectColumns =
+        "o.id, o.buyer_id, o.name, o.regime, o.commune_insee, o.facilitator_user_id, o.created_at, o.updated_at"
     public static let fromClause = "operations o"
     public static let constraintMessages: [String: (field: String, message: String)] = [
         "operations_buyer_id_name_key": ("name", "Ce donneur d'ordre a déjà une opération de ce nom."),
         "operations_buyer_id_fkey": ("buyerId", "« buyerId » ne désigne aucun donneur d'ordre existant."),
+        "operations_facilitator_user_id_fkey": (
+            "facilitatorUserId", "« facilitatorUserId » ne désigne aucun utilisateur existant."
+        ),
     ]
 
     public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
@@ -127,6 +145,7 @@ public struct Operation: StoredEntity, Equatable {
                 "commune_insee",
                 try Validate.insee(input.communeInsee, existing: existing?.communeInsee, field: "communeInsee")
             ),
+            ("facilitator_user_id", input.facilitatorUserId ?? existing?.facilitatorUserId),
         ]
     }
 
@@ -136,6 +155,7 @@ public struct Operation: StoredEntity, Equatable {
         name = try row.decode("name")
         regime = try row.decodeEnum("regime", table: "operations")
         communeInsee = try row.decode("commune_insee")
+        facilitatorUserId = try row.decode("facilitator_user_id")
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
     }

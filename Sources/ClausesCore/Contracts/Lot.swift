@@ -12,9 +12,13 @@ public struct Lot: StoredEntity, Equatable {
         public var executionEnd: LocalDate?
         public var romeCodes: [String]?
         public var worksiteInsee: String?
+        /// The facilitator in charge (alerts on the lot go to them); on creation, by default whoever creates it.
+        public var facilitatorUserId: UUID?
         /// Update only: optional fields to empty (a value left out keeps the stored one).
         public var clear: [String]?
-        public static let clearable: Set<String> = ["amountExclVat", "executionStart", "executionEnd"]
+        public static let clearable: Set<String> = [
+            "amountExclVat", "executionStart", "executionEnd", "facilitatorUserId",
+        ]
         public init(
             publicContractId: UUID? = nil, number: Int? = nil, label: String? = nil, amountExclVat: Decimal? = nil,
             executionStart: LocalDate? = nil, executionEnd: LocalDate? = nil, romeCodes: [String]? = nil,
@@ -48,6 +52,7 @@ public struct Lot: StoredEntity, Equatable {
     public let executionEnd: LocalDate?
     public let romeCodes: [String]
     public let worksiteInsee: String?
+    public let facilitatorUserId: UUID?
     public let clause: ClauseSummary?
     public let createdAt: Date
     public let updatedAt: Date
@@ -63,7 +68,7 @@ public struct Lot: StoredEntity, Equatable {
     public static let frenchName = "le lot"
     public static let selectColumns = """
         l.id, l.public_contract_id, pc.reference AS public_contract_reference, pc.buyer_id, l.number, l.label, l.amount_excl_vat, l.execution_start, l.execution_end, \
-        l.rome_codes, l.worksite_insee, ic.calibration_mode, ic.required_hours, l.created_at, l.updated_at
+        l.rome_codes, l.worksite_insee, l.facilitator_user_id, ic.calibration_mode, ic.required_hours, l.created_at, l.updated_at
         """
     public static let fromClause =
         "lots l JOIN public_contracts pc ON pc.id = l.public_contract_id LEFT JOIN insertion_clauses ic ON ic.lot_id = l.id"
@@ -71,7 +76,18 @@ public struct Lot: StoredEntity, Equatable {
         "lots_number_per_contract": ("number", "Ce marché a déjà un lot portant ce numéro."),
         "lots_public_contract_id_fkey": ("publicContractId", "« publicContractId » ne désigne aucun marché existant."),
         "lots_execution_order": ("executionEnd", "La fin d'exécution du lot précède son début."),
+        "lots_facilitator_user_id_fkey": (
+            "facilitatorUserId", "« facilitatorUserId » ne désigne aucun utilisateur existant."
+        ),
     ]
+
+    /// A new lot's facilitator is, unless given, the facilitator or admin who creates it.
+    public static func defaultingOnCreate(_ columns: [(String, (any PostgresEncodable)?)], caller: Caller)
+        -> [(String, (any PostgresEncodable)?)]
+    {
+        guard let user = caller.userId, caller.canEditReferential else { return columns }
+        return columns.map { $0.0 == "facilitator_user_id" && $0.1 == nil ? ($0.0, user) : $0 }
+    }
 
     public static func scope(for caller: Caller, _ sql: inout SQL) -> String? {
         Scope.lots(caller, alias: alias, &sql)
@@ -125,6 +141,12 @@ public struct Lot: StoredEntity, Equatable {
                 "worksite_insee",
                 try Validate.insee(input.worksiteInsee, existing: existing?.worksiteInsee, field: "worksiteInsee")
             ),
+            (
+                "facilitator_user_id",
+                Validate.kept(
+                    input.facilitatorUserId, "facilitatorUserId", existing: existing?.facilitatorUserId,
+                    cleared: cleared)
+            ),
         ]
     }
 
@@ -140,6 +162,7 @@ public struct Lot: StoredEntity, Equatable {
         executionEnd = try row.decode("execution_end")
         romeCodes = try row.decode("rome_codes", as: PostgresTextArray.self).values
         worksiteInsee = try row.decode("worksite_insee")
+        facilitatorUserId = try row.decode("facilitator_user_id")
         if let mode: String = try row.decode("calibration_mode") {
             clause = ClauseSummary(calibrationMode: mode, requiredHours: try row.decode("required_hours"))
         } else {

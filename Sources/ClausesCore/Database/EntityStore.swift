@@ -32,11 +32,17 @@ public protocol StoredEntity: Codable, Sendable {
     static var sortColumns: [String: String] { get }
     /// Text expressions a page's search matches (accent- and case-insensitively, every word).
     static var searchColumns: [String] { get }
+    /// The insert's columns with what a new record takes from who creates it.
+    static func defaultingOnCreate(_ columns: [(String, (any PostgresEncodable)?)], caller: Caller)
+        -> [(String, (any PostgresEncodable)?)]
 }
 
 extension StoredEntity {
     public static var sortColumns: [String: String] { [:] }
     public static var searchColumns: [String] { [] }
+    public static func defaultingOnCreate(_ columns: [(String, (any PostgresEncodable)?)], caller: Caller)
+        -> [(String, (any PostgresEncodable)?)]
+    { columns }
 }
 
 /// A page of a list as the web pages show it: rows from an offset, with the total that matched.
@@ -141,7 +147,7 @@ public struct EntityStore<Entity: StoredEntity>: Sendable {
 
     public func create(_ caller: Caller, _ input: Entity.Input) async throws -> Entity {
         try caller.requireEditor()
-        let columns = try Entity.columns(from: input, existing: nil)
+        let columns = Entity.defaultingOnCreate(try Entity.columns(from: input, existing: nil), caller: caller)
         return try await translatingConstraints {
             try await pool.withTransaction { connection in
                 let sql = SQL.insert(into: Entity.table, columns)

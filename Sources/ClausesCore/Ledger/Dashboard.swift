@@ -77,9 +77,7 @@ public struct Dashboard: Sendable {
         var sql = SQL(
             """
             SELECT count(*) FROM outcome_decisions p JOIN participants pa ON pa.id = p.participant_id
-            WHERE p.decision = 'proposed' AND NOT EXISTS (
-                SELECT 1 FROM outcome_decisions d WHERE d.pathway_id = p.pathway_id AND d.rule = p.rule
-                AND d.established_on = p.established_on AND d.facts IS NOT DISTINCT FROM p.facts AND d.decision <> 'proposed')
+            WHERE \(OutcomeDecision.awaitingCommittee("p"))
             """)
         if caller.role == .referent {
             guard let user = caller.userId else { return 0 }

@@ -27,6 +27,8 @@ struct LedgerFactsQuery: Sendable {
     enum LotSelection: Sendable {
         case subject(BalanceSubject)
         case underWay(limit: Int)
+        /// These lots (the alert scan's pre-filtered candidates).
+        case ids([UUID])
     }
 
     let countingDefaults: CountingRuleTable
@@ -56,6 +58,10 @@ struct LedgerFactsQuery: Sendable {
             sql.append("ORDER BY l.execution_end NULLS LAST, l.id LIMIT \(sql.bind(limit))")
         case .subject(let subject):
             condition(subject, &sql)
+            if let predicate = Scope.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
+            sql.append("ORDER BY pc.reference, l.number")
+        case .ids(let ids):
+            sql.append("l.id = ANY(\(sql.bind(PostgresTextArray(ids.map { $0.uuidString.lowercased() })))::uuid[])")
             if let predicate = Scope.lots(caller, alias: "l", &sql) { sql.append("AND \(predicate)") }
             sql.append("ORDER BY pc.reference, l.number")
         }

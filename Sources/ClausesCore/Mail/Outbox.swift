@@ -255,8 +255,7 @@ public struct MailFooter: Sendable {
     }
 
     public func html(after body: String) -> String {
-        let link = baseURL.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "<", with: "&lt;")
+        let link = HTMLText.escape(baseURL)
         return body
             + "<hr><p style=\"color:#555;font-size:small\">Message envoyé automatiquement par "
             + "<a href=\"\(link)\">clauses</a>. Merci de ne pas y répondre.</p>"

@@ -44,6 +44,16 @@ public struct OutcomeDecision: Codable, Sendable, Equatable {
     ]
     static let columns = columnNames.joined(separator: ", ")
 
+    /// Rows `p` of `outcome_decisions` that are proposals the committee has not decided yet (no decision
+    /// recorded for the same pathway, rule, date and facts).
+    static func awaitingCommittee(_ p: String) -> String {
+        """
+        \(p).decision = 'proposed' AND NOT EXISTS (
+            SELECT 1 FROM outcome_decisions d WHERE d.pathway_id = \(p).pathway_id AND d.rule = \(p).rule
+            AND d.established_on = \(p).established_on AND d.facts IS NOT DISTINCT FROM \(p).facts AND d.decision <> 'proposed')
+        """
+    }
+
     init(row: PostgresRow) throws {
         id = try row.decode("id")
         participantId = try row.decode("participant_id")

@@ -70,16 +70,17 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Every day, at `minutes` past each of `hours`: the built-in schedules, whose `expression` says the same.
-    init(everyDay expression: String, minutes: [Int], hours: [Int]) {
+    /// At `minutes` past each of `hours`, every day or on `daysOfWeek` (0 = Sunday): the built-in
+    /// schedules, whose `expression` says the same.
+    init(builtIn expression: String, minutes: [Int], hours: [Int], daysOfWeek: Set<Int> = Set(0...6)) {
         self.expression = expression
         self.minutes = minutes
         self.hours = hours
         daysOfMonth = Set(1...31)
         months = Set(1...12)
-        daysOfWeek = Set(0...6)
+        self.daysOfWeek = daysOfWeek
         dayOfMonthRestricted = false
-        dayOfWeekRestricted = false
+        dayOfWeekRestricted = daysOfWeek != Set(0...6)
     }
 
     private static func values(_ text: String, _ field: Field, expression: String) throws(CronError) -> Set<Int> {

@@ -6,6 +6,10 @@ public enum JobName: String, InputEnum, Comparable {
     case sendMail = "send-mail"
     /// Removes expired sessions and tokens, old failed logins, and sent mail past its retention.
     case prune
+    /// Scans the alert rules and updates the alerts.
+    case alerts
+    /// Mails each follower the digest of their alerts.
+    case digest
 
     public static func < (lhs: JobName, rhs: JobName) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -14,6 +18,8 @@ public enum JobName: String, InputEnum, Comparable {
         switch self {
         case .sendMail: "envoie les courriels en attente"
         case .prune: "supprime sessions expirées, connexions refusées anciennes et courriels envoyés hors délai"
+        case .alerts: "examine les règles d'alerte et ouvre, met à jour ou clôt les alertes"
+        case .digest: "envoie à chacun le résumé des alertes qu'il suit (jamais un jour férié)"
         }
     }
 
@@ -21,8 +27,10 @@ public enum JobName: String, InputEnum, Comparable {
     /// defaults cannot fail at start-up (`CronScheduleTests` checks each equals its expression parsed).
     var builtInSchedule: CronSchedule {
         switch self {
-        case .sendMail: CronSchedule(everyDay: "* * * * *", minutes: Array(0...59), hours: Array(0...23))
-        case .prune: CronSchedule(everyDay: "17 * * * *", minutes: [17], hours: Array(0...23))
+        case .sendMail: CronSchedule(builtIn: "* * * * *", minutes: Array(0...59), hours: Array(0...23))
+        case .prune: CronSchedule(builtIn: "17 * * * *", minutes: [17], hours: Array(0...23))
+        case .alerts: CronSchedule(builtIn: "45 6 * * *", minutes: [45], hours: [6])
+        case .digest: CronSchedule(builtIn: "30 7 * * 1-5", minutes: [30], hours: [7], daysOfWeek: Set(1...5))
         }
     }
 
