@@ -25,8 +25,8 @@ struct ConfigTests {
         let text = try String(contentsOfFile: Self.repositoryConfig, encoding: .utf8)
         let file = try TOMLTable(string: text)
         var fileKeys: Set<String> = []
-        // `[profiles.NAME]` and `[jobs.NAME]` tables have their own tests.
-        for section in file.keys where section != "profiles" && section != "jobs" {
+        // `[profiles.NAME]`, `[jobs.NAME]` and `[alert_rules.NAME]` tables have their own tests.
+        for section in file.keys where !["profiles", "jobs", "alert_rules"].contains(section) {
             for key in file[section]?.table?.keys ?? [] { fileKeys.insert("\(section).\(key)") }
         }
         var declared: Set<String> = []
@@ -119,6 +119,45 @@ struct ConfigTests {
                 "[jobs.prune]\n# \(JobName.prune.frenchSummary)\nschedule = \"30 7 * * mon-fri\""))
     }
 
+    @Test("alert rules: config.toml documents each with its defaults; a table changes them")
+    func alertRuleTables() throws {
+        let text = try String(contentsOfFile: Self.repositoryConfig, encoding: .utf8)
+        let rules = try #require(try TOMLTable(string: text)["alert_rules"]?.table)
+        #expect(Set(rules.keys) == Set(AlertRule.allCases.map(\.rawValue)))
+        let parsed = try Config.parse(text)
+        for rule in AlertRule.allCases { #expect(parsed.alerts.settings(rule) == rule.defaultSettings, "\(rule)") }
+        let config = try Config.parse(
+            "[alert_rules.lot_ending_soon]\ndays = 45\nseverity = \"info\"\n[alert_rules.lot_behind]\nenabled = false\n"
+        )
+        #expect(config.alerts.settings(.lotEndingSoon).int(.days) == 45)
+        #expect(config.alerts.settings(.lotEndingSoon).severity == .info)
+        #expect(config.alerts.settings(.lotBehind).enabled == false)
+    }
+
+    @Test("an unknown alert rule, severity or parameter, a bad team address: refused naming the key")
+    func alertRefusals() {
+        let rule = #expect(throws: DomainError.self) { try Config.parse("[alert_rules.lot_late]\ndays = 3\n") }
+        #expect(rule?.field == "alert_rules.lot_late")
+        #expect(rule?.message.contains("règle d'alerte inconnue (règles : lot_behind, lot_ending_soon") == true)
+        let severity = #expect(throws: DomainError.self) {
+            try Config.parse("[alert_rules.lot_behind]\nseverity = \"urgent\"\n")
+        }
+        #expect(severity?.field == "alert_rules.lot_behind.severity")
+        #expect(severity?.message.contains("« info », « warning », « critical » (reçu « urgent »)") == true)
+        let lower = #expect(throws: DomainError.self) {
+            try Config.parse("[alert_rules.lot_behind]\nseverity = \"critical\"\nescalated_severity = \"info\"\n")
+        }
+        #expect(lower?.field == "alert_rules.lot_behind.escalated_severity")
+        let parameter = #expect(throws: DomainError.self) { try Config.parse("[alert_rules.lot_behind]\ndays = 3\n") }
+        #expect(parameter?.field == "alert_rules.lot_behind.days")
+        let range = #expect(throws: DomainError.self) {
+            try Config.parse("[alert_rules.missing_hour_report]\nreport_day = 31\n")
+        }
+        #expect(range?.field == "alert_rules.missing_hour_report.report_day")
+        let team = #expect(throws: DomainError.self) { try Config.parse("[alerts]\nteam_address = \"equipe\"\n") }
+        #expect(team?.field == "alerts.team_address")
+    }
+
     @Test("a bad schedule, an unknown job, a bad address, an unreadable CA file: refused naming the key")
     func jobAndMailRefusals() {
         let schedule = #expect(throws: DomainError.self) {
@@ -133,7 +172,8 @@ struct ConfigTests {
             try Config.parse("[jobs.alertes]\nschedule = \"* * * * *\"\n")
         }
         #expect(unknown?.field == "jobs.alertes")
-        #expect(unknown?.message.contains("tâche inconnue « alertes » (tâches : send-mail, prune)") == true)
+        #expect(
+            unknown?.message.contains("tâche inconnue « alertes » (tâches : send-mail, prune, alerts, digest)") == true)
         let key = #expect(throws: DomainError.self) { try Config.parse("[jobs.prune]\nhoraire = \"* * * * *\"\n") }
         #expect(key?.field == "jobs.prune.horaire")
         let from = #expect(throws: DomainError.self) { try Config.parse("[mail]\nfrom = \"clauses.example.org\"\n") }
@@ -155,7 +195,18 @@ struct ConfigTests {
         let pool = #expect(throws: DomainError.self) { try Config.parse("[database]\npool_size = 2\n") }
         #expect(pool?.field == "database.pool_size")
         let quiet = try? Config.parse(
-            "[database]\npool_size = 2\n[jobs.send-mail]\nenabled = false\n[jobs.prune]\nenabled = false\n")
+            """
+            [database]
+            pool_size = 2
+            [jobs.send-mail]
+            enabled = false
+            [jobs.prune]
+            enabled = false
+            [jobs.alerts]
+            enabled = false
+            [jobs.digest]
+            enabled = false
+            """)
         #expect(quiet?.database.poolSize == 2)
     }
 

@@ -16,6 +16,9 @@ public enum AlertParameter: String, CaseIterable, Sendable {
     /// Missing report: escalated when the month is this many months before the scan's month.
     case escalateMonths = "escalate_months"
 
+    /// Every parameter but a share counts whole days or months.
+    var isInteger: Bool { self != .escalateShortfallShare }
+
     var range: ClosedRange<Decimal> {
         switch self {
         case .days, .escalateDays: 0...3650
@@ -116,8 +119,11 @@ public struct AlertSettings: Sendable {
                 throw table.problem("escalated_severity", "ne peut pas être moins grave que « severity »")
             }
             for parameter in rule.parameters {
-                settings.parameters[parameter] = try table.decimal(
-                    parameter.rawValue, settings.decimal(parameter), in: parameter.range)
+                let value = try table.decimal(parameter.rawValue, settings.decimal(parameter), in: parameter.range)
+                if parameter.isInteger && French.round(value, scale: 0) != value {
+                    throw table.problem(parameter.rawValue, "doit être un nombre entier (reçu \(value))")
+                }
+                settings.parameters[parameter] = value
             }
             try table.rejectUnknownKeys()
             rules[rule] = settings

@@ -22,8 +22,9 @@ public struct Lot: StoredEntity, Equatable {
         public init(
             publicContractId: UUID? = nil, number: Int? = nil, label: String? = nil, amountExclVat: Decimal? = nil,
             executionStart: LocalDate? = nil, executionEnd: LocalDate? = nil, romeCodes: [String]? = nil,
-            worksiteInsee: String? = nil
+            worksiteInsee: String? = nil, facilitatorUserId: UUID? = nil
         ) {
+            self.facilitatorUserId = facilitatorUserId
             self.publicContractId = publicContractId
             self.number = number
             self.label = label
