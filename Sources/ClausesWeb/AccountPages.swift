@@ -57,6 +57,18 @@ struct AccountPages {
                 try await accountPage(user, token: draft), request: request, context: context,
                 status: .unprocessableContent)
         }
+        signedIn.post(RouterPath(Web.accountDigest.pattern)) { request, context in
+            let user = context.signedIn.user
+            let (_, read) = try await flow.forms.record(from: request, context: context, dates: flow.dates)
+            var draft = read
+            guard let frequency: DigestFrequency = draft.choice("frequency", required: true) else {
+                return try await flow.pages.render(
+                    try await accountPage(user, digest: draft), request: request, context: context,
+                    status: .unprocessableContent)
+            }
+            try await services.users.setDigestFrequency(of: user, frequency)
+            return Response.afterPost(to: Web.account.path(query: Notice.saved.query()))
+        }
         signedIn.post(RouterPath(Web.revokeToken.pattern)) { request, context in
             _ = try await flow.forms.record(from: request, context: context, dates: flow.dates)
             try await services.users.revokeOwnToken(context.signedIn.user, tokenId: try context.uuid("id"))
@@ -131,13 +143,33 @@ struct AccountPages {
         let tokens: [Token]
         let passwordAction: String
         let tokenAction: String
+        /// Staff only: the digest's frequency.
+        let digest: [FormSection]
+        let digestAction: String
     }
 
     private func accountPage(
-        _ user: User, password: FormDraft? = nil, token: FormDraft? = nil, issued: String? = nil
+        _ user: User, password: FormDraft? = nil, token: FormDraft? = nil, digest: FormDraft? = nil,
+        issued: String? = nil
     ) async throws -> AccountPage {
         let password = password ?? flow.draft()
         let token = token ?? flow.draft()
+        var digestSection: [FormSection] = []
+        if user.role.isStaff {
+            var shown = digest
+            if shown == nil {
+                shown = flow.draft(["frequency": try await services.users.digestFrequency(of: user).rawValue])
+            }
+            digestSection = [
+                FormSection(
+                    legend: "Résumé des alertes par courriel",
+                    fields: [
+                        (shown ?? flow.draft()).select(
+                            "frequency", "Fréquence", DigestFrequency.self, label: \.frenchLabel, required: true,
+                            hint: "Le résumé liste les alertes que vous suivez ; jamais un jour férié")
+                    ])
+            ]
+        }
         return AccountPage(
             email: user.email, name: user.displayName.isEmpty ? "—" : user.displayName, role: user.role.frenchLabel,
             password: [
@@ -171,7 +203,8 @@ struct AccountPages {
                     revoked: t.revokedAt.map { "révoqué le \(French.dateTime($0))" },
                     revoke: t.revokedAt == nil ? Web.revokeToken.path(t.id) : nil)
             },
-            passwordAction: Web.accountPassword.path(), tokenAction: Web.accountTokens.path())
+            passwordAction: Web.accountPassword.path(), tokenAction: Web.accountTokens.path(),
+            digest: digestSection, digestAction: Web.accountDigest.path())
     }
 
     // MARK: Admin

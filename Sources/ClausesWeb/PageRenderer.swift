@@ -111,6 +111,7 @@ enum Navigation {
 
     static func links(for role: Role, path: String) -> [Link] {
         var items: [(String, WebRoute)] = [("Tableau de bord", Web.dashboard)]
+        if role.isStaff { items.append(("Alertes", Web.alerts)) }
         switch role {
         case .admin, .facilitator:
             items += [
@@ -158,6 +159,8 @@ enum Notice: String {
     case decisionCorrected = "decision-corrigee"
     case passwordChanged = "mot-de-passe-change"
     case tokenRevoked = "jeton-revoque"
+    case alertAcknowledged = "alerte-prise-en-compte"
+    case alertSnoozed = "alerte-en-sommeil"
 
     func french(count: Int?) -> String {
         let n = count ?? 0
@@ -177,6 +180,9 @@ enum Notice: String {
         case .decisionCorrected: return "Décision corrigée ; la première reste dans l'historique."
         case .passwordChanged: return "Mot de passe changé ; vos autres sessions sont fermées."
         case .tokenRevoked: return "Jeton révoqué : il ne donne plus accès à l'API."
+        case .alertAcknowledged: return "Alerte prise en compte : elle reste ouverte tant que sa condition dure."
+        case .alertSnoozed:
+            return "Alerte mise en sommeil : elle se réveillera à la date choisie, ou plus tôt si elle s'aggrave."
         }
     }
 

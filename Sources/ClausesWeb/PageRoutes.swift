@@ -76,6 +76,7 @@ struct PageRoutes {
         ParticipantPages(services: services, flow: recordForms).register(on: staff)
         PathwayForms(services: services, flow: recordForms).register(on: staff)
         CommitteePages(services: services, flow: recordForms).register(on: staff)
+        AlertPages(services: services, pages: pages, forms: forms).register(on: staff)
     }
 
     // MARK: Login

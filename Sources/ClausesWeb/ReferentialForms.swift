@@ -63,7 +63,8 @@ struct ReferentialForms {
         }
         flow.register(editors, Web.newLot) { draft, target in
             try await lotPage(
-                contract: try await services.publicContracts.get(target.caller, id: try target.id()), nil, draft)
+                contract: try await services.publicContracts.get(target.caller, id: try target.id()), nil, draft,
+                target.caller)
         } save: { draft, posted, target in
             guard let input = lotInput(&draft, contractId: try target.id()) else { return nil }
             // A new lot goes on to its clause: the calculator is the next thing a facilitatrice does.
@@ -73,7 +74,8 @@ struct ReferentialForms {
         flow.register(editors, Web.editLot) { draft, target in
             let lot = try await services.lots.get(target.caller, id: try target.id())
             return try await lotPage(
-                contract: try await services.publicContracts.get(target.caller, id: lot.publicContractId), lot, draft)
+                contract: try await services.publicContracts.get(target.caller, id: lot.publicContractId), lot, draft,
+                target.caller)
         } save: { draft, posted, target in
             guard let input = lotInput(&draft, contractId: nil) else { return nil }
             let saved = try await services.lots.update(
@@ -318,7 +320,10 @@ struct ReferentialForms {
 
     // MARK: Lots
 
-    private func lotPage(contract: PublicContract, _ lot: Lot?, _ draft: FormDraft?) async throws -> RecordFormPage {
+    private func lotPage(contract: PublicContract, _ lot: Lot?, _ draft: FormDraft?, _ caller: Caller) async throws
+        -> RecordFormPage
+    {
+        let facilitators = try await services.users.staff(caller).filter { [.admin, .facilitator].contains($0.role) }
         let draft =
             draft
             ?? flow.draft(
@@ -329,8 +334,9 @@ struct ReferentialForms {
                         "executionStart": $0.executionStart?.description ?? "",
                         "executionEnd": $0.executionEnd?.description ?? "",
                         "romeCodes": $0.romeCodes.joined(separator: " "), "worksiteInsee": $0.worksiteInsee ?? "",
+                        "facilitatorUserId": $0.facilitatorUserId?.slug ?? "",
                     ]
-                } ?? [:])
+                } ?? ["facilitatorUserId": caller.userId?.slug ?? ""])
         return RecordFormPage(
             title: lot.map { "Modifier le lot \($0.number) — \($0.label)" }
                 ?? "Nouveau lot du marché \(contract.reference)",
@@ -352,6 +358,10 @@ struct ReferentialForms {
                             "romeCodes", "Métiers (codes ROME)",
                             hint: "Séparés par des espaces, par exemple F1703 F1602"),
                         draft.input("worksiteInsee", "Commune du chantier (code INSEE)"),
+                        draft.select(
+                            "facilitatorUserId", "Facilitateur en charge",
+                            options: facilitators.map { ($0.id.slug, $0.label) }, blank: "Personne",
+                            hint: "Il reçoit les alertes du lot (retard, relevés manquants…)"),
                     ])
             ], submit: lot == nil ? "Créer le lot et définir sa clause" : "Enregistrer")
     }
@@ -367,7 +377,7 @@ struct ReferentialForms {
             label: draft.text("label", required: true), amountExclVat: draft.decimal("amountExclVat"),
             executionStart: start, executionEnd: end,
             romeCodes: draft.clearable("romeCodes").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init),
-            worksiteInsee: draft.clearable("worksiteInsee"))
+            worksiteInsee: draft.clearable("worksiteInsee"), facilitatorUserId: draft.uuid("facilitatorUserId"))
         input.clear = draft.emptied(Lot.Input.clearable)
         return draft.isValid ? input : nil
     }

@@ -68,6 +68,8 @@ struct ReferentialPages {
         let bounded: String?
         let pending: LinkLine?
         let candidates: LinkLine?
+        /// Staff: the current alerts they may see, by severity.
+        let alerts: LinkLine?
         let moves: [LinkLine]
         /// Said when more placements start or end this month than the dashboard lists.
         let movesBounded: String?
@@ -106,6 +108,16 @@ struct ReferentialPages {
                 text: "Sorties positives à proposer au comité", detail: "détectées selon le profil de chaque PLIE",
                 link: Web.outcomes.path())
         }
+        var alerts: LinkLine?
+        if caller.role.isStaff {
+            let counts = try await services.alerts.currentCounts(caller)
+            let total = counts.values.reduce(0, +)
+            alerts = .init(
+                text: total == 0 ? "Aucune alerte en cours" : "\(total) alerte(s) en cours",
+                detail: [AlertSeverity.critical, .warning, .info].compactMap { severity in
+                    counts[severity].map { "\($0) \(severity.frenchLabel.lowercased())" }
+                }.joined(separator: " · "), link: Web.alerts.path())
+        }
         let month = try await services.ledger.dashboard.moves(
             caller, month: today.yearMonth, limit: DashboardPage.moveLimit)
         let moves = month.moves.sorted { ($0.date, $0.code) < ($1.date, $1.code) }.map { move in
@@ -126,7 +138,7 @@ struct ReferentialPages {
             bounded: underWay.underWay > underWay.lots.count
                 ? "Calculé sur les \(underWay.lots.count) lots en cours qui finissent le plus tôt, sur \(French.number(Decimal(underWay.underWay), maxFraction: 0)) lots en cours : les autres se lisent dans les bilans de chaque donneur d'ordre."
                 : nil,
-            pending: pending, candidates: candidates,
+            pending: pending, candidates: candidates, alerts: alerts,
             moves: moves,
             movesBounded: month.placements > DashboardPage.moveLimit
                 ? "Les \(DashboardPage.moveLimit) premières mises à l'emploi par date, sur \(French.number(Decimal(month.placements), maxFraction: 0)) qui commencent ou finissent ce mois-ci."
@@ -436,6 +448,8 @@ struct ReferentialPages {
         let rome: String
         let worksite: String
         let atISO: String
+        /// Staff: who is in charge of the lot (its alerts go to them).
+        let facilitator: String?
         let clause: Clause?
         let balance: LotBalanceView?
         let pending: Pending?
@@ -446,6 +460,12 @@ struct ReferentialPages {
         let placements: [PlacementRow]
         let companies: [Company]
         var actions: [ActionLink] = []
+    }
+
+    /// The facilitator's name, « Personne » when none is set.
+    private func facilitatorLabel(_ id: UUID?, _ caller: Caller) async throws -> String {
+        guard let id else { return "Personne (choisissez-le dans « Modifier »)" }
+        return try await services.users.staff(caller).first { $0.id == id }?.label ?? "Compte désactivé"
     }
 
     private func lot(_ id: UUID, _ request: Request, _ caller: Caller) async throws -> LotPage {
@@ -487,6 +507,9 @@ struct ReferentialPages {
             rome: lot.romeCodes.isEmpty ? "—" : lot.romeCodes.joined(separator: ", "),
             worksite: lot.worksiteInsee ?? "—",
             atISO: at.description,
+            facilitator: caller.role.isStaff
+                ? try await facilitatorLabel(lot.facilitatorUserId, caller) : nil,
+
             clause: clause.map {
                 .init(
                     requiredHours: French.hours($0.requiredHours), mode: $0.calibration.mode.frenchLabel,

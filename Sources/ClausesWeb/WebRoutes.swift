@@ -87,6 +87,9 @@ enum Web {
     static let indicatorPeople = WebRoute("/indicateurs/personnes")
     static let committee = WebRoute("/comite")
     static let committeeCSV = WebRoute("/comite.csv")
+    static let alerts = WebRoute("/alertes")
+    static let acknowledgeAlert = WebRoute("/alertes/:id/prise-en-compte")
+    static let snoozeAlert = WebRoute("/alertes/:id/sommeil")
 
     // Record forms (the workbench): constant segments (`nouveau`) are matched before `:id`.
     static let newBuyer = WebRoute("/acheteurs/nouveau")
@@ -127,6 +130,7 @@ enum Web {
     static let account = WebRoute("/compte")
     static let accountPassword = WebRoute("/compte/mot-de-passe")
     static let accountTokens = WebRoute("/compte/jetons")
+    static let accountDigest = WebRoute("/compte/resume-alertes")
     static let revokeToken = WebRoute("/compte/jetons/:id/revoquer")
     static let users = WebRoute("/admin/comptes")
     static let newUser = WebRoute("/admin/comptes/nouveau")

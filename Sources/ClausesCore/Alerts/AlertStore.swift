@@ -3,13 +3,23 @@ import PostgresClient
 
 /// A stored alert as the API, the CLI and the pages show it. `data` holds the figures as decimal (or
 /// date) strings; `summary` says them in French.
-public struct Alert: Codable, Sendable, Equatable {
-    public struct Subject: Codable, Sendable, Equatable {
+public struct Alert: Encodable, Sendable, Equatable {
+    public struct Subject: Encodable, Sendable, Equatable {
         public let kind: AlertSubjectKind
         public let id: UUID
-        /// The month of a missing report, the PLIE of a quota; absent otherwise.
+        /// The month of a missing report, the PLIE of a quota; null otherwise.
         public let key: String?
         public let label: String
+
+        private enum Key: String, CodingKey { case kind, id, key, label }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(id, forKey: .id)
+            try c.encode(key, forKey: .key)
+            try c.encode(label, forKey: .label)
+        }
     }
 
     public let id: Int64
@@ -27,6 +37,30 @@ public struct Alert: Codable, Sendable, Equatable {
     public let actedByLabel: String?
     /// The page of the subject (relative to `server.base_url`).
     public let path: String
+
+    private enum Key: String, CodingKey {
+        case id, rule, subject, state, severity, openedOn, updatedOn, closedOn, snoozedUntil, data, summary, comment,
+            actedByLabel, path
+    }
+
+    /// Every key written, absent values as null: a program reading `closedOn` finds it on each alert.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(rule, forKey: .rule)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(state, forKey: .state)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(openedOn, forKey: .openedOn)
+        try c.encode(updatedOn, forKey: .updatedOn)
+        try c.encode(closedOn, forKey: .closedOn)
+        try c.encode(snoozedUntil, forKey: .snoozedUntil)
+        try c.encode(data, forKey: .data)
+        try c.encode(summary, forKey: .summary)
+        try c.encode(comment, forKey: .comment)
+        try c.encode(actedByLabel, forKey: .actedByLabel)
+        try c.encode(path, forKey: .path)
+    }
 
     static let columns = """
         a.id, a.rule, a.subject_kind, a.subject_id, a.subject_key, a.subject_label, a.state, a.severity, a.opened_on,
@@ -85,6 +119,51 @@ public struct AlertFilter: Sendable, Equatable {
     public var limit = 500
 
     public init() {}
+
+    /// The filter a query string asks for: `state`, `severity`, `rule` (comma-separated lists),
+    /// `subjectKind`, `subjectId`, `mine=true`, `all=true` (closed ones too), `limit` (1–5000).
+    public init(query: [String: String]) throws(DomainError) {
+        func list<E: InputEnum>(_ name: String, _ type: E.Type) throws(DomainError) -> [E] {
+            guard let text = query[name], !text.isEmpty else { return [] }
+            var values: [E] = []
+            for item in text.split(separator: ",") {
+                let raw = item.trimmingCharacters(in: .whitespaces)
+                guard let value = E(rawValue: raw) else {
+                    throw DomainError.invalid(
+                        name,
+                        "« \(name) » : valeur inconnue « \(raw) » (valeurs : \(E.allCases.map(\.rawValue).joined(separator: ", ")))."
+                    )
+                }
+                values.append(value)
+            }
+            return values
+        }
+        func flag(_ name: String) throws(DomainError) -> Bool {
+            switch query[name] {
+            case nil, "", "false": return false
+            case "true": return true
+            case let text?: throw DomainError.invalid(name, "« \(name) » vaut true ou false (reçu « \(text) »).")
+            }
+        }
+        states = try list("state", AlertState.self)
+        severities = try list("severity", AlertSeverity.self)
+        rules = try list("rule", AlertRule.self)
+        subjectKind = try list("subjectKind", AlertSubjectKind.self).first
+        if let text = query["subjectId"], !text.isEmpty {
+            guard let id = UUID(uuidString: text) else {
+                throw DomainError.invalid("subjectId", "« subjectId » n'est pas un identifiant (UUID) : « \(text) ».")
+            }
+            subjectId = id
+        }
+        mine = try flag("mine")
+        includeClosed = try flag("all")
+        if let text = query["limit"], !text.isEmpty {
+            guard let value = Int(text), (1...5000).contains(value) else {
+                throw DomainError.invalid("limit", "« limit » est un entier de 1 à 5000 (reçu « \(text) »).")
+            }
+            limit = value
+        }
+    }
 }
 
 /// Alerts as people see and act on them. Staff only: admins and facilitators see every alert; a référent

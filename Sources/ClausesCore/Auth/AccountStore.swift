@@ -39,6 +39,25 @@ extension UserStore {
         }
     }
 
+    /// How often the account receives the alerts' digest.
+    public func digestFrequency(of user: User) async throws -> DigestFrequency {
+        try await pool.query("SELECT digest_frequency FROM users WHERE id = $1", [user.id]).one()
+            .decodeEnum(0, table: "users", column: "digest_frequency")
+    }
+
+    /// Staff choose how often they receive the alerts' digest (buyer and company accounts receive none).
+    public func setDigestFrequency(of user: User, _ frequency: DigestFrequency) async throws {
+        try user.caller.requireStaff()
+        try await pool.withTransaction { connection in
+            try await connection.execute(
+                "UPDATE users SET digest_frequency = $2, updated_at = now() WHERE id = $1",
+                [user.id, frequency.rawValue])
+            try await Audit.record(
+                .update, entity: "user", id: user.id.uuidString.lowercased(),
+                changes: ["digestFrequency": frequency.rawValue], by: user.caller, on: connection)
+        }
+    }
+
     /// The account's API tokens, latest first (revoked ones included, marked).
     public func tokens(of user: User) async throws -> [APITokenSummary] {
         try await pool.query(
