@@ -383,7 +383,8 @@ public struct AlertScanner: Sendable {
     }
 
     /// Opens what is new, updates what changed (a rise in severity wakes an acknowledged or snoozed alert,
-    /// and so does the end of a snooze), closes what cleared; mails new critical alerts when configured.
+    /// and so does the end of a snooze), closes what cleared; mails at once the alerts that open (or rise
+    /// to) critical under a rule with `mail_at_once`.
     private func reconcile(
         _ matches: [AlertMatch], at: LocalDate, now: Date, into result: inout AlertScanResult,
         on connection: PostgresConnection
@@ -442,7 +443,7 @@ public struct AlertScanner: Sendable {
                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::text[], $10::text[], $11::text[], $12::text[])
                      AS t(rule, kind, id, key, label, lot, pathway, participant, referent, severity, data, summary)
-                RETURNING id, severity
+                RETURNING id, rule, severity
                 """,
                 [
                     text(inserts.map { $0.0.finding.rule.rawValue }), text(inserts.map { $0.0.subject.kind.rawValue }),
@@ -454,8 +455,10 @@ public struct AlertScanner: Sendable {
                     text(inserts.map { $0.0.finding.severity.rawValue }), text(inserts.map(\.1)),
                     text(inserts.map { $0.0.finding.summary }), at, now,
                 ])
-            for row in rows where try row.decodeEnum(1, table: "alerts", column: "severity") == AlertSeverity.critical {
-                critical.append(try row.decode(0))
+            for row in rows {
+                let rule: AlertRule = try row.decodeEnum(1, table: "alerts", column: "rule")
+                let severity: AlertSeverity = try row.decodeEnum(2, table: "alerts", column: "severity")
+                if severity == .critical && settings.settings(rule).mailAtOnce { critical.append(try row.decode(0)) }
             }
         }
         if !updates.isEmpty {
@@ -477,7 +480,7 @@ public struct AlertScanner: Sendable {
                     text(updates.map { String($0.wake) }), at, now,
                 ])
             for update in updates where update.rose && update.1.finding.severity == .critical {
-                critical.append(update.0)
+                if settings.settings(update.1.finding.rule).mailAtOnce { critical.append(update.0) }
             }
         }
         if !closing.isEmpty {
@@ -491,7 +494,7 @@ public struct AlertScanner: Sendable {
         result.updated = updates.count
         result.closed = closing.count
         result.current = current.count - closing.count + inserts.count
-        if settings.mailCriticalAtOnce, !critical.isEmpty {
+        if !critical.isEmpty {
             result.mailed = try await mail.mailAtOnce(critical, now: now, outbox: outbox, on: connection)
         }
     }

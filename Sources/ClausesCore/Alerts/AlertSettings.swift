@@ -48,6 +48,8 @@ public struct AlertRuleSettings: Sendable, Equatable {
     /// The severity once its escalation condition holds (see each rule).
     public var escalatedSeverity: AlertSeverity
     public var parameters: [AlertParameter: Decimal]
+    /// Mail the alert at once to those who follow it when it opens (or rises to) critical, besides the digest.
+    public var mailAtOnce = false
 
     public func decimal(_ parameter: AlertParameter) -> Decimal { parameters[parameter] ?? 0 }
     public func int(_ parameter: AlertParameter) -> Int { NSDecimalNumber(decimal: decimal(parameter)).intValue }
@@ -67,7 +69,10 @@ extension AlertRule {
         switch self {
         case .lotBehind: return make(.warning, .critical, [.escalateShortfallShare: Decimal(string: "0.25") ?? 0])
         case .lotEndingSoon: return make(.warning, .critical, [.days: 30, .escalateDays: 7])
-        case .lotNonCompliant: return make(.critical, .critical)
+        case .lotNonCompliant:
+            var settings = make(.critical, .critical)
+            settings.mailAtOnce = true
+            return settings
         case .lotWithoutPlacement: return make(.warning, .critical, [.days: 30, .escalateDays: 90])
         case .missingHourReport:
             return make(.warning, .critical, [.reportDay: 10, .lookbackMonths: 6, .escalateMonths: 3])
@@ -90,8 +95,6 @@ extension AlertRule {
 public struct AlertSettings: Sendable {
     /// The team's address: it receives a digest of every alert; empty: none.
     public var teamAddress = ""
-    /// Mail a newly opened critical alert at once to those who follow it (besides the digest).
-    public var mailCriticalAtOnce = true
     /// Send a digest even when nothing is new or worse since the last one.
     public var digestWhenNothingNew = false
     public var rules: [AlertRule: AlertRuleSettings] = Dictionary(
@@ -115,6 +118,7 @@ public struct AlertSettings: Sendable {
             settings.enabled = try table.bool("enabled", settings.enabled)
             settings.severity = try table.choice("severity", settings.severity)
             settings.escalatedSeverity = try table.choice("escalated_severity", settings.escalatedSeverity)
+            settings.mailAtOnce = try table.bool("mail_at_once", settings.mailAtOnce)
             if settings.escalatedSeverity < settings.severity {
                 throw table.problem("escalated_severity", "ne peut pas être moins grave que « severity »")
             }
@@ -139,6 +143,7 @@ public struct AlertSettings: Sendable {
                 "", "[alert_rules.\(rule.rawValue)]", "# \(rule.frenchLabel)", "enabled = \(settings.enabled)",
                 "severity = \"\(settings.severity.rawValue)\"",
                 "escalated_severity = \"\(settings.escalatedSeverity.rawValue)\"",
+                "mail_at_once = \(settings.mailAtOnce)",
             ]
                 + rule.parameters.flatMap { ["# \($0.description)", "\($0.rawValue) = \(settings.decimal($0))"] }
         }

@@ -296,9 +296,6 @@ extension Config {
             "alerts", "team_address", \.alerts.teamAddress,
             "The team's address: it receives the digest of every alert; empty: none."),
         .bool(
-            "alerts", "mail_critical_at_once", \.alerts.mailCriticalAtOnce,
-            "Mail a newly opened critical alert at once to those who follow it."),
-        .bool(
             "alerts", "digest_when_nothing_new", \.alerts.digestWhenNothingNew,
             "Send a digest even when no alert is new or worse since the last one."),
     ]

@@ -177,6 +177,7 @@ public enum DemoData {
 
         let users = services.users
         var referentId: UUID?
+        var facilitatorId: UUID?
         for (email, name, role, buyer, companyId) in [
             ("admin@demo.clauses.fr", "Administratrice démo", .admin, nil, nil),
             (facilitatorEmail, "Camille Facilitatrice (démo)", .facilitator, nil, nil),
@@ -190,10 +191,17 @@ public enum DemoData {
                     email: email, displayName: name, role: role, password: password,
                     buyerId: buyer, companyId: companyId))
             if role == .referent { referentId = user.id }
+            if role == .facilitator { facilitatorId = user.id }
+        }
+        // Camille is in charge of every demo lot: the alerts on them go to her.
+        for lot in lotIds.values {
+            _ = try await lots.update(caller, id: lot, .init(facilitatorUserId: facilitatorId))
         }
         try await loadLedger(
             services.ledger, caller: caller, lots: lotIds, companies: company, referentId: referentId,
             today: services.clock.today)
+        // The alerts of the demo territory at once, rather than at the `alerts` job's next slot.
+        _ = try await services.alertScanner.scan(at: services.clock.today, now: services.clock.now)
     }
 
     /// Participants (invented people), their proofs, placements on the demo lots and monthly hours up to
