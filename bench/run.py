@@ -57,6 +57,7 @@ import sys
 import time
 
 from mail import measure_mail
+from alerts import measure_alerts
 
 TARGETS = {  # metric -> (limit, "max" | "min", unit)
     "lot_balance_p95_ms": (10.0, "max", "ms"),
@@ -66,6 +67,8 @@ TARGETS = {  # metric -> (limit, "max" | "min", unit)
     "max_upload_p95_ratio": (2.0, "max", "× idle"),
     "service_peak_rss_mb": (200.0, "max", "MB"),
     "indicators_p95_ms": (2000.0, "max", "ms"),
+    "alerts_scan_seconds": (10.0, "max", "s"),
+    "alerts_scan_peak_rss_mb": (200.0, "max", "MB"),
     # Each speed figure against its limit measured in the same run (`BALANCE_SQL`, `measure_healthz`, `copy_limit`).
     "lot_balance_ratio": (3.0, "max", "× (SQL + /healthz)"),
     "buyer_balance_ratio": (2.0, "max", "× SQL"),
@@ -251,7 +254,7 @@ def parse_args():
     p.add_argument("--buyer-runs", type=int, default=int(env("BENCH_BUYER_RUNS", "20")))
     p.add_argument("--import-lines", type=int, default=int(env("BENCH_IMPORT_LINES", "100000")))
     p.add_argument("--keep-imported", action="store_true", help="keep the imported reports (default: deleted after the measure)")
-    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,indicators,pages,import,flood,upload,mail,limits")
+    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,indicators,pages,import,flood,upload,mail,alerts,limits")
     p.add_argument("--mail-messages", type=int, default=int(env("BENCH_MAIL_MESSAGES", "2000")))
     p.add_argument("--probe-seconds", type=float, default=float(env("BENCH_PROBE_SECONDS", "10")))
     p.add_argument("--flood-clients", type=int, default=int(env("BENCH_FLOOD_CLIENTS", "16")))
@@ -818,6 +821,8 @@ def main():
             results["import"] = measure_import(args, url, out_dir, limits)
         if "mail" not in args.skip:
             results["mail"] = measure_mail(args, url, out_dir, psql, log)
+        if "alerts" not in args.skip:
+            results["alerts"] = measure_alerts(args, url, config, psql, psql_timed, log)
         status = proc_status(service.pid)
         results["service_memory"] = {"peak_rss_mb": round(status["VmHWM"], 1), "rss_mb": round(status["VmRSS"], 1)}
     finally:
@@ -839,6 +844,9 @@ def main():
         "max_upload_p95_ratio": round(results["largest_upload"]["p95_ms"] / results["idle"]["p95_ms"], 2) if "largest_upload" in results else None,
         "service_peak_rss_mb": results["service_memory"]["peak_rss_mb"],
         "indicators_p95_ms": results.get("indicators", {}).get("p95_ms"),
+        # The slower of the two scans, and the larger peak.
+        "alerts_scan_seconds": max((r["job_seconds"] for r in results["alerts"]["runs"]), default=None) if "alerts" in results else None,
+        "alerts_scan_peak_rss_mb": max((r["peak_rss_mb"] for r in results["alerts"]["runs"]), default=None) if "alerts" in results else None,
     }
     # Each speed figure beside its limit measured in this run (None when either was not measured).
     limits = limits or {}
@@ -943,6 +951,14 @@ def main():
         row(f"mail sender ({mail['messages']} × {mail['message_bytes']:,} B)", [f"{mail['messages_per_s']:,}", "msg/s"])
         row(f"  limit: bare libcurl loop ({mail['limit_seconds']:.2f} s)", [f"{mail['limit_messages_per_s']:,}", "msg/s"])
         row("  msg/s / limit", ["", f"{mail['messages_per_s'] / mail['limit_messages_per_s']:.2f}"])
+    alerts = results.get("alerts")
+    if alerts:
+        for r in alerts["runs"]:
+            row(f"alert scan, {r['label']} (s)", [f"{r['job_seconds']:.2f}", f"{r['peak_rss_mb']:.1f} MB"],
+                "<= 10 s, <= 200 MB" if r["label"] == "first" else "", verdicts["alerts_scan_seconds"]["verdict"]
+                + "/" + verdicts["alerts_scan_peak_rss_mb"]["verdict"] if r["label"] == "first" else "")
+        row(f"  limit: bare pre-filter SQL (s)", [f"{alerts['prefilter_seconds']:.2f}"])
+        row("  scan / limit", ["", f"{max(r['job_seconds'] for r in alerts['runs']) / alerts['prefilter_seconds']:.2f}"])
     mem = results["service_memory"]
     row("service memory (MB)", [f"peak {mem['peak_rss_mb']:.1f}", f"now {mem['rss_mb']:.1f}"], "peak <= 200 MB",
         verdicts["service_peak_rss_mb"]["verdict"])

@@ -31,15 +31,20 @@ CREATE TABLE alerts (
     -- reference: never a name).
     subject_label text NOT NULL,
     -- Routing and visibility: the lot (its facilitators), the pathway (its référent), the person
-    -- (référents see the people they follow), the référent a quota is about.
-    lot_id uuid REFERENCES lots(id),
-    pathway_id uuid REFERENCES pathways(id),
-    participant_id uuid REFERENCES participants(id),
-    referent_user_id uuid REFERENCES users(id),
+    -- (référents see the people they follow), the référent a quota is about. No foreign keys: alerts are
+    -- derived from the facts at each scan (a subject that disappears closes its alert at the next one),
+    -- never block erasing a person, and a scan writes them by the hundred thousand.
+    lot_id uuid,
+    pathway_id uuid,
+    participant_id uuid,
+    referent_user_id uuid,
     state text NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'acknowledged', 'snoozed', 'closed')),
     severity text NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
     data jsonb NOT NULL,
     summary text NOT NULL,
+    -- A hash of what a person reads (severity, figures, sentence, label): a scan skips unchanged alerts
+    -- without reading them back.
+    fingerprint bigint NOT NULL,
     opened_on date NOT NULL,
     opened_at timestamptz NOT NULL,
     updated_on date NOT NULL,
@@ -55,8 +60,8 @@ CREATE TABLE alerts (
 );
 CREATE UNIQUE INDEX alerts_one_current ON alerts (rule, subject_kind, subject_id, subject_key) WHERE state <> 'closed';
 CREATE INDEX alerts_current ON alerts (severity, opened_on) WHERE state <> 'closed';
-CREATE INDEX alerts_lot ON alerts (lot_id) WHERE lot_id IS NOT NULL;
-CREATE INDEX alerts_history ON alerts (subject_kind, subject_id, opened_on);
+-- A scan looks up the current alerts of a batch of subjects; a list, the history of one subject.
+CREATE INDEX alerts_subject ON alerts (subject_id);
 
 -- Each digest considered for a recipient on a day: sent (with its message) or skipped with the reason.
 CREATE TABLE digests (

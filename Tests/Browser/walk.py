@@ -209,7 +209,7 @@ def steps(driver, size, hours, imported):
     check("Import terminé" in driver.page_source, "« Importer pour de bon » imports the checked file")
     check("attendent la validation" in driver.page_source, "the page says imported hours wait for validation")
 
-    for page in ("/marches", "/acheteurs", "/indicateurs", "/comite", "/sorties-positives"):
+    for page in ("/marches", "/acheteurs", "/indicateurs", "/comite", "/sorties-positives", "/alertes"):
         driver.get(BASE + page)
         check(driver.find_elements(By.CSS_SELECTOR, "nav a[aria-current=page]"), f"{page} marks its menu entry")
         audit(driver)

@@ -243,6 +243,21 @@ struct CLITests {
         let backwards = try CLI.run(
             ["indicators", "--profile", "pays-d-aix", "--from", "2026-06-01", "--to", "2026-05-31"], environment: env)
         #expect(backwards.status == 2 && backwards.stderr.contains("avant de commencer"))
+        // The demo's alerts, scanned on loading: listed as JSON with their figures as decimal strings.
+        let alerts = try CLI.run(["alerts", "list", "--json"], environment: env)
+        #expect(alerts.status == 0)
+        let list = try #require(
+            (try JSONSerialization.jsonObject(with: Data(alerts.stdout.utf8)) as? [String: Any])?["items"]
+                as? [[String: Any]])
+        let behind = try #require(list.first { $0["rule"] as? String == "lot_behind" })
+        #expect((behind["subject"] as? [String: Any])?["kind"] as? String == "lot")
+        #expect(behind["state"] as? String == "open" && behind["closedOn"] is NSNull && behind["openedOn"] is String)
+        #expect((behind["data"] as? [String: String])?["shortfallHours"]?.contains(".") == true)
+        let scan = try CLI.run(["alerts", "scan"], environment: env)
+        #expect(
+            scan.status == 0 && scan.stdout.contains("Tâche « alerts » réussie") && scan.stdout.contains("opened 0"))
+        let text = try CLI.run(["alerts", "list", "--all"], environment: env)
+        #expect(text.stdout.contains("[Critique] Lot en retard"))
         let outcomes = try CLI.run(["outcomes", "--profile", "istres-ouest-provence-2020", "--json"], environment: env)
         #expect(outcomes.status == 0 && outcomes.stdout.contains("DEMO-002"))
         let added = try CLI.run(

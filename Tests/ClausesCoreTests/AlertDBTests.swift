@@ -59,6 +59,9 @@ import Testing
         #expect(opened.data["creditedHours"] == "250.00")
         #expect(opened.data["shortfallHours"] == "50.00")
         #expect(opened.path == "/lots/\(lot.uuidString.lowercased())")
+        // The same day again: every finding equals its stored alert (figures compared as jsonb prints them).
+        let again = try await Self.scan(f, "2026-05-31")
+        #expect(again.opened == 0 && again.updated == 0 && again.closed == 0 && again.current > 0)
 
         // AL2: 30 h more credited; the same alert closes on 2026-06-01.
         let placement = try #require(lotPlacement)

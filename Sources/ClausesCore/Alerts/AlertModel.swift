@@ -159,10 +159,31 @@ public struct AlertFinding: Sendable, Equatable {
     public var figures: [AlertFigure]
     public var summary: String
 
-    /// The figures as the JSON object stored in `alerts.data`, keys sorted.
-    public func dataJSON() throws -> String {
-        let object = Dictionary(figures.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
-        return String(decoding: try JSONCoding.encode(object), as: UTF8.self)
+    /// The figures as the JSON object stored in `alerts.data`, keys sorted as PostgreSQL sorts a `jsonb`'s
+    /// (by length, then bytes): the same figures always give the same text, and the same fingerprint.
+    public var dataJSON: String {
+        let sorted = figures.sorted {
+            $0.name.utf8.count != $1.name.utf8.count
+                ? $0.name.utf8.count < $1.name.utf8.count : Array($0.name.utf8).lexicographicallyPrecedes($1.name.utf8)
+        }
+        return "{" + sorted.map { "\(Self.quoted($0.name)): \(Self.quoted($0.value))" }.joined(separator: ", ") + "}"
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }
 

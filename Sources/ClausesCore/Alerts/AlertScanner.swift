@@ -45,32 +45,72 @@ public struct AlertScanner: Sendable {
 
     /// Lots whose facts are held in memory at once.
     static let lotChunk = 2_000
+    /// Placements read at once for the missing-report rule.
+    static let placementBatch = 10_000
 
     public func scan(at: LocalDate, now: Date) async throws -> AlertScanResult {
         try await pool.withTransaction(isolation: .repeatableRead) { connection in
             try await connection.execute("SET LOCAL jit = off")
-            var matches: [AlertMatch] = []
-            var result = AlertScanResult()
-            let lots = try await lotMatches(at: at, on: connection)
-            matches += lots.matches
-            result.lotsComputed = lots.computed
-            if enabled(.missingHourReport) { matches += try await reportMatches(at: at, on: connection) }
-            if enabled(.proofExpiring) { matches += try await eligibilityMatches(at: at, on: connection) }
-            matches += try await pathwayMatches(at: at, on: connection)
-            if enabled(.extensionQuotaExceeded) { matches += try await quotaMatches(at: at, on: connection) }
-            if enabled(.outcomeAwaitingCommittee) { matches += try await proposalMatches(at: at, on: connection) }
-            try await reconcile(matches, at: at, now: now, into: &result, on: connection)
+            // The pre-filter sums every validated report per placement: room to hash them without spilling.
+            try await connection.execute("SET LOCAL work_mem = '64MB'")
+            var lifecycle = try await AlertLifecycle(connection: connection, settings: settings, at: at, now: now)
+            let window = AlertRules.reportWindow(at: at, settings.settings(.missingHourReport))
+            try await placementHours(at: at, window: window, on: connection)
+            let lotsComputed = try await lotMatches(at: at, into: &lifecycle, on: connection)
+            if enabled(.missingHourReport), let window {
+                try await reportMatches(at: at, window: window, into: &lifecycle, on: connection)
+            }
+            if enabled(.proofExpiring) {
+                try await lifecycle.apply(try await eligibilityMatches(at: at, on: connection))
+            }
+            try await lifecycle.apply(try await pathwayMatches(at: at, on: connection))
+            if enabled(.extensionQuotaExceeded) {
+                try await lifecycle.apply(try await quotaMatches(at: at, on: connection))
+            }
+            if enabled(.outcomeAwaitingCommittee) {
+                try await lifecycle.apply(try await proposalMatches(at: at, on: connection))
+            }
+            var result = try await lifecycle.closeUnseen()
+            result.lotsComputed = lotsComputed
+            if !lifecycle.toMail.isEmpty {
+                result.mailed = try await mail.mailAtOnce(lifecycle.toMail, now: now, outbox: outbox, on: connection)
+            }
             return result
         }
     }
 
     private func enabled(_ rule: AlertRule) -> Bool { settings.settings(rule).enabled }
 
+    /// One pass over the hour reports for the lot rules and the missing-report rule: per placement, the
+    /// validated worked hours up to the month of `at` (attested ones apart: the lots' lower bound), and
+    /// the months of the report window with a current report that is not rejected, as bits from the
+    /// window's first month (`lookback_months` ≤ 36: they fit in a bigint).
+    private func placementHours(
+        at: LocalDate, window: (first: YearMonth, last: YearMonth)?, on connection: PostgresConnection
+    ) async throws {
+        let first = window?.first ?? at.yearMonth
+        let last = window?.last ?? first.adding(months: -1)
+        try await connection.execute(
+            """
+            CREATE TEMPORARY TABLE alert_placement_hours ON COMMIT DROP AS
+            SELECT h.placement_id,
+                   sum(h.worked_hours) FILTER (WHERE h.status = 'validated' AND h.month <= $1) AS worked,
+                   sum(coalesce(h.attested_insertion_hours, h.worked_hours))
+                       FILTER (WHERE h.status = 'validated' AND h.month <= $1) AS attested,
+                   bit_or(1::bigint << ((date_part('year', h.month) * 12 + date_part('month', h.month) - 1)::int - $4))
+                       FILTER (WHERE h.status <> 'rejected' AND h.month BETWEEN $2 AND $3) AS reported
+            FROM hour_reports h WHERE h.current
+            GROUP BY h.placement_id
+            """, [at.yearMonth.firstDay, first.firstDay, last.firstDay, first.index])
+        try await connection.execute("ANALYZE alert_placement_hours")
+    }
+
     // MARK: Lots
 
-    private func lotMatches(at: LocalDate, on connection: PostgresConnection) async throws -> (
-        matches: [AlertMatch], computed: Int
-    ) {
+    /// Reconciles the lot rules' findings chunk by chunk; returns how many lots the pre-filter kept.
+    private func lotMatches(at: LocalDate, into lifecycle: inout AlertLifecycle, on connection: PostgresConnection)
+        async throws -> Int
+    {
         var conditions: [String] = []
         var sql = SQL("")
         let atText = sql.bind(at)
@@ -100,22 +140,15 @@ public struct AlertScanner: Sendable {
                  AND NOT EXISTS (SELECT 1 FROM placements p WHERE p.lot_id = l.id))
                 """)
         }
-        guard !conditions.isEmpty else { return ([], 0) }
+        guard !conditions.isEmpty else { return 0 }
         let countedModes = ExecutionMode.allCases.filter { countingDefaults.rule(for: $0).countWorkedHours }
         let siae = ExecutionMode.allCases.filter(\.isSIAEPurchase)
         let modeArray = { (modes: [ExecutionMode]) in PostgresTextArray(modes.map(\.rawValue)) }
-        // Reports summed per placement first: one parallel pass over hour_reports, then small joins.
         let prefilter = """
-            WITH per_placement AS (
-                SELECT h.placement_id, sum(h.worked_hours) AS worked,
-                       sum(coalesce(h.attested_insertion_hours, h.worked_hours)) AS attested
-                FROM hour_reports h
-                WHERE h.current AND h.status = 'validated' AND h.month <= \(sql.bind(at.yearMonth.firstDay))
-                GROUP BY h.placement_id
-            ), lower AS (
+            WITH lower AS (
                 SELECT p.lot_id, sum(CASE WHEN p.execution_mode = ANY(\(sql.bind(modeArray(siae)))::text[]) THEN pp.attested ELSE pp.worked END) AS hours
                 FROM placements p
-                JOIN per_placement pp ON pp.placement_id = p.id
+                JOIN alert_placement_hours pp ON pp.placement_id = p.id
                 JOIN insertion_clauses ic ON ic.lot_id = p.lot_id
                 WHERE p.counting AND p.on_clause_operation
                   AND coalesce((ic.counting_overrides->'rules'->p.execution_mode->>'countWorkedHours')::boolean,
@@ -133,14 +166,13 @@ public struct AlertScanner: Sendable {
             penalties[id] = try row.decode(1)
             return id
         }
-        var matches: [AlertMatch] = []
         for start in stride(from: 0, to: ids.count, by: Self.lotChunk) {
             let chunk = Array(ids[start..<min(start + Self.lotChunk, ids.count)])
-            for lot in try await balances.compute(.system("alerts"), lots: .ids(chunk), at: at, on: connection) {
-                matches += lotFindings(lot.balance, penalty: penalties[lot.balance.lotId] ?? nil, at: at)
-            }
+            let lots = try await balances.compute(.system("alerts"), lots: .ids(chunk), at: at, on: connection)
+            try await lifecycle.apply(
+                lots.flatMap { lotFindings($0.balance, penalty: penalties[$0.balance.lotId] ?? nil, at: at) })
         }
-        return (matches, ids.count)
+        return ids.count
     }
 
     private func lotFindings(_ lot: LotBalance, penalty: Decimal?, at: LocalDate) -> [AlertMatch] {
@@ -171,35 +203,45 @@ public struct AlertScanner: Sendable {
 
     // MARK: Placements
 
-    private func reportMatches(at: LocalDate, on connection: PostgresConnection) async throws -> [AlertMatch] {
+    /// Placements active in the window, read through a cursor and reconciled a batch at a time.
+    private func reportMatches(
+        at: LocalDate, window: (first: YearMonth, last: YearMonth), into lifecycle: inout AlertLifecycle,
+        on connection: PostgresConnection
+    ) async throws {
         let rule = settings.settings(.missingHourReport)
-        guard let window = AlertRules.reportWindow(at: at, rule) else { return [] }
-        let rows = try await connection.query(
+        try await connection.execute(
             """
-            SELECT p.id, p.code, p.lot_id, p.participant_id, p.start_date, p.end_date,
-                   (SELECT string_agg((date_part('year', h.month) * 12 + date_part('month', h.month) - 1)::int::text, ',')
-                    FROM hour_reports h
-                    WHERE h.placement_id = p.id AND h.current AND h.status <> 'rejected' AND h.month BETWEEN $1 AND $2)
-            FROM placements p
-            WHERE p.start_date <= $3 AND (p.end_date IS NULL OR p.end_date >= $1)
-            """, [window.first.firstDay, window.last.firstDay, window.last.lastDay])
-        var matches: [AlertMatch] = []
-        for row in rows {
-            let months: String? = try row.decode(6)
-            let reported = Set((months ?? "").split(separator: ",").compactMap { Int($0).map(YearMonth.init(index:)) })
-            let code: String = try row.decode(1)
-            for (month, finding) in AlertRules.missingHourReports(
-                start: try row.decode(4), end: try row.decode(5), reported: reported, at: at, rule)
-            {
-                matches.append(
-                    AlertMatch(
-                        subject: AlertSubject(
-                            kind: .placement, id: try row.decode(0), key: month.description,
-                            label: "\(code) — \(French.month(month))", lotId: try row.decode(2),
-                            participantId: try row.decode(3)), finding: finding))
+            DECLARE alert_placements NO SCROLL CURSOR FOR
+            SELECT p.id, p.code, p.lot_id, p.participant_id, p.start_date, p.end_date, coalesce(f.reported, 0)
+            FROM placements p LEFT JOIN alert_placement_hours f ON f.placement_id = p.id
+            WHERE p.start_date <= $2 AND (p.end_date IS NULL OR p.end_date >= $1)
+            """, [window.first.firstDay, window.last.lastDay])
+        while true {
+            let rows = try await connection.query("FETCH \(Self.placementBatch) FROM alert_placements")
+            guard !rows.isEmpty else { break }
+            var matches: [AlertMatch] = []
+            for row in rows {
+                var bits = UInt64(bitPattern: try row.decode(6, as: Int64.self))
+                var reported: Set<YearMonth> = []
+                while bits != 0 {
+                    reported.insert(window.first.adding(months: bits.trailingZeroBitCount))
+                    bits &= bits - 1
+                }
+                let code: String = try row.decode(1)
+                for (month, finding) in AlertRules.missingHourReports(
+                    start: try row.decode(4), end: try row.decode(5), reported: reported, at: at, rule)
+                {
+                    matches.append(
+                        AlertMatch(
+                            subject: AlertSubject(
+                                kind: .placement, id: try row.decode(0), key: month.description,
+                                label: "\(code) — \(French.month(month))", lotId: try row.decode(2),
+                                participantId: try row.decode(3)), finding: finding))
+                }
             }
+            try await lifecycle.apply(matches)
         }
-        return matches
+        try await connection.execute("CLOSE alert_placements")
     }
 
     /// People with a placement starting after `at`: their eligibility on `at` and its last valid day.
@@ -368,142 +410,5 @@ public struct AlertScanner: Sendable {
                     rule: try row.decodeEnum(4, table: "outcome_decisions", column: "rule"),
                     establishedOn: try row.decode(5), proposedOn: try row.decode(6), at: at, rule))
         }
-    }
-
-    // MARK: Lifecycle
-
-    private struct Current {
-        let id: Int64
-        let state: AlertState
-        let severity: AlertSeverity
-        let data: String
-        let summary: String
-        let label: String
-        let snoozedUntil: LocalDate?
-    }
-
-    /// Opens what is new, updates what changed (a rise in severity wakes an acknowledged or snoozed alert,
-    /// and so does the end of a snooze), closes what cleared; mails at once the alerts that open (or rise
-    /// to) critical under a rule with `mail_at_once`.
-    private func reconcile(
-        _ matches: [AlertMatch], at: LocalDate, now: Date, into result: inout AlertScanResult,
-        on connection: PostgresConnection
-    ) async throws {
-        var current: [AlertIdentity: Current] = [:]
-        for row in try await connection.query(
-            """
-            SELECT id, rule, subject_kind, subject_id, subject_key, state, severity, data::text, summary, subject_label,
-                   snoozed_until
-            FROM alerts WHERE state <> 'closed'
-            """)
-        {
-            let identity = AlertIdentity(
-                rule: try row.decodeEnum(1, table: "alerts", column: "rule"),
-                kind: try row.decodeEnum(2, table: "alerts", column: "subject_kind"), id: try row.decode(3),
-                key: try row.decode(4))
-            current[identity] = Current(
-                id: try row.decode(0), state: try row.decodeEnum(5, table: "alerts", column: "state"),
-                severity: try row.decodeEnum(6, table: "alerts", column: "severity"), data: try row.decode(7),
-                summary: try row.decode(8), label: try row.decode(9), snoozedUntil: try row.decode(10))
-        }
-        var inserts: [(AlertMatch, String)] = []
-        var updates: [(Int64, AlertMatch, String, rose: Bool, wake: Bool)] = []
-        var seen: Set<AlertIdentity> = []
-        for match in matches {
-            let identity = match.identity
-            guard seen.insert(identity).inserted else { continue }
-            let data = try match.finding.dataJSON()
-            guard let existing = current[identity] else {
-                inserts.append((match, data))
-                continue
-            }
-            let rose = match.finding.severity > existing.severity
-            let wake =
-                (existing.state == .snoozed && (rose || (existing.snoozedUntil.map { $0 <= at } ?? true)))
-                || (existing.state == .acknowledged && rose)
-            if rose || wake || match.finding.severity != existing.severity || !Self.sameJSON(data, existing.data)
-                || match.finding.summary != existing.summary || match.subject.label != existing.label
-            {
-                updates.append((existing.id, match, data, rose, wake))
-            }
-        }
-        let closing = current.filter { !seen.contains($0.key) }.map(\.value.id)
-
-        let text = { (values: [String]) in PostgresTextArray(values) }
-        let uuid = { (value: UUID?) in value?.uuidString.lowercased() ?? "" }
-        var critical: [Int64] = []
-        if !inserts.isEmpty {
-            let rows = try await connection.query(
-                """
-                INSERT INTO alerts (rule, subject_kind, subject_id, subject_key, subject_label, lot_id, pathway_id,
-                                    participant_id, referent_user_id, severity, data, summary, opened_on, opened_at, updated_on)
-                SELECT t.rule, t.kind, t.id::uuid, t.key, t.label, nullif(t.lot, '')::uuid, nullif(t.pathway, '')::uuid,
-                       nullif(t.participant, '')::uuid, nullif(t.referent, '')::uuid, t.severity, t.data::jsonb, t.summary,
-                       $13, $14, $13
-                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                            $9::text[], $10::text[], $11::text[], $12::text[])
-                     AS t(rule, kind, id, key, label, lot, pathway, participant, referent, severity, data, summary)
-                RETURNING id, rule, severity
-                """,
-                [
-                    text(inserts.map { $0.0.finding.rule.rawValue }), text(inserts.map { $0.0.subject.kind.rawValue }),
-                    text(inserts.map { uuid($0.0.subject.id) }), text(inserts.map { $0.0.subject.key }),
-                    text(inserts.map { $0.0.subject.label }), text(inserts.map { uuid($0.0.subject.lotId) }),
-                    text(inserts.map { uuid($0.0.subject.pathwayId) }),
-                    text(inserts.map { uuid($0.0.subject.participantId) }),
-                    text(inserts.map { uuid($0.0.subject.referentUserId) }),
-                    text(inserts.map { $0.0.finding.severity.rawValue }), text(inserts.map(\.1)),
-                    text(inserts.map { $0.0.finding.summary }), at, now,
-                ])
-            for row in rows {
-                let rule: AlertRule = try row.decodeEnum(1, table: "alerts", column: "rule")
-                let severity: AlertSeverity = try row.decodeEnum(2, table: "alerts", column: "severity")
-                if severity == .critical && settings.settings(rule).mailAtOnce { critical.append(try row.decode(0)) }
-            }
-        }
-        if !updates.isEmpty {
-            try await connection.execute(
-                """
-                UPDATE alerts a SET severity = t.severity, data = t.data::jsonb, summary = t.summary, subject_label = t.label,
-                       updated_on = $8,
-                       worsened_at = CASE WHEN t.rose THEN $9 ELSE a.worsened_at END,
-                       state = CASE WHEN t.wake THEN 'open' ELSE a.state END,
-                       snoozed_until = CASE WHEN t.wake THEN NULL ELSE a.snoozed_until END
-                FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[])
-                     AS t(id, severity, data, summary, label, rose, wake)
-                WHERE a.id = t.id
-                """,
-                [
-                    text(updates.map { String($0.0) }), text(updates.map { $0.1.finding.severity.rawValue }),
-                    text(updates.map(\.2)), text(updates.map { $0.1.finding.summary }),
-                    text(updates.map { $0.1.subject.label }), text(updates.map { String($0.rose) }),
-                    text(updates.map { String($0.wake) }), at, now,
-                ])
-            for update in updates where update.rose && update.1.finding.severity == .critical {
-                if settings.settings(update.1.finding.rule).mailAtOnce { critical.append(update.0) }
-            }
-        }
-        if !closing.isEmpty {
-            try await connection.execute(
-                """
-                UPDATE alerts SET state = 'closed', closed_on = $2, updated_on = $2
-                WHERE id = ANY($1::bigint[])
-                """, [text(closing.map(String.init)), at])
-        }
-        result.opened = inserts.count
-        result.updated = updates.count
-        result.closed = closing.count
-        result.current = current.count - closing.count + inserts.count
-        if !critical.isEmpty {
-            result.mailed = try await mail.mailAtOnce(critical, now: now, outbox: outbox, on: connection)
-        }
-    }
-
-    /// Stored jsonb comes back normalised (keys sorted, spacing of its own): compare as objects.
-    static func sameJSON(_ a: String, _ b: String) -> Bool {
-        guard let x = try? JSONSerialization.jsonObject(with: Data(a.utf8)) as? [String: String],
-            let y = try? JSONSerialization.jsonObject(with: Data(b.utf8)) as? [String: String]
-        else { return false }
-        return x == y
     }
 }
