@@ -4,8 +4,8 @@ import PostgresClient
 /// The lifecycle of stored alerts during one scan (DOMAIN §9): each batch of findings is reconciled as it
 /// comes (so a territory's findings are never all held at once): a finding without a current alert opens
 /// one; a current alert whose figures, severity or label changed is updated, and a rise in severity wakes it
-/// if acknowledged or snoozed (the end of a snooze wakes it too); the identities found are kept in a
-/// temporary table, and at the end every current alert not found is closed.
+/// if acknowledged or snoozed (the end of a snooze wakes it too); the ids of the alerts found are kept in a
+/// temporary table keyed by id, and at the end every current alert not among them is closed.
 struct AlertLifecycle {
     let connection: PostgresConnection
     let settings: AlertSettings
@@ -20,8 +20,7 @@ struct AlertLifecycle {
         self.settings = settings
         self.at = at
         self.now = now
-        try await connection.execute(
-            "CREATE TEMPORARY TABLE alert_scan_seen (rule text, kind text, id uuid, key text) ON COMMIT DROP")
+        try await connection.execute("CREATE TEMPORARY TABLE alert_scan_seen (id bigint PRIMARY KEY) ON COMMIT DROP")
     }
 
     private struct Current {
@@ -51,13 +50,6 @@ struct AlertLifecycle {
         var seen: Set<AlertIdentity> = []
         let matches = batch.filter { seen.insert($0.identity).inserted }
         guard !matches.isEmpty else { return }
-        let identities = [
-            Self.text(matches.map { $0.finding.rule.rawValue }), Self.text(matches.map { $0.subject.kind.rawValue }),
-            Self.text(matches.map { Self.uuid($0.subject.id) }), Self.text(matches.map { $0.subject.key }),
-        ]
-        try await connection.execute(
-            "INSERT INTO alert_scan_seen SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[])",
-            identities)
         var current: [AlertIdentity: Current] = [:]
         for row in try await connection.query(
             """
@@ -97,12 +89,18 @@ struct AlertLifecycle {
                 updates.append((existing.id, match, data, fingerprint, rose, wake))
             }
         }
-        try await insert(inserts)
+        let opened = try await insert(inserts)
         try await update(updates)
+        let found = matches.compactMap { current[$0.identity]?.id } + opened
+        try await connection.execute(
+            "INSERT INTO alert_scan_seen SELECT unnest($1::bigint[])", [Self.text(found.map(String.init))])
     }
 
-    private mutating func insert(_ inserts: [(match: AlertMatch, data: String, fingerprint: Int64)]) async throws {
-        guard !inserts.isEmpty else { return }
+    /// Opens alerts; returns their ids.
+    private mutating func insert(_ inserts: [(match: AlertMatch, data: String, fingerprint: Int64)]) async throws
+        -> [Int64]
+    {
+        guard !inserts.isEmpty else { return [] }
         let rows = try await connection.query(
             """
             INSERT INTO alerts (rule, subject_kind, subject_id, subject_key, subject_label, lot_id, pathway_id,
@@ -130,12 +128,16 @@ struct AlertLifecycle {
                 Self.text(inserts.map { $0.match.finding.summary }), at, now,
                 Self.text(inserts.map { String($0.fingerprint) }),
             ])
+        var ids: [Int64] = []
         for row in rows {
+            let id: Int64 = try row.decode(0)
             let rule: AlertRule = try row.decodeEnum(1, table: "alerts", column: "rule")
             let severity: AlertSeverity = try row.decodeEnum(2, table: "alerts", column: "severity")
-            if severity == .critical && settings.settings(rule).mailAtOnce { toMail.append(try row.decode(0)) }
+            if severity == .critical && settings.settings(rule).mailAtOnce { toMail.append(id) }
+            ids.append(id)
         }
         result.opened += inserts.count
+        return ids
     }
 
     private mutating func update(
@@ -168,16 +170,11 @@ struct AlertLifecycle {
 
     /// Closes every current alert no batch found, and counts the alerts still current.
     mutating func closeUnseen() async throws -> AlertScanResult {
-        // A temporary table has no statistics until analysed: without them the anti-join below is planned as
-        // a nested loop over every current alert.
-        try await connection.execute("ANALYZE alert_scan_seen")
         result.closed = try await connection.query(
             """
             WITH closed AS (
                 UPDATE alerts a SET state = 'closed', closed_on = $1, updated_on = $1
-                WHERE a.state <> 'closed' AND NOT EXISTS (
-                    SELECT 1 FROM alert_scan_seen s
-                    WHERE s.rule = a.rule AND s.kind = a.subject_kind AND s.id = a.subject_id AND s.key = a.subject_key)
+                WHERE a.state <> 'closed' AND NOT EXISTS (SELECT 1 FROM alert_scan_seen s WHERE s.id = a.id)
                 RETURNING 1)
             SELECT count(*)::int FROM closed
             """, [at]
