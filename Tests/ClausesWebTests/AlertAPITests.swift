@@ -9,6 +9,37 @@ import Testing
 
 @Suite("Alerts over HTTP")
 struct AlertAPITests {
+    @Test("a lot created by a facilitator is in their charge unless another is named; clear leaves it to no one")
+    func facilitatorInCharge() async throws {
+        let harness = try await APIHarness.make()
+        let system = Caller.system("test")
+        let contract = try await harness.services.publicContracts.create(
+            system, .init(buyerId: harness.buyerA, reference: "API-FAC-1", object: "Voirie"))
+        let admin = try #require(try await harness.services.users.list(system).first { $0.role == .admin })
+        let facilitator = try #require(try await harness.services.users.list(system).first { $0.role == .facilitator })
+        try await harness.run { api in
+            let created = try await api.call(
+                .post, "/api/v1/lots", as: "facilitator",
+                json: ["publicContractId": contract.id.uuidString, "number": 1, "label": "Chaussées"])
+            #expect(created.status == .created)
+            #expect(created.object["facilitatorUserId"] as? String == facilitator.id.uuidString.lowercased())
+            let named = try await api.call(
+                .post, "/api/v1/lots", as: "facilitator",
+                json: [
+                    "publicContractId": contract.id.uuidString, "number": 2, "label": "Trottoirs",
+                    "facilitatorUserId": admin.id.uuidString,
+                ])
+            #expect(named.object["facilitatorUserId"] as? String == admin.id.uuidString.lowercased())
+            let id = try #require(named.object["id"] as? String)
+            let cleared = try await api.call(
+                .patch, "/api/v1/lots/\(id)", as: "admin", json: ["clear": ["facilitatorUserId"]])
+            #expect(cleared.status == .ok && cleared.object["facilitatorUserId"] == nil)
+            let unknown = try await api.call(
+                .patch, "/api/v1/lots/\(id)", as: "admin", json: ["facilitatorUserId": UUID().uuidString])
+            #expect(unknown.status == .unprocessableContent && unknown.errorField == "facilitatorUserId")
+        }
+    }
+
     @Test("list with filters, acknowledge, snooze; refusals in French naming the field; roles scoped")
     func alertsThroughTheAPI() async throws {
         let day = LocalDate(iso: "2026-02-02")!
