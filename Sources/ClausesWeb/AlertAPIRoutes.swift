@@ -18,19 +18,14 @@ struct AlertAPIRoutes {
             let action = try await reader.json(AlertStore.Action.self, from: request)
             return try JSONBody.response(
                 try await alerts.acknowledge(
-                    context.caller, id: try alertId(context), action, today: services.clock.today))
+                    context.caller, id: try Alert.id(context.parameters.get("alertId")), action))
         }
         api.post("/alerts/:alertId/snooze") { request, context in
             let action = try await reader.json(AlertStore.Action.self, from: request)
             return try JSONBody.response(
-                try await alerts.snooze(context.caller, id: try alertId(context), action, today: services.clock.today))
+                try await alerts.snooze(
+                    context.caller, id: try Alert.id(context.parameters.get("alertId")), action,
+                    today: services.clock.today))
         }
-    }
-
-    private func alertId(_ context: APIContext) throws(DomainError) -> Int64 {
-        guard let text = context.parameters.get("alertId"), let id = Int64(text), id > 0 else {
-            throw DomainError.notFound("Alerte inconnue « \(context.parameters.get("alertId") ?? "") ».")
-        }
-        return id
     }
 }

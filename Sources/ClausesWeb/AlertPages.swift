@@ -47,20 +47,17 @@ struct AlertPages {
     }
 
     private func act(request: Request, context: StaffContext, snooze: Bool) async throws -> Response {
-        guard let text = context.parameters.get("id"), let id = Int64(text) else {
-            throw DomainError.notFound("Alerte inconnue « \(context.parameters.get("id") ?? "") ».")
-        }
+        let id = try Alert.id(context.parameters.get("id"))
         let (_, draft) = try await forms.record(from: request, context: context, dates: services.config.input.dates)
         var fields = draft
         let action = AlertStore.Action(
             until: snooze ? fields.date("until") : nil, comment: fields.text("comment"))
         do {
             if let problem = fields.errors.first { throw DomainError.invalid(problem.key, problem.value) }
-            let today = services.clock.today
             if snooze {
-                _ = try await services.alerts.snooze(context.caller, id: id, action, today: today)
+                _ = try await services.alerts.snooze(context.caller, id: id, action, today: services.clock.today)
             } else {
-                _ = try await services.alerts.acknowledge(context.caller, id: id, action, today: today)
+                _ = try await services.alerts.acknowledge(context.caller, id: id, action)
             }
         } catch let error as DomainError where error.kind == .unprocessable {
             return try await page(

@@ -115,7 +115,7 @@ struct ReferentialPages {
             alerts = .init(
                 text: total == 0 ? "Aucune alerte en cours" : "\(total) alerte(s) en cours",
                 detail: [AlertSeverity.critical, .warning, .info].compactMap { severity in
-                    counts[severity].map { "\($0) \(severity.frenchLabel.lowercased())" }
+                    counts[severity].map(severity.frenchCount)
                 }.joined(separator: " · "), link: Web.alerts.path())
         }
         let month = try await services.ledger.dashboard.moves(

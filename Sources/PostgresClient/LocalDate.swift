@@ -120,6 +120,12 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public func days(until other: LocalDate) -> Int { other.dayNumber - dayNumber }
 
+    /// 1 = Monday … 7 = Sunday (ISO 8601); 1970-01-01 was a Thursday.
+    public var isoWeekday: Int { ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1 }
+
+    /// The Monday of this date's week.
+    public var weekStart: LocalDate { adding(days: 1 - isoWeekday) }
+
     public var yearMonth: YearMonth { YearMonth(checkedYear: year, month: month) }
 }
 

@@ -134,7 +134,7 @@ import Testing
         #expect(past?.field == "until")
         // A référent who follows nothing about this lot cannot see it.
         let hidden = await ledgerError {
-            _ = try await f.services.alerts.acknowledge(f.referent, id: first.id, .init(), today: ldate("2026-05-31"))
+            _ = try await f.services.alerts.acknowledge(f.referent, id: first.id, .init())
         }
         #expect(hidden?.kind == .notFound)
 
@@ -153,7 +153,7 @@ import Testing
         #expect(current.state == .open && current.severity == .critical && current.snoozedUntil == nil)
 
         let acknowledged = try await f.services.alerts.acknowledge(
-            f.staff, id: first.id, .init(comment: "Vu avec l'entreprise"), today: ldate("2026-06-15"))
+            f.staff, id: first.id, .init(comment: "Vu avec l'entreprise"))
         #expect(acknowledged.state == .acknowledged)
         _ = try await Self.scan(f, "2026-06-16")
         #expect(try await Self.alerts(f, .lotBehind, subject: lot).first?.state == .acknowledged)
@@ -164,7 +164,7 @@ import Testing
         _ = try await Self.scan(f, "2026-06-17")
         #expect(try await Self.alerts(f, .lotBehind, subject: lot).first?.state == .closed)
         let closedAction = await ledgerError {
-            _ = try await f.services.alerts.acknowledge(f.staff, id: first.id, .init(), today: ldate("2026-06-17"))
+            _ = try await f.services.alerts.acknowledge(f.staff, id: first.id, .init())
         }
         #expect(closedAction?.kind == .conflict)
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The alert rules of DOMAIN §9, by the names `config.toml` (`[alert_rules.NAME]`) and the API use.
-public enum AlertRule: String, InputEnum, Comparable {
+public enum AlertRule: String, InputEnum {
     case lotBehind = "lot_behind"
     case lotEndingSoon = "lot_ending_soon"
     case lotNonCompliant = "lot_non_compliant"
@@ -13,10 +13,6 @@ public enum AlertRule: String, InputEnum, Comparable {
     case pathwayReorientation = "pathway_reorientation"
     case extensionQuotaExceeded = "extension_quota_exceeded"
     case outcomeAwaitingCommittee = "outcome_awaiting_committee"
-
-    public static func < (lhs: AlertRule, rhs: AlertRule) -> Bool {
-        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
-    }
 
     public var frenchLabel: String {
         switch self {
@@ -65,6 +61,15 @@ public enum AlertSeverity: String, InputEnum, Comparable {
         case .info: "Information"
         case .warning: "Attention"
         case .critical: "Critique"
+        }
+    }
+
+    /// `3 critiques`, `1 à surveiller`, `2 pour information` (the dashboard's counts).
+    public func frenchCount(_ count: Int) -> String {
+        switch self {
+        case .info: "\(count) pour information"
+        case .warning: "\(count) à surveiller"
+        case .critical: French.count(count, "critique", "critiques", .text)
         }
     }
 

@@ -254,7 +254,7 @@ public struct AlertScanner: Sendable {
             """, [at])
         guard !placements.isEmpty else { return [] }
         let people = Array(Set(try placements.map { try $0.decode(0, as: UUID.self) }))
-        let facts = try await Self.eligibilityFacts(of: people, on: connection)
+        let facts = try await ParticipantStore.eligibilityFacts(of: people, on: connection)
         let rule = settings.settings(.proofExpiring)
         var verdicts: [UUID: EligibilityVerdict] = [:]
         var matched: Set<UUID> = []
@@ -280,36 +280,6 @@ public struct AlertScanner: Sendable {
                         lotId: try row.decode(4), participantId: person), finding: finding))
         }
         return matches
-    }
-
-    /// What eligibility reads about these people, in three set-based queries.
-    static func eligibilityFacts(of people: [UUID], on connection: PostgresConnection) async throws -> [UUID:
-        EligibilityFacts]
-    {
-        let ids = PostgresTextArray(people.map { $0.uuidString.lowercased() })
-        var facts: [UUID: EligibilityFacts] = [:]
-        for row in try await connection.query(
-            "SELECT id, birth_date FROM participants WHERE id = ANY($1::uuid[])", [ids])
-        {
-            facts[try row.decode(0)] = EligibilityFacts(proofs: [], birthDate: try row.decode(1))
-        }
-        for row in try await connection.query(
-            """
-            SELECT participant_id, code, proof_date, validated_at IS NOT NULL, valid_until FROM eligibility_criteria
-            WHERE participant_id = ANY($1::uuid[])
-            """, [ids])
-        {
-            facts[try row.decode(0)]?.proofs.append(
-                CriterionProof(
-                    code: try row.decodeEnum(1, table: "eligibility_criteria", column: "code"),
-                    proofDate: try row.decode(2), validated: try row.decode(3), validUntil: try row.decode(4)))
-        }
-        for row in try await connection.query(
-            "SELECT participant_id, entry_date, exit_date FROM pathways WHERE participant_id = ANY($1::uuid[])", [ids])
-        {
-            facts[try row.decode(0)]?.pathways.append(PathwaySpan(entry: try row.decode(1), exit: try row.decode(2)))
-        }
-        return facts
     }
 
     // MARK: Pathways
@@ -361,32 +331,18 @@ public struct AlertScanner: Sendable {
 
     /// Each référent's extension quota in each PLIE whose profile sets one.
     private func quotaMatches(at: LocalDate, on connection: PostgresConnection) async throws -> [AlertMatch] {
-        let rows = try await connection.query(
-            """
-            SELECT pw.referent_user_id, pw.plie_id, pl.name, pl.profile, coalesce(nullif(u.display_name, ''), u.email),
-                   count(*)::int,
-                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pathway_extensions e
-                                                  WHERE e.pathway_id = pw.id AND e.status = 'accepted'))::int
-            FROM pathways pw JOIN plie pl ON pl.id = pw.plie_id JOIN users u ON u.id = pw.referent_user_id
-            WHERE pw.status <> 'exited' AND pw.entry_date <= $1
-            GROUP BY 1, 2, 3, 4, 5
-            """, [at])
         var matches: [AlertMatch] = []
-        for row in rows {
-            guard let share = try profiles.named(try row.decode(3), field: "profile").extensionQuotaShare else {
-                continue
-            }
-            let quota = ExtensionQuota(fileActive: try row.decode(5), share: share, extended: try row.decode(6))
+        for file in try await PathwayStore.referentFiles(on: at, connection: connection) {
+            guard let share = try profiles.named(file.profile, field: "profile").extensionQuotaShare else { continue }
+            let quota = ExtensionQuota(fileActive: file.open, share: share, extended: file.extended)
             guard let finding = AlertRules.extensionQuotaExceeded(quota, settings.settings(.extensionQuotaExceeded))
             else { continue }
-            let referent: UUID = try row.decode(0)
-            let plie: UUID = try row.decode(1)
             matches.append(
                 AlertMatch(
                     subject: AlertSubject(
-                        kind: .referent, id: referent, key: plie.uuidString.lowercased(),
-                        label: "\(try row.decode(4, as: String.self)) (\(try row.decode(2, as: String.self)))",
-                        referentUserId: referent), finding: finding))
+                        kind: .referent, id: file.referent, key: file.plieId.uuidString.lowercased(),
+                        label: "\(file.referentLabel) (\(file.plieName))", referentUserId: file.referent),
+                    finding: finding))
         }
         return matches
     }

@@ -90,6 +90,14 @@ public struct Alert: Encodable, Sendable, Equatable {
         path = Self.path(rule: rule, subjectId: subject.id, key: key, lot: lot, participant: participant)
     }
 
+    /// An alert's id as a path gives it: a positive integer, else 404 in French.
+    public static func id(_ text: String?) throws(DomainError) -> Int64 {
+        guard let text, let id = Int64(text), id > 0 else {
+            throw DomainError.notFound("Alerte inconnue « \(text ?? "") ».")
+        }
+        return id
+    }
+
     /// Where a person acts on the alert: the lot, its hour grid for the month, the person's record, the
     /// committee's list or the outcomes awaiting it.
     static func path(rule: AlertRule, subjectId: UUID, key: String, lot: UUID?, participant: UUID?) -> String {
@@ -258,7 +266,7 @@ public struct AlertStore: Sendable {
     }
 
     /// Acknowledges a current alert: it stays until its condition clears, and wakes if it gets worse.
-    public func acknowledge(_ caller: Caller, id: Int64, _ action: Action, today: LocalDate) async throws -> Alert {
+    public func acknowledge(_ caller: Caller, id: Int64, _ action: Action) async throws -> Alert {
         try await act(caller, id: id, state: .acknowledged, until: nil, comment: action.comment)
     }
 

@@ -50,22 +50,26 @@ struct DigestJob: JobBody {
         if !settings.teamAddress.isEmpty {
             recipients.append(Recipient(email: settings.teamAddress, userId: nil, frequency: .daily))
         }
-        var counts = ["sent": 0, "skipped": 0, "alreadyDone": 0]
+        var counts = Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, 0) })
         let holiday = FrenchHolidays.name(of: today)
         for recipient in recipients {
             let outcome = try await pool.withTransaction { connection in
                 try await digest(for: recipient, today: today, now: now, holiday: holiday, on: connection)
             }
-            counts[outcome, default: 0] += 1
+            counts[outcome.rawValue, default: 0] += 1
         }
-        if counts["sent", default: 0] > 0 { committed() }
+        if counts[Outcome.sent.rawValue, default: 0] > 0 { committed() }
         return counts
     }
 
-    /// Sends or skips one recipient's digest; returns `sent`, `skipped` or `alreadyDone`.
+    /// What became of one recipient's digest (the run's counts).
+    enum Outcome: String, CaseIterable {
+        case sent, skipped, alreadyDone
+    }
+
     private func digest(
         for recipient: Recipient, today: LocalDate, now: Date, holiday: String?, on connection: PostgresConnection
-    ) async throws -> String {
+    ) async throws -> Outcome {
         // One digest per recipient and day, whichever instance or command runs the job.
         try await connection.execute(
             "SELECT pg_advisory_xact_lock(hashtext('clauses-digest:' || $1))", [recipient.email])
@@ -73,14 +77,14 @@ struct DigestJob: JobBody {
             try await connection.query(
                 "SELECT 1 FROM digests WHERE recipient = $1 AND digest_on = $2", [recipient.email, today]
             ).isEmpty
-        else { return "alreadyDone" }
-        func skip(_ reason: String, open: Int = 0) async throws -> String {
+        else { return .alreadyDone }
+        func skip(_ reason: String, open: Int = 0) async throws -> Outcome {
             try await connection.execute(
                 """
                 INSERT INTO digests (recipient, user_id, digest_on, status, reason, open_count, created_at)
                 VALUES ($1, $2, $3, 'skipped', $4, $5, $6)
                 """, [recipient.email, recipient.userId, today, reason, open, now])
-            return "skipped"
+            return .skipped
         }
         if let holiday { return try await skip("jour férié (\(holiday))") }
         let last = try await connection.query(
@@ -134,7 +138,7 @@ struct DigestJob: JobBody {
                 recipient.email, recipient.userId, today, digest.new.count + digest.newMore,
                 digest.worsened.count + digest.worsenedMore, open, message, now,
             ])
-        return "sent"
+        return .sent
     }
 
     private func add(_ item: DigestItem, to list: inout [DigestItem], more: inout Int) {

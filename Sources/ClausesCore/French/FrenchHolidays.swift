@@ -44,14 +44,3 @@ public enum FrenchHolidays {
         return LocalDate(year: year, month: month, day: day) ?? .firstDay(ofYear: year)
     }
 }
-
-extension LocalDate {
-    /// 1 = Monday … 7 = Sunday (ISO 8601).
-    public var isoWeekday: Int {
-        // 1970-01-01 was a Thursday (4).
-        ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1
-    }
-
-    /// The Monday of this date's week.
-    public var weekStart: LocalDate { adding(days: 1 - isoWeekday) }
-}

@@ -309,22 +309,37 @@ public struct ParticipantStore: Sendable {
     static func eligibilityFacts(of participantId: UUID, on connection: PostgresConnection) async throws
         -> EligibilityFacts
     {
-        let proofs = try await connection.query(
-            "SELECT code, proof_date, validated_at IS NOT NULL, valid_until FROM eligibility_criteria WHERE participant_id = $1",
-            [participantId]
-        ).map { row in
-            CriterionProof(
-                code: try row.decodeEnum(0, table: "eligibility_criteria", column: "code"),
-                proofDate: try row.decode(1),
-                validated: try row.decode(2), validUntil: try row.decode(3))
+        try await eligibilityFacts(of: [participantId], on: connection)[participantId] ?? EligibilityFacts(proofs: [])
+    }
+
+    /// What eligibility reads about these people, in three set-based queries (the alert scan's many).
+    static func eligibilityFacts(of people: [UUID], on connection: PostgresConnection) async throws -> [UUID:
+        EligibilityFacts]
+    {
+        let ids = PostgresTextArray(people.map { $0.uuidString.lowercased() })
+        var facts: [UUID: EligibilityFacts] = [:]
+        for row in try await connection.query(
+            "SELECT id, birth_date FROM participants WHERE id = ANY($1::uuid[])", [ids])
+        {
+            facts[try row.decode(0)] = EligibilityFacts(proofs: [], birthDate: try row.decode(1))
         }
-        let birth =
-            try await connection.query("SELECT birth_date FROM participants WHERE id = $1", [participantId])
-            .scalar(LocalDate?.self) ?? nil
-        let pathways = try await connection.query(
-            "SELECT entry_date, exit_date FROM pathways WHERE participant_id = $1", [participantId]
-        ).map { PathwaySpan(entry: try $0.decode(0), exit: try $0.decode(1)) }
-        return EligibilityFacts(proofs: proofs, birthDate: birth, pathways: pathways)
+        for row in try await connection.query(
+            """
+            SELECT participant_id, code, proof_date, validated_at IS NOT NULL, valid_until FROM eligibility_criteria
+            WHERE participant_id = ANY($1::uuid[])
+            """, [ids])
+        {
+            facts[try row.decode(0)]?.proofs.append(
+                CriterionProof(
+                    code: try row.decodeEnum(1, table: "eligibility_criteria", column: "code"),
+                    proofDate: try row.decode(2), validated: try row.decode(3), validUntil: try row.decode(4)))
+        }
+        for row in try await connection.query(
+            "SELECT participant_id, entry_date, exit_date FROM pathways WHERE participant_id = ANY($1::uuid[])", [ids])
+        {
+            facts[try row.decode(0)]?.pathways.append(PathwaySpan(entry: try row.decode(1), exit: try row.decode(2)))
+        }
+        return facts
     }
 
     /// 404 when the participant is unknown or outside the caller's scope, inside the caller's transaction;

@@ -431,16 +431,38 @@ public struct PathwayStore: Sendable {
     static func quota(
         referent: UUID, plieId: UUID, share: Decimal, on date: LocalDate, connection: PostgresConnection
     ) async throws -> ExtensionQuota {
-        let row = try await connection.query(
+        let files = try await referentFiles(referent: referent, plieId: plieId, on: date, connection: connection)
+        return ExtensionQuota(fileActive: files.first?.open ?? 0, share: share, extended: files.first?.extended ?? 0)
+    }
+
+    /// A référent's file in one PLIE on a date: its open pathways and those already extended.
+    struct ReferentFile {
+        let referent: UUID, referentLabel: String, plieId: UUID, plieName: String, profile: String
+        let open: Int, extended: Int
+    }
+
+    /// The files the extension quota is judged on (DOMAIN §6): every référent in every PLIE, or one of
+    /// each when given.
+    static func referentFiles(
+        referent: UUID? = nil, plieId: UUID? = nil, on date: LocalDate, connection: PostgresConnection
+    ) async throws -> [ReferentFile] {
+        try await connection.query(
             """
-            SELECT count(*)::int,
+            SELECT pw.referent_user_id, coalesce(nullif(u.display_name, ''), u.email), pw.plie_id, pl.name, pl.profile,
+                   count(*)::int,
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pathway_extensions e
                                                   WHERE e.pathway_id = pw.id AND e.status = 'accepted'))::int
-            FROM pathways pw
-            WHERE pw.referent_user_id = $1 AND pw.plie_id = $2 AND pw.status <> 'exited' AND pw.entry_date <= $3
-            """, [referent, plieId, date]
-        ).one()
-        return ExtensionQuota(fileActive: try row.decode(0), share: share, extended: try row.decode(1))
+            FROM pathways pw JOIN plie pl ON pl.id = pw.plie_id JOIN users u ON u.id = pw.referent_user_id
+            WHERE pw.status <> 'exited' AND pw.entry_date <= $1
+              AND ($2::uuid IS NULL OR pw.referent_user_id = $2) AND ($3::uuid IS NULL OR pw.plie_id = $3)
+            GROUP BY 1, 2, 3, 4, 5
+            """, [date, referent, plieId]
+        ).map { row in
+            ReferentFile(
+                referent: try row.decode(0), referentLabel: try row.decode(1), plieId: try row.decode(2),
+                plieName: try row.decode(3), profile: try row.decode(4), open: try row.decode(5),
+                extended: try row.decode(6))
+        }
     }
 
     private func audited(_ existing: Pathway, caller: Caller, on connection: PostgresConnection) async throws

@@ -137,7 +137,7 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
     /// Whether jobs run on `day` (month, then the day-of-month / day-of-week rule above).
     func runs(on day: LocalDate) -> Bool {
         guard months.contains(day.month) else { return false }
-        let weekday = ((day.dayNumber + 4) % 7 + 7) % 7  // 1970-01-01 was a Thursday.
+        let weekday = day.isoWeekday % 7  // cron's 0 = Sunday
         let byMonthDay = daysOfMonth.contains(day.day)
         let byWeekday = daysOfWeek.contains(weekday)
         if dayOfMonthRestricted && dayOfWeekRestricted { return byMonthDay || byWeekday }
