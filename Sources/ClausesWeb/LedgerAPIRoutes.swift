@@ -171,7 +171,7 @@ struct GroupBalance {
         let contractorId: UUID?
         let contractorName: String?
         let calibrationMode: String
-        let placementCount: Int
+        let placementCount: Int?
         let balance: Balance
         let pendingHours: Decimal
     }

@@ -128,7 +128,7 @@ enum Navigation {
                 ("Indicateurs", Web.indicators), ("Comité", Web.committee),
             ]
         case .buyer:
-            items += [("Marchés", Web.contracts), ("Lots", Web.lots)]
+            items += [("Bilans", Web.reports), ("Marchés", Web.contracts), ("Lots", Web.lots)]
         case .company:
             items += [("Lots", Web.lots)]
         }
@@ -161,6 +161,8 @@ enum Notice: String {
     case tokenRevoked = "jeton-revoque"
     case alertAcknowledged = "alerte-prise-en-compte"
     case alertSnoozed = "alerte-en-sommeil"
+    case subscriptionSaved = "abonnement-enregistre"
+    case reportSent = "bilan-envoye"
 
     func french(count: Int?) -> String {
         let n = count ?? 0
@@ -183,6 +185,8 @@ enum Notice: String {
         case .alertAcknowledged: return "Alerte prise en compte : elle reste ouverte tant que sa condition dure."
         case .alertSnoozed:
             return "Alerte mise en sommeil : elle se réveillera à la date choisie, ou plus tôt si elle s'aggrave."
+        case .subscriptionSaved: return "Abonnement enregistré."
+        case .reportSent: return "Bilan mis en envoi : il part avec les prochains courriels."
         }
     }
 

@@ -54,6 +54,8 @@ struct PageRoutes {
         let referential = ReferentialPages(services: services, pages: pages, reader: reader)
         referential.register(on: signedIn)
         HourPages(services: services, pages: pages, reader: reader, forms: forms).register(on: signedIn)
+        let reportPages = ReportPages(services: services, pages: pages, forms: forms)
+        reportPages.register(on: signedIn)
 
         let accounts = AccountPages(services: services, flow: recordForms)
         accounts.register(on: signedIn)
@@ -69,6 +71,7 @@ struct PageRoutes {
         referentialForms.register(on: editors)
         referentialForms.registerPLIE(on: editors)
         PlacementForms(services: services, flow: recordForms).register(on: editors)
+        reportPages.registerEditors(on: editors)
 
         let staff = signedIn.group(context: StaffContext.self)
         ledgerPages.registerOutcomes(on: staff)

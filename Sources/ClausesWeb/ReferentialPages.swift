@@ -214,7 +214,8 @@ struct ReferentialPages {
                     ActionLink(label: "Nouveau marché", link: Web.newContract.path(id)),
                     ActionLink(label: "Nouvelle opération", link: Web.newOperation.path(id), secondary: true),
                     ActionLink(label: "Modifier", link: Web.editBuyer.path(id), secondary: true),
-                ] : [])
+                    ActionLink(label: "Bilans et envois", link: Web.buyerReports.path(id), secondary: true),
+                ] : caller.role == .buyer ? [ActionLink(label: "Bilans", link: Web.buyerReports.path(id))] : [])
     }
 
     struct OperationPage: PageModel {

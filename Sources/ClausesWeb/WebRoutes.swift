@@ -90,6 +90,12 @@ enum Web {
     static let alerts = WebRoute("/alertes")
     static let acknowledgeAlert = WebRoute("/alertes/:id/prise-en-compte")
     static let snoozeAlert = WebRoute("/alertes/:id/sommeil")
+    static let reports = WebRoute("/bilans")
+    static let reportDocument = WebRoute("/bilans/document")
+    static let buyerReports = WebRoute("/acheteurs/:id/bilans")
+    static let newSubscription = WebRoute("/acheteurs/:id/abonnements")
+    static let subscription = WebRoute("/abonnements/:id")
+    static let sendSubscription = WebRoute("/abonnements/:id/envoi")
 
     // Record forms (the workbench): constant segments (`nouveau`) are matched before `:id`.
     static let newBuyer = WebRoute("/acheteurs/nouveau")

@@ -173,7 +173,7 @@ struct ConfigTests {
         }
         #expect(unknown?.field == "jobs.alertes")
         #expect(
-            unknown?.message.contains("tâche inconnue « alertes » (tâches : send-mail, prune, alerts, digest)") == true)
+            unknown?.message.contains("tâche inconnue « alertes » (tâches : send-mail, prune, alerts, digest, reports)") == true)
         let key = #expect(throws: DomainError.self) { try Config.parse("[jobs.prune]\nhoraire = \"* * * * *\"\n") }
         #expect(key?.field == "jobs.prune.horaire")
         let from = #expect(throws: DomainError.self) { try Config.parse("[mail]\nfrom = \"clauses.example.org\"\n") }
@@ -205,6 +205,8 @@ struct ConfigTests {
             [jobs.alerts]
             enabled = false
             [jobs.digest]
+            enabled = false
+            [jobs.reports]
             enabled = false
             """)
         #expect(quiet?.database.poolSize == 2)

@@ -104,14 +104,19 @@ struct LedgerFixture {
     /// in the fixture's PLIE (entered on `pathwayEntry`, default 1 January 2025).
     func participant(
         _ reference: String, first: String = "Samira", last: String = "Benali", referent: UUID? = nil,
-        pathwayEntry: String? = nil, criteria: [(EligibilityCriterionCode, String, Bool)] = [(.RSA, "2026-01-10", true)]
+        pathwayEntry: String? = nil,
+        criteria: [(EligibilityCriterionCode, String, Bool)] = [(.RSA, "2026-01-10", true)],
+        sex: String = "F", birthDate: String? = nil, priorityArea: PriorityArea? = nil
     ) async throws -> Participant {
         let pathway =
             referent != nil || pathwayEntry != nil
             ? Pathway.Input(plieId: plieId, entryDate: ldate(pathwayEntry ?? "2025-01-01"), referentUserId: referent)
             : nil
         var p = try await ledger.participants.create(
-            staff, .init(reference: reference, lastName: last, firstName: first, sex: "F", pathway: pathway))
+            staff,
+            .init(
+                reference: reference, lastName: last, firstName: first, birthDate: birthDate.map(ldate), sex: sex,
+                priorityArea: priorityArea, pathway: pathway))
         for (code, date, validated) in criteria {
             p = try await ledger.participants.addCriterion(
                 staff, participantId: p.id, .init(code: code, proofDate: ldate(date)),

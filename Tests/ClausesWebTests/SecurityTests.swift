@@ -220,11 +220,14 @@ struct SecurityTests {
                 #expect(try await api.call(.get, "/api/v1/participants/\(id)", as: role).status == .forbidden)
             }
 
-            // Balances: the buyer's names no placement.
+            // Balances: the buyer's names no placement and counts none (DOMAIN §8).
             let staffBalance = try await api.call(
                 .get, "/api/v1/lots/\(lotId)/balance?at=2026-04-30", as: "facilitator")
             let buyerBalance = try await api.call(.get, "/api/v1/lots/\(lotId)/balance?at=2026-04-30", as: "buyer")
-            for balance in [staffBalance, buyerBalance] { #expect(Set(balance.object.keys) == Self.lotBalanceKeys) }
+            #expect(Set(staffBalance.object.keys) == Self.lotBalanceKeys)
+            #expect(Set(buyerBalance.object.keys) == Self.lotBalanceKeys.subtracting(["placementCount"]))
+            let buyerModes = try #require((buyerBalance.object["credit"] as? [String: Any])?["byMode"] as? [[String: Any]])
+            #expect(!buyerModes.isEmpty && buyerModes.allSatisfy { $0["placementCount"] == nil && $0["hires"] == nil })
             let staffExclusions = try #require(
                 (staffBalance.object["credit"] as? [String: Any])?["exclusions"] as? [[String: Any]])
             let buyerExclusions = try #require(

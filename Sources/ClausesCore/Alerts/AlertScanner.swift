@@ -192,7 +192,8 @@ public struct AlertScanner: Sendable {
         if enabled(.lotWithoutPlacement) {
             findings.append(
                 AlertRules.lotWithoutPlacement(
-                    start: balance.executionStart, end: balance.executionEnd, placements: lot.placementCount, at: at,
+                    start: balance.executionStart, end: balance.executionEnd, placements: lot.placementCount ?? 0,
+                    at: at,
                     settings.settings(.lotWithoutPlacement)))
         }
         let subject = AlertSubject(

@@ -31,6 +31,9 @@ public struct AppServices: Sendable {
     public let jobRuns: JobRunStore
     public let alerts: AlertStore
     public let alertScanner: AlertScanner
+    public let bilans: BilanService
+    public let reportSubscriptions: ReportSubscriptionStore
+    public let reportMailer: ReportMailer
     let alertMail: AlertMail
     /// Asks the scheduler's loops to run a job now (`send-mail` after a message is committed).
     public let wakeUps = JobWakeUps()
@@ -65,6 +68,11 @@ public struct AppServices: Sendable {
             pool: pool, balances: ledger.balances, settings: config.alerts, tolerance: config.ledger.tolerance,
             countingDefaults: config.counting.table, profiles: config.profiles,
             validityMonths: config.ledger.eligibilityValidityMonths, mail: alertMail, outbox: outbox)
+        bilans = BilanService(
+            pool: pool, balances: ledger.balances,
+            secrecy: StatisticalSecrecy(threshold: config.reports.secrecyThreshold), clock: clock)
+        reportSubscriptions = ReportSubscriptionStore(pool: pool, clock: clock)
+        reportMailer = ReportMailer(pool: pool, bilans: bilans, outbox: outbox, clock: clock)
     }
 
     /// The transport `[mail]` configures.
@@ -93,6 +101,9 @@ public struct AppServices: Sendable {
             DigestJob(
                 pool: pool, settings: config.alerts, mail: alertMail, outbox: outbox,
                 committed: { [self] in mailCommitted() })
+        case .reports:
+            ReportMailingJob(
+                subscriptions: reportSubscriptions, mailer: reportMailer, committed: { [self] in mailCommitted() })
         }
     }
 

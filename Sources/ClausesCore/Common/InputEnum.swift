@@ -18,6 +18,14 @@ extension InputEnum {
     }
 }
 
+extension InputEnum {
+    /// The value a person or program named (a query parameter, an option), `fallback` when none was given;
+    /// an unknown value is refused in French naming `field` and the values allowed.
+    public static func parse(_ text: String?, field: String, fallback: Self? = nil) throws(DomainError) -> Self {
+        try Validate.choice(text, existing: fallback, field: field, as: Self.self)
+    }
+}
+
 enum InputEnumMessage {
     /// `valeur « x » inconnue (valeurs possibles : « a », « b »)`.
     static func unknown(value: String, allowed: [String]) -> String {

@@ -65,6 +65,12 @@ public struct Config: Sendable {
         public var outcomeProfile = "istres-ouest-provence-2020"
     }
 
+    /// `[reports]`: the bilans sent to donneurs d'ordre (DOMAIN §8).
+    public struct Reports: Sendable {
+        /// Counts of people or contracts from 1 to threshold − 1 are shown « < threshold ».
+        public var secrecyThreshold = 3
+    }
+
     public struct Mail: Sendable {
         public var from = "clauses <clauses@localhost>"
         public var directory = "var/mail"
@@ -106,6 +112,7 @@ public struct Config: Sendable {
     public var jobs = JobSettings.defaults
     /// `[alerts]` and `[alert_rules.NAME]`.
     public var alerts = AlertSettings()
+    public var reports = Reports()
     /// The PLIE profiles (`[profiles.NAME]`): the three built-in ones, as `config.toml` changes them, and
     /// any other territory's.
     public var profiles = PLIEProfiles()

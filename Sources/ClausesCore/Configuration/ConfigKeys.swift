@@ -298,5 +298,8 @@ extension Config {
         .bool(
             "alerts", "digest_when_nothing_new", \.alerts.digestWhenNothingNew,
             "Send a digest even when no alert is new or worse since the last one."),
+        .int(
+            "reports", "secrecy_threshold", \.reports.secrecyThreshold, in: 2...100,
+            "Counts of people or contracts below it are shown « < N » in bilans and to buyers (DOMAIN §8)."),
     ]
 }

@@ -27,11 +27,17 @@ public enum BalanceSubject: Sendable, Equatable {
 }
 
 extension LotBalance {
-    /// The balance as `caller` may read it: a buyer's names no placement (DOMAIN §8, §11).
+    /// The balance as `caller` may read it: a buyer's names no placement and counts none (DOMAIN §8, §11:
+    /// a count of 1 or 2 placements or hires would point at people; hours stay exact).
     func visible(to caller: Caller) -> LotBalance {
         guard caller.role == .buyer else { return self }
         var copy = self
+        copy.placementCount = nil
         for index in copy.credit.exclusions.indices { copy.credit.exclusions[index].placementIds = nil }
+        for index in copy.credit.byMode.indices {
+            copy.credit.byMode[index].placementCount = nil
+            copy.credit.byMode[index].hires = nil
+        }
         copy.credit.explanation = copy.credit.explanation.map(\.anonymous)
         return copy
     }
@@ -50,7 +56,8 @@ public struct LotBalance: Encodable, Sendable, Equatable {
     public let contractorId: UUID?
     public let contractorName: String?
     public let calibrationMode: String
-    public let placementCount: Int
+    /// nil in a buyer's view.
+    public internal(set) var placementCount: Int?
     public let balance: Balance
     public internal(set) var credit: Credit
     /// Worked + training hours of current reports declared but not validated yet (not counted).

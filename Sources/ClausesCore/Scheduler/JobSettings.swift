@@ -10,6 +10,8 @@ public enum JobName: String, InputEnum, Comparable {
     case alerts
     /// Mails each follower the digest of their alerts.
     case digest
+    /// Mails the bilans due to the donneurs d'ordre's subscriptions.
+    case reports
 
     public static func < (lhs: JobName, rhs: JobName) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -20,6 +22,7 @@ public enum JobName: String, InputEnum, Comparable {
         case .prune: "supprime sessions expirées, connexions refusées anciennes et courriels envoyés hors délai"
         case .alerts: "examine les règles d'alerte et ouvre, met à jour ou clôt les alertes"
         case .digest: "envoie à chacun le résumé des alertes qu'il suit (jamais un jour férié)"
+        case .reports: "envoie aux donneurs d'ordre abonnés les bilans dus (mois, trimestre, fin de lot)"
         }
     }
 
@@ -31,6 +34,7 @@ public enum JobName: String, InputEnum, Comparable {
         case .prune: CronSchedule(builtIn: "17 * * * *", minutes: [17], hours: Array(0...23))
         case .alerts: CronSchedule(builtIn: "45 6 * * *", minutes: [45], hours: [6])
         case .digest: CronSchedule(builtIn: "30 7 * * 1-5", minutes: [30], hours: [7], daysOfWeek: Set(1...5))
+        case .reports: CronSchedule(builtIn: "15 7 * * *", minutes: [15], hours: [7])
         }
     }
 

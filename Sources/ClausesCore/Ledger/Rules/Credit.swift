@@ -40,7 +40,8 @@ public struct MonthCredit: Codable, Sendable, Equatable {
 
 public struct ModeCredit: Codable, Sendable, Equatable {
     public var mode: ExecutionMode
-    public var placementCount: Int
+    /// nil in a buyer's view (DOMAIN §8).
+    public var placementCount: Int?
     public var workedHours: Decimal
     public var countedWorkedHours: Decimal
     /// Worked hours of counted placements that the mode's rule does not count.
@@ -54,7 +55,8 @@ public struct ModeCredit: Codable, Sendable, Equatable {
     public var uncountedTrainingHours: Decimal
     public var countedTrainingHours: Decimal
     public var bonusHours: Decimal
-    public var hires: Int
+    /// Qualifying hires; nil in a buyer's view.
+    public var hires: Int?
     public var subcontractAmount: Decimal
     public var convertedHours: Decimal
     public var excludedHours: Decimal

@@ -4,8 +4,9 @@ import Foundation
 /// JSON, CSV and mail all render these same values through `french(_:)`; JSON carries the rule, the
 /// figures and the French text.
 public enum CreditExplanation: Sendable, Equatable {
-    /// Rules 1–2: the hours of these placements count for nothing. `placementIds` is nil in a buyer's view.
-    case excluded(reason: ExclusionReason, hours: Decimal, placementCount: Int, placementIds: [String]?)
+    /// Rules 1–2: the hours of these placements count for nothing. `placementCount` and `placementIds` are
+    /// nil in a buyer's view (DOMAIN §8: no placement named, no exact small count).
+    case excluded(reason: ExclusionReason, hours: Decimal, placementCount: Int?, placementIds: [String]?)
     /// Worked hours the mode's rule counts (of which `attestedHours` attested by the SIAE).
     case countedWorkedHours(mode: ExecutionMode, hours: Decimal, attestedHours: Decimal)
     /// Worked hours the mode's rule does not count.
@@ -16,8 +17,8 @@ public enum CreditExplanation: Sendable, Equatable {
     case cappedTrainingHours(mode: ExecutionMode, declaredHours: Decimal, countedHours: Decimal)
     /// Training hours the mode's rule does not count.
     case uncountedTrainingHours(mode: ExecutionMode, hours: Decimal)
-    /// `hoursPerHire × hires` credited for qualifying hires.
-    case hireBonus(mode: ExecutionMode, hoursPerHire: Decimal, hires: Int, hours: Decimal)
+    /// `hoursPerHire × hires` credited for qualifying hires; `hires` is nil in a buyer's view.
+    case hireBonus(mode: ExecutionMode, hoursPerHire: Decimal, hires: Int?, hours: Decimal)
     /// `amount × labourShare ÷ hourlyCost`, the amount paid to an SIAE converted into hours.
     case subcontractConversion(
         mode: ExecutionMode, amount: Decimal, labourShare: Decimal, hourlyCost: Decimal, hours: Decimal)
@@ -88,10 +89,15 @@ public enum CreditExplanation: Sendable, Equatable {
         return lines
     }
 
-    /// The line without the placements it names (a buyer's view, DOMAIN §8).
+    /// The line without the placements it names nor their count (a buyer's view, DOMAIN §8).
     var anonymous: CreditExplanation {
-        guard case .excluded(let reason, let hours, let count, _) = self else { return self }
-        return .excluded(reason: reason, hours: hours, placementCount: count, placementIds: nil)
+        switch self {
+        case .excluded(let reason, let hours, _, _):
+            .excluded(reason: reason, hours: hours, placementCount: nil, placementIds: nil)
+        case .hireBonus(let mode, let perHire, _, let hours):
+            .hireBonus(mode: mode, hoursPerHire: perHire, hires: nil, hours: hours)
+        default: self
+        }
     }
 
     /// The stable name of the rule, for programs (JSON `rule`, CSV column).
@@ -117,6 +123,7 @@ public enum CreditExplanation: Sendable, Equatable {
         switch self {
         case .excluded(let reason, let hours, let count, _):
             let rule = reason == .notEligibleAtStart ? "règle 1" : "règle 2"
+            guard let count else { return "Exclues : \(h(hours)), \(reason.frenchLabel) (\(rule))." }
             return
                 "Exclues : \(h(hours)) de \(French.count(count, "mise", "mises", style)) à l'emploi, \(reason.frenchLabel) (\(rule))."
         case .countedWorkedHours(let mode, let hours, let attested):
@@ -132,8 +139,9 @@ public enum CreditExplanation: Sendable, Equatable {
         case .uncountedTrainingHours(let mode, let hours):
             return "\(mode.frenchLabel) : \(h(hours)) de formation non valorisées (règle de comptage de la clause)."
         case .hireBonus(let mode, let perHire, let hires, let hours):
+            let times = hires.map { " × \($0)" } ?? ""
             return
-                "\(mode.frenchLabel) : bonus de \(h(perHire)) par embauche en CDI ou en CDD d'au moins 6 mois × \(hires) = \(h(hours))."
+                "\(mode.frenchLabel) : bonus de \(h(perHire)) par embauche en CDI ou en CDD d'au moins 6 mois\(times) = \(h(hours))."
         case .subcontractConversion(let mode, let amount, let share, let cost, let hours):
             return
                 "\(mode.frenchLabel) : \(French.euros(amount, style)) × \(French.percent(share, style)) ÷ \(French.number(cost, style)) €/h = \(h(hours)) (montant payé à la SIAE converti en heures, faute d'heures attestées)."
@@ -174,7 +182,7 @@ extension CreditExplanation: Encodable {
         case .excluded(let reason, let hours, let count, let ids):
             try c.encode(reason, forKey: .reason)
             try c.encode(hours, forKey: .hours)
-            try c.encode(count, forKey: .placementCount)
+            try c.encodeIfPresent(count, forKey: .placementCount)
             try c.encodeIfPresent(ids, forKey: .placementIds)
         case .countedWorkedHours(let mode, let hours, let attested):
             try c.encode(mode, forKey: .mode)
@@ -191,7 +199,7 @@ extension CreditExplanation: Encodable {
         case .hireBonus(let mode, let perHire, let hires, let hours):
             try c.encode(mode, forKey: .mode)
             try c.encode(perHire, forKey: .hoursPerHire)
-            try c.encode(hires, forKey: .hires)
+            try c.encodeIfPresent(hires, forKey: .hires)
             try c.encode(hours, forKey: .hours)
         case .subcontractConversion(let mode, let amount, let share, let cost, let hours):
             try c.encode(mode, forKey: .mode)

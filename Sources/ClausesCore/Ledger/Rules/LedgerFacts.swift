@@ -50,11 +50,15 @@ public struct PlacementFacts: Codable, Sendable, Equatable {
         self.months = months
     }
 
-    /// A hire that earns the bonus: a CDI, or a CDD / CDD de chantier whose planned end is at least
-    /// 6 months after its start (end ≥ start + 6 months − 1 day; a CDD without an end date does not qualify).
-    public var qualifiesForHireBonus: Bool {
-        if contractType == .cdi { return true }
-        guard contractType.isFixedTerm, let end else { return false }
-        return end >= start.adding(months: 6).adding(days: -1)
-    }
+    /// A hire that earns the bonus (`isQualifyingHire`).
+    public var qualifiesForHireBonus: Bool { isQualifyingHire(contractType, start: start, end: end) }
+}
+
+/// A qualifying hire (DOMAIN §4 hire bonus, §8 bilan): a CDI, or a CDD / CDD de chantier whose planned end
+/// is at least 6 months after its start (end ≥ start + 6 months − 1 day; a CDD without an end date does not
+/// qualify).
+func isQualifyingHire(_ type: EmploymentContractType, start: LocalDate, end: LocalDate?) -> Bool {
+    if type == .cdi { return true }
+    guard type.isFixedTerm, let end else { return false }
+    return end >= start.adding(months: 6).adding(days: -1)
 }
