@@ -173,7 +173,8 @@ struct ConfigTests {
         }
         #expect(unknown?.field == "jobs.alertes")
         #expect(
-            unknown?.message.contains("tâche inconnue « alertes » (tâches : send-mail, prune, alerts, digest, reports)") == true)
+            unknown?.message.contains("tâche inconnue « alertes » (tâches : send-mail, prune, alerts, digest, reports)")
+                == true)
         let key = #expect(throws: DomainError.self) { try Config.parse("[jobs.prune]\nhoraire = \"* * * * *\"\n") }
         #expect(key?.field == "jobs.prune.horaire")
         let from = #expect(throws: DomainError.self) { try Config.parse("[mail]\nfrom = \"clauses.example.org\"\n") }

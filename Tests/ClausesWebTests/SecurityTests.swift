@@ -226,7 +226,8 @@ struct SecurityTests {
             let buyerBalance = try await api.call(.get, "/api/v1/lots/\(lotId)/balance?at=2026-04-30", as: "buyer")
             #expect(Set(staffBalance.object.keys) == Self.lotBalanceKeys)
             #expect(Set(buyerBalance.object.keys) == Self.lotBalanceKeys.subtracting(["placementCount"]))
-            let buyerModes = try #require((buyerBalance.object["credit"] as? [String: Any])?["byMode"] as? [[String: Any]])
+            let buyerModes = try #require(
+                (buyerBalance.object["credit"] as? [String: Any])?["byMode"] as? [[String: Any]])
             #expect(!buyerModes.isEmpty && buyerModes.allSatisfy { $0["placementCount"] == nil && $0["hires"] == nil })
             let staffExclusions = try #require(
                 (staffBalance.object["credit"] as? [String: Any])?["exclusions"] as? [[String: Any]])
