@@ -23,8 +23,10 @@ SCHEMATHESIS_VERSION := 4.32.5
 SCHEMATHESIS := $(VENV)/bin/schemathesis
 SELENIUM_VERSION := 4.51.0
 SELENIUM := $(VENV)/lib/.selenium-$(SELENIUM_VERSION)
-# The browser walk's headless Chromium and its driver, from Debian: installed together so their versions match.
-BROWSER_PACKAGES := chromium chromium-driver
+# The browser walk's headless Chromium and its driver, from Debian: installed together so their versions match;
+# poppler-utils reads back the printed bilan's PDF, and the bilan's font (DejaVu) is installed so that its page
+# breaks do not depend on the machine's fonts.
+BROWSER_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core
 FUZZ_SECONDS ?= 15
 FUZZ_LONG_SECONDS ?= 300
 

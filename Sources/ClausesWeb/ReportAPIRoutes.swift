@@ -26,6 +26,7 @@ struct ReportAPIRoutes {
 enum ReportDownload {
     static func response(_ bilan: Bilan, format: ReportFormat, attachment: Bool) throws -> Response {
         var headers: HTTPFields = [.contentType: format.contentType]
+        if format == .html { headers[.contentSecurityPolicy] = SecurityHeadersMiddleware.standaloneDocument }
         if attachment { headers[.contentDisposition] = "attachment; filename=\"\(bilan.fileName(format))\"" }
         return Response(
             status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: try bilan.document(format))))

@@ -6,7 +6,7 @@ import Logging
 import PostgresClient
 
 /// Headers every answer carries, pages above all: the content-security policy (this site's own files
-/// only, no inline script or style), no framing, no MIME sniffing, no referrer outside the site, no
+/// only, no inline script or style; an answer that sets its own keeps it, see `standaloneDocument`), no framing, no MIME sniffing, no referrer outside the site, no
 /// caching of anything but the static files, and HSTS when cookies are marked secure (served over HTTPS).
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -16,6 +16,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         .defaultSrc(.self), .scriptSrc(.self), .styleSrc(.self), .imgSrc(.self), .objectSrc(.none),
         .baseURI(.none), .formAction(.self), .frameAncestors(.none),
     ]
+
+    /// A self-contained document the site serves (a bilan, made to be mailed and opened from a disk too):
+    /// its own inline style and nothing else, no script, no other resource, no form.
+    static let standaloneDocument =
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
     /// Header names HTTPTypes does not predefine (both are valid tokens, so none is dropped).
     static let framingAndReferrer: [(HTTPField.Name, String)] = [
@@ -27,7 +32,9 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         -> Response
     {
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] = Self.policy.description
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = Self.policy.description
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         for (name, value) in Self.framingAndReferrer { response.headers[name] = value }
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }

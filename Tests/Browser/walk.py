@@ -2,9 +2,11 @@
 database loaded with the demo data (scripts/browser.sh starts both). Run at laptop and at phone width;
 each main page's screenshot goes to var/screenshots/. Exits non-zero on the first failed check."""
 
+import base64
 import datetime
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
@@ -12,6 +14,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.print_page_options import PrintOptions
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ["CLAUSES_BROWSER_URL"]
@@ -351,6 +354,45 @@ def workbench(driver, size):
         check("Mot de passe changé" in driver.page_source, "the password is changed")
     audit(driver)
     shot(driver, "compte", size)
+    bilans(driver, size)
+
+
+# The demo buyer's bilan for March 2026 (the demo data and the walk's own lot, whatever the day) prints on this
+# many A4 pages with the DejaVu font the Makefile installs.
+BILAN_PAGES = 5
+BILAN_HEADER = "Habitat Ouest Provence, office public (démo) — bilan, mars 2026"
+
+
+def bilans(driver, size):
+    """The buyer's bilans page from its record, then (at laptop width) the printed bilan read back from its PDF:
+    its page count, and the buyer and period at the top of every page with its number."""
+    driver.get(BASE + "/acheteurs")
+    click(driver, By.LINK_TEXT, "Habitat Ouest Provence, office public (démo)")
+    click(driver, By.LINK_TEXT, "Bilans et envois")
+    check("Ouvrir le bilan à imprimer" in driver.page_source, "the buyer's bilans page previews the bilan")
+    check("Envois programmés" in driver.page_source, "and lists its scheduled mailings")
+    audit(driver)
+    shot(driver, "bilans", size)
+    if size != "ordinateur":
+        return
+    buyer = driver.current_url.split("/acheteurs/")[1].split("/")[0]
+    driver.get(f"{BASE}/bilans/document?perimetre=buyer&cible={buyer}&periode=2026-03")
+    check(driver.find_element(By.TAG_NAME, "h1").text == "Habitat Ouest Provence, office public (démo)",
+          "the printable bilan opens")
+    shot(driver, "bilan-document", size)
+    options = PrintOptions()
+    options.page_width, options.page_height, options.background = 21.0, 29.7, True
+    path = os.path.join(SHOTS, "bilan.pdf")
+    with open(path, "wb") as pdf:
+        pdf.write(base64.b64decode(driver.print_page(options)))
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    check(pages == BILAN_PAGES, f"the printed bilan has {BILAN_PAGES} A4 pages (found {pages})")
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), path, "-"],
+                              capture_output=True, text=True, check=True).stdout
+        check(BILAN_HEADER in text and f"page {page} / {pages}" in text,
+              f"page {page} carries the buyer, the period and its number")
 
 
 def main():

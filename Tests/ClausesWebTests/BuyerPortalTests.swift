@@ -130,6 +130,13 @@ struct BuyerPortalTests {
                 }
             }
             #expect(answered >= 12)
+            // The printable document keeps its own inline style, and nothing else: no script, no resource.
+            let policy = try await client.execute(
+                uri: "/api/v1/reports/buyer/\(buyer)?period=2026&format=html", method: .get,
+                headers: [.authorization: "Bearer \(demo.tokens["own"] ?? "")"]
+            ) { $0.headers[.contentSecurityPolicy] }
+            #expect(policy?.hasPrefix("default-src 'none'; style-src 'unsafe-inline';") == true)
+            #expect(policy?.contains("script") == false)
             let cookie = try #require(
                 try await PageTests.login(client, email: "acheteur@demo.clauses.fr", password: "demo-clauses").cookie)
             let document = "/bilans/document?perimetre=buyer&cible=\(buyer)&periode=2026"

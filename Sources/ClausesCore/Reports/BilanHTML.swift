@@ -118,7 +118,7 @@ extension Bilan {
         page.raw("<section id=\"personnes\"><h2>5. Les personnes</h2>")
         page.element(
             "p",
-            "\(people.total.french(.page)) personne(s) distincte(s) ont travaillé sur ces lots pendant la période. Les effectifs inférieurs à \(secrecyThreshold) sont affichés « < \(secrecyThreshold) » et certains autres « masqué », pour qu'aucune personne ne puisse être reconnue.",
+            "Personnes distinctes ayant travaillé sur ces lots pendant la période : \(people.total.french(.page)). Les effectifs inférieurs à \(secrecyThreshold) sont affichés « < \(secrecyThreshold) » et certains autres « masqué », pour qu'aucune personne ne puisse être reconnue.",
             class: "lead")
         page.raw("<div class=\"breakdowns\">")
         for breakdown in people.breakdowns { page.breakdown(breakdown) }
