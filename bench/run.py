@@ -29,7 +29,9 @@
    - a bare `COPY hour_reports (...) FROM STDIN` of the imported file's rows (placement codes resolved to ids,
      columns as the import stores them) in a transaction rolled back, timed by `\\timing`: rows/s, target
      import lines/s >= 0.5 x COPY rows/s;
-9. mail sender (bench/mail.py): BENCH_MAIL_MESSAGES messages written into the outbox, drained by
+9. bilan (bench/bilan.py): `GET /api/v1/reports/buyer/{id}` (JSON, since the start) for the buyer holding 1,000
+   lots, BENCH_BUYER_RUNS runs after a warm-up, target p95 <= 2 s, beside the bare SQL gathering the same facts;
+10. mail sender (bench/mail.py): BENCH_MAIL_MESSAGES messages written into the outbox, drained by
    `clauses job run send-mail` to a local aiosmtpd sink (messages/s over the job's own recorded duration),
    beside its limit: the same rendered message sent as many times by libcurl in a bare C loop
    (bench/smtp_loop.c, one handle and connection per message like the service) to the same sink.
@@ -58,6 +60,7 @@ import time
 
 from mail import measure_mail
 from alerts import measure_alerts
+from bilan import measure_bilan
 
 TARGETS = {  # metric -> (limit, "max" | "min", unit)
     "lot_balance_p95_ms": (10.0, "max", "ms"),
@@ -68,6 +71,7 @@ TARGETS = {  # metric -> (limit, "max" | "min", unit)
     "service_peak_rss_mb": (200.0, "max", "MB"),
     "indicators_p95_ms": (2000.0, "max", "ms"),
     "alerts_scan_seconds": (10.0, "max", "s"),
+    "bilan_p95_ms": (2000.0, "max", "ms"),
     "alerts_scan_peak_rss_mb": (200.0, "max", "MB"),
     # Each speed figure against its limit measured in the same run (`BALANCE_SQL`, `measure_healthz`, `copy_limit`).
     "lot_balance_ratio": (3.0, "max", "× (SQL + /healthz)"),
@@ -254,7 +258,7 @@ def parse_args():
     p.add_argument("--buyer-runs", type=int, default=int(env("BENCH_BUYER_RUNS", "20")))
     p.add_argument("--import-lines", type=int, default=int(env("BENCH_IMPORT_LINES", "100000")))
     p.add_argument("--keep-imported", action="store_true", help="keep the imported reports (default: deleted after the measure)")
-    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,indicators,pages,import,flood,upload,mail,alerts,limits")
+    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,bilan,indicators,pages,import,flood,upload,mail,alerts,limits")
     p.add_argument("--mail-messages", type=int, default=int(env("BENCH_MAIL_MESSAGES", "2000")))
     p.add_argument("--probe-seconds", type=float, default=float(env("BENCH_PROBE_SECONDS", "10")))
     p.add_argument("--flood-clients", type=int, default=int(env("BENCH_FLOOD_CLIENTS", "16")))
@@ -798,6 +802,13 @@ def main():
                     limits[key] = value
                     if "p95_ms" in value:
                         log(f"limit: bare SQL ({key}) p95 {value['p95_ms']:.3f} ms ({value['count']} runs)")
+        if "bilan" not in args.skip:
+            try:
+                results["bilan"] = measure_bilan(args, client, url, big_buyer(url)[0], balance_sql, balance_month(url),
+                                                 one_line, psql_timed, summary, log)
+            except (RuntimeError, subprocess.CalledProcessError) as error:
+                results["bilan"] = {"error": str(error)}
+                log(f"bilan: not measured: {error}")
         if "indicators" not in args.skip:
             log(f"indicators: {args.indicator_runs} runs per profile, year {args.indicator_year}")
             results["indicators"] = measure_indicators(args, client, url)
@@ -850,6 +861,7 @@ def main():
         "max_upload_p95_ratio": round(results["largest_upload"]["p95_ms"] / results["idle"]["p95_ms"], 2) if "largest_upload" in results else None,
         "service_peak_rss_mb": results["service_memory"]["peak_rss_mb"],
         "indicators_p95_ms": results.get("indicators", {}).get("p95_ms"),
+        "bilan_p95_ms": results.get("bilan", {}).get("p95_ms"),
         # The slower of the two scans, and the larger peak.
         "alerts_scan_seconds": max((r["job_seconds"] for r in results["alerts"]["runs"]), default=None) if "alerts" in results else None,
         "alerts_scan_peak_rss_mb": max((r["peak_rss_mb"] for r in results["alerts"]["runs"]), default=None) if "alerts" in results else None,
@@ -945,6 +957,13 @@ def main():
         limit_rows(f"  limit: bare SQL, {indicators['worst_profile'][:14]} (ms)", "indicator_sql")
         if indicator_sql is not None:
             ratio_row(f"  p95 / limit ({indicator_sql:.2f} ms)", "indicators_ratio", "<= 2 × limit")
+    bilan = results.get("bilan")
+    if bilan and "error" in bilan:
+        row("bilan (buyer, 1,000 lots)", ["n/a"], "", f"not measured: {bilan['error'][:120]}")
+    elif bilan:
+        timings("bilan, JSON (ms, same buyer)", bilan, "p95 <= 2,000 ms", verdicts["bilan_p95_ms"]["verdict"])
+        timings("  limit: bare SQL, same facts (ms)", bilan["limit"])
+        row("  p95 / limit", ["", f"{bilan['p95_ms'] / bilan['limit']['p95_ms']:.2f}"])
     for name, m in results.get("pages", {}).items():
         timings(f"page: {name} (ms)", m)
     idle = results.get("idle")

@@ -202,6 +202,16 @@ public enum DemoData {
             today: services.clock.today)
         // The alerts of the demo territory at once, rather than at the `alerts` job's next slot.
         _ = try await services.alertScanner.scan(at: services.clock.today, now: services.clock.now)
+        // The first buyer receives its monthly bilan; started last month, so last month's is due at once
+        // (`clauses job run reports`).
+        if let firstBuyer {
+            _ = try await services.reportSubscriptions.create(
+                caller, buyerId: firstBuyer,
+                .init(
+                    scope: ReportScope.Kind.buyer.rawValue, scopeId: firstBuyer,
+                    recipients: ["direction.habitat@demo.clauses.fr"], frequency: ReportFrequency.monthly.rawValue),
+                startsOn: services.clock.today.yearMonth.adding(months: -1).firstDay)
+        }
     }
 
     /// Participants (invented people), their proofs, placements on the demo lots and monthly hours up to

@@ -127,8 +127,9 @@ public struct ReportMailer: Sendable {
             ("Situation", h.status.frenchLabel),
             ("Personnes mises à l'emploi", bilan.people.total.french(.text)),
         ]
+        let buyer = bilan.scopeLabel == bilan.buyerName ? "" : " (\(bilan.buyerName))"
         let intro =
-            "Voici le bilan de la clause sociale d'insertion de « \(bilan.scopeLabel) » (\(bilan.buyerName)), \(bilan.period.french), heures arrêtées au \(bilan.at.french)."
+            "Voici le bilan de la clause sociale d'insertion de « \(bilan.scopeLabel) »\(buyer), \(bilan.period.french), heures arrêtées au \(bilan.at.french)."
         let attached =
             "Le bilan complet est joint : \(formats.map { $0 == .html ? "HTML (à ouvrir dans un navigateur et à imprimer)" : "CSV (pour un tableur)" }.joined(separator: ", "))."
         let text =

@@ -99,9 +99,10 @@ public struct ReportSubscriptionStore: Sendable {
         return try Self.decode(row)
     }
 
-    public func create(_ caller: Caller, buyerId: UUID, _ input: ReportSubscription.Input) async throws
-        -> ReportSubscription
-    {
+    /// `startsOn`: periods ended before it are never mailed; today by default (the demo data starts earlier).
+    public func create(
+        _ caller: Caller, buyerId: UUID, _ input: ReportSubscription.Input, startsOn: LocalDate? = nil
+    ) async throws -> ReportSubscription {
         try caller.requireEditor()
         let fields = try Self.validated(input, existing: nil)
         let id = try await pool.withTransaction { connection -> UUID in
@@ -114,7 +115,7 @@ public struct ReportSubscriptionStore: Sendable {
                         ("scope_id", fields.scope.id),
                         ("recipients", PostgresTextArray(fields.recipients)), ("frequency", fields.frequency.rawValue),
                         ("formats", PostgresTextArray(fields.formats.map(\.rawValue))), ("active", fields.active),
-                        ("starts_on", clock.today), ("created_by_label", caller.label),
+                        ("starts_on", startsOn ?? clock.today), ("created_by_label", caller.label),
                     ]))
             guard let id: UUID = try row.first?.decode(0) else { throw PostgresError(.decoding, "no id returned") }
             return id
