@@ -9,7 +9,7 @@ import statistics
 # `{where}` picks the buyer's lots (on `l` and `pc`); `{today}` is the bilan's date.
 BILAN_FACTS_SQL = ["""
 WITH pl AS (SELECT p.* FROM placements p JOIN lots l ON l.id = p.lot_id JOIN public_contracts pc ON pc.id = l.public_contract_id
-            WHERE {where} AND p.start_date <= '{today}')
+            WHERE {where} AND p.counting AND p.start_date <= '{today}')
 SELECT pa.id, pa.sex, pa.birth_date, min(pl.start_date), max(pl.end_date), bool_or(pl.end_date IS NULL),
        array_agg(DISTINCT pl.lot_id), bool_or(pl.priority_area = 'qpv'),
        (SELECT array_agg(DISTINCT c) FROM pl q, unnest(q.eligibility_criteria) c WHERE q.participant_id = pa.id),
@@ -29,10 +29,10 @@ SELECT pa.id, pa.sex, pa.birth_date, min(pl.start_date), max(pl.end_date), bool_
 FROM pl JOIN participants pa ON pa.id = pl.participant_id GROUP BY pa.id
 """, """
 SELECT p.contract_type, p.start_date, p.end_date FROM placements p JOIN lots l ON l.id = p.lot_id
-JOIN public_contracts pc ON pc.id = l.public_contract_id WHERE {where} AND p.start_date <= '{today}'
+JOIN public_contracts pc ON pc.id = l.public_contract_id WHERE {where} AND p.counting AND p.start_date <= '{today}'
 """, """
 WITH mine AS (SELECT p.lot_id, p.participant_id FROM placements p JOIN lots l ON l.id = p.lot_id
-              JOIN public_contracts pc ON pc.id = l.public_contract_id WHERE {where} AND p.start_date <= '{today}')
+              JOIN public_contracts pc ON pc.id = l.public_contract_id WHERE {where} AND p.counting AND p.start_date <= '{today}')
 SELECT (SELECT sum(h.worked_hours) FROM hour_reports h JOIN placements p ON p.id = h.placement_id
         WHERE p.participant_id IN (SELECT participant_id FROM mine) AND p.lot_id NOT IN (SELECT lot_id FROM mine)
         AND h.current AND h.status = 'validated' AND h.month <= '{today}'),

@@ -123,7 +123,14 @@ struct UrgentLotRow: Codable, Sendable {
         expected = b.expectedHours.map { French.hours($0) } ?? "—"
         shortfall = French.hours(b.shortfallHours)
         end = Display.date(b.executionEnd)
-        awaitingValidation = lot.pendingReports > 0 ? "\(lot.pendingReports) relevé(s) à valider" : nil
+        awaitingValidation =
+            if let count = lot.pendingReports, count > 0 {
+                "\(count) relevé(s) à valider"
+            } else if lot.pendingHours > 0 {
+                "\(French.hours(lot.pendingHours)) à valider"
+            } else {
+                nil
+            }
         meter = Meter.svg(
             completion: b.completionRate, label: "\(Percent.text(b.completionRate)) des heures prescrites", small: true)
     }

@@ -86,7 +86,7 @@ struct ReferentialPages {
         let underWay = try await services.ledger.balances.lotsUnderWay(
             caller, at: today, limit: DashboardPage.lotLimit)
         let behind = underWay.lots.filter {
-            [.behind, .nonCompliant].contains($0.balance.status) || $0.pendingReports > 0
+            [.behind, .nonCompliant].contains($0.balance.status) || $0.pendingHours > 0
         }
         var pending: LinkLine?
         var candidates: LinkLine?
@@ -480,18 +480,18 @@ struct ReferentialPages {
         if clause != nil {
             let lotBalance = try await services.ledger.balances.lotBalance(caller, lotId: lot.id, at: at)
             balance = LotBalanceView(lotBalance)
-            if lotBalance.pendingReports > 0 && caller.canEditReferential {
+            if let count = lotBalance.pendingReports, count > 0, caller.canEditReferential {
                 let queue = try await services.ledger.hours.queue(caller, lotId: lot.id, limit: 20, offset: 0)
                 let who = queue.items.map { "\($0.personName) (\(French.month($0.report.month)))" }
                 let more = queue.total > queue.items.count ? "…" : ""
                 pending = .init(
                     text:
-                        "\(lotBalance.pendingReports) relevé(s) en attente de validation (\(French.hours(lotBalance.pendingHours)), non comptés) : \(who.joined(separator: ", "))\(more).",
+                        "\(count) relevé(s) en attente de validation (\(French.hours(lotBalance.pendingHours)), non comptés) : \(who.joined(separator: ", "))\(more).",
                     link: Web.reviewQueue.path(query: [("lot", lot.id.slug)]))
-            } else if lotBalance.pendingReports > 0 {
+            } else if lotBalance.pendingHours > 0 {
                 pending = .init(
                     text:
-                        "\(lotBalance.pendingReports) relevé(s) en attente de validation par le facilitateur (\(French.hours(lotBalance.pendingHours)), non comptés).",
+                        "\(French.hours(lotBalance.pendingHours)) en attente de validation par le facilitateur, non comptées.",
                     link: nil)
             }
         }

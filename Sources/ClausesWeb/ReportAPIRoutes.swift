@@ -2,7 +2,8 @@ import ClausesCore
 import Foundation
 import Hummingbird
 
-/// Bilans under `/api/v1/reports/{scope}/{id}` (DOMAIN §8): JSON by default, or the HTML and CSV documents.
+/// Bilans under `/api/v1/reports/{scope}/{id}` (DOMAIN §8): JSON by default, or the HTML and CSV documents; a
+/// buyer's mailing subscriptions and the mailings made (admin and facilitators).
 struct ReportAPIRoutes {
     let services: AppServices
     let reader: RequestReader
@@ -18,6 +19,32 @@ struct ReportAPIRoutes {
             let bilan = try await services.bilans.bilan(
                 context.caller, scope: ReportScope(kind: kind, id: try context.uuid("id")), period: period)
             return try ReportDownload.response(bilan, format: format, attachment: format != .json)
+        }
+        let subscriptions = services.reportSubscriptions
+        api.get("/buyers/:id/report-subscriptions") { _, context in
+            try JSONBody.response(
+                Items(items: try await subscriptions.list(context.caller, buyerId: try context.uuid("id"))))
+        }
+        api.post("/buyers/:id/report-subscriptions") { request, context in
+            let input = try await reader.json(ReportSubscription.Input.self, from: request)
+            return try JSONBody.response(
+                try await subscriptions.create(context.caller, buyerId: try context.uuid("id"), input), status: .created
+            )
+        }
+        api.get("/buyers/:id/report-mailings") { _, context in
+            try JSONBody.response(
+                Items(items: try await subscriptions.mailings(context.caller, buyerId: try context.uuid("id"))))
+        }
+        api.patch("/report-subscriptions/:id") { request, context in
+            let input = try await reader.json(ReportSubscription.Input.self, from: request)
+            return try JSONBody.response(
+                try await subscriptions.update(context.caller, id: try context.uuid("id"), input))
+        }
+        api.post("/report-subscriptions/:id/send") { _, context in
+            let subscription = try await subscriptions.get(context.caller, id: try context.uuid("id"))
+            let mailing = try await services.reportMailer.sendNow(subscription, by: context.caller)
+            services.mailCommitted()
+            return try JSONBody.response(mailing, status: .created)
         }
     }
 }

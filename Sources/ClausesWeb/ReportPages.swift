@@ -111,8 +111,10 @@ struct ReportPages {
         var model = ReportsPage(
             title: "Bilans — \(buyer.name)", buyerLink: Web.buyer.path(buyerId), buyerName: buyer.name,
             scopes: scopes,
-            periods: ReportPeriod.wholePeriods(today: today).map { .init(value: $0.code, label: $0.french) },
-            staff: caller.canEditReferential, action: Web.buyerReports.path(buyerId))
+            periods: (caller.canEditReferential ? [.init(value: "", label: "Les dates ci-dessous")] : [])
+                + ReportPeriod.wholePeriods(today: today).map { .init(value: $0.code, label: $0.french) },
+            staff: caller.canEditReferential, action: Web.buyerReports.path(buyerId),
+            threshold: services.config.reports.secrecyThreshold)
         var choice = ReportChoice(scope: .buyer(buyerId), period: .sinceStart(through: today))
         do {
             if !query.isEmpty && query["fait"] == nil {
@@ -126,7 +128,7 @@ struct ReportPages {
             model.error = error.message
         }
         model.selectedScope = "\(choice.scope().kind.rawValue):\(choice.scope().id.slug)"
-        model.selectedPeriod = choice.period.isWhole ? choice.period.code : nil
+        model.selectedPeriod = choice.period.isWhole ? choice.period.code : ""
         model.from = choice.period.isWhole ? nil : choice.period.from?.description
         model.to = choice.period.isWhole ? nil : choice.period.to.description
         model.scopes = model.scopes.map {
@@ -272,6 +274,8 @@ struct ReportPages {
         var periods: [Option]
         let staff: Bool
         let action: String
+        /// Counts below it are shown « < threshold ».
+        let threshold: Int
         var selectedScope = ""
         var selectedPeriod: String?
         var from: String?
@@ -320,9 +324,12 @@ struct ReportChoice {
         let to = try query["au"].flatMap { $0.isEmpty ? nil : $0 }.map { t throws(DomainError) in
             try dates.parse(t, field: "au")
         }
-        let code = query["periode"].flatMap { $0.isEmpty ? nil : $0 }
-        period = try ReportPeriod.resolve(
-            period: from == nil && to == nil ? code : nil, year: nil, from: from, to: to, today: today)
+        // A whole period chosen wins; its select's empty choice (« les dates ci-dessous ») takes the dates.
+        if let code = query["periode"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            period = try ReportPeriod.parse(code, today: today, field: "période")
+        } else {
+            period = try ReportPeriod.resolve(period: nil, year: nil, from: from, to: to, today: today)
+        }
     }
 
     func scope() -> ReportScope { ReportScope(kind: kind, id: id) }

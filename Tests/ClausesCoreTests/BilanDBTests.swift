@@ -40,11 +40,22 @@ struct BilanDBTests {
             _ = try await f.declare(placement, "2026-03", worked: 100.25, validate: true)
             _ = try await f.declare(placement, "2026-04", worked: 50, validate: true)
         }
-        // After her placement (ended 31 August), B-1 holds a CDI: employed at the end.
+        // After her placement (ended 31 August), B-1 holds a CDI (151,67 h in September: beyond the clause);
+        // a job she held in January, before her first placement here, is not. B-2 is in training.
         _ = try await f.ledger.episodes.create(
             f.staff, participantId: placements[0].participantId,
             .init(
-                employerName: "Boulangerie (démo)", contractType: .cdi, startDate: ldate("2026-09-01"), weeklyHours: 35)
+                employerName: "Boulangerie (démo)", contractType: .cdi, startDate: ldate("2026-09-01"), weeklyHours: 35,
+                monthlyHours: [.init(month: lmonth("2026-09"), hours: ldec("151.67"))]))
+        _ = try await f.ledger.episodes.create(
+            f.staff, participantId: placements[0].participantId,
+            .init(
+                employerName: "Café (démo)", contractType: .cdd, startDate: ldate("2026-01-05"),
+                endDate: ldate("2026-01-31"), weeklyHours: 20,
+                monthlyHours: [.init(month: lmonth("2026-01"), hours: 80)]))
+        _ = try await f.ledger.episodes.create(
+            f.staff, participantId: placements[1].participantId,
+            .init(employerName: "AFPA (démo)", contractType: .training, startDate: ldate("2026-09-01"), weeklyHours: 35)
         )
 
         let bilan = try await bilans(f).bilan(f.staff, scope: .publicContract(f.contractId), period: .year(2026))
@@ -56,8 +67,10 @@ struct BilanDBTests {
         #expect(criteria.cells.map(\.key) == ["DELD", "RSA", "RQTH"] && !criteria.partition)
         #expect(criteria.cells.map(\.count) == [.belowThreshold(3), .exact(3), .belowThreshold(3)])
         #expect(cells("qpv") == [.belowThreshold(3), .masked, .exact(0)])
-        // At the end (1 September ≤ 1 December): B-1 employed, the others unknown; six months: not yet.
-        #expect(cells("outcomeAtEnd") == [.exact(0), .exact(0), .belowThreshold(3), .exact(0), .exact(0), .masked])
+        // At the end (1 September ≤ 1 December): B-1 employed, B-2 in training, the others unknown; six
+        // months: not yet.
+        #expect(
+            cells("outcomeAtEnd") == [.exact(0), .exact(0), .belowThreshold(3), .belowThreshold(3), .exact(0), .masked])
         #expect(cells("outcomeAfterSixMonths") == [.exact(0), .exact(6), .exact(0), .exact(0), .exact(0), .exact(0)])
         // The lot with two people: « < 3 », every cell masked; the lot of four shows its cells.
         let small = try #require(bilan.lots.first { $0.lotNumber == 2 })
@@ -65,7 +78,11 @@ struct BilanDBTests {
         #expect(small.people.breakdowns.allSatisfy { $0.cells.allSatisfy { $0.count == .masked } })
         #expect(bilan.lots.first { $0.lotNumber == 1 }?.people.total == .exact(4))
         #expect(bilan.employmentContracts.total == .exact(6))
-        #expect(bilan.employmentContracts.byType.cells.map(\.count) == [.exact(6)])
+        let types = bilan.employmentContracts.byType.cells
+        #expect(types.count == EmploymentContractType.allCases.count)
+        #expect(
+            types.first { $0.key == "cdd" }?.count == .exact(6) && types.filter { $0.count == .exact(0) }.count == 9)
+        #expect(bilan.leverage.hoursBeyondClause == ldec("151.67"))
 
         // Hours: exact, never hidden, the balance service's own figures.
         let balance = try await f.ledger.balances.balance(
@@ -133,7 +150,7 @@ struct BilanDBTests {
         let unknown = await ledgerError {
             _ = try await service.bilan(f.staff, scope: .operation(UUID()), period: .year(2026))
         }
-        #expect(unknown?.kind == .notFound && unknown?.message.contains("Opération") == true)
+        #expect(unknown?.kind == .notFound && unknown?.message.hasPrefix("L'opération ") == true)
         let empty = try await service.bilan(f.staff, scope: .buyer(other.id), period: .year(2026))
         #expect(empty.lots.isEmpty && empty.people.total == .exact(0) && empty.hours.requiredHours == 0)
         #expect(empty.html.contains("Aucun lot sous clause sociale dans ce périmètre pour cette période."))
@@ -177,11 +194,11 @@ struct BilanDBTests {
         // Created today: November has ended before it started, so nothing is due yet.
         let job = services.jobBody(.reports)
         let context = JobContext(clock: clock, logger: Logger(label: "test"))
-        #expect(try await job.run(context) == ["sent": 0, "alreadySent": 0])
+        #expect(try await job.run(context) == ["sent": 0, "alreadySent": 0, "failed": 0])
         // December's bilan is due from 1 January.
         let january = JobContext(clock: FixedClock(ldate("2027-01-02")), logger: Logger(label: "test"))
-        #expect(try await job.run(january) == ["sent": 1, "alreadySent": 0])
-        #expect(try await job.run(january) == ["sent": 0, "alreadySent": 1])
+        #expect(try await job.run(january) == ["sent": 1, "alreadySent": 0, "failed": 0])
+        #expect(try await job.run(january) == ["sent": 0, "alreadySent": 1, "failed": 0])
         let mail = try #require(
             try await f.pool.query("SELECT subject, text_body, recipients::text FROM mail_outbox").first)
         #expect(
@@ -203,7 +220,7 @@ struct BilanDBTests {
         _ = try await store.update(f.staff, id: subscription.id, .init(active: false))
         #expect(
             try await job.run(JobContext(clock: FixedClock(ldate("2027-02-01")), logger: Logger(label: "test"))) == [
-                "sent": 0, "alreadySent": 0,
+                "sent": 0, "alreadySent": 0, "failed": 0,
             ])
         await services.shutdown()
         await f.close()

@@ -593,7 +593,7 @@ struct LedgerDBDemoTests {
         let balance = try await ledger.balances.lotBalance(staff, lotId: lot, at: today)
         #expect(balance.placementCount == 2)
         #expect(balance.balance.creditedHours > 0)
-        #expect(balance.pendingReports > 0)
+        #expect((balance.pendingReports ?? 0) > 0)
         let candidates = try await ledger.outcomes.candidates(staff, asOf: today)
         #expect(candidates.map(\.reference).contains("DEMO-002"))
         #expect(try await db.pool.query("SELECT count(*) FROM participants").scalar(Int.self) == 9)

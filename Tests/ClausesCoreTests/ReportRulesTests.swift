@@ -37,6 +37,10 @@ struct ReportRulesTests {
                 == [.belowThreshold(3), .belowThreshold(3), .belowThreshold(3), .exact(10)])
         // Equal candidates: the first is masked first.
         #expect(secrecy.partition([2, 4, 4], subjectTotal: 10) == [.belowThreshold(3), .masked, .exact(4)])
+        // Every non-zero cell hidden and short of twice the threshold: « < 3 » cells of a total of 3 would
+        // each be 1, so every cell is masked, zeros too.
+        #expect(secrecy.partition([1, 1, 1, 0], subjectTotal: 3) == [.masked, .masked, .masked, .masked])
+        #expect(secrecy.partition([2, 3], subjectTotal: 5) == [.masked, .masked])
         // A higher threshold from config.toml.
         let five = StatisticalSecrecy(threshold: 5)
         #expect(five.count(4) == .belowThreshold(5))
@@ -65,7 +69,7 @@ struct ReportRulesTests {
         #expect(try ReportPeriod.parse("2025", today: today).to == LocalDate(iso: "2025-12-31"))
         let start = try ReportPeriod.parse("depuis-le-debut", today: today)
         #expect(start.from == nil && start.to == today && start.contains(YearMonth(text: "1999-01")!))
-        for bad in ["2026-Q5", "2026-13", "T3 2026", ""] {
+        for bad in ["2026-Q5", "2026-13", "T3 2026", "", "2026-+7", "+026", "2026-Q+"] {
             #expect(throws: DomainError.self) { try ReportPeriod.parse(bad, today: today) }
         }
         let backwards = #expect(throws: DomainError.self) {
@@ -105,6 +109,9 @@ struct ReportRulesTests {
         #expect(person.outcomeAfterSixMonths(at: at) == .notYetDue)
         person.lastEnd = LocalDate(iso: "2026-05-31")
         #expect(person.outcomeAfterSixMonths(at: at) == .unknown)
+        person.afterSixMonths.training = true
+        #expect(person.outcomeAfterSixMonths(at: at) == .training)
+        person.afterSixMonths.training = false
         person.afterSixMonths.exit = .qualifyingTraining
         #expect(person.outcomeAfterSixMonths(at: at) == .training)
         person.afterSixMonths.exit = .movedAway
@@ -130,7 +137,11 @@ struct ReportRulesTests {
         let counts = BilanCounts.contracts(facts, secrecy: secrecy)
         #expect(counts.total == .exact(6))
         #expect(counts.qualifyingHires.cells.map(\.count) == [.belowThreshold(3), .masked])
-        #expect(counts.byType.cells.map(\.key) == ["cdi", "cdd", "temporaryWork"])
-        #expect(counts.byType.cells.map(\.count) == [.belowThreshold(3), .belowThreshold(3), .masked])
+        // Every type is listed, zeros included: a type listed only when present would be known to be ≥ 1.
+        #expect(counts.byType.cells.map(\.key) == EmploymentContractType.allCases.map(\.rawValue))
+        #expect(
+            counts.byType.cells.map(\.count)
+                == [.belowThreshold(3), .belowThreshold(3), .exact(0), .exact(0), .masked]
+                + Array(repeating: .exact(0), count: 5))
     }
 }

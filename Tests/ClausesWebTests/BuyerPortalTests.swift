@@ -292,3 +292,65 @@ struct ReportPageTests {
         await harness.db.pool.shutdown()
     }
 }
+
+@Suite("Bilans through the API: documents, subscriptions, mailings")
+struct ReportAPITests {
+    @Test("documents in each format with their type; subscriptions created, refused in French, sent by hand; roles")
+    func reportsAPI() async throws {
+        let harness = try await APIHarness.make(clock: FixedClock(LocalDate(iso: "2026-12-01")!))
+        let system = Caller.system("test")
+        let contract = try await harness.services.publicContracts.create(
+            system, .init(buyerId: harness.buyerA, reference: "API-BIL-1", object: "Espaces verts"))
+        let buyer = harness.buyerA.slug
+        try await harness.run { api in
+            let json = try await api.call(
+                .get, "/api/v1/reports/contract/\(contract.id.slug)?period=2026-Q3", as: "buyer")
+            #expect(json.status == .ok && json.object["scopeLabel"] as? String == "API-BIL-1 — Espaces verts")
+            #expect((json.object["people"] as? [String: Any])?["total"] as? String == "0")
+            let csv = try await api.call(.get, "/api/v1/reports/buyer/\(buyer)?year=2026&format=csv", as: "facilitator")
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.headers[.contentDisposition] == "attachment; filename=\"bilan-2026.csv\"")
+            let pdf = try await api.call(.get, "/api/v1/reports/buyer/\(buyer)?format=pdf", as: "facilitator")
+            #expect(pdf.status == .unprocessableContent && pdf.errorField == "format")
+            let backwards = try await api.call(
+                .get, "/api/v1/reports/buyer/\(buyer)?from=2026-05-01&to=2026-04-01", as: "facilitator")
+            #expect(backwards.status == .unprocessableContent && backwards.errorField == "to")
+            let dates = try await api.call(
+                .get, "/api/v1/reports/buyer/\(buyer)?from=2026-01-01&to=2026-02-01", as: "buyer")
+            #expect(dates.status == .unprocessableContent && dates.errorField == "period")
+            #expect(
+                try await api.call(.get, "/api/v1/reports/buyer/\(harness.buyerB.slug)", as: "buyer").status
+                    == .notFound)
+            #expect(try await api.call(.get, "/api/v1/reports/buyer/\(buyer)", as: "referent").status == .forbidden)
+            #expect(
+                try await api.call(.get, "/api/v1/reports/lot/\(buyer)", as: "admin").status == .unprocessableContent)
+
+            let path = "/api/v1/buyers/\(buyer)/report-subscriptions"
+            let empty = try await api.call(
+                .post, path, as: "facilitator", json: ["scope": "buyer", "scopeId": buyer, "frequency": "monthly"])
+            #expect(empty.status == .unprocessableContent && empty.errorField == "recipients")
+            #expect(empty.errorMessage == "Indiquez au moins un destinataire du bilan.")
+            let created = try await api.call(
+                .post, path, as: "facilitator",
+                json: [
+                    "scope": "contract", "scopeId": contract.id.slug, "recipients": ["dg@acheteur.fr"],
+                    "frequency": "quarterly",
+                ])
+            #expect(created.status == .created && created.object["formats"] as? [String] == ["html", "csv"])
+            let id = try #require(created.object["id"] as? String)
+            #expect(try await api.call(.get, path, as: "facilitator").items.count == 1)
+            #expect(try await api.call(.get, path, as: "buyer").status == .forbidden)
+            #expect(try await api.call(.post, path, as: "buyer", json: ["scope": "buyer"]).status == .forbidden)
+            let sent = try await api.call(.post, "/api/v1/report-subscriptions/\(id)/send", as: "facilitator")
+            #expect(sent.status == .created && sent.object["periodCode"] as? String == "depuis-le-debut")
+            #expect(
+                try await api.call(.post, "/api/v1/report-subscriptions/\(id)/send", as: "buyer").status == .forbidden)
+            let mailings = try await api.call(.get, "/api/v1/buyers/\(buyer)/report-mailings", as: "admin")
+            #expect(mailings.items.count == 1 && mailings.items.first?["manual"] as? Bool == true)
+            let paused = try await api.call(
+                .patch, "/api/v1/report-subscriptions/\(id)", as: "facilitator", json: ["active": false])
+            #expect(paused.status == .ok && paused.object["active"] as? Bool == false)
+            #expect(paused.object["frequency"] as? String == "quarterly")
+        }
+    }
+}

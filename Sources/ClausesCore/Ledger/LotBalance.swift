@@ -33,6 +33,7 @@ extension LotBalance {
         guard caller.role == .buyer else { return self }
         var copy = self
         copy.placementCount = nil
+        copy.pendingReports = nil
         for index in copy.credit.exclusions.indices { copy.credit.exclusions[index].placementIds = nil }
         for index in copy.credit.byMode.indices {
             copy.credit.byMode[index].placementCount = nil
@@ -62,7 +63,8 @@ public struct LotBalance: Encodable, Sendable, Equatable {
     public internal(set) var credit: Credit
     /// Worked + training hours of current reports declared but not validated yet (not counted).
     public let pendingHours: Decimal
-    public let pendingReports: Int
+    /// How many reports wait for validation; nil in a buyer's view (the hours are given).
+    public internal(set) var pendingReports: Int?
 }
 
 /// Hours of a group of lots for one month.

@@ -17,6 +17,15 @@ public enum ReportScope: Sendable, Equatable {
             case .buyer: "Tous les marchés du donneur d'ordre"
             }
         }
+
+        /// `Le marché`, `L'opération`, `Le donneur d'ordre`: the subject of a sentence.
+        public var definite: String {
+            switch self {
+            case .contract: "Le marché"
+            case .operation: "L'opération"
+            case .buyer: "Le donneur d'ordre"
+            }
+        }
     }
 
     public init(kind: Kind, id: UUID) {

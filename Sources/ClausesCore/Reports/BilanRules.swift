@@ -21,8 +21,9 @@ public enum AgeBand: String, CaseIterable, Sendable {
     }
 }
 
-/// Where a person stands after their placement (DOMAIN §8), from the facts recorded: an employment episode
-/// or another placement covering the day, else the latest pathway exit since the first placement.
+/// Where a person stands after their placement (DOMAIN §8), from the facts recorded: a job (an employment
+/// episode or a placement covering the day), else a training contract covering it, else the latest pathway
+/// exit since the first placement.
 /// Nothing recorded is « inconnue », never guessed.
 public enum BilanOutcome: String, CaseIterable, Sendable {
     /// The placement has not ended by the bilan's date.
@@ -47,6 +48,7 @@ public enum BilanOutcome: String, CaseIterable, Sendable {
 
     static func of(_ facts: OutcomeFacts) -> BilanOutcome {
         if facts.employed { return .employed }
+        if facts.training { return .training }
         switch facts.exit?.group {
         case .employment: return .employed
         case .training: return .training
@@ -56,10 +58,12 @@ public enum BilanOutcome: String, CaseIterable, Sendable {
     }
 }
 
-/// What is recorded about a person on one day: employed (an episode or a placement covers it), and the
-/// latest pathway exit between their first placement and that day.
+/// What is recorded about a person on one day: employed (an episode or a placement other than training
+/// covers it), in training (a training contract covers it), and the latest pathway exit between their first
+/// placement and that day.
 struct OutcomeFacts: Sendable, Equatable {
     var employed: Bool
+    var training = false
     var exit: ExitKind?
 }
 
@@ -171,9 +175,10 @@ enum BilanCounts {
     /// Contracts by type, and qualifying hires (CDI, or CDD of 6 months or more: `isQualifyingHire`).
     static func contracts(_ contracts: [BilanContractFacts], secrecy: StatisticalSecrecy) -> BilanContracts {
         let total = contracts.count
+        // Every type, zeros included: listing only the types present would tell each is at least 1.
         let byType = EmploymentContractType.allCases.map { type in
             (type.rawValue, type.frenchLabel, contracts.count { $0.type == type })
-        }.filter { $0.2 > 0 }
+        }
         let qualifying = contracts.count { isQualifyingHire($0.type, start: $0.start, end: $0.end) }
         return BilanContracts(
             total: secrecy.count(total),

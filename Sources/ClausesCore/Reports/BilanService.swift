@@ -36,9 +36,9 @@ public struct BilanService: Sendable {
                     )
                 }
             let lotIds = lots.map(\.balance.lotId)
-            let persons = try await people(lots: lotIds, period: period, on: connection)
-            let contracts = try await contracts(lots: lotIds, period: period, on: connection)
-            let beyond = try await hoursBeyondClause(lots: lotIds, period: period, on: connection)
+            let persons = try await people(lots: lotIds, period: period, at: at, on: connection)
+            let contracts = try await contracts(lots: lotIds, period: period, at: at, on: connection)
+            let beyond = try await hoursBeyondClause(lots: lotIds, period: period, at: at, on: connection)
             return assemble(
                 identity: identity, scope: scope, period: period, at: at, today: today, lots: lots, persons: persons,
                 contracts: contracts, hoursBeyondClause: beyond)
@@ -92,7 +92,7 @@ public struct BilanService: Sendable {
         if let predicate { sql.append("AND \(predicate)") }
         guard let row = try await connection.query(sql).first else {
             throw DomainError.notFound(
-                "\(scope.kind.frenchLabel) \(scope.id.uuidString.lowercased()) : introuvable ou hors de votre périmètre."
+                "\(scope.kind.definite) \(scope.id.uuidString.lowercased()) est introuvable ou hors de votre périmètre."
             )
         }
         let column =
@@ -109,18 +109,29 @@ public struct BilanService: Sendable {
             contracts: contracts)
     }
 
-    /// The people placed on `lots` during the period, with what the bilan counts about them. The outcome
-    /// facts are read on the day after their last placement's end and six months after it.
-    private func people(lots: [UUID], period: ReportPeriod, on connection: PostgresConnection) async throws
-        -> [BilanPerson]
+    /// The placements a bilan counts, as SQL over `placements p` with `$1` the lots, `$2` the period's start
+    /// (NULL: since the start) and `$3` the bilan's date: counting placements (the person eligible at the
+    /// start, DOMAIN §4 rule 1) on those lots, started by the bilan's date and not ended before the period.
+    private static let inScope = """
+        p.lot_id = ANY($1::uuid[]) AND p.counting AND p.start_date <= $3
+        AND (p.end_date IS NULL OR $2::date IS NULL OR p.end_date >= $2)
+        """
+
+    /// The people placed on `lots` during the period, with what the bilan counts about them: their first
+    /// placement on these lots (their age band, and where exits are looked for from), the end of their last
+    /// one in the period, and the outcome facts the day after it ends and six months later.
+    private func people(lots: [UUID], period: ReportPeriod, at: LocalDate, on connection: PostgresConnection)
+        async throws -> [BilanPerson]
     {
         try await connection.query(
             """
             WITH pl AS (
-                SELECT participant_id, lot_id, start_date, end_date, eligibility_criteria, priority_area FROM placements
-                WHERE lot_id = ANY($1::uuid[]) AND start_date <= $3 AND (end_date IS NULL OR $2::date IS NULL OR end_date >= $2)
+                SELECT p.participant_id, p.lot_id, p.end_date, p.eligibility_criteria, p.priority_area
+                FROM placements p WHERE \(Self.inScope)
             ), person AS (
-                SELECT participant_id, min(start_date) AS first_start,
+                SELECT participant_id,
+                       (SELECT min(q.start_date) FROM placements q
+                        WHERE q.participant_id = pl.participant_id AND q.lot_id = ANY($1::uuid[]) AND q.counting) AS first_start,
                        CASE WHEN bool_or(end_date IS NULL) THEN NULL ELSE max(end_date) END AS last_end,
                        array_to_string(array_agg(DISTINCT lot_id), ',') AS lots,
                        CASE WHEN bool_or(priority_area = 'qpv') THEN true
@@ -131,17 +142,16 @@ public struct BilanService: Sendable {
             )
             SELECT pa.sex, pa.birth_date, s.first_start, s.last_end, s.criteria, s.qpv,
                    EXISTS (SELECT 1 FROM pathways w WHERE w.participant_id = s.participant_id AND w.entry_date <= $3
-                           AND (w.exit_date IS NULL OR w.exit_date >= COALESCE($2::date, w.exit_date))),
-                   e1.employed, x1.exit_kind, e6.employed, x6.exit_kind, s.lots
+                           AND (w.exit_date IS NULL OR $2::date IS NULL OR w.exit_date >= $2)),
+                   \(Self.working("d.d1", training: false)), \(Self.working("d.d1", training: true)), x1.exit_kind,
+                   \(Self.working("d.d6", training: false)), \(Self.working("d.d6", training: true)), x6.exit_kind, s.lots
             FROM person s
             JOIN participants pa ON pa.id = s.participant_id
             CROSS JOIN LATERAL (SELECT s.last_end + 1 AS d1, (s.last_end + interval '6 months')::date AS d6) d
-            CROSS JOIN LATERAL (SELECT \(Self.employedOn("d.d1")) AS employed) e1
-            CROSS JOIN LATERAL (SELECT \(Self.employedOn("d.d6")) AS employed) e6
             LEFT JOIN LATERAL (\(Self.exitBy("d.d1"))) x1 ON true
             LEFT JOIN LATERAL (\(Self.exitBy("d.d6"))) x6 ON true
             ORDER BY s.first_start, s.participant_id
-            """, [PostgresTextArray(lots.map(\.uuidString)), period.from, period.to]
+            """, [PostgresTextArray(lots.map(\.uuidString)), period.from, at]
         ).map { row in
             BilanPerson(
                 sex: try row.decode(0), birthDate: try row.decode(1), firstStart: try row.decode(2),
@@ -152,24 +162,26 @@ public struct BilanService: Sendable {
                     } ?? []),
                 qpvResident: try row.decode(5), plieParticipant: try row.decode(6),
                 atEnd: OutcomeFacts(
-                    employed: try row.decode(7) ?? false,
-                    exit: try row.decodeOptionalEnum(8, table: "pathways", column: "exit_kind")),
+                    employed: try row.decode(7) ?? false, training: try row.decode(8) ?? false,
+                    exit: try row.decodeOptionalEnum(9, table: "pathways", column: "exit_kind")),
                 afterSixMonths: OutcomeFacts(
-                    employed: try row.decode(9) ?? false,
-                    exit: try row.decodeOptionalEnum(10, table: "pathways", column: "exit_kind")),
+                    employed: try row.decode(10) ?? false, training: try row.decode(11) ?? false,
+                    exit: try row.decodeOptionalEnum(12, table: "pathways", column: "exit_kind")),
                 lotIds: Set(
-                    try (row.decode(11) as String).split(separator: ",").compactMap { UUID(uuidString: String($0)) }))
+                    try (row.decode(13) as String).split(separator: ",").compactMap { UUID(uuidString: String($0)) }))
         }
     }
 
-    /// SQL: the person holds an employment episode or a placement covering `day`.
-    private static func employedOn(_ day: String) -> String {
-        """
-        EXISTS (SELECT 1 FROM employment_episodes e WHERE e.participant_id = s.participant_id AND e.start_date <= \(day)
-                AND (e.end_date IS NULL OR e.end_date >= \(day)))
-        OR EXISTS (SELECT 1 FROM placements q WHERE q.participant_id = s.participant_id AND q.start_date <= \(day)
-                AND (q.end_date IS NULL OR q.end_date >= \(day)))
-        """
+    /// SQL: the person holds an employment episode or a placement covering `day`: a job, or with `training`
+    /// a training contract (`contract_type = 'training'`).
+    private static func working(_ day: String, training: Bool) -> String {
+        let kind = training ? "= 'training'" : "<> 'training'"
+        return """
+            (EXISTS (SELECT 1 FROM employment_episodes e WHERE e.participant_id = s.participant_id AND e.contract_type \(kind)
+                     AND e.start_date <= \(day) AND (e.end_date IS NULL OR e.end_date >= \(day)))
+             OR EXISTS (SELECT 1 FROM placements q WHERE q.participant_id = s.participant_id AND q.contract_type \(kind)
+                     AND q.start_date <= \(day) AND (q.end_date IS NULL OR q.end_date >= \(day))))
+            """
     }
 
     /// SQL: the person's latest pathway exit between their first placement and `day`.
@@ -180,15 +192,13 @@ public struct BilanService: Sendable {
         """
     }
 
-    /// The employment contracts (placements) on `lots` during the period.
-    private func contracts(lots: [UUID], period: ReportPeriod, on connection: PostgresConnection) async throws
-        -> [BilanContractFacts]
+    /// The employment contracts (placements) the bilan counts.
+    private func contracts(lots: [UUID], period: ReportPeriod, at: LocalDate, on connection: PostgresConnection)
+        async throws -> [BilanContractFacts]
     {
         try await connection.query(
-            """
-            SELECT contract_type, start_date, end_date FROM placements
-            WHERE lot_id = ANY($1::uuid[]) AND start_date <= $3 AND (end_date IS NULL OR $2::date IS NULL OR end_date >= $2)
-            """, [PostgresTextArray(lots.map(\.uuidString)), period.from, period.to]
+            "SELECT p.contract_type, p.start_date, p.end_date FROM placements p WHERE \(Self.inScope)",
+            [PostgresTextArray(lots.map(\.uuidString)), period.from, at]
         ).map { row in
             BilanContractFacts(
                 type: try row.decodeEnum(0, table: "placements", column: "contract_type"), start: try row.decode(1),
@@ -196,26 +206,33 @@ public struct BilanService: Sendable {
         }
     }
 
-    /// The effet levier's second half: validated worked hours of the same people's placements off these lots,
-    /// and the monthly hours of their employment episodes, for the months of the period.
-    private func hoursBeyondClause(lots: [UUID], period: ReportPeriod, on connection: PostgresConnection)
-        async throws -> Decimal
-    {
+    /// The effet levier's second half: for each person the bilan counts, the validated worked hours of their
+    /// placements off these lots and the monthly hours of their employment episodes, for the months of the
+    /// period from the month of their first placement on these lots.
+    private func hoursBeyondClause(
+        lots: [UUID], period: ReportPeriod, at: LocalDate, on connection: PostgresConnection
+    ) async throws -> Decimal {
         try await connection.query(
             """
             WITH people AS (
-                SELECT DISTINCT participant_id FROM placements
-                WHERE lot_id = ANY($1::uuid[]) AND start_date <= $3 AND (end_date IS NULL OR $2::date IS NULL OR end_date >= $2)
+                SELECT p.participant_id, date_trunc('month', min(earliest.start_date))::date AS since
+                FROM placements p
+                JOIN placements earliest ON earliest.participant_id = p.participant_id
+                     AND earliest.lot_id = ANY($1::uuid[]) AND earliest.counting
+                WHERE \(Self.inScope) GROUP BY p.participant_id
+            ), bounds AS (
+                SELECT participant_id, greatest(since, COALESCE(date_trunc('month', $2::date)::date, since)) AS since
+                FROM people
             )
-            SELECT COALESCE((SELECT sum(hr.worked_hours) FROM hour_reports hr JOIN placements p ON p.id = hr.placement_id
-                             WHERE p.participant_id IN (SELECT participant_id FROM people) AND NOT p.lot_id = ANY($1::uuid[])
-                             AND hr.current AND hr.status = 'validated' AND hr.month <= $3
-                             AND ($2::date IS NULL OR hr.month >= date_trunc('month', $2::date))), 0)
-                 + COALESCE((SELECT sum(m.hours) FROM employment_episode_months m
-                             JOIN employment_episodes e ON e.id = m.episode_id
-                             WHERE e.participant_id IN (SELECT participant_id FROM people) AND m.month <= $3
-                             AND ($2::date IS NULL OR m.month >= date_trunc('month', $2::date))), 0)
-            """, [PostgresTextArray(lots.map(\.uuidString)), period.from, period.to]
+            SELECT COALESCE((SELECT sum(hr.worked_hours) FROM bounds b
+                             JOIN placements p ON p.participant_id = b.participant_id AND NOT p.lot_id = ANY($1::uuid[])
+                             JOIN hour_reports hr ON hr.placement_id = p.id
+                             WHERE hr.current AND hr.status = 'validated' AND hr.month >= b.since AND hr.month <= $3), 0)
+                 + COALESCE((SELECT sum(m.hours) FROM bounds b
+                             JOIN employment_episodes e ON e.participant_id = b.participant_id
+                             JOIN employment_episode_months m ON m.episode_id = e.id
+                             WHERE m.month >= b.since AND m.month <= $3), 0)
+            """, [PostgresTextArray(lots.map(\.uuidString)), period.from, at]
         ).first?.decode(0) ?? 0
     }
 

@@ -100,12 +100,17 @@ public struct ReportMailer: Sendable {
 
     /// A facilitator's mailing by hand: the period last due (the month or quarter just ended), else the
     /// bilan since the start; recorded as manual, so the scheduled mailing of the period still happens.
-    public func sendNow(_ subscription: ReportSubscription, by caller: Caller) async throws {
+    @discardableResult
+    public func sendNow(_ subscription: ReportSubscription, by caller: Caller) async throws -> ReportMailing {
+        try caller.requireEditor()
         let today = clock.today
         let due =
             try await due(subscription, today: today).last
             ?? Due(code: ReportPeriod.sinceStart(through: today).code, period: .sinceStart(through: today))
         try await send(subscription, due, manual: true, by: caller, today: today)
+        return ReportMailing(
+            subscriptionId: subscription.id, periodCode: due.code, manual: true, recipients: subscription.recipients,
+            sentBy: caller.label, sentAt: clock.now)
     }
 
     private func alreadySent(_ subscription: UUID, _ code: String) async throws -> Bool {
@@ -161,18 +166,25 @@ struct ReportMailingJob: JobBody {
     func run(_ context: JobContext) async throws -> [String: Int] {
         let caller = Caller.system("tâche reports")
         let today = context.clock.today
-        var sent = 0
-        var already = 0
+        var counts = ["sent": 0, "alreadySent": 0, "failed": 0]
         for subscription in try await subscriptions.active() {
-            for due in try await mailer.due(subscription, today: today) {
-                if try await mailer.send(subscription, due, manual: false, by: caller, today: today) {
-                    sent += 1
-                } else {
-                    already += 1
+            // One subscription failing (its scope gone, a bilan refused) does not stop the others'; it is
+            // logged, and tried again at the next run (its period is not recorded).
+            do {
+                for due in try await mailer.due(subscription, today: today) {
+                    let sent = try await mailer.send(subscription, due, manual: false, by: caller, today: today)
+                    counts[sent ? "sent" : "alreadySent", default: 0] += 1
                 }
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                counts["failed", default: 0] += 1
+                context.logger.error(
+                    "bilan not mailed",
+                    metadata: ErrorLogging.metadata(error).merging(["subscription": "\(subscription.id)"]) { $1 })
             }
         }
-        if sent > 0 { committed() }
-        return ["sent": sent, "alreadySent": already]
+        if counts["sent", default: 0] > 0 { committed() }
+        return counts
     }
 }

@@ -48,15 +48,18 @@ public struct ReportPeriod: Sendable, Equatable {
         let value = text.trimmingCharacters(in: .whitespaces)
         if value == "depuis-le-debut" { return .sinceStart(through: today) }
         let parts = value.split(separator: "-", omittingEmptySubsequences: false)
-        if parts.count == 1, value.count == 4, let year = Int(value), LocalDate.yearRange.contains(year) {
-            return .year(year)
-        }
-        if parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), LocalDate.yearRange.contains(year) {
-            let tail = parts[1].uppercased()
-            if tail.count == 2, tail.hasPrefix("Q"), let q = Int(tail.dropFirst()), (1...4).contains(q) {
+        let digits = { (text: Substring) in !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber } }
+        if parts.count == 1, value.count == 4, digits(parts[0]), let year = Int(value), year > 0 { return .year(year) }
+        if parts.count == 2, parts[0].count == 4, digits(parts[0]), let year = Int(parts[0]), year > 0 {
+            let tail = Substring(parts[1].uppercased())
+            if tail.count == 2, tail.hasPrefix("Q"), digits(tail.dropFirst()), let q = Int(tail.dropFirst()),
+                (1...4).contains(q)
+            {
                 return .quarter(year, q)
             }
-            if tail.count == 2, let month = YearMonth(year: year, month: Int(tail) ?? 0) { return .month(month) }
+            if tail.count == 2, digits(tail), let month = YearMonth(year: year, month: Int(tail) ?? 0) {
+                return .month(month)
+            }
         }
         throw DomainError.invalid(
             field,
@@ -116,7 +119,7 @@ extension ReportPeriod: Encodable {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(kind, forKey: .kind)
         try c.encode(code, forKey: .code)
-        try c.encode(from, forKey: .from)
+        try c.encodeIfPresent(from, forKey: .from)
         try c.encode(to, forKey: .to)
         try c.encode(french, forKey: .label)
     }

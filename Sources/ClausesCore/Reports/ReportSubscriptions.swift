@@ -128,6 +128,10 @@ public struct ReportSubscriptionStore: Sendable {
     {
         let existing = try await get(caller, id: id)
         let fields = try Self.validated(input, existing: existing)
+        // A new scope or frequency, or a subscription switched back on, starts today: no backlog is mailed.
+        let restarts =
+            fields.scope != existing.reportScope || fields.frequency != existing.frequency
+            || (fields.active && !existing.active)
         try await pool.withTransaction { connection in
             try await Self.requireScope(fields.scope, of: existing.buyerId, on: connection)
             try await connection.query(
@@ -137,6 +141,7 @@ public struct ReportSubscriptionStore: Sendable {
                         ("scope_kind", fields.scope.kind.rawValue), ("scope_id", fields.scope.id),
                         ("recipients", PostgresTextArray(fields.recipients)), ("frequency", fields.frequency.rawValue),
                         ("formats", PostgresTextArray(fields.formats.map(\.rawValue))), ("active", fields.active),
+                        ("starts_on", restarts ? clock.today : existing.startsOn),
                     ], id: id))
         }
         return try await get(caller, id: id)
@@ -225,7 +230,8 @@ public struct ReportSubscriptionStore: Sendable {
         guard try await !connection.query("SELECT 1 FROM \(table)", [scope.id, buyerId]).isEmpty else {
             throw DomainError.invalid(
                 "scopeId",
-                "\(scope.kind.frenchLabel) \(scope.id.uuidString.lowercased()) : inconnu pour ce donneur d'ordre.")
+                "\(scope.kind.definite) \(scope.id.uuidString.lowercased()) n'appartient pas à ce donneur d'ordre ou n'existe pas."
+            )
         }
     }
 

@@ -56,6 +56,8 @@ public struct StatisticalSecrecy: Sendable, Equatable {
     /// threshold show « < 3 »; when any is hidden, further cells are masked, smallest non-zero first (the
     /// first of equal cells first), until the hidden cells add up to at least twice the threshold or all
     /// are hidden, so that no hidden cell can be recomputed by subtracting the published ones from the total.
+    /// When all are hidden and their sum is still below twice the threshold, every cell is « masqué »:
+    /// DOMAIN §8 stops at « all hidden », but « < 3 » cells adding up to a small total would each be known.
     public func partition(_ cells: [Int], subjectTotal: Int) -> [PublishedCount] {
         if isBelowThreshold(subjectTotal) { return cells.map { _ in .masked } }
         var published = cells.map(count)
@@ -66,6 +68,9 @@ public struct StatisticalSecrecy: Sendable, Equatable {
             published[index] = .masked
             hidden += cells[index]
         }
+        // Every non-zero cell hidden and still short of twice the threshold (a total of 3 to 5): a « < 3 »
+        // is at least 1, so cells of 1 would be recomputed from the total; every cell is masked, zeros too.
+        if hidden < 2 * threshold { return cells.map { _ in .masked } }
         return published
     }
 

@@ -17,8 +17,9 @@ public enum CreditExplanation: Sendable, Equatable {
     case cappedTrainingHours(mode: ExecutionMode, declaredHours: Decimal, countedHours: Decimal)
     /// Training hours the mode's rule does not count.
     case uncountedTrainingHours(mode: ExecutionMode, hours: Decimal)
-    /// `hoursPerHire × hires` credited for qualifying hires; `hires` is nil in a buyer's view.
-    case hireBonus(mode: ExecutionMode, hoursPerHire: Decimal, hires: Int?, hours: Decimal)
+    /// `hoursPerHire × hires` credited for qualifying hires; `hoursPerHire` and `hires` are nil in a buyer's
+    /// view (together they would count the hires).
+    case hireBonus(mode: ExecutionMode, hoursPerHire: Decimal?, hires: Int?, hours: Decimal)
     /// `amount × labourShare ÷ hourlyCost`, the amount paid to an SIAE converted into hours.
     case subcontractConversion(
         mode: ExecutionMode, amount: Decimal, labourShare: Decimal, hourlyCost: Decimal, hours: Decimal)
@@ -94,8 +95,8 @@ public enum CreditExplanation: Sendable, Equatable {
         switch self {
         case .excluded(let reason, let hours, _, _):
             .excluded(reason: reason, hours: hours, placementCount: nil, placementIds: nil)
-        case .hireBonus(let mode, let perHire, _, let hours):
-            .hireBonus(mode: mode, hoursPerHire: perHire, hires: nil, hours: hours)
+        case .hireBonus(let mode, _, _, let hours):
+            .hireBonus(mode: mode, hoursPerHire: nil, hires: nil, hours: hours)
         default: self
         }
     }
@@ -139,9 +140,11 @@ public enum CreditExplanation: Sendable, Equatable {
         case .uncountedTrainingHours(let mode, let hours):
             return "\(mode.frenchLabel) : \(h(hours)) de formation non valorisées (règle de comptage de la clause)."
         case .hireBonus(let mode, let perHire, let hires, let hours):
-            let times = hires.map { " × \($0)" } ?? ""
+            guard let perHire, let hires else {
+                return "\(mode.frenchLabel) : bonus d'embauche en CDI ou en CDD d'au moins 6 mois = \(h(hours))."
+            }
             return
-                "\(mode.frenchLabel) : bonus de \(h(perHire)) par embauche en CDI ou en CDD d'au moins 6 mois\(times) = \(h(hours))."
+                "\(mode.frenchLabel) : bonus de \(h(perHire)) par embauche en CDI ou en CDD d'au moins 6 mois × \(hires) = \(h(hours))."
         case .subcontractConversion(let mode, let amount, let share, let cost, let hours):
             return
                 "\(mode.frenchLabel) : \(French.euros(amount, style)) × \(French.percent(share, style)) ÷ \(French.number(cost, style)) €/h = \(h(hours)) (montant payé à la SIAE converti en heures, faute d'heures attestées)."
@@ -198,7 +201,7 @@ extension CreditExplanation: Encodable {
             try c.encode(counted, forKey: .countedHours)
         case .hireBonus(let mode, let perHire, let hires, let hours):
             try c.encode(mode, forKey: .mode)
-            try c.encode(perHire, forKey: .hoursPerHire)
+            try c.encodeIfPresent(perHire, forKey: .hoursPerHire)
             try c.encodeIfPresent(hires, forKey: .hires)
             try c.encode(hours, forKey: .hours)
         case .subcontractConversion(let mode, let amount, let share, let cost, let hours):
