@@ -359,7 +359,7 @@ def workbench(driver, size):
 
 # The demo buyer's bilan for March 2026 (the demo data and the walk's own lot, whatever the day) prints on this
 # many A4 pages with the DejaVu font the Makefile installs.
-BILAN_PAGES = 5
+BILAN_PAGES = 4
 BILAN_HEADER = "Habitat Ouest Provence, office public (démo) — bilan, mars 2026"
 
 
@@ -373,6 +373,9 @@ def bilans(driver, size):
     check("Envois programmés" in driver.page_source, "and lists its scheduled mailings")
     audit(driver)
     shot(driver, "bilans", size)
+    preview = driver.find_element(By.CSS_SELECTOR, "section.preview")
+    driver.execute_script("arguments[0].scrollIntoView()", preview)
+    shot(driver, "bilans-apercu", size)
     if size != "ordinateur":
         return
     buyer = driver.current_url.split("/acheteurs/")[1].split("/")[0]

@@ -213,7 +213,7 @@ struct HTMLDocument {
         if let total { rows.append(["Total", total.french(.page)]) }
         table(
             caption: breakdown.label + (breakdown.partition ? "" : " (une personne peut en avoir plusieurs)"),
-            header: ["", "Nombre"], numeric: [1], rows: rows, empty: "aucun.")
+            header: ["Catégorie", "Nombre"], numeric: [1], rows: rows, empty: "aucun.")
     }
 }
 
@@ -241,10 +241,9 @@ enum BilanStyle {
         thead th { border-bottom: 2px solid #555; background: #f2f2f9; }
         .num { text-align: right; white-space: nowrap; }
         tr { break-inside: avoid; } thead { display: table-header-group; }
-        .breakdowns { display: grid; grid-template-columns: repeat(2, 1fr); gap: 0 1.2rem; }
-        .breakdowns table { break-inside: avoid; }
+        .breakdowns { display: grid; grid-template-columns: repeat(2, 1fr); gap: 0 1.2rem; align-items: start; }
+        .breakdowns table, .figures, section > p { break-inside: avoid; }
         svg { width: 100%; height: auto; break-inside: avoid; } svg text { font: 9px "DejaVu Sans", sans-serif; }
-        #personnes, #methode { break-before: page; }
         @media (max-width: 40rem) { .figures, .breakdowns { grid-template-columns: 1fr 1fr; } table { font-size: 8pt; } }
         @media print { body { max-width: none; padding: 0; } }
         """
