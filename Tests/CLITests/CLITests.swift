@@ -280,6 +280,47 @@ struct CLITests {
         #expect(revoke.status == 0)
     }
 
+    @Test(
+        "report: the demo buyer's bilan in each format, to a file or the standard output; bad input exits 2 in French")
+    func report() async throws {
+        let db = try await TestDatabase.create()
+        let env = ["CLAUSES_DATABASE_URL": db.url]
+        #expect(try CLI.run(["demo", "load"], environment: env).status == 0)
+        let buyer = try #require(
+            try await db.pool.query("SELECT buyer_id::text FROM users WHERE role = 'buyer'").first?.decode(0) as String?
+        )
+        await db.pool.shutdown()
+        let dir = FileManager.default.temporaryDirectory.appending(path: "clauses-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for format in ["html", "csv", "json"] {
+            let file = dir.appending(path: "bilan.\(format)").path
+            let run = try CLI.run(
+                ["report", "buyer", buyer, "--year", "2026", "--format", format, "--output", file], environment: env)
+            #expect(run.status == 0 && run.stdout.isEmpty, "\(format): \(run.stderr)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            switch format {
+            case "html": #expect(String(decoding: data, as: UTF8.self).contains("<h2>1. Synthèse</h2>"))
+            case "csv": #expect(data.starts(with: Data("\u{FEFF}rubrique;objet;mesure;valeur\r\n".utf8)))
+            default: #expect((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["people"] != nil)
+            }
+        }
+        let json = try CLI.run(["report", "buyer", buyer, "--period", "2026-Q3", "--format", "json"], environment: env)
+        let period = (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["period"]
+        #expect((period as? [String: Any])?["label"] as? String == "3e trimestre 2026")
+        for (arguments, message) in [
+            (["report", "contract", UUID().uuidString], "est introuvable ou hors de votre périmètre"),
+            (["report", "buyer", buyer, "--period", "2026-Q5"], "période « 2026-Q5 » inconnue"),
+            (["report", "buyer", buyer, "--from", "2026-01-01"], "date de début et sa date de fin"),
+            (["report", "buyer", "pas-un-id"], "UUID attendu"),
+            (["report", "buyer", buyer, "--output", "/nonexistent/bilan.html"], "impossible d'écrire"),
+        ] {
+            let run = try CLI.run(arguments, environment: env)
+            #expect(run.status == 2 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+        #expect(try CLI.run(["report", "buyer", buyer, "--format", "pdf"], environment: env).status != 0)
+    }
+
     @Test("dates outside the window and weak or truncating passwords are refused with exit 2 and a French message")
     func badInput() async throws {
         let db = try await TestDatabase.create()
