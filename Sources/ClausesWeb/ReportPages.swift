@@ -27,7 +27,7 @@ struct ReportPages {
                 request.queryDictionary, dates: services.config.input.dates, today: services.clock.today)
             let format = try ReportFormat.parse(request.queryDictionary["format"], field: "format", fallback: .html)
             let bilan = try await services.bilans.bilan(
-                context.caller, scope: try choice.scope(), period: choice.period)
+                context.caller, scope: choice.scope, period: choice.period)
             return try ReportDownload.response(bilan, format: format, attachment: format != .html)
         }
     }
@@ -71,14 +71,14 @@ struct ReportPages {
 
     /// A subscription form's fields: scope (`kind:id`), recipients, frequency, the two format boxes, active.
     private static func input(_ fields: inout FormDraft) throws(DomainError) -> ReportSubscription.Input {
-        let target = fields.text("scope", required: true)?.split(separator: ":").map(String.init) ?? []
+        let target = ScopeValue.parts(fields.text("scope", required: true) ?? "")
         let frequency = fields.text("frequency", required: true)
         let recipients = fields.text("recipients", required: true)
         if let problem = fields.errors.first {
             throw DomainError.invalid(problem.key, "« \(label(problem.key)) » : \(problem.value)")
         }
         return ReportSubscription.Input(
-            scope: target.first, scopeId: target.count == 2 ? UUID(uuidString: target[1]) : nil,
+            scope: target.kind, scopeId: target.id.flatMap(UUID.init(uuidString:)),
             recipients: recipients.map { [$0] }, frequency: frequency,
             formats: ["html", "csv"].filter { fields.values[$0] == "1" }, active: fields.values["active"] == "1")
     }
@@ -104,39 +104,37 @@ struct ReportPages {
         let contracts = try await services.publicContracts.slice(
             caller, filter: .init(buyerId: buyerId), query: ListQuery(sort: "reference", limit: 500)
         ).items
-        let scopes =
-            [ReportsPage.Option(value: "buyer:\(buyerId.slug)", label: "Tous les marchés de \(buyer.name)")]
-            + operations.map { .init(value: "operation:\($0.id.slug)", label: "Opération : \($0.name)") }
-            + contracts.map { .init(value: "contract:\($0.id.slug)", label: "Marché \($0.reference) — \($0.object)") }
-        var model = ReportsPage(
-            title: "Bilans — \(buyer.name)", buyerLink: Web.buyer.path(buyerId), buyerName: buyer.name,
-            scopes: scopes,
-            periods: (caller.canEditReferential ? [.init(value: "", label: "Les dates ci-dessous")] : [])
-                + ReportPeriod.wholePeriods(today: today).map { .init(value: $0.code, label: $0.french) },
-            staff: caller.canEditReferential, action: Web.buyerReports.path(buyerId),
-            threshold: services.config.reports.secrecyThreshold)
+        let scopes: [(value: String, label: String)] =
+            [(ScopeValue.of(.buyer(buyerId)), "Tous les marchés de \(buyer.name)")]
+            + operations.map { (ScopeValue.of(.operation($0.id)), "Opération : \($0.name)") }
+            + contracts.map { (ScopeValue.of(.publicContract($0.id)), "Marché \($0.reference) — \($0.object)") }
         var choice = ReportChoice(scope: .buyer(buyerId), period: .sinceStart(through: today))
+        var preview: ReportsPage.Preview?
+        var error: String?
         do {
             if !query.isEmpty && query["fait"] == nil {
                 choice = try ReportChoice(query, dates: services.config.input.dates, today: today)
             }
-            let bilan = try await services.bilans.bilan(caller, scope: choice.scope(), period: choice.period)
-            model.preview = .init(
+            let bilan = try await services.bilans.bilan(caller, scope: choice.scope, period: choice.period)
+            preview = .init(
                 bilan,
                 documents: { format in Web.reportDocument.path(query: choice.query + [("format", format.rawValue)]) })
-        } catch let error as DomainError where error.kind == .unprocessable {
-            model.error = error.message
+        } catch let refusal as DomainError where refusal.kind == .unprocessable {
+            error = refusal.message
         }
-        model.selectedScope = "\(choice.scope().kind.rawValue):\(choice.scope().id.slug)"
-        model.selectedPeriod = choice.period.isWhole ? choice.period.code : ""
-        model.from = choice.period.isWhole ? nil : choice.period.from?.description
-        model.to = choice.period.isWhole ? nil : choice.period.to.description
-        model.scopes = model.scopes.map {
-            .init(value: $0.value, label: $0.label, selected: $0.value == model.selectedScope)
-        }
-        model.periods = model.periods.map {
-            .init(value: $0.value, label: $0.label, selected: $0.value == model.selectedPeriod)
-        }
+        // Staff may also give dates: the select's empty choice stands for them.
+        let periods: [(value: String, label: String)] =
+            (caller.canEditReferential ? [("", "Les dates ci-dessous")] : [])
+            + ReportPeriod.wholePeriods(today: today).map { ($0.code, $0.french) }
+        let chosenPeriod = choice.period.isWhole ? choice.period.code : ""
+        var model = ReportsPage(
+            title: "Bilans — \(buyer.name)", buyerLink: Web.buyer.path(buyerId), buyerName: buyer.name,
+            scopes: ReportsPage.options(scopes, selected: ScopeValue.of(choice.scope)),
+            periods: ReportsPage.options(periods, selected: chosenPeriod),
+            staff: caller.canEditReferential, action: Web.buyerReports.path(buyerId),
+            threshold: services.config.reports.secrecyThreshold,
+            from: choice.period.isWhole ? nil : choice.period.from?.description,
+            to: choice.period.isWhole ? nil : choice.period.to.description, preview: preview, error: error)
         if caller.canEditReferential {
             let subscriptions = try await services.reportSubscriptions.list(caller, buyerId: buyerId)
             model.subscriptions = subscriptions.map { subscription in
@@ -153,7 +151,7 @@ struct ReportPages {
                 )
             }
             model.newAction = Web.newSubscription.path(buyerId)
-            model.scopeOptions = scopes
+            model.scopeOptions = ReportsPage.options(scopes, selected: nil)
         }
         return try await pages.render(
             model, request: request, context: context, status: failed == nil ? .ok : .unprocessableContent)
@@ -162,10 +160,9 @@ struct ReportPages {
     struct ReportsPage: PageModel {
         static let template = "reports"
         static let hasForms = true
-        struct Option: Codable, Sendable {
-            let value: String
-            let label: String
-            var selected = false
+        /// A select's options, `selected` marked.
+        static func options(_ pairs: [(value: String, label: String)], selected: String?) -> [SelectOption] {
+            pairs.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == selected) }
         }
         struct Figure: Codable, Sendable {
             let label: String
@@ -224,14 +221,15 @@ struct ReportPages {
             let active: Bool
             let html: Bool
             let csv: Bool
-            let scopes: [Option]
-            let frequencies: [Option]
+            let scopes: [SelectOption]
+            let frequencies: [SelectOption]
             let action: String
             let sendAction: String
             let rowError: String?
 
             init(
-                _ s: ReportSubscription, scopes: [Option], next: (period: ReportPeriod, on: LocalDate)?, error: String?
+                _ s: ReportSubscription, scopes: [(value: String, label: String)],
+                next: (period: ReportPeriod, on: LocalDate)?, error: String?
             ) {
                 scope = s.scopeLabel
                 recipients = s.recipients.joined(separator: ", ")
@@ -242,19 +240,14 @@ struct ReportPages {
                     : next.map { "Prochain envoi le \($0.on.french) : bilan \($0.period.french)." }
                         ?? "Envoi le lendemain de la fin de chaque lot du périmètre."
                 nextLink = next.map {
-                    Web.reportDocument.path(
-                        query: [
-                            ("perimetre", s.scope.rawValue), ("cible", s.scopeId.slug), ("periode", $0.period.code),
-                        ])
+                    Web.reportDocument.path(query: ReportChoice(scope: s.reportScope, period: $0.period).query)
                 }
                 active = s.active
                 html = s.formats.contains(.html)
                 csv = s.formats.contains(.csv)
-                let value = "\(s.scope.rawValue):\(s.scopeId.slug)"
-                self.scopes = scopes.map { .init(value: $0.value, label: $0.label, selected: $0.value == value) }
-                frequencies = ReportFrequency.allCases.map {
-                    .init(value: $0.rawValue, label: $0.frenchLabel, selected: $0 == s.frequency)
-                }
+                self.scopes = ReportsPage.options(scopes, selected: ScopeValue.of(s.reportScope))
+                frequencies = ReportsPage.options(
+                    ReportFrequency.allCases.map { ($0.rawValue, $0.frenchLabel) }, selected: s.frequency.rawValue)
                 action = Web.subscription.path(s.id)
                 sendAction = Web.sendSubscription.path(s.id)
                 rowError = error
@@ -270,54 +263,45 @@ struct ReportPages {
         let title: String
         let buyerLink: String
         let buyerName: String
-        var scopes: [Option]
-        var periods: [Option]
+        let scopes: [SelectOption]
+        let periods: [SelectOption]
         let staff: Bool
         let action: String
         /// Counts below it are shown « < threshold ».
         let threshold: Int
-        var selectedScope = ""
-        var selectedPeriod: String?
-        var from: String?
-        var to: String?
-        var preview: Preview?
-        var error: String?
+        let from: String?
+        let to: String?
+        let preview: Preview?
+        let error: String?
         var subscriptions: [Subscription] = []
         var mailings: [Mailing] = []
         var newAction: String?
         var newError: String?
-        var scopeOptions: [Option] = []
-        var frequencies = ReportFrequency.allCases.map { Option(value: $0.rawValue, label: $0.frenchLabel) }
+        var scopeOptions: [SelectOption] = []
+        var frequencies = ReportsPage.options(
+            ReportFrequency.allCases.map { ($0.rawValue, $0.frenchLabel) }, selected: nil)
     }
 }
 
 /// The scope and period a bilan page or document link names: `perimetre` and `cible` (the scope),
 /// then `periode` (a whole period) or `du` and `au` (dates, staff only: the service refuses them to a buyer).
 struct ReportChoice {
-    private let kind: ReportScope.Kind
-    private let id: UUID
+    let scope: ReportScope
     let period: ReportPeriod
 
     init(scope: ReportScope, period: ReportPeriod) {
-        kind = scope.kind
-        id = scope.id
+        self.scope = scope
         self.period = period
     }
 
     init(_ query: [String: String], dates: DateWindow, today: LocalDate) throws(DomainError) {
-        var kindText = query["perimetre"]
-        var idText = query["cible"]
-        // The page's select sends both as one value, `kind:id`.
-        if let combined = query["portee"] {
-            let parts = combined.split(separator: ":").map(String.init)
-            kindText = parts.first
-            idText = parts.count == 2 ? parts[1] : nil
-        }
-        kind = try ReportScope.Kind.parse(kindText, field: "périmètre")
-        guard let text = idText, let id = UUID(uuidString: text) else {
+        // The page's select sends both as one value (`ScopeValue`); a link names them apart.
+        let parts = query["portee"].map(ScopeValue.parts) ?? (kind: query["perimetre"], id: query["cible"])
+        let kind = try ReportScope.Kind.parse(parts.kind, field: "périmètre")
+        guard let text = parts.id, let id = UUID(uuidString: text) else {
             throw DomainError.invalid("cible", "Choisissez le marché, l'opération ou le donneur d'ordre du bilan.")
         }
-        self.id = id
+        scope = ReportScope(kind: kind, id: id)
         let from = try query["du"].flatMap { $0.isEmpty ? nil : $0 }.map { t throws(DomainError) in
             try dates.parse(t, field: "du")
         }
@@ -332,12 +316,21 @@ struct ReportChoice {
         }
     }
 
-    func scope() -> ReportScope { ReportScope(kind: kind, id: id) }
-
     /// The link's query naming this choice.
     var query: [(String, String?)] {
-        [("perimetre", kind.rawValue), ("cible", id.slug)]
+        [("perimetre", scope.kind.rawValue), ("cible", scope.id.slug)]
             + (period.isWhole
                 ? [("periode", period.code)] : [("du", period.from?.description), ("au", period.to.description)])
+    }
+}
+
+/// A report scope as one value of a form's select: `kind:id` (`contract:0b5e…`).
+enum ScopeValue {
+    static func of(_ scope: ReportScope) -> String { "\(scope.kind.rawValue):\(scope.id.slug)" }
+
+    /// The kind and the id as typed, for the usual refusals when either is wrong or missing.
+    static func parts(_ text: String) -> (kind: String?, id: String?) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        return (parts.first, parts.count == 2 ? parts[1] : nil)
     }
 }

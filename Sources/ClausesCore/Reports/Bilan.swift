@@ -198,26 +198,3 @@ extension Bilan {
     /// `bilan-2026-Q3.csv`: the file's name when downloaded or attached.
     public func fileName(_ format: ReportFormat) -> String { "bilan-\(period.code).\(format.rawValue)" }
 }
-
-extension ReportPeriod {
-    /// The period a request names, by one of: `period` (`2026-Q3`, `2026-07`, `2026`, `depuis-le-debut`),
-    /// `year`, or `from` and `to` together; since the start up to today when none is given.
-    public static func resolve(
-        period: String?, year: String?, from: LocalDate?, to: LocalDate?, today: LocalDate
-    ) throws(DomainError) -> ReportPeriod {
-        switch (period, year, from, to) {
-        case (let text?, nil, nil, nil): return try parse(text, today: today)
-        case (nil, let text?, nil, nil): return try parse(text, today: today, field: "year")
-        case (nil, nil, let from?, let to?): return try dates(from: from, to: to)
-        case (nil, nil, nil, nil): return .sinceStart(through: today)
-        case (nil, nil, _, _):
-            throw DomainError.invalid(
-                from == nil ? "from" : "to", "Une période se donne avec sa date de début et sa date de fin.",
-                code: .missingField)
-        default:
-            throw DomainError.invalid(
-                "period",
-                "Indiquez une seule façon de choisir la période : « period », « year », ou « from » et « to ».")
-        }
-    }
-}

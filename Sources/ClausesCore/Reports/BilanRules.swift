@@ -116,9 +116,10 @@ enum BilanCounts {
             (code.rawValue, code.frenchLabel, persons.count { $0.criteria.contains(code) })
         }.filter { $0.2 > 0 }
         breakdowns.append(
-            overlapping("criterion", "Critère d'éligibilité retenu à l'embauche", criteria, total, secrecy))
+            breakdown(
+                "criterion", "Critère d'éligibilité retenu à l'embauche", criteria, total, secrecy, partition: false))
         breakdowns.append(
-            partition(
+            breakdown(
                 "qpv", "Résidence en quartier prioritaire (QPV)",
                 [
                     ("yes", "Résident d'un QPV", persons.count { $0.qpvResident == true }),
@@ -126,7 +127,7 @@ enum BilanCounts {
                     ("unknown", "Non renseigné", persons.count { $0.qpvResident == nil }),
                 ], total, secrecy))
         breakdowns.append(
-            partition(
+            breakdown(
                 "plie", "Participation au PLIE",
                 [
                     ("yes", "Participant du PLIE", persons.count(where: \.plieParticipant)),
@@ -145,7 +146,7 @@ enum BilanCounts {
             var tally: [BilanOutcome: Int] = [:]
             for person in persons { tally[outcome(person), default: 0] += 1 }
             let cells = BilanOutcome.allCases.map { ($0.rawValue, $0.frenchLabel, tally[$0] ?? 0) }
-            breakdowns.append(partition(key, label, cells, total, secrecy))
+            breakdowns.append(breakdown(key, label, cells, total, secrecy))
         }
         return BilanPeopleCounts(total: secrecy.count(total), breakdowns: breakdowns)
     }
@@ -158,13 +159,13 @@ enum BilanCounts {
     private static func basic(_ persons: [BilanPerson], secrecy: StatisticalSecrecy) -> [Breakdown] {
         let total = persons.count
         return [
-            partition(
+            breakdown(
                 "sex", "Sexe",
                 [
                     ("F", "Femmes", persons.count { $0.sex == "F" }), ("M", "Hommes", persons.count { $0.sex == "M" }),
                     ("unknown", "Non renseigné", persons.count { $0.sex == nil }),
                 ], total, secrecy),
-            partition(
+            breakdown(
                 "ageBand", "Âge à la première mise à l'emploi",
                 AgeBand.allCases.map { band in (band.rawValue, band.frenchLabel, persons.count { $0.ageBand == band })
                 },
@@ -182,28 +183,24 @@ enum BilanCounts {
         let qualifying = contracts.count { isQualifyingHire($0.type, start: $0.start, end: $0.end) }
         return BilanContracts(
             total: secrecy.count(total),
-            byType: partition("contractType", "Contrats par type", byType, total, secrecy),
-            qualifyingHires: partition(
+            byType: breakdown("contractType", "Contrats par type", byType, total, secrecy),
+            qualifyingHires: breakdown(
                 "qualifyingHire", "Embauches durables (CDI, ou CDD de 6 mois et plus)",
                 [("yes", "Embauches durables", qualifying), ("no", "Autres contrats", total - qualifying)], total,
                 secrecy))
     }
 
-    private static func partition(
-        _ key: String, _ label: String, _ cells: [(String, String, Int)], _ total: Int, _ secrecy: StatisticalSecrecy
+    /// A breakdown of `total` published under secrecy: a partition of it, or cells that overlap.
+    private static func breakdown(
+        _ key: String, _ label: String, _ cells: [(String, String, Int)], _ total: Int, _ secrecy: StatisticalSecrecy,
+        partition: Bool = true
     ) -> Breakdown {
-        let published = secrecy.partition(cells.map(\.2), subjectTotal: total)
+        let counts = cells.map(\.2)
+        let published =
+            partition
+            ? secrecy.partition(counts, subjectTotal: total) : secrecy.overlapping(counts, subjectTotal: total)
         return Breakdown(
-            key: key, label: label, partition: true,
-            cells: zip(cells, published).map { Breakdown.Cell(key: $0.0, label: $0.1, count: $1) })
-    }
-
-    private static func overlapping(
-        _ key: String, _ label: String, _ cells: [(String, String, Int)], _ total: Int, _ secrecy: StatisticalSecrecy
-    ) -> Breakdown {
-        let published = secrecy.overlapping(cells.map(\.2), subjectTotal: total)
-        return Breakdown(
-            key: key, label: label, partition: false,
+            key: key, label: label, partition: partition,
             cells: zip(cells, published).map { Breakdown.Cell(key: $0.0, label: $0.1, count: $1) })
     }
 }

@@ -36,9 +36,11 @@ public struct BilanService: Sendable {
                     )
                 }
             let lotIds = lots.map(\.balance.lotId)
-            let persons = try await people(lots: lotIds, period: period, at: at, on: connection)
-            let contracts = try await contracts(lots: lotIds, period: period, at: at, on: connection)
-            let beyond = try await hoursBeyondClause(lots: lotIds, period: period, at: at, on: connection)
+            // `inScope`'s parameters, bound once for the three queries.
+            let placements: [(any PostgresEncodable)?] = [PostgresTextArray(lotIds.map(\.uuidString)), period.from, at]
+            let persons = try await people(placements, on: connection)
+            let contracts = try await contracts(placements, on: connection)
+            let beyond = try await hoursBeyondClause(placements, on: connection)
             return assemble(
                 identity: identity, scope: scope, period: period, at: at, today: today, lots: lots, persons: persons,
                 contracts: contracts, hoursBeyondClause: beyond)
@@ -120,8 +122,8 @@ public struct BilanService: Sendable {
     /// The people placed on `lots` during the period, with what the bilan counts about them: their first
     /// placement on these lots (their age band, and where exits are looked for from), the end of their last
     /// one in the period, and the outcome facts the day after it ends and six months later.
-    private func people(lots: [UUID], period: ReportPeriod, at: LocalDate, on connection: PostgresConnection)
-        async throws -> [BilanPerson]
+    private func people(_ placements: [(any PostgresEncodable)?], on connection: PostgresConnection) async throws
+        -> [BilanPerson]
     {
         try await connection.query(
             """
@@ -151,7 +153,7 @@ public struct BilanService: Sendable {
             LEFT JOIN LATERAL (\(Self.exitBy("d.d1"))) x1 ON true
             LEFT JOIN LATERAL (\(Self.exitBy("d.d6"))) x6 ON true
             ORDER BY s.first_start, s.participant_id
-            """, [PostgresTextArray(lots.map(\.uuidString)), period.from, at]
+            """, placements
         ).map { row in
             BilanPerson(
                 sex: try row.decode(0), birthDate: try row.decode(1), firstStart: try row.decode(2),
@@ -193,12 +195,12 @@ public struct BilanService: Sendable {
     }
 
     /// The employment contracts (placements) the bilan counts.
-    private func contracts(lots: [UUID], period: ReportPeriod, at: LocalDate, on connection: PostgresConnection)
-        async throws -> [BilanContractFacts]
+    private func contracts(_ placements: [(any PostgresEncodable)?], on connection: PostgresConnection) async throws
+        -> [BilanContractFacts]
     {
         try await connection.query(
             "SELECT p.contract_type, p.start_date, p.end_date FROM placements p WHERE \(Self.inScope)",
-            [PostgresTextArray(lots.map(\.uuidString)), period.from, at]
+            placements
         ).map { row in
             BilanContractFacts(
                 type: try row.decodeEnum(0, table: "placements", column: "contract_type"), start: try row.decode(1),
@@ -209,9 +211,9 @@ public struct BilanService: Sendable {
     /// The effet levier's second half: for each person the bilan counts, the validated worked hours of their
     /// placements off these lots and the monthly hours of their employment episodes, for the months of the
     /// period from the month of their first placement on these lots.
-    private func hoursBeyondClause(
-        lots: [UUID], period: ReportPeriod, at: LocalDate, on connection: PostgresConnection
-    ) async throws -> Decimal {
+    private func hoursBeyondClause(_ placements: [(any PostgresEncodable)?], on connection: PostgresConnection)
+        async throws -> Decimal
+    {
         try await connection.query(
             """
             WITH people AS (
@@ -232,7 +234,7 @@ public struct BilanService: Sendable {
                              JOIN employment_episodes e ON e.participant_id = b.participant_id
                              JOIN employment_episode_months m ON m.episode_id = e.id
                              WHERE m.month >= b.since AND m.month <= $3), 0)
-            """, [PostgresTextArray(lots.map(\.uuidString)), period.from, at]
+            """, placements
         ).first?.decode(0) ?? 0
     }
 

@@ -15,7 +15,19 @@ public struct ReportMailer: Sendable {
     public struct Due: Sendable, Equatable {
         public let code: String
         public let period: ReportPeriod
+
+        init(code: String, period: ReportPeriod) {
+            self.code = code
+            self.period = period
+        }
+
+        /// A whole period, recorded under its own code (`2026-11`, `2026-Q3`).
+        init(_ period: ReportPeriod) { self.init(code: period.code, period: period) }
     }
+
+    /// A scheduled mailing of the period already made (`report_mailings_once` keeps one).
+    private static let alreadySentSQL =
+        "SELECT 1 FROM report_mailings WHERE subscription_id = $1 AND period_code = $2 AND NOT manual"
 
     /// The periods due on `today`: the month or quarter just ended, or each lot of the scope ended since
     /// the subscription started (then the scope's bilan since the start, up to the lot's end). Never a
@@ -24,11 +36,10 @@ public struct ReportMailer: Sendable {
         switch subscription.frequency {
         case .monthly:
             let period = ReportPeriod.month(today.yearMonth.adding(months: -1))
-            return period.to >= subscription.startsOn ? [Due(code: period.code, period: period)] : []
+            return period.to >= subscription.startsOn ? [Due(period)] : []
         case .quarterly:
-            let month = today.yearMonth.adding(months: -3)
-            let period = ReportPeriod.quarter(month.year, (month.month - 1) / 3 + 1)
-            return period.to >= subscription.startsOn ? [Due(code: period.code, period: period)] : []
+            let period = ReportPeriod.quarter(containing: today.yearMonth.adding(months: -3))
+            return period.to >= subscription.startsOn ? [Due(period)] : []
         case .lotEnd:
             let column =
                 switch subscription.scope {
@@ -57,8 +68,8 @@ public struct ReportMailer: Sendable {
             let month = today.yearMonth
             return (.month(month), month.adding(months: 1).firstDay)
         case .quarterly:
-            let first = today.yearMonth.adding(months: -((today.month - 1) % 3))
-            return (.quarter(first.year, (first.month - 1) / 3 + 1), first.adding(months: 3).firstDay)
+            let quarter = ReportPeriod.quarter(containing: today.yearMonth)
+            return (quarter, quarter.to.adding(days: 1))
         case .lotEnd: return nil
         }
     }
@@ -76,10 +87,7 @@ public struct ReportMailer: Sendable {
             try await connection.execute(
                 "SELECT pg_advisory_xact_lock(hashtext('clauses-report:' || $1))", [subscription.id.uuidString])
             if !manual,
-                try await !connection.query(
-                    "SELECT 1 FROM report_mailings WHERE subscription_id = $1 AND period_code = $2 AND NOT manual",
-                    [subscription.id, due.code]
-                ).isEmpty
+                try await !connection.query(Self.alreadySentSQL, [subscription.id, due.code]).isEmpty
             {
                 return false
             }
@@ -106,7 +114,7 @@ public struct ReportMailer: Sendable {
         let today = clock.today
         let due =
             try await due(subscription, today: today).last
-            ?? Due(code: ReportPeriod.sinceStart(through: today).code, period: .sinceStart(through: today))
+            ?? Due(.sinceStart(through: today))
         try await send(subscription, due, manual: true, by: caller, today: today)
         return ReportMailing(
             subscriptionId: subscription.id, periodCode: due.code, manual: true, recipients: subscription.recipients,
@@ -114,10 +122,7 @@ public struct ReportMailer: Sendable {
     }
 
     private func alreadySent(_ subscription: UUID, _ code: String) async throws -> Bool {
-        try await !pool.query(
-            "SELECT 1 FROM report_mailings WHERE subscription_id = $1 AND period_code = $2 AND NOT manual",
-            [subscription, code]
-        ).isEmpty
+        try await !pool.query(Self.alreadySentSQL, [subscription, code]).isEmpty
     }
 
     /// The message: a French summary of the figures in the body, the bilan attached in each format.

@@ -28,6 +28,11 @@ public struct ReportPeriod: Sendable, Equatable {
         return ReportPeriod(kind: .quarter, from: first.firstDay, to: first.adding(months: 2).lastDay)
     }
 
+    /// The quarter `month` falls in.
+    public static func quarter(containing month: YearMonth) -> ReportPeriod {
+        quarter(month.year, (month.month - 1) / 3 + 1)
+    }
+
     public static func year(_ year: Int) -> ReportPeriod {
         ReportPeriod(kind: .year, from: .firstDay(ofYear: year), to: .lastDay(ofYear: year))
     }
@@ -71,12 +76,9 @@ public struct ReportPeriod: Sendable, Equatable {
     /// twelve months, the last eight quarters, the last three years.
     public static func wholePeriods(today: LocalDate) -> [ReportPeriod] {
         let month = today.yearMonth
-        let quarterStart = month.adding(months: -((month.month - 1) % 3))
         return [.sinceStart(through: today)] + (0..<12).map { .month(month.adding(months: -$0)) }
-            + (0..<8).map {
-                let first = quarterStart.adding(months: -3 * $0)
-                return .quarter(first.year, (first.month - 1) / 3 + 1)
-            } + (0..<3).map { .year(today.year - $0) }
+            + (0..<8).map { .quarter(containing: month.adding(months: -3 * $0)) }
+            + (0..<3).map { .year(today.year - $0) }
     }
 
     /// Whether a buyer may ask for it (not explicit dates).
@@ -87,7 +89,7 @@ public struct ReportPeriod: Sendable, Equatable {
         switch kind {
         case .sinceStart: "depuis-le-debut"
         case .month: to.yearMonth.description
-        case .quarter: "\(to.year)-Q\((to.month - 1) / 3 + 1)"
+        case .quarter: "\(to.year)-Q\(quarterNumber)"
         case .year: String(to.year)
         case .dates: "\(from?.description ?? "")_\(to.description)"
         }
@@ -98,16 +100,41 @@ public struct ReportPeriod: Sendable, Equatable {
         switch kind {
         case .sinceStart: "depuis le début, jusqu'au \(to.french)"
         case .month: French.month(to.yearMonth)
-        case .quarter:
-            (to.month - 1) / 3 == 0 ? "1er trimestre \(to.year)" : "\((to.month - 1) / 3 + 1)e trimestre \(to.year)"
+        case .quarter: quarterNumber == 1 ? "1er trimestre \(to.year)" : "\(quarterNumber)e trimestre \(to.year)"
         case .year: "année \(to.year)"
         case .dates: "du \(from?.french ?? "") au \(to.french)"
         }
     }
 
+    /// 1…4: the quarter of the period's end.
+    private var quarterNumber: Int { (to.month - 1) / 3 + 1 }
+
     /// Whether `month` lies within the period.
     public func contains(_ month: YearMonth) -> Bool {
         month <= to.yearMonth && (from.map { month >= $0.yearMonth } ?? true)
+    }
+}
+
+extension ReportPeriod {
+    /// The period a request names, by one of: `period` (`2026-Q3`, `2026-07`, `2026`, `depuis-le-debut`),
+    /// `year`, or `from` and `to` together; since the start up to today when none is given.
+    public static func resolve(
+        period: String?, year: String?, from: LocalDate?, to: LocalDate?, today: LocalDate
+    ) throws(DomainError) -> ReportPeriod {
+        switch (period, year, from, to) {
+        case (let text?, nil, nil, nil): return try parse(text, today: today)
+        case (nil, let text?, nil, nil): return try parse(text, today: today, field: "year")
+        case (nil, nil, let from?, let to?): return try dates(from: from, to: to)
+        case (nil, nil, nil, nil): return .sinceStart(through: today)
+        case (nil, nil, _, _):
+            throw DomainError.invalid(
+                from == nil ? "from" : "to", "Une période se donne avec sa date de début et sa date de fin.",
+                code: .missingField)
+        default:
+            throw DomainError.invalid(
+                "period",
+                "Indiquez une seule façon de choisir la période : « period », « year », ou « from » et « to ».")
+        }
     }
 }
 

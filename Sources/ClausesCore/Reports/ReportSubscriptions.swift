@@ -159,7 +159,8 @@ public struct ReportSubscriptionStore: Sendable {
         ).map { row in
             ReportMailing(
                 subscriptionId: try row.decode(0), periodCode: try row.decode(1), manual: try row.decode(2),
-                recipients: try Self.list(row.decode(3)), sentBy: try row.decode(4), sentAt: try row.decode(5))
+                recipients: try row.decode(3, as: PostgresTextArray.self).values, sentBy: try row.decode(4),
+                sentAt: try row.decode(5))
         }
     }
 
@@ -240,9 +241,9 @@ public struct ReportSubscriptionStore: Sendable {
             id: try row.decode(0), buyerId: try row.decode(1),
             scope: try row.decodeEnum(2, table: "report_subscriptions", column: "scope_kind"),
             scopeId: try row.decode(3),
-            scopeLabel: try row.decode(4), recipients: try list(row.decode(5)),
+            scopeLabel: try row.decode(4), recipients: try row.decode(5, as: PostgresTextArray.self).values,
             frequency: try row.decodeEnum(6, table: "report_subscriptions", column: "frequency"),
-            formats: try list(row.decode(7)).map { text in
+            formats: try row.decode(7, as: PostgresTextArray.self).values.map { text in
                 guard let format = ReportFormat(rawValue: text) else {
                     throw PostgresRow.unknownValue(text, table: "report_subscriptions", column: "formats")
                 }
@@ -250,5 +251,4 @@ public struct ReportSubscriptionStore: Sendable {
             }, active: try row.decode(8), startsOn: try row.decode(9))
     }
 
-    private static func list(_ array: PostgresTextArray) -> [String] { array.values }
 }
