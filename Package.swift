@@ -66,6 +66,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
+            exclude: ["Demo/Refdata"],
             swiftSettings: strict,
             plugins: ["EmbedMigrations"]
         ),

@@ -64,6 +64,7 @@ struct APIRoutes {
         PathwayAPIRoutes(services: services, reader: reader).register(on: api)
         AlertAPIRoutes(services: services, reader: reader).register(on: api)
         ReportAPIRoutes(services: services, reader: reader).register(on: api)
+        MatchingAPIRoutes(services: services, reader: reader).register(on: api)
         api.get("/login-failures") { request, context in
             let limit = try request.pageRequest().limit
             return try JSONBody.response(

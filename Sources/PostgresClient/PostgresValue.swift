@@ -48,6 +48,16 @@ extension Int64: PostgresCodable {
     }
 }
 
+/// `float8`, for geometry (commune centres, distances); never for money or hours, which are `Decimal`.
+extension Double: PostgresCodable {
+    public var postgresText: String? { String(self) }
+    public static func decode(postgresText text: String?) throws(PostgresError) -> Double {
+        let t = try requireText(text, Double.self)
+        guard let v = Double(t) else { throw bad(t, Double.self) }
+        return v
+    }
+}
+
 extension Bool: PostgresCodable {
     public var postgresText: String? { self ? "t" : "f" }
     public static func decode(postgresText text: String?) throws(PostgresError) -> Bool {

@@ -11,7 +11,7 @@ struct Clauses: AsyncParsableCommand {
             Serve.self, Migrate.self, ConfigCommand.self, Demo.self, UserCommand.self, TokenCommand.self,
             Calibrate.self,
             BalanceCommand.self, ImportCommand.self, OutcomesCommand.self, IndicatorsCommand.self, MailCommand.self,
-            JobCommand.self, AlertsCommand.self, ReportCommand.self,
+            JobCommand.self, AlertsCommand.self, ReportCommand.self, RefdataCommand.self, MatchCommand.self,
         ])
 }
 

@@ -27,6 +27,7 @@ public struct AppServices: Sendable {
     public let clauses: InsertionClauseStore
     public let lotCompanies: LotCompanyStore
     public let ledger: LedgerServices
+    public let matching: MatchingServices
     public let outbox: OutboxStore
     public let jobRuns: JobRunStore
     public let alerts: AlertStore
@@ -60,6 +61,7 @@ public struct AppServices: Sendable {
         clauses = InsertionClauseStore(pool: pool, defaultRounding: config.calibrationRounding)
         lotCompanies = LotCompanyStore(pool: pool)
         ledger = LedgerServices(pool: pool, config: config, clock: clock, parsing: parsingWorkers)
+        matching = MatchingServices(pool: pool, config: config, clock: clock, placements: ledger.placements)
         outbox = OutboxStore(pool: pool, mail: config.mail, baseURL: config.server.baseURL)
         jobRuns = JobRunStore(pool: pool)
         alerts = AlertStore(pool: pool)

@@ -71,6 +71,13 @@ public struct Config: Sendable {
         public var secrecyThreshold = 3
     }
 
+    /// `[matching]`: the shortlist's score weights (DOMAIN §7).
+    public struct Matching: Sendable {
+        public var weights = MatchWeights()
+        /// Candidates a shortlist shows unless asked for another number.
+        public var shortlistLength = 20
+    }
+
     public struct Mail: Sendable {
         public var from = "clauses <clauses@localhost>"
         public var directory = "var/mail"
@@ -113,6 +120,7 @@ public struct Config: Sendable {
     /// `[alerts]` and `[alert_rules.NAME]`.
     public var alerts = AlertSettings()
     public var reports = Reports()
+    public var matching = Matching()
     /// The PLIE profiles (`[profiles.NAME]`): the three built-in ones, as `config.toml` changes them, and
     /// any other territory's.
     public var profiles = PLIEProfiles()

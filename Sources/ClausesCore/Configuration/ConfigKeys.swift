@@ -301,5 +301,51 @@ extension Config {
         .int(
             "reports", "secrecy_threshold", \.reports.secrecyThreshold, in: 2...100,
             "Counts of people or contracts below it are shown « < N » in bilans and to buyers (DOMAIN §8)."),
+        .int(
+            "matching", "shortlist_length", \.matching.shortlistLength, in: 1...500,
+            "Candidates a shortlist shows unless asked for another number."),
+        .decimal(
+            "matching", "trade_same_code", \.matching.weights.tradeSameCode, in: 0...100,
+            "Points when a skill or target job is the need's ROME code."),
+        .decimal(
+            "matching", "trade_same_domain", \.matching.weights.tradeSameDomain, in: 0...100,
+            "Points for the same professional domain (first three characters)."),
+        .decimal(
+            "matching", "trade_same_large_domain", \.matching.weights.tradeSameLargeDomain, in: 0...100,
+            "Points for the same large domain (first letter)."),
+        .decimal(
+            "matching", "distance", \.matching.weights.distance, in: 0...100,
+            "Points at 0 km, decreasing linearly to none at distance_reference_km."),
+        .int(
+            "matching", "distance_reference_km", \.matching.weights.distanceReferenceKm, in: 1...500,
+            "Distance from which no distance points are given."),
+        .decimal(
+            "matching", "plie_participant", \.matching.weights.plieParticipant, in: 0...100,
+            "Points for an open PLIE pathway (the protocols' first public)."),
+        .decimal("matching", "rsa", \.matching.weights.rsa, in: 0...100, "Points for a valid RSA criterion."),
+        .decimal(
+            "matching", "qpv_on_anru", \.matching.weights.qpvOnANRU, in: 0...100,
+            "Points for QPV residents on an ANRU operation's lots."),
+        .decimal(
+            "matching", "women", \.matching.weights.women, in: 0...100,
+            "Points for women when the buyer recorded that goal with its basis."),
+        .decimal(
+            "matching", "seniors", \.matching.weights.seniors, in: 0...100,
+            "Points for people aged 50 or more when the buyer recorded that goal with its basis."),
+        .decimal(
+            "matching", "waiting", \.matching.weights.waiting, in: 0...100,
+            "Points for waiting since the last placement (or the pathway's entry), full at waiting_full_months."),
+        .int(
+            "matching", "waiting_full_months", \.matching.weights.waitingFullMonths, in: 1...120,
+            "Months of waiting that give all the waiting points."),
+        .decimal(
+            "matching", "pathway_urgency", \.matching.weights.pathwayUrgency, in: 0...100,
+            "Points growing over the last urgency_months before the pathway's length is reached."),
+        .int(
+            "matching", "urgency_months", \.matching.weights.urgencyMonths, in: 1...60,
+            "Months before the pathway's length over which urgency points grow."),
+        .decimal(
+            "matching", "project_validated", \.matching.weights.projectValidated, in: 0...100,
+            "Points when the référent validated the professional project."),
     ]
 }

@@ -8,10 +8,19 @@ public struct Buyer: StoredEntity, Equatable {
         public var name: String?
         /// A facilitator who follows every lot of this buyer (alerts).
         public var facilitatorUserId: UUID?
-        public init(siret: String? = nil, name: String? = nil, facilitatorUserId: UUID? = nil) {
+        /// Positive-action goals for the people placed on its marchés (women, seniors), with their written
+        /// basis (a deliberation, a clause of the contract): the shortlist reads them (DOMAIN §7).
+        public var diversityGoals: [DiversityGoal]?
+        public var diversityBasis: String?
+        public init(
+            siret: String? = nil, name: String? = nil, facilitatorUserId: UUID? = nil,
+            diversityGoals: [DiversityGoal]? = nil, diversityBasis: String? = nil
+        ) {
             self.siret = siret
             self.name = name
             self.facilitatorUserId = facilitatorUserId
+            self.diversityGoals = diversityGoals
+            self.diversityBasis = diversityBasis
         }
     }
 
@@ -19,6 +28,8 @@ public struct Buyer: StoredEntity, Equatable {
     public let siret: String
     public let name: String
     public let facilitatorUserId: UUID?
+    public let diversityGoals: [DiversityGoal]
+    public let diversityBasis: String?
     public let createdAt: Date
     public let updatedAt: Date
 
@@ -28,7 +39,8 @@ public struct Buyer: StoredEntity, Equatable {
     public static let searchColumns = ["b.name", "b.siret"]
     public static let entityName = "buyer"
     public static let frenchName = "le donneur d'ordre"
-    public static let selectColumns = "b.id, b.siret, b.name, b.facilitator_user_id, b.created_at, b.updated_at"
+    public static let selectColumns =
+        "b.id, b.siret, b.name, b.facilitator_user_id, b.diversity_goals, b.diversity_basis, b.created_at, b.updated_at"
     public static let fromClause = "buyers b"
     public static let constraintMessages: [String: (field: String, message: String)] = [
         "buyers_siret_key": ("siret", "Un donneur d'ordre avec ce SIRET existe déjà."),
@@ -44,10 +56,24 @@ public struct Buyer: StoredEntity, Equatable {
     public static func columns(from input: Input, existing: Buyer?) throws(DomainError) -> [(
         String, (any PostgresEncodable)?
     )] {
-        [
+        let goals =
+            input.diversityGoals.map { Array(Set($0)).sorted { $0.rawValue < $1.rawValue } }
+            ?? existing?.diversityGoals ?? []
+        let basis =
+            input.diversityBasis != nil
+            ? try Validate.optionalText(input.diversityBasis, existing: nil, field: "diversityBasis", maxLength: 500)
+            : existing?.diversityBasis
+        if !goals.isEmpty && basis == nil {
+            throw DomainError.invalid(
+                "diversityBasis",
+                "Un objectif de mixité ne s'applique qu'avec son fondement écrit (délibération, clause du marché) : indiquez-le.",
+                code: .missingField)
+        }
+        return [
             ("siret", try Validate.siret(input.siret, existing: existing?.siret)),
             ("name", try Validate.text(input.name, existing: existing?.name, field: "name")),
             ("facilitator_user_id", input.facilitatorUserId ?? existing?.facilitatorUserId),
+            ("diversity_goals", PostgresTextArray(goals.map(\.rawValue))), ("diversity_basis", basis),
         ]
     }
 
@@ -56,6 +82,13 @@ public struct Buyer: StoredEntity, Equatable {
         siret = try row.decode("siret")
         name = try row.decode("name")
         facilitatorUserId = try row.decode("facilitator_user_id")
+        diversityGoals = try row.decode("diversity_goals", as: PostgresTextArray.self).values.map { text in
+            guard let goal = DiversityGoal(rawValue: text) else {
+                throw PostgresRow.unknownValue(text, table: "buyers", column: "diversity_goals")
+            }
+            return goal
+        }
+        diversityBasis = try row.decode("diversity_basis")
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
     }

@@ -19,6 +19,7 @@ public enum DemoData {
                 code: .notEmpty)
         }
         let caller = Caller.system("demo load")
+        try await loadReferenceData(services.matching.referenceData)
         let (buyers, operations, contracts, lots) = (
             services.buyers, services.operations, services.publicContracts, services.lots
         )
@@ -200,6 +201,9 @@ public enum DemoData {
         try await loadLedger(
             services.ledger, caller: caller, lots: lotIds, companies: company, referentId: referentId,
             today: services.clock.today)
+        try await loadNeeds(
+            services, caller: caller, lots: lotIds, buyer: firstBuyer, referentId: referentId,
+            today: services.clock.today)
         // The alerts of the demo territory at once, rather than at the `alerts` job's next slot.
         _ = try await services.alertScanner.scan(at: services.clock.today, now: services.clock.now)
         // The first buyer receives its monthly bilan; started last month, so last month's is due at once
@@ -368,6 +372,114 @@ public enum DemoData {
                         trainingHours: i == 0 ? 0 : spec.training),
                     validate: month < end, today: today)
             }
+        }
+    }
+
+    /// The extract of the ROME codes and communes committed with the demo (`scripts/refdata-extract.py`).
+    static func loadReferenceData(_ store: ReferenceDataStore) async throws {
+        func file(_ name: String) -> (name: String, data: Data) {
+            (name, Data((EmbeddedRefdata.files.first { $0.name == name }?.text ?? "").utf8))
+        }
+        _ = try await store.importFiles(.rome, [file("rome-codes.csv"), file("rome-appellations.csv")])
+        _ = try await store.importFiles(.communes, [file("communes.csv")])
+    }
+
+    /// Job seekers of the Istres PLIE with trades, mobility and availability, the first buyer's diversity
+    /// goal, and two staffing needs, so that a shortlist shows at once.
+    static func loadNeeds(
+        _ services: AppServices, caller: Caller, lots: [String: UUID], buyer: UUID?, referentId: UUID?,
+        today: LocalDate
+    ) async throws {
+        let ledger = services.ledger
+        if let buyer {
+            _ = try await services.buyers.update(
+                caller, id: buyer,
+                .init(
+                    diversityGoals: [.women],
+                    diversityBasis:
+                        "délibération du conseil d'administration du 14 mars 2026 sur la mixité des métiers du bâtiment (démo)"
+                ))
+        }
+        let plie = try await ledger.plie.list(caller, page: PageRequest(limit: 50)).items.first {
+            $0.name.hasPrefix("PLIE Istres")
+        }?.id
+        struct SeekerSpec {
+            let reference: String, first: String, last: String, sex: String, birth: String, commune: String
+            let area: PriorityArea, skills: [String], targets: [String], licence: Bool, vehicle: Bool, range: Int?
+            let entry: Int, rsa: Bool, project: Bool, sharing: ContactSharing
+        }
+        let seekers: [SeekerSpec] = [
+            .init(
+                reference: "DEMO-010", first: "Yasmine", last: "Benali", sex: "F", birth: "1990-03-17",
+                commune: "13047",
+                area: .qpv, skills: ["F1703"], targets: ["F1703"], licence: true, vehicle: false, range: 20,
+                entry: -14, rsa: true, project: true, sharing: .phoneEmail),
+            .init(
+                reference: "DEMO-011", first: "Bruno", last: "Lecomte", sex: "M", birth: "1972-10-05", commune: "13056",
+                area: .none, skills: ["F1701"], targets: ["F1703"], licence: true, vehicle: true, range: 30,
+                entry: -16, rsa: false, project: false, sharing: .phone),
+            .init(
+                reference: "DEMO-012", first: "Fatou", last: "Sissoko", sex: "F", birth: "1999-07-21", commune: "13063",
+                area: .qpv, skills: [], targets: ["F1606"], licence: false, vehicle: false, range: 15,
+                entry: -3, rsa: false, project: false, sharing: .email),
+            .init(
+                reference: "DEMO-013", first: "Olivier", last: "Garnier", sex: "M", birth: "1985-01-30",
+                commune: "13001",
+                area: .none, skills: ["F1703"], targets: [], licence: true, vehicle: true, range: 10,
+                entry: -8, rsa: true, project: true, sharing: .none),
+            .init(
+                reference: "DEMO-014", first: "Mathieu", last: "Roux", sex: "M", birth: "1994-11-11", commune: "13047",
+                area: .tva, skills: ["A1203"], targets: ["A1203"], licence: true, vehicle: false, range: nil,
+                entry: -6, rsa: false, project: true, sharing: .phone),
+            .init(
+                reference: "DEMO-015", first: "Leïla", last: "Haddad", sex: "F", birth: "1981-06-02", commune: "13063",
+                area: .qpv, skills: ["K2204"], targets: ["F1703"], licence: true, vehicle: true, range: 25,
+                entry: -10, rsa: true, project: false, sharing: .phoneEmail),
+        ]
+        for spec in seekers {
+            let entry = today.adding(months: spec.entry)
+            var person = try await ledger.participants.create(
+                caller,
+                .init(
+                    reference: spec.reference, lastName: spec.last, firstName: spec.first,
+                    birthDate: LocalDate(iso: spec.birth), sex: spec.sex,
+                    phone: "06 00 00 00 \(spec.reference.suffix(2))",
+                    email:
+                        "\(spec.first.lowercased().folding(options: .diacriticInsensitive, locale: nil)).demo@example.org",
+                    communeInsee: spec.commune, priorityArea: spec.area, prescriber: .franceTravail,
+                    labourMarketStatus: .jobSeeker,
+                    pathway: Pathway.Input(plieId: plie, entryDate: entry, referentUserId: referentId),
+                    skills: spec.skills, targetJobs: spec.targets, drivingLicence: spec.licence, vehicle: spec.vehicle,
+                    maxTravelKm: spec.range, availableFrom: entry, contactSharing: spec.sharing))
+            if spec.rsa {
+                person = try await ledger.participants.addCriterion(
+                    caller, participantId: person.id,
+                    .init(
+                        code: .RSA, proofKind: "Attestation CAF (démo)", proofDate: today.adding(months: -2),
+                        attestedBy: "CAF des Bouches-du-Rhône (démo)"), today: today)
+                person = try await ledger.participants.validateCriterion(
+                    caller, participantId: person.id, criterionId: person.criteria[0].id)
+            }
+            if spec.project, let pathway = person.pathways.first {
+                _ = try await ledger.pathways.update(
+                    caller, id: pathway.id, .init(projectValidatedOn: max(entry, today.adding(months: -1))))
+            }
+        }
+        let needs = services.matching.needs
+        if let grosOeuvre = lots["HOP-2026-014/1"] {
+            _ = try await needs.create(
+                caller, lotId: grosOeuvre,
+                .init(
+                    romeCodes: ["F1703"], headcount: 2, weeklyHours: 35, plannedStart: today.adding(days: 14),
+                    plannedEnd: today.adding(months: 4), contractType: .cddChantier,
+                    notes: "Deux maçons ou aides-maçons pour la reprise des façades (démo)."))
+        }
+        if let greenSpaces = lots["VME-2025-207/1"] {
+            _ = try await needs.create(
+                caller, lotId: greenSpaces,
+                .init(
+                    romeCodes: ["A1203"], headcount: 1, weeklyHours: 24, plannedStart: today.adding(days: 21),
+                    plannedEnd: today.adding(months: 6), contractType: .cddi, drivingLicenceRequired: true))
         }
     }
 

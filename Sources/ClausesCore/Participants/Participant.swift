@@ -83,6 +83,10 @@ public struct Participant: Codable, Sendable, Equatable {
         public var vehicle: Bool?
         public var maxTravelKm: Int?
         public var availableFrom: LocalDate?
+        /// The contact the person agreed to share with an employer they are proposed to; the consent's
+        /// date defaults to today when sharing is newly given.
+        public var contactSharing: ContactSharing?
+        public var contactConsentOn: LocalDate?
         /// Update only: optional fields to empty (a value left out keeps the stored one).
         public var clear: [String]?
         public static let clearable: Set<String> = [
@@ -96,8 +100,11 @@ public struct Participant: Codable, Sendable, Equatable {
             priorityArea: PriorityArea? = nil, qualificationLevel: QualificationLevel? = nil,
             prescriber: Prescriber? = nil, labourMarketStatus: LabourMarketStatus? = nil, pathway: Pathway.Input? = nil,
             skills: [String]? = nil, targetJobs: [String]? = nil,
-            drivingLicence: Bool? = nil, vehicle: Bool? = nil, maxTravelKm: Int? = nil, availableFrom: LocalDate? = nil
+            drivingLicence: Bool? = nil, vehicle: Bool? = nil, maxTravelKm: Int? = nil, availableFrom: LocalDate? = nil,
+            contactSharing: ContactSharing? = nil, contactConsentOn: LocalDate? = nil
         ) {
+            self.contactSharing = contactSharing
+            self.contactConsentOn = contactConsentOn
             self.reference = reference
             self.lastName = lastName
             self.firstName = firstName
@@ -139,6 +146,8 @@ public struct Participant: Codable, Sendable, Equatable {
     public let vehicle: Bool?
     public let maxTravelKm: Int?
     public let availableFrom: LocalDate?
+    public let contactSharing: ContactSharing
+    public let contactConsentOn: LocalDate?
     public internal(set) var criteria: [EligibilityCriterion]
     /// Every pathway of the person, oldest first.
     public internal(set) var pathways: [Pathway]
@@ -158,7 +167,8 @@ public struct Participant: Codable, Sendable, Equatable {
     static let columns = """
         p.id, p.reference, p.last_name, p.first_name, p.birth_date, p.sex, p.phone, p.email, p.commune_insee, p.priority_area, \
         p.qualification_level, p.prescriber, p.labour_market_status, \
-        p.skills, p.target_jobs, p.driving_licence, p.vehicle, p.max_travel_km, p.available_from, p.created_at, p.updated_at
+        p.skills, p.target_jobs, p.driving_licence, p.vehicle, p.max_travel_km, p.available_from, p.contact_sharing, \
+        p.contact_consent_on, p.created_at, p.updated_at
         """
 
     init(row: PostgresRow) throws {
@@ -181,6 +191,8 @@ public struct Participant: Codable, Sendable, Equatable {
         vehicle = try row.decode("vehicle")
         maxTravelKm = try row.decode("max_travel_km")
         availableFrom = try row.decode("available_from")
+        contactSharing = try row.decodeEnum("contact_sharing", table: "participants")
+        contactConsentOn = try row.decode("contact_consent_on")
         criteria = []
         pathways = []
         createdAt = try row.decode("created_at")
@@ -216,6 +228,15 @@ public struct Participant: Codable, Sendable, Equatable {
             .lowercased()
         if let email, !email.contains("@") {
             throw DomainError.invalid("email", "Adresse électronique invalide « \(email) ».")
+        }
+        let sharing = input.contactSharing ?? existing?.contactSharing ?? .none
+        let consentOn: LocalDate? =
+            sharing == .none
+            ? nil
+            : input.contactConsentOn ?? (sharing == existing?.contactSharing ? existing?.contactConsentOn : today)
+        if let consentOn, consentOn > today {
+            throw DomainError.invalid(
+                "contactConsentOn", "La date du consentement (\(consentOn.french)) est dans le futur.")
         }
         return [
             (
@@ -281,6 +302,7 @@ public struct Participant: Codable, Sendable, Equatable {
                 "available_from",
                 Validate.kept(input.availableFrom, "availableFrom", existing: existing?.availableFrom, cleared: cleared)
             ),
+            ("contact_sharing", sharing.rawValue), ("contact_consent_on", consentOn),
         ]
     }
 

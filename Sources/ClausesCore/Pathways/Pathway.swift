@@ -148,6 +148,8 @@ public struct Pathway: Codable, Sendable, Equatable {
     public let exitDate: LocalDate?
     public let exitKind: ExitKind?
     public let exitReason: String?
+    /// The day the référent validated the person's professional project (a shortlist part).
+    public let projectValidatedOn: LocalDate?
     public internal(set) var reviews: [PathwayReview] = []
     public internal(set) var extensions: [PathwayExtension] = []
     /// Dates that follow from the profile: planned end, next review, 36-month step.
@@ -159,7 +161,7 @@ public struct Pathway: Codable, Sendable, Equatable {
 
     static let columns = """
         pw.id, pw.participant_id, pw.plie_id, pl.name AS plie_name, pl.profile, pw.entry_date, pw.referent_user_id, \
-        coalesce(nullif(u.display_name, ''), u.email) AS referent_label, pw.status, pw.exit_date, pw.exit_kind, pw.exit_reason, pw.created_at, pw.updated_at
+        coalesce(nullif(u.display_name, ''), u.email) AS referent_label, pw.status, pw.exit_date, pw.exit_kind, pw.exit_reason, pw.project_validated_on, pw.created_at, pw.updated_at
         """
     static let from = "pathways pw JOIN plie pl ON pl.id = pw.plie_id LEFT JOIN users u ON u.id = pw.referent_user_id"
 
@@ -176,6 +178,7 @@ public struct Pathway: Codable, Sendable, Equatable {
         exitDate = try row.decode("exit_date")
         exitKind = try row.decodeOptionalEnum("exit_kind", table: "pathways")
         exitReason = try row.decode("exit_reason")
+        projectValidatedOn = try row.decode("project_validated_on")
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
     }
@@ -188,13 +191,18 @@ public struct Pathway: Codable, Sendable, Equatable {
         /// Update only: `active` or `suspended` (exits go through the exit route; `active` reopens an exit
         /// recorded by mistake).
         public var status: PathwayStatus?
-        /// Update only: `referentUserId` leaves the pathway without a référent.
+        /// Update only: the day the référent validated the professional project.
+        public var projectValidatedOn: LocalDate?
+        /// Update only: `referentUserId` leaves the pathway without a référent; `projectValidatedOn` clears
+        /// the validation.
         public var clear: [String]?
-        public static let clearable: Set<String> = ["referentUserId"]
+        public static let clearable: Set<String> = ["referentUserId", "projectValidatedOn"]
 
         public init(
-            plieId: UUID? = nil, entryDate: LocalDate? = nil, referentUserId: UUID? = nil, status: PathwayStatus? = nil
+            plieId: UUID? = nil, entryDate: LocalDate? = nil, referentUserId: UUID? = nil, status: PathwayStatus? = nil,
+            projectValidatedOn: LocalDate? = nil
         ) {
+            self.projectValidatedOn = projectValidatedOn
             self.plieId = plieId
             self.entryDate = entryDate
             self.referentUserId = referentUserId

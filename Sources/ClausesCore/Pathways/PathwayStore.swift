@@ -214,6 +214,14 @@ public struct PathwayStore: Sendable {
                     "status", "Une sortie s'enregistre avec sa date et son motif (POST /pathways/{id}/exit).")
             }
             let entry = input.entryDate ?? existing.entryDate
+            let project = Validate.kept(
+                input.projectValidatedOn, "projectValidatedOn", existing: existing.projectValidatedOn, cleared: cleared)
+            if let project, project < entry || project > clock.today {
+                throw DomainError.invalid(
+                    "projectValidatedOn",
+                    "La validation du projet professionnel (\(project.french)) doit suivre l'entrée en parcours et ne pas être à venir."
+                )
+            }
             let reopening = existing.status == .exited && status != .exited
             if !reopening, let exit = existing.exitDate, exit < entry {
                 throw DomainError.invalid(
@@ -244,14 +252,15 @@ public struct PathwayStore: Sendable {
                     UPDATE pathways SET entry_date = $2, referent_user_id = $3, status = $4,
                         exit_date = CASE WHEN $5 THEN NULL ELSE exit_date END,
                         exit_kind = CASE WHEN $5 THEN NULL ELSE exit_kind END,
-                        exit_reason = CASE WHEN $5 THEN NULL ELSE exit_reason END, updated_at = now()
+                        exit_reason = CASE WHEN $5 THEN NULL ELSE exit_reason END, project_validated_on = $6,
+                        updated_at = now()
                     WHERE id = $1
                     """,
                     [
                         id, entry,
                         Validate.kept(
                             input.referentUserId, "referentUserId", existing: existing.referentUserId, cleared: cleared),
-                        status.rawValue, reopening,
+                        status.rawValue, reopening, project,
                     ])
             }
             return try await audited(existing, caller: caller, on: connection)

@@ -293,6 +293,13 @@ public struct PlacementStore: Sendable {
     /// full-time placement of the same person (or is full-time and overlaps any), and for unknown
     /// participant, lot or company. The criteria valid at the start are frozen on the placement.
     public func create(_ caller: Caller, _ input: Placement.Input) async throws -> Placement {
+        try await translating { try await pool.withTransaction { try await create(caller, input, on: $0) } }
+    }
+
+    /// `create` inside a caller's transaction (a hire recorded on a proposal).
+    func create(_ caller: Caller, _ input: Placement.Input, on connection: PostgresConnection) async throws
+        -> Placement
+    {
         try caller.requireEditor()
         guard let participantId = input.participantId else {
             throw DomainError.invalid("participantId", "« participantId » est obligatoire.", code: .missingField)
@@ -323,64 +330,60 @@ public struct PlacementStore: Sendable {
         }
         let nonCounting = input.nonCounting ?? false
 
-        return try await translating {
-            try await pool.withTransaction { connection in
-                // The participant's row lock serialises placements of one person (overlap check).
-                guard
-                    let person = try await connection.query(
-                        "SELECT \(PersonName.fullSQL("pa")) FROM participants pa WHERE pa.id = $1 FOR UPDATE",
-                        [participantId]
-                    ).scalar(String.self)
-                else {
-                    throw DomainError.invalid(
-                        "participantId", "« participantId » ne désigne aucun participant existant.",
-                        code: .unknownReference)
-                }
-                guard try await connection.query("SELECT 1 FROM lots WHERE id = $1", [lotId]).count > 0 else {
-                    throw DomainError.invalid(
-                        "lotId", "« lotId » ne désigne aucun lot existant.", code: .unknownReference)
-                }
-                guard try await connection.query("SELECT 1 FROM companies WHERE id = $1", [companyId]).count > 0 else {
-                    throw DomainError.invalid(
-                        "companyId", "« companyId » ne désigne aucune entreprise existante.", code: .unknownReference)
-                }
-
-                let facts = try await ParticipantStore.eligibilityFacts(of: participantId, on: connection)
-                let verdict = eligibility(of: facts, at: start, validityMonths: validityMonths)
-                if !verdict.eligible && !nonCounting {
-                    throw DomainError(
-                        .unprocessable, code: .notEligible,
-                        message: Self.notEligibleMessage(
-                            person: person, start: start, facts: facts, validityMonths: validityMonths),
-                        field: "startDate")
-                }
-
-                try await checkOverlap(
-                    connection, participantId: participantId, person: person, start: start, end: input.endDate,
-                    weekly: weekly, excluding: nil)
-
-                let year = String(format: "%04d", start.year)
-                let id = try await connection.query(
-                    """
-                    INSERT INTO placements (code, participant_id, lot_id, company_id, execution_mode, contract_type, start_date, end_date,
-                                            weekly_hours, reduced_hours_agreed, on_clause_operation, counting, eligibility_criteria,
-                                            created_by, created_by_label, priority_area)
-                    VALUES ('MEP-' || $1 || '-' || lpad(nextval('placement_code_seq')::text, 5, '0'), $2, $3, $4, $5, $6, $7, $8,
-                            $9, $10, $11, $12, $13, $14, $15, (SELECT priority_area FROM participants WHERE id = $2))
-                    RETURNING id
-                    """,
-                    [
-                        year, participantId, lotId, companyId, mode.rawValue, contract.rawValue, start, input.endDate,
-                        weekly, input.reducedHoursAgreed ?? false, input.onClauseOperation ?? true, verdict.eligible,
-                        PostgresTextArray(verdict.criteria.map(\.rawValue)), caller.userId, caller.label,
-                    ]
-                ).one().decode(0, as: UUID.self)
-                let created = try await get(caller, id: id, on: connection)
-                try await Audit.created(
-                    created, entity: "placement", id: id, omitting: ["participantName"], by: caller, on: connection)
-                return created
-            }
+        // The participant's row lock serialises placements of one person (overlap check).
+        guard
+            let person = try await connection.query(
+                "SELECT \(PersonName.fullSQL("pa")) FROM participants pa WHERE pa.id = $1 FOR UPDATE",
+                [participantId]
+            ).scalar(String.self)
+        else {
+            throw DomainError.invalid(
+                "participantId", "« participantId » ne désigne aucun participant existant.",
+                code: .unknownReference)
         }
+        guard try await connection.query("SELECT 1 FROM lots WHERE id = $1", [lotId]).count > 0 else {
+            throw DomainError.invalid(
+                "lotId", "« lotId » ne désigne aucun lot existant.", code: .unknownReference)
+        }
+        guard try await connection.query("SELECT 1 FROM companies WHERE id = $1", [companyId]).count > 0 else {
+            throw DomainError.invalid(
+                "companyId", "« companyId » ne désigne aucune entreprise existante.", code: .unknownReference)
+        }
+
+        let facts = try await ParticipantStore.eligibilityFacts(of: participantId, on: connection)
+        let verdict = eligibility(of: facts, at: start, validityMonths: validityMonths)
+        if !verdict.eligible && !nonCounting {
+            throw DomainError(
+                .unprocessable, code: .notEligible,
+                message: Self.notEligibleMessage(
+                    person: person, start: start, facts: facts, validityMonths: validityMonths),
+                field: "startDate")
+        }
+
+        try await checkOverlap(
+            connection, participantId: participantId, person: person, start: start, end: input.endDate,
+            weekly: weekly, excluding: nil)
+
+        let year = String(format: "%04d", start.year)
+        let id = try await connection.query(
+            """
+            INSERT INTO placements (code, participant_id, lot_id, company_id, execution_mode, contract_type, start_date, end_date,
+                                    weekly_hours, reduced_hours_agreed, on_clause_operation, counting, eligibility_criteria,
+                                    created_by, created_by_label, priority_area)
+            VALUES ('MEP-' || $1 || '-' || lpad(nextval('placement_code_seq')::text, 5, '0'), $2, $3, $4, $5, $6, $7, $8,
+                    $9, $10, $11, $12, $13, $14, $15, (SELECT priority_area FROM participants WHERE id = $2))
+            RETURNING id
+            """,
+            [
+                year, participantId, lotId, companyId, mode.rawValue, contract.rawValue, start, input.endDate,
+                weekly, input.reducedHoursAgreed ?? false, input.onClauseOperation ?? true, verdict.eligible,
+                PostgresTextArray(verdict.criteria.map(\.rawValue)), caller.userId, caller.label,
+            ]
+        ).one().decode(0, as: UUID.self)
+        let created = try await get(caller, id: id, on: connection)
+        try await Audit.created(
+            created, entity: "placement", id: id, omitting: ["participantName"], by: caller, on: connection)
+        return created
     }
 
     /// Changes what may change once a placement exists (admin, facilitator): end date, weekly hours,
