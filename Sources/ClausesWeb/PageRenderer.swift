@@ -130,7 +130,7 @@ enum Navigation {
         case .buyer:
             items += [("Bilans", Web.reports), ("Marchés", Web.contracts), ("Lots", Web.lots)]
         case .company:
-            items += [("Lots", Web.lots)]
+            items += [("Lots", Web.lots), ("Candidats proposés", Web.proposedCandidates)]
         }
         if role == .admin { items.append(("Comptes", Web.users)) }
         items.append(("Mon compte", Web.account))
@@ -163,6 +163,9 @@ enum Notice: String {
     case alertSnoozed = "alerte-en-sommeil"
     case subscriptionSaved = "abonnement-enregistre"
     case reportSent = "bilan-envoye"
+    case needSaved = "besoin-enregistre"
+    case proposed = "candidat-propose"
+    case proposalDecided = "reponse-enregistree"
 
     func french(count: Int?) -> String {
         let n = count ?? 0
@@ -187,6 +190,9 @@ enum Notice: String {
             return "Alerte mise en sommeil : elle se réveillera à la date choisie, ou plus tôt si elle s'aggrave."
         case .subscriptionSaved: return "Abonnement enregistré."
         case .reportSent: return "Bilan mis en envoi : il part avec les prochains courriels."
+        case .needSaved: return "Besoin enregistré : la présélection ci-dessous en tient compte."
+        case .proposed: return "Candidature proposée à l'entreprise ; le score du moment est conservé."
+        case .proposalDecided: return "Réponse de l'entreprise enregistrée."
         }
     }
 

@@ -56,6 +56,8 @@ struct PageRoutes {
         HourPages(services: services, pages: pages, reader: reader, forms: forms).register(on: signedIn)
         let reportPages = ReportPages(services: services, pages: pages, forms: forms)
         reportPages.register(on: signedIn)
+        let matchingPages = MatchingPages(services: services, pages: pages, forms: forms)
+        matchingPages.register(on: signedIn)
 
         let accounts = AccountPages(services: services, flow: recordForms)
         accounts.register(on: signedIn)
@@ -72,6 +74,7 @@ struct PageRoutes {
         referentialForms.registerPLIE(on: editors)
         PlacementForms(services: services, flow: recordForms).register(on: editors)
         reportPages.registerEditors(on: editors)
+        matchingPages.registerEditors(on: editors)
 
         let staff = signedIn.group(context: StaffContext.self)
         ledgerPages.registerOutcomes(on: staff)

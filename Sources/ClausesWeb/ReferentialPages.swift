@@ -536,6 +536,9 @@ struct ReferentialPages {
                         secondary: true),
                     ActionLink(label: "Ajouter une entreprise", link: Web.lotCompanyAdd.path(id), secondary: true),
                     ActionLink(label: "Modifier le lot", link: Web.editLot.path(id), secondary: true),
-                ] : [])
+                    ActionLink(label: "Besoins de recrutement", link: Web.lotNeeds.path(id), secondary: true),
+                ]
+                : caller.role == .referent || caller.role == .company
+                    ? [ActionLink(label: "Besoins de recrutement", link: Web.lotNeeds.path(id), secondary: true)] : [])
     }
 }

@@ -96,6 +96,11 @@ enum Web {
     static let newSubscription = WebRoute("/acheteurs/:id/abonnements")
     static let subscription = WebRoute("/abonnements/:id")
     static let sendSubscription = WebRoute("/abonnements/:id/envoi")
+    static let lotNeeds = WebRoute("/lots/:id/besoins")
+    static let need = WebRoute("/besoins/:id")
+    static let needProposals = WebRoute("/besoins/:id/propositions")
+    static let proposal = WebRoute("/propositions/:id")
+    static let proposedCandidates = WebRoute("/candidats")
 
     // Record forms (the workbench): constant segments (`nouveau`) are matched before `:id`.
     static let newBuyer = WebRoute("/acheteurs/nouveau")

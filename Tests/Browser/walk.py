@@ -355,6 +355,7 @@ def workbench(driver, size):
     audit(driver)
     shot(driver, "compte", size)
     bilans(driver, size)
+    matching(driver, size)
 
 
 # The demo buyer's bilan for March 2026 (the demo data and the walk's own lot, whatever the day) prints on this
@@ -396,6 +397,52 @@ def bilans(driver, size):
                               capture_output=True, text=True, check=True).stdout
         check(BILAN_HEADER in text and f"page {page} / {pages}" in text,
               f"page {page} carries the buyer, the period and its number")
+
+
+def matching(driver, size):
+    """A lot's staffing need and its explained shortlist; at laptop width, a new need typed after a trade search,
+    two candidates proposed and one hired: the hire is a placement on the lot."""
+    driver.get(BASE + "/lots?q=HOP-2026-014")
+    click(driver, By.LINK_TEXT, "Gros œuvre")
+    lot_url = driver.current_url
+    button(driver, "Besoins de recrutement")
+    check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Besoins de recrutement"), "the lot's needs page")
+    audit(driver)
+    shot(driver, "besoins", size)
+    if size == "ordinateur":
+        search = driver.find_element(By.NAME, "metier")
+        search.send_keys("MACONNE")
+        click(driver, By.XPATH, "//main//button[normalize-space()='Chercher']")
+        check("F1703" in driver.find_element(By.CSS_SELECTOR, "ul.suggestions").text,
+              "the trade search finds « Maçonne » typed without accent")
+        fill(driver, "romeCodes", "F1701")
+        fill(driver, "weeklyHours", "35")
+        fill(driver, "plannedStart", (datetime.date.today() + datetime.timedelta(days=30)).isoformat())
+        choose(driver, "contractType", "cddChantier")
+        button(driver, "Enregistrer le besoin")
+        check("Besoin enregistré" in driver.page_source, "a need saved from the lot's page opens its shortlist")
+        driver.back()
+        driver.back()
+    click(driver, By.PARTIAL_LINK_TEXT, "F1703")
+    check("Présélection au" in driver.page_source and "Sur quoi elle repose" in driver.page_source,
+          "the need's shortlist shows each candidate's score parts")
+    audit(driver)
+    shot(driver, "besoin", size)
+    if size != "ordinateur":
+        return
+    names = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "ol.shortlist li p strong a")]
+    button(driver, "Proposer à l'entreprise")
+    check("Candidature proposée" in driver.page_source, "the first candidate is proposed")
+    button(driver, "Proposer à l'entreprise")
+    check(len(driver.find_elements(By.CSS_SELECTOR, "select[aria-label='Réponse']")) == 2, "two proposals to answer")
+    choose_first = driver.find_elements(By.CSS_SELECTOR, "select[aria-label='Réponse']")[0]
+    next(o for o in choose_first.find_elements(By.TAG_NAME, "option") if o.get_attribute("value") == "hired").click()
+    click(driver, By.XPATH, "(//main//button[normalize-space()='Enregistrer'])[1]")
+    check("Réponse de l'entreprise enregistrée" in driver.page_source and re.search(r"MEP-\d{4}-\d{5}", driver.page_source),
+          "the hire is recorded with its placement code")
+    shot(driver, "besoin-embauche", size)
+    driver.get(lot_url)
+    check(names[0] in driver.page_source, f"the hired person ({names[0]}) is placed on the lot")
 
 
 def main():

@@ -7,7 +7,7 @@ import Foundation
 public enum TextInput {
     /// Field names (JSON keys, form fields, CSV columns) whose values may span several lines.
     public static let multiLineFields: Set<String> = [
-        "note", "comment", "reason", "rejectionReason", "commentaire", "exitReason", "overrideReason",
+        "note", "notes", "comment", "reason", "rejectionReason", "commentaire", "exitReason", "overrideReason",
     ]
 
     /// A French description of the first forbidden character, or nil when the text is acceptable.
