@@ -123,7 +123,8 @@ fuzz: deps $(SCHEMATHESIS)
 
 ## bench: the benchmark (not a test): release build, a private cluster on port 54330, the synthetic territory
 ## loaded with COPY into a fresh `clauses_bench` (kept when BENCH_REUSE=1 and it holds the same load), then the
-## measures; figures in var/bench/results.json. `make bench BENCH_SCALE=0.01` for a quick run.
+## measures; figures in var/bench/results.json. `make bench BENCH_SCALE=0.01` for a quick run. A reused database
+## gets the migrations added since its load (bench/run.py prepares the data they need, e.g. the matching's).
 bench: deps
 	@set -e; \
 	if [ "$(BENCH_BUILD)" != 0 ]; then swift build -c release $(SWIFT_BUILD_FLAGS); fi; \
@@ -133,6 +134,7 @@ bench: deps
 	export CLAUSES_DATABASE_URL=$$BENCH_DATABASE_URL CLAUSES_BIN=$(CLAUSES_BIN) CONFIG=$(CONFIG); \
 	if [ "$(BENCH_REUSE)" = 1 ] && python3 bench/generate.py --check; then \
 	  echo "Reusing the loaded database $(BENCH_DB)"; \
+	  $(CLAUSES_BIN) migrate --config $(CONFIG); \
 	else \
 	  admin=$$(scripts/pg.sh url $(BENCH_PG) $(BENCH_PORT) postgres); \
 	  psql "$$admin" -Xq -c "DROP DATABASE IF EXISTS $(BENCH_DB)" -c "CREATE DATABASE $(BENCH_DB)"; \

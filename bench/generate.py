@@ -24,6 +24,9 @@ Shape of the data (every CHECK, FK and unique constraint of sql/ holds):
   near each entry; points d'étape every 6 months in nord-ouest-91, now and then elsewhere; about 30 % of the
   participants have 1-3 jobs outside clauses (employment_episodes, some with monthly hours), the exits into a
   job among them. These come from a second generator seeded from the seed: the rest stays the same;
+- participants get placeholder communes, skills and target jobs here; the matching's data (the official
+  communes and ROME codes, each participant's commune, mobility and trades, staffing needs) is prepared by
+  bench/matching.py before the measures, on this load or a reused one;
 - placement i reports n_i consecutive months, all current, validated except sometimes the last one
   (declared, awaiting validation); the n_i sum to exactly `--reports`; months run up to the month before
   the reference month; every placement ends 1-6 months after its last reported month (or is open-ended),

@@ -34,7 +34,12 @@
 10. mail sender (bench/mail.py): BENCH_MAIL_MESSAGES messages written into the outbox, drained by
    `clauses job run send-mail` to a local aiosmtpd sink (messages/s over the job's own recorded duration),
    beside its limit: the same rendered message sent as many times by libcurl in a bare C loop
-   (bench/smtp_loop.c, one handle and connection per message like the service) to the same sink.
+   (bench/smtp_loop.c, one handle and connection per message like the service) to the same sink;
+11. matching (bench/matching.py): the data the shortlist reads prepared before the service starts (reference data
+   through `clauses refdata import`, participants topped up to 200,000 and given communes, mobility and ROME codes,
+   a few needs at different work sites), then `GET /api/v1/needs/{id}/shortlist` for each need, 5 warm-up then
+   BENCH_MATCHING_RUNS runs: the worst need's p95, target <= 100 ms, beside the shortlist's own facts statement run
+   bare through psql, with the number of people its pre-selection reads and its plan (var/bench/matching-plan.txt).
 
 Prints a table with PASS/MISS against the issue's targets and writes var/bench/results.json. Exits 0
 whatever the figures (a measurement, not a test); non-zero only when something could not be measured.
@@ -61,6 +66,7 @@ import time
 from mail import measure_mail
 from alerts import measure_alerts
 from bilan import measure_bilan
+from matching import measure_matching, prepare_matching
 
 TARGETS = {  # metric -> (limit, "max" | "min", unit)
     "lot_balance_p95_ms": (10.0, "max", "ms"),
@@ -73,6 +79,7 @@ TARGETS = {  # metric -> (limit, "max" | "min", unit)
     "alerts_scan_seconds": (10.0, "max", "s"),
     "bilan_p95_ms": (2000.0, "max", "ms"),
     "alerts_scan_peak_rss_mb": (200.0, "max", "MB"),
+    "matching_p95_ms": (100.0, "max", "ms"),
     # Each speed figure against its limit measured in the same run (`BALANCE_SQL`, `measure_healthz`, `copy_limit`).
     "lot_balance_ratio": (3.0, "max", "× (SQL + /healthz)"),
     "buyer_balance_ratio": (2.0, "max", "× SQL"),
@@ -258,7 +265,7 @@ def parse_args():
     p.add_argument("--buyer-runs", type=int, default=int(env("BENCH_BUYER_RUNS", "20")))
     p.add_argument("--import-lines", type=int, default=int(env("BENCH_IMPORT_LINES", "100000")))
     p.add_argument("--keep-imported", action="store_true", help="keep the imported reports (default: deleted after the measure)")
-    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,bilan,indicators,pages,import,flood,upload,mail,alerts,limits")
+    p.add_argument("--skip", default=env("BENCH_SKIP", ""), help="comma-separated measures to skip: lot,buyer,bilan,indicators,pages,import,flood,upload,mail,alerts,matching,limits")
     p.add_argument("--mail-messages", type=int, default=int(env("BENCH_MAIL_MESSAGES", "2000")))
     p.add_argument("--probe-seconds", type=float, default=float(env("BENCH_PROBE_SECONDS", "10")))
     p.add_argument("--flood-clients", type=int, default=int(env("BENCH_FLOOD_CLIENTS", "16")))
@@ -266,6 +273,11 @@ def parse_args():
     p.add_argument("--indicator-runs", type=int, default=int(env("BENCH_INDICATOR_RUNS", "5")))
     p.add_argument("--indicator-year", type=int, default=int(env("BENCH_INDICATOR_YEAR", str(dt.date.today().year - 1))))
     p.add_argument("--page-runs", type=int, default=int(env("BENCH_PAGE_RUNS", "20")))
+    p.add_argument("--matching-runs", type=int, default=int(env("BENCH_MATCHING_RUNS", "50")))
+    p.add_argument("--matching-participants", type=int, default=int(env("BENCH_MATCHING_PARTICIPANTS", "200000")),
+                   help="participants the matching measure tops the load up to (0: as loaded)")
+    p.add_argument("--refdata", default=env("BENCH_REFDATA", "../shared/data/refdata"),
+                   help="directory of the official reference files (communes/, rome/)")
     p.add_argument("--out", default=env("BENCH_OUT", "var/bench/results.json"))
     p.add_argument("--admin-email", default="bench-admin@bench.clauses.fr")
     args = p.parse_args()
@@ -766,6 +778,13 @@ def main():
         results["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     except OSError:
         pass
+    if "matching" not in args.skip:
+        # The matching's data, before the service starts (the preparation rewrites and compacts `participants`).
+        try:
+            prepare_matching(args, url, psql, log)
+        except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+            results["matching"] = {"error": str(error)}
+            log(f"matching: not prepared: {error}")
     port = free_port()
     config = bench_config(args, out_dir)
     service = start_service(args, port, os.path.join(out_dir, "serve.log"), config)
@@ -809,6 +828,13 @@ def main():
             except (RuntimeError, subprocess.CalledProcessError) as error:
                 results["bilan"] = {"error": str(error)}
                 log(f"bilan: not measured: {error}")
+        if "matching" not in args.skip and "matching" not in results:
+            try:
+                results["matching"] = measure_matching(args, client, url, config_value(args.config, "ledger", "eligibility_validity_months"),
+                                                       out_dir, psql, psql_timed, summary, log)
+            except (RuntimeError, subprocess.CalledProcessError) as error:
+                results["matching"] = {"error": str(error)}
+                log(f"matching: not measured: {error}")
         if "indicators" not in args.skip:
             log(f"indicators: {args.indicator_runs} runs per profile, year {args.indicator_year}")
             results["indicators"] = measure_indicators(args, client, url)
@@ -862,6 +888,8 @@ def main():
         "service_peak_rss_mb": results["service_memory"]["peak_rss_mb"],
         "indicators_p95_ms": results.get("indicators", {}).get("p95_ms"),
         "bilan_p95_ms": results.get("bilan", {}).get("p95_ms"),
+        # The need whose shortlist is slowest.
+        "matching_p95_ms": results.get("matching", {}).get("p95_ms"),
         # The slower of the two scans, and the larger peak.
         "alerts_scan_seconds": max((r["job_seconds"] for r in results["alerts"]["runs"]), default=None) if "alerts" in results else None,
         "alerts_scan_peak_rss_mb": max((r["peak_rss_mb"] for r in results["alerts"]["runs"]), default=None) if "alerts" in results else None,
@@ -964,6 +992,17 @@ def main():
         timings("bilan, JSON (ms, same buyer)", bilan, "p95 <= 2,000 ms", verdicts["bilan_p95_ms"]["verdict"])
         timings("  limit: bare SQL, same facts (ms)", bilan["limit"])
         row("  p95 / limit", ["", f"{bilan['p95_ms'] / bilan['limit']['p95_ms']:.2f}"])
+    matching = results.get("matching")
+    if matching and "error" in matching:
+        row("shortlist (need)", ["n/a"], "", f"not measured: {matching['error'][:120]}")
+    elif matching:
+        for key, m in matching["needs"].items():
+            worst = key == matching["worst_need"]
+            timings(f"shortlist {key} (ms, {m['kept']:,} kept)", m, "p95 <= 100 ms" if worst else "",
+                    verdicts["matching_p95_ms"]["verdict"] if worst else "")
+            timings(f"  limit: bare SQL, {m['preselected']:,} read (ms)", m["limit"])
+            timings("  bare SQL without JIT (ms)", m["limit_jit_off"])
+            row("  p95 / limit", ["", f"{m['p95_ms'] / m['limit']['p95_ms']:.2f}"])
     for name, m in results.get("pages", {}).items():
         timings(f"page: {name} (ms)", m)
     idle = results.get("idle")

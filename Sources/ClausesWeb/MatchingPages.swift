@@ -39,7 +39,8 @@ struct MatchingPages {
             var fields = draft
             let need: StaffingNeed
             do {
-                need = try await services.matching.needs.create(context.caller, lotId: lotId, try Self.needInput(&fields))
+                need = try await services.matching.needs.create(
+                    context.caller, lotId: lotId, try Self.needInput(&fields))
             } catch let error as DomainError where error.kind == .unprocessable {
                 return try await needsPage(
                     lotId: lotId, request: request, context: context, failed: (fields.values, error.message))
@@ -63,7 +64,8 @@ struct MatchingPages {
             let (_, draft) = try await forms.record(from: request, context: context, dates: services.config.input.dates)
             do {
                 _ = try await services.matching.proposals.propose(
-                    context.caller, needId: id, participantId: draft.values["participantId"].flatMap { UUID(uuidString: $0) })
+                    context.caller, needId: id,
+                    participantId: draft.values["participantId"].flatMap { UUID(uuidString: $0) })
             } catch let error as DomainError where [.unprocessable, .conflict].contains(error.kind) {
                 return try await needPage(id: id, request: request, context: context, failed: error.message)
             }
@@ -170,7 +172,8 @@ struct MatchingPages {
             hired: need.hired, hours: hours, period: "\(need.plannedStart.french) → \(Display.date(need.plannedEnd))",
             contract: need.contractType.frenchLabel, requirements: requirements.isEmpty ? "aucune" : requirements,
             worksite: list.worksite.located
-                ? "\(list.worksite.name ?? "") (\(list.worksite.insee ?? ""))" : (list.worksite.insee ?? "non renseignée"),
+                ? "\(list.worksite.name ?? "") (\(list.worksite.insee ?? ""))"
+                : (list.worksite.insee ?? "non renseignée"),
             worksiteWarning: list.worksite.located
                 ? nil
                 : "La commune du chantier n'est pas connue du référentiel des communes : les distances sont inconnues, personne n'est écarté pour la distance ni ne reçoit de points de distance.",
@@ -187,7 +190,8 @@ struct MatchingPages {
                     score: French.number(proposal.score, fixedFraction: 2), when: French.dateTime(proposal.proposedAt),
                     decidable: proposal.status == .proposed || proposal.status == .withdrawn,
                     action: Web.proposal.path(proposal.id),
-                    choices: (proposal.status == .withdrawn ? [ProposalStatus.proposed] : [.hired, .refused, .withdrawn])
+                    choices: (proposal.status == .withdrawn
+                        ? [ProposalStatus.proposed] : [.hired, .refused, .withdrawn])
                         .map { SelectOption(value: $0.rawValue, label: $0.frenchLabel, selected: false) })
             },
             judgedOn: list.judgedOn.french, kept: list.kept,

@@ -596,7 +596,7 @@ struct LedgerDBDemoTests {
         #expect((balance.pendingReports ?? 0) > 0)
         let candidates = try await ledger.outcomes.candidates(staff, asOf: today)
         #expect(candidates.map(\.reference).contains("DEMO-002"))
-        #expect(try await db.pool.query("SELECT count(*) FROM participants").scalar(Int.self) == 9)
+        #expect(try await db.pool.query("SELECT count(*) FROM participants").scalar(Int.self) == 15)
         #expect(try await db.pool.query("SELECT count(*) FROM plie").scalar(Int.self) == 3)
     }
 }

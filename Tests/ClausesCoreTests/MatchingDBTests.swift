@@ -177,7 +177,8 @@ struct MatchingDBTests {
         _ = try await seeker(f, "S-2", commune: "13056", skills: ["F1701"])  // Martigues, same domain: kept
         _ = try await seeker(f, "S-3", commune: "13001", range: 20)  // Aix, 35 km > 20: excluded
         _ = try await seeker(f, "S-4", commune: "13001", range: nil)  // Aix, no range: kept
-        let unknown = try await seeker(f, "S-5", commune: "97101", range: 5)  // not in the extract: distance unknown, kept
+        // Not in the extract: distance unknown, kept.
+        let unknown = try await seeker(f, "S-5", commune: "97101", range: 5)
         let busy = try await seeker(f, "S-6")
         _ = try await f.placement(busy, start: "2026-10-01", end: "2027-03-31")
         _ = try await f.participant("S-7", last: "SansParcours", criteria: [])  // not eligible
