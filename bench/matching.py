@@ -58,37 +58,32 @@ COMMON_TRADES = ["F1703", "F1606", "F1607", "F1603", "F1602", "F1702", "F1613", 
 TRAVEL_KM = ([5, 10, 15, 20, 25, 30, 40, 50], [10, 18, 20, 15, 12, 10, 9, 6])
 NO_TRAVEL_SHARE = 0.08  # mobility range not stated
 
-# `ShortlistService.facts` (Sources/ClausesCore/Matching/Shortlist.swift) for an admin caller (no scope predicate)
-# and the pre-selected population, followed by `Preselection.append`, copied as the service sends it: keep them
-# in step. The parameters are quoted literals, typed by their context as the service's untyped parameters are:
-# `{need}`, `{day}` (the day judged), `{window}` (`day` less the proofs' validity and one month), `{lat}`, `{lon}`
-# and `{cosine}` (the work site's centre, cos(|latitude| + 10°)); `{licence}` and `{vehicle}` are the need's
-# optional conditions. JIT is left as the service leaves it (on).
+# The statement the service runs first for a shortlist, `ShortlistService.lightFacts` with the conditions of
+# `Preselection.conditions` (Sources/ClausesCore/Matching/Shortlist.swift), for an admin caller (no scope
+# predicate), copied as the service sends it: keep them in step. It reads, for everyone the pre-selection keeps,
+# what the score's bound reads; the service then judges people best bound first, 200 at a time (one small
+# statement each, a few ms), until nobody left can enter the list. Parameters are quoted literals typed by their
+# context like the service's untyped ones: `{day}` (the day judged), `{lat}`, `{lon}` (the work site's centre),
+# `{degree}` (111 × cos(|latitude| + 10°)); `{licence}` and `{vehicle}` are the need's optional conditions. JIT is
+# off, as the service sets it.
 FACTS_SQL = """
-SELECT p.id, p.reference, (p.first_name || ' ' || upper(p.last_name)), p.birth_date, p.sex, c.latitude::float8, c.longitude::float8,
-       p.max_travel_km, p.driving_licence, p.vehicle, p.available_from, p.skills, p.target_jobs, p.priority_area,
-       ARRAY(SELECT ec.code || '|' || ec.proof_date || '|' || (ec.validated_at IS NOT NULL) || '|' || coalesce(ec.valid_until::text, '')
-             FROM eligibility_criteria ec WHERE ec.participant_id = p.id) AS proofs,
-       ARRAY(SELECT pw.entry_date || '|' || coalesce(pw.exit_date::text, '') || '|' || pl.profile || '|'
-                    || coalesce(pw.project_validated_on::text, '') || '|'
-                    || coalesce((SELECT sum(e.months) FROM pathway_extensions e WHERE e.pathway_id = pw.id AND e.status = 'accepted'), 0)
-             FROM pathways pw JOIN plie pl ON pl.id = pw.plie_id WHERE pw.participant_id = p.id) AS pathways,
-       ARRAY(SELECT pm.start_date || '|' || coalesce(pm.end_date::text, '') || '|' || pm.weekly_hours
-             FROM placements pm WHERE pm.participant_id = p.id) AS placements,
-       np.id, np.status
-FROM participants p
-LEFT JOIN communes c ON c.insee = p.commune_insee
-LEFT JOIN need_proposals np ON np.need_id = '{need}' AND np.participant_id = p.id WHERE true
-AND (EXISTS (SELECT 1 FROM pathways ppw WHERE ppw.participant_id = p.id AND ppw.entry_date <= '{day}'
-             AND (ppw.exit_date IS NULL OR ppw.exit_date >= '{day}'))
-     OR EXISTS (SELECT 1 FROM eligibility_criteria pec WHERE pec.participant_id = p.id
-                AND pec.validated_at IS NOT NULL AND pec.proof_date <= '{day}'
-                AND (pec.proof_date >= '{window}'
-                     OR pec.valid_until >= '{day}' OR pec.code = 'YOUTH')))
-AND (p.available_from IS NULL OR p.available_from <= '{day}')
-{licence}{vehicle}AND (c.latitude IS NULL OR p.max_travel_km IS NULL
-     OR (abs(c.latitude::float8 - '{lat}') <= p.max_travel_km / 111.0 + 0.001
-         AND abs(c.longitude::float8 - '{lon}') <= p.max_travel_km / (111.0 * '{cosine}') + 0.001))
+WITH near AS MATERIALIZED (
+    SELECT p.id, p.reference, p.birth_date, p.sex, c.latitude, c.longitude, p.skills, p.target_jobs,
+           p.priority_area
+    FROM participants p LEFT JOIN communes c ON c.insee = p.commune_insee
+    WHERE (p.available_from IS NULL OR p.available_from <= '{day}') {licence}{vehicle}AND (c.latitude IS NULL OR p.max_travel_km IS NULL
+     OR (abs(c.latitude - '{lat}') <= p.max_travel_km / 111.0::float8 + 0.001
+         AND abs(c.longitude - '{lon}') <= p.max_travel_km / '{degree}'::float8 + 0.001)))
+SELECT near.*, op.entry_date, op.exit_date, op.profile, op.project_validated_on,
+       coalesce((SELECT sum(e.months)::int FROM pathway_extensions e
+                 WHERE e.pathway_id = op.id AND e.status = 'accepted'), 0)
+FROM near LEFT JOIN (
+    SELECT DISTINCT ON (pw.participant_id) pw.id, pw.participant_id, pw.entry_date, pw.exit_date, pl.profile,
+           pw.project_validated_on
+    FROM pathways pw JOIN near ON near.id = pw.participant_id JOIN plie pl ON pl.id = pw.plie_id
+    WHERE pw.entry_date <= '{day}' AND (pw.exit_date IS NULL OR pw.exit_date >= '{day}')
+    ORDER BY pw.participant_id, pw.entry_date
+) op ON op.participant_id = near.id
 """
 
 
@@ -373,9 +368,9 @@ def facts_sql(url, psql, need_id, validity):
                (greatest(DATE '{start}', (now() AT TIME ZONE 'Europe/Paris')::date) - interval '{validity + 1} months')::date""")[0]
     lat = float(latitude)
     sql = FACTS_SQL.format(need=need_id, day=day, window=window, lat=repr(lat), lon=repr(float(longitude)),
-                           cosine=repr(math.cos((abs(lat) + 10) * math.pi / 180)),
-                           licence="AND p.driving_licence\n" if licence == "t" else "",
-                           vehicle="AND p.vehicle\n" if vehicle == "t" else "")
+                           degree=repr(111.0 * math.cos((abs(lat) + 10) * math.pi / 180)),
+                           licence="AND p.driving_licence " if licence == "t" else "",
+                           vehicle="AND p.vehicle " if vehicle == "t" else "")
     return " ".join(sql.split()), romes, day
 
 
@@ -412,7 +407,7 @@ def measure_matching(args, client, url, validity, out_dir, psql, psql_timed, sum
             raise RuntimeError(f"psql (shortlist facts {key}) printed {len(timings)} timings for {5 + args.matching_runs} statements")
         m["limit"] = summary(timings[5:])
         # The same with JIT off: the statement's own time apart from its JIT compilation, which the service pays too
-        # (its session keeps PostgreSQL's default, `jit = on`; the plan's `JIT:` lines give the compilation's time).
+        # (the service turns JIT off for its shortlist statements; the plan's `JIT:` lines give the compilation's time).
         timings = psql_timed(url, "SET jit = off;\n" + script, f"shortlist facts {key}, no JIT")
         if len(timings) != 5 + args.matching_runs:
             raise RuntimeError(f"psql (shortlist facts {key}, no JIT) printed {len(timings)} timings for {5 + args.matching_runs} statements")

@@ -24,9 +24,11 @@ CREATE TABLE communes (
     insee text PRIMARY KEY CHECK (insee ~ '^([0-9]{2}|2A|2B)[0-9]{3}$'),
     name text NOT NULL CHECK (length(btrim(name)) > 0),
     departement text NOT NULL,
-    -- Degrees (WGS 84); both NULL when the source gives no centre (the distance is then unknown).
-    latitude numeric(8, 5) CHECK (latitude BETWEEN -90 AND 90),
-    longitude numeric(8, 5) CHECK (longitude BETWEEN -180 AND 180),
+    -- Degrees (WGS 84), as the source gives them (5 decimals); both NULL when it gives no centre (the distance
+    -- is then unknown). Floating point: geometry, never an amount; the shortlist's pre-selection does its
+    -- arithmetic on every resident.
+    latitude double precision CHECK (latitude BETWEEN -90 AND 90),
+    longitude double precision CHECK (longitude BETWEEN -180 AND 180),
     CONSTRAINT communes_centre_whole CHECK ((latitude IS NULL) = (longitude IS NULL))
 );
 -- The shortlist's pre-selection: communes in a box around the work site, then their residents.

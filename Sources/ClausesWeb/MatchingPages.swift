@@ -194,7 +194,9 @@ struct MatchingPages {
                         ? [ProposalStatus.proposed] : [.hired, .refused, .withdrawn])
                         .map { SelectOption(value: $0.rawValue, label: $0.frenchLabel, selected: false) })
             },
-            judgedOn: list.judgedOn.french, kept: list.kept,
+            judgedOn: list.judgedOn.french,
+            kept: list.kept.map { "\($0) personne(s) passent les filtres" }
+                ?? "Les mieux classées des personnes qui passent les filtres",
             candidates: list.candidates.map { candidate in
                 .init(
                     name: candidate.name, reference: candidate.reference,
@@ -330,7 +332,7 @@ struct MatchingPages {
         let formError: String?
         let proposals: [Proposal]
         let judgedOn: String
-        let kept: Int
+        let kept: String
         let candidates: [Candidate]
         let showExcluded: Bool
         let excludedLink: String

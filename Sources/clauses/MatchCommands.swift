@@ -86,7 +86,8 @@ struct MatchCommand: AsyncParsableCommand {
                     + (list.worksite.located
                         ? "\(list.worksite.name ?? "") (\(list.worksite.insee ?? ""))"
                         : "commune inconnue (distances inconnues)"),
-                "\(list.kept) personne\(list.kept > 1 ? "s" : "") retenue\(list.kept > 1 ? "s" : "") par les filtres.",
+                list.kept.map { "\($0) personne\($0 > 1 ? "s" : "") retenue\($0 > 1 ? "s" : "") par les filtres." }
+                    ?? "Les mieux classées des personnes retenues par les filtres (le classement s'arrête quand plus personne ne peut y entrer).",
             ]
             for (rank, candidate) in list.candidates.enumerated() {
                 lines.append("")

@@ -266,7 +266,7 @@ struct MatchRulesTests {
     @Test("ranking: score, then distance (unknown last), then reference — the same order whatever the input order")
     func ranking() {
         func scored(_ reference: String, _ score: Decimal, _ km: Double?) -> ScoredCandidate {
-            ScoredCandidate(participantId: UUID(), reference: reference, score: score, parts: [], distanceKm: km)
+            ScoredCandidate(participantId: UUID(), reference: reference, score: score, distanceKm: km)
         }
         let list = [
             scored("C", 50, nil), scored("A", 50, 3), scored("B", 50, 3), scored("D", 70, 20), scored("E", 50, 1),
@@ -274,6 +274,53 @@ struct MatchRulesTests {
         let expected = ["D", "E", "A", "B", "C"]
         #expect(MatchRules.ranked(list).map(\.reference) == expected)
         #expect(MatchRules.ranked(list.reversed()).map(\.reference) == expected)
+    }
+
+    @Test(
+        "the bound, from the light facts alone, is never below the score: judging may stop once no bound reaches the list"
+    )
+    func boundAboveScore() {
+        var generous = need
+        generous.anruOperation = true
+        generous.diversityGoals = [.women, .seniors]
+        generous.diversityBasis = "délibération"
+        let people = [
+            person(),
+            person {
+                $0.skills = ["F1703"]
+                $0.sex = "F"
+                $0.priorityArea = .qpv
+                $0.eligibility.birthDate = day("1960-02-01")
+                $0.eligibility.proofs = [CriterionProof(code: .RSA, proofDate: day("2026-11-02"), validated: true)]
+                $0.openPathway = PathwayProgress(
+                    entry: day("2025-01-01"), lengthReachedOn: day("2026-12-31"), projectValidatedOn: day("2025-06-01"))
+                $0.eligibility.pathways = [PathwaySpan(entry: day("2025-01-01"))]
+            },
+            person {
+                $0.home = martigues
+                $0.targetJobs = ["F1606"]
+                $0.sex = "M"
+            },
+            person {
+                $0.home = nil
+                $0.skills = ["K2204"]
+            },
+        ]
+        for need in [need, generous] {
+            for full in people {
+                // What the light pre-selection reads: no proofs, no placements; the open pathway.
+                let light = CandidateFacts(
+                    participantId: full.participantId, reference: full.reference,
+                    eligibility: EligibilityFacts(
+                        proofs: [], birthDate: full.eligibility.birthDate, pathways: full.eligibility.pathways),
+                    sex: full.sex, home: full.home, skills: full.skills, targetJobs: full.targetJobs,
+                    priorityArea: full.priorityArea, openPathway: full.openPathway)
+                let score = MatchRules.score(full, need: need, on: start, weights: weights, validityMonths: 6).score
+                let bound = MatchRules.bound(light, need: need, on: start, weights: .init(weights))
+                #expect(bound >= NSDecimalNumber(decimal: score).doubleValue, "\(full.reference)")
+                #expect(bound <= NSDecimalNumber(decimal: score).doubleValue + 31, "a bound, not a guess")
+            }
+        }
     }
 
     /// Code du travail L1132-1: the score reads nothing beyond these facts. Adding one (nationality, health,

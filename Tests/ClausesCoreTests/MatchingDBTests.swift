@@ -68,7 +68,7 @@ struct MatchingDBTests {
         // One row per commune (the file has one per postcode); Paris, Marseille, Lyon from their arrondissements.
         let cities = try await f.pool.query(
             """
-            SELECT c.insee, c.name, c.latitude = round(avg(a.latitude), 5) AND c.longitude = round(avg(a.longitude), 5),
+            SELECT c.insee, c.name, abs(c.latitude - avg(a.latitude)) < 0.000006 AND abs(c.longitude - avg(a.longitude)) < 0.000006,
                    count(a.*)
             FROM communes c JOIN communes a ON a.insee LIKE CASE c.insee WHEN '75056' THEN '751%' WHEN '13055' THEN '132%'
                                                                       ELSE '6938%' END
@@ -196,11 +196,22 @@ struct MatchingDBTests {
         let unplaced = try #require(list.candidates.first { $0.participantId == unknown.id })
         #expect(unplaced.distanceKm == nil)
         #expect(unplaced.parts.first { $0.part == .distance }?.detail.hasPrefix("Distance inconnue") == true)
-        // The pre-selection reads fewer people but keeps the same list, in the same order.
-        let fast = try await m.shortlists.shortlist(f.staff, needId: need.id, limit: 500)
-        #expect(fast.candidates.map(\.participantId) == list.candidates.map(\.participantId))
-        #expect(fast.candidates.map(\.score) == list.candidates.map(\.score))
-        #expect(fast.excluded == nil)
+        // The pre-selection and the bounds read fewer people but give the same list, in the same order, at
+        // any length; judging stops early only when the list is short.
+        for limit in [1, 2, 3, 500] {
+            let fast = try await m.shortlists.shortlist(f.staff, needId: need.id, limit: limit)
+            #expect(fast.candidates.map(\.participantId) == list.candidates.prefix(limit).map(\.participantId))
+            #expect(fast.candidates.map(\.score) == list.candidates.prefix(limit).map(\.score))
+            #expect(fast.excluded == nil)
+            if limit == 500 { #expect(fast.kept == 4) }
+        }
+        // One person at a time: judging stops as soon as no bound left reaches the last place.
+        let stepwise = ShortlistService(
+            pool: f.pool, clock: FixedClock(Self.today), validityMonths: 6, weights: MatchWeights(),
+            profiles: f.config.profiles, batchSize: 1)
+        let top = try await stepwise.shortlist(f.staff, needId: need.id, limit: 1)
+        #expect(top.candidates.map(\.participantId) == [near.id])
+        #expect(top.kept == nil, "S-4 in Aix, far and without the trade, could not beat the first")
         // A référent sees only their own participants; a company none.
         let own = try await seeker(f, "S-8", referent: f.referentId)
         let theirs = try await m.shortlists.shortlist(f.referent, needId: need.id)

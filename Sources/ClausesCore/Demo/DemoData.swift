@@ -376,7 +376,7 @@ public enum DemoData {
     }
 
     /// The extract of the ROME codes and communes committed with the demo (`scripts/refdata-extract.py`).
-    static func loadReferenceData(_ store: ReferenceDataStore) async throws {
+    public static func loadReferenceData(_ store: ReferenceDataStore) async throws {
         func file(_ name: String) -> (name: String, data: Data) {
             (name, Data((EmbeddedRefdata.files.first { $0.name == name }?.text ?? "").utf8))
         }

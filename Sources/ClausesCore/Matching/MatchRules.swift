@@ -201,14 +201,39 @@ public struct ScorePart: Codable, Sendable, Equatable {
     }
 }
 
+/// A part as the rules compute it: its explanation is written only when read (a shortlist judges thousands of
+/// people and shows twenty).
+struct Part: Sendable {
+    let part: ScorePart.Kind
+    let points: Decimal
+    let detail: @Sendable () -> String
+
+    init(part: ScorePart.Kind, points: Decimal, detail: @autoclosure @escaping @Sendable () -> String) {
+        self.part = part
+        self.points = points
+        self.detail = detail
+    }
+}
+
 /// A candidate kept by every filter, with the score's parts (their points add up to `score`).
-public struct ScoredCandidate: Sendable, Equatable {
+public struct ScoredCandidate: Sendable {
     public var participantId: UUID
     public var reference: String
     public var score: Decimal
-    public var parts: [ScorePart]
+    let computed: [Part]
     /// Unrounded; nil: unknown (no work site or home centre).
     public var distanceKm: Double?
+
+    /// Every part with its explanation, in French.
+    public var parts: [ScorePart] { computed.map { ScorePart(part: $0.part, points: $0.points, detail: $0.detail()) } }
+
+    init(participantId: UUID, reference: String, score: Decimal, computed: [Part] = [], distanceKm: Double?) {
+        self.participantId = participantId
+        self.reference = reference
+        self.score = score
+        self.computed = computed
+        self.distanceKm = distanceKm
+    }
 }
 
 /// Why a filter excludes someone (DOMAIN §7).
@@ -318,133 +343,230 @@ public enum MatchRules {
             waiting(person, on: date, weights: weights),
             urgency(person, on: date, weights: weights),
             project(person, on: date, weights: weights),
-        ].map { ScorePart(part: $0.part, points: French.round($0.points, scale: 2), detail: $0.detail) }
+        ].map { Part(part: $0.part, points: French.round($0.points, scale: 2), detail: $0.detail()) }
         return ScoredCandidate(
             participantId: person.participantId, reference: person.reference,
-            score: parts.reduce(0) { $0 + $1.points }, parts: parts, distanceKm: km)
+            score: parts.reduce(0) { $0 + $1.points }, computed: parts, distanceKm: km)
     }
 
     /// Highest score first; then the nearest (unknown distances last); then the reference.
     public static func ranked(_ candidates: [ScoredCandidate]) -> [ScoredCandidate] {
-        candidates.sorted { a, b in
-            if a.score != b.score { return a.score > b.score }
-            if a.distanceKm != b.distanceKm { return (a.distanceKm ?? .infinity) < (b.distanceKm ?? .infinity) }
-            return a.reference < b.reference
-        }
+        candidates.sorted(by: precedes)
+    }
+
+    /// Whether `a` ranks before `b`.
+    static func precedes(_ a: ScoredCandidate, _ b: ScoredCandidate) -> Bool {
+        if a.score != b.score { return a.score > b.score }
+        if a.distanceKm != b.distanceKm { return (a.distanceKm ?? .infinity) < (b.distanceKm ?? .infinity) }
+        return a.reference < b.reference
     }
 
     // MARK: - The parts
 
-    static func trade(_ person: CandidateFacts, need: NeedFacts, weights: MatchWeights, labels: [String: String])
-        -> ScorePart
-    {
-        func named(_ code: String) -> String { labels[code].map { "\(code) (\($0))" } ?? code }
-        let own = person.skills.map { ($0, "Compétence") } + person.targetJobs.map { ($0, "Métier visé") }
-        var best: (points: Decimal, detail: String)?
-        for wanted in need.romeCodes {
-            for (code, kind) in own {
-                let level: (Decimal, String)? =
-                    code == wanted
-                    ? (weights.tradeSameCode, "\(kind) \(named(code)) : le code ROME du besoin")
-                    : code.prefix(3) == wanted.prefix(3)
-                        ? (
-                            weights.tradeSameDomain,
-                            "\(kind) \(named(code)) : même domaine professionnel (\(wanted.prefix(3))) que \(named(wanted))"
-                        )
-                        : code.prefix(1) == wanted.prefix(1)
-                            ? (
-                                weights.tradeSameLargeDomain,
-                                "\(kind) \(named(code)) : même grand domaine (\(wanted.prefix(1))) que \(named(wanted))"
-                            ) : nil
-                if let level, level.0 > best?.points ?? -1 { best = level }
+    /// How close a person's trades come to the need's: the best level over every pair, with the pair.
+    enum TradeLevel: Int, Comparable {
+        case sameLargeDomain = 1, sameDomain, sameCode
+        static func < (a: TradeLevel, b: TradeLevel) -> Bool { a.rawValue < b.rawValue }
+
+        func weight(_ weights: MatchWeights) -> Decimal {
+            switch self {
+            case .sameCode: weights.tradeSameCode
+            case .sameDomain: weights.tradeSameDomain
+            case .sameLargeDomain: weights.tradeSameLargeDomain
             }
         }
-        if let best { return ScorePart(part: .trade, points: best.points, detail: best.detail) }
-        let detail =
-            own.isEmpty
-            ? "Ni compétence ni métier visé enregistrés"
-            : "Aucune compétence ni métier visé proche de \(need.romeCodes.map(named).joined(separator: ", "))"
-        return ScorePart(part: .trade, points: 0, detail: detail)
     }
 
-    static func distancePart(_ km: Double?, weights: MatchWeights) -> ScorePart {
-        guard let km else {
-            return ScorePart(
-                part: .distance, points: 0, detail: "Distance inconnue (commune du domicile ou du chantier)")
+    static func tradeMatch(_ person: CandidateFacts, need: NeedFacts) -> (
+        level: TradeLevel, code: String, kind: String, wanted: String
+    )? {
+        var best: (level: TradeLevel, code: String, kind: String, wanted: String)?
+        for wanted in need.romeCodes {
+            for (codes, kind) in [(person.skills, "Compétence"), (person.targetJobs, "Métier visé")] {
+                for code in codes {
+                    let level: TradeLevel? =
+                        code == wanted
+                        ? .sameCode
+                        : code.prefix(3) == wanted.prefix(3)
+                            ? .sameDomain : code.prefix(1) == wanted.prefix(1) ? .sameLargeDomain : nil
+                    if let level, level > best?.level ?? .sameLargeDomain || best == nil {
+                        best = (level, code, kind, wanted)
+                    }
+                }
+            }
         }
-        let reference = Double(max(weights.distanceReferenceKm, 1))
-        let share = max(0, 1 - km / reference)
-        return ScorePart(
-            part: .distance, points: weights.distance * decimal(share, scale: 4),
+        return best
+    }
+
+    static func trade(_ person: CandidateFacts, need: NeedFacts, weights: MatchWeights, labels: [String: String])
+        -> Part
+    {
+        func named(_ code: String) -> String { labels[code].map { "\(code) (\($0))" } ?? code }
+        guard let match = tradeMatch(person, need: need) else {
+            let detail =
+                person.skills.isEmpty && person.targetJobs.isEmpty
+                ? "Ni compétence ni métier visé enregistrés"
+                : "Aucune compétence ni métier visé proche de \(need.romeCodes.map(named).joined(separator: ", "))"
+            return Part(part: .trade, points: 0, detail: detail)
+        }
+        let detail =
+            switch match.level {
+            case .sameCode: "\(match.kind) \(named(match.code)) : le code ROME du besoin"
+            case .sameDomain:
+                "\(match.kind) \(named(match.code)) : même domaine professionnel (\(match.wanted.prefix(3))) que \(named(match.wanted))"
+            case .sameLargeDomain:
+                "\(match.kind) \(named(match.code)) : même grand domaine (\(match.wanted.prefix(1))) que \(named(match.wanted))"
+            }
+        return Part(part: .trade, points: match.level.weight(weights), detail: detail)
+    }
+
+    /// The share of the distance points: 1 at 0 km, falling linearly to 0 at the reference distance.
+    static func distanceShare(_ km: Double, weights: MatchWeights) -> Double {
+        max(0, 1 - km / Double(max(weights.distanceReferenceKm, 1)))
+    }
+
+    static func distancePart(_ km: Double?, weights: MatchWeights) -> Part {
+        guard let km else {
+            return Part(part: .distance, points: 0, detail: "Distance inconnue (commune du domicile ou du chantier)")
+        }
+        return Part(
+            part: .distance, points: weights.distance * decimal(distanceShare(km, weights: weights), scale: 4),
             detail:
                 "\(kilometres(km)) entre les centres des communes (aucun point à \(weights.distanceReferenceKm) km ou plus)"
         )
     }
 
-    static func plie(_ person: CandidateFacts, on date: LocalDate, weights: MatchWeights) -> ScorePart {
-        guard let pathway = person.eligibility.pathways.filter({ $0.isOpen(at: date) }).min(by: { $0.entry < $1.entry })
-        else {
-            return ScorePart(part: .plie, points: 0, detail: "Pas de parcours PLIE ouvert à cette date")
+    /// The most a person can score, reading only what the light pre-selection reads (trades, home, sex, birth
+    /// date, residence area, the open pathway): the parts computable from these, as `score` computes them
+    /// (urgency at its weight once within its window), and the RSA and waiting parts at their weights. Never below the exact score (rounding of the distance part covered), so a
+    /// shortlist can judge people in this order and stop once nobody left can reach its last place.
+    public static func bound(_ person: CandidateFacts, need: NeedFacts, on date: LocalDate, weights: BoundWeights)
+        -> Double
+    {
+        var total = weights.unread + 0.01
+        if let match = tradeMatch(person, need: need) { total += weights.trade[match.level.rawValue] }
+        if let km = distance(person, need) { total += weights.distance * distanceShare(km, weights: weights.exact) }
+        if qpvApplies(person, need: need) { total += weights.qpv }
+        if womenApplies(person, need: need) { total += weights.women }
+        if seniorApplies(person, need: need, on: date) == true { total += weights.seniors }
+        if openPathway(person, on: date) != nil { total += weights.plie }
+        if validatedProject(person, on: date) != nil { total += weights.project }
+        if let urgency = urgencyWindow(person, on: date, weights: weights.exact), urgency.left < urgency.window {
+            total += weights.urgency
         }
-        return ScorePart(
+        return total
+    }
+
+    /// The weights as the bound adds them, converted once.
+    public struct BoundWeights: Sendable {
+        let exact: MatchWeights
+        /// Indexed by `TradeLevel.rawValue` (0: no match).
+        let trade: [Double]
+        let distance, qpv, women, seniors, plie, project, urgency: Double
+        /// The parts the light facts cannot tell, at their weights.
+        let unread: Double
+
+        public init(_ weights: MatchWeights) {
+            func double(_ value: Decimal) -> Double { NSDecimalNumber(decimal: value).doubleValue }
+            exact = weights
+            trade = [
+                0, double(weights.tradeSameLargeDomain), double(weights.tradeSameDomain), double(weights.tradeSameCode),
+            ]
+            distance = double(weights.distance)
+            qpv = double(weights.qpvOnANRU)
+            women = double(weights.women)
+            seniors = double(weights.seniors)
+            plie = double(weights.plieParticipant)
+            project = double(weights.projectValidated)
+            urgency = double(weights.pathwayUrgency)
+            unread = double(weights.rsa) + double(weights.waiting)
+        }
+    }
+
+    static func qpvApplies(_ person: CandidateFacts, need: NeedFacts) -> Bool {
+        need.anruOperation && person.priorityArea == .qpv
+    }
+
+    static func womenApplies(_ person: CandidateFacts, need: NeedFacts) -> Bool {
+        need.diversityGoals.contains(.women) && need.diversityBasis != nil && person.sex == "F"
+    }
+
+    /// Nil when the goal does not apply or the age is unknown.
+    static func seniorApplies(_ person: CandidateFacts, need: NeedFacts, on date: LocalDate) -> Bool? {
+        guard need.diversityGoals.contains(.seniors), need.diversityBasis != nil,
+            let birth = person.eligibility.birthDate
+        else { return nil }
+        return date >= birth.adding(months: 12 * CriterionValidity.seniorAge)
+    }
+
+    /// The earliest pathway open at `date`.
+    static func openPathway(_ person: CandidateFacts, on date: LocalDate) -> PathwaySpan? {
+        person.eligibility.pathways.filter { $0.isOpen(at: date) }.min { $0.entry < $1.entry }
+    }
+
+    static func plie(_ person: CandidateFacts, on date: LocalDate, weights: MatchWeights) -> Part {
+        guard let pathway = openPathway(person, on: date) else {
+            return Part(part: .plie, points: 0, detail: "Pas de parcours PLIE ouvert à cette date")
+        }
+        return Part(
             part: .plie, points: weights.plieParticipant,
             detail: "Parcours PLIE ouvert depuis le \(pathway.entry.french) : public prioritaire du protocole PLIE")
     }
 
-    static func rsa(_ verdict: EligibilityVerdict, weights: MatchWeights) -> ScorePart {
+    static func rsa(_ verdict: EligibilityVerdict, weights: MatchWeights) -> Part {
         verdict.criteria.contains(.RSA)
-            ? ScorePart(
+            ? Part(
                 part: .rsa, points: weights.rsa,
                 detail: "Critère RSA validé et en cours de validité : public prioritaire du protocole PLIE")
-            : ScorePart(part: .rsa, points: 0, detail: "Pas de critère RSA valide à cette date")
+            : Part(part: .rsa, points: 0, detail: "Pas de critère RSA valide à cette date")
     }
 
-    static func qpv(_ person: CandidateFacts, need: NeedFacts, weights: MatchWeights) -> ScorePart {
+    static func qpv(_ person: CandidateFacts, need: NeedFacts, weights: MatchWeights) -> Part {
         guard need.anruOperation else {
-            return ScorePart(
+            return Part(
                 part: .qpv, points: 0, detail: "Opération hors ANRU : le quartier de résidence n'est pas lu")
         }
-        return person.priorityArea == .qpv
-            ? ScorePart(
+        return qpvApplies(person, need: need)
+            ? Part(
                 part: .qpv, points: weights.qpvOnANRU,
                 detail: "Habite un quartier prioritaire : clause ANRU (heures réservées aux habitants des QPV)")
-            : ScorePart(part: .qpv, points: 0, detail: "Résidence en QPV non déclarée (opération ANRU)")
+            : Part(part: .qpv, points: 0, detail: "Résidence en QPV non déclarée (opération ANRU)")
     }
 
-    static func women(_ person: CandidateFacts, need: NeedFacts, weights: MatchWeights) -> ScorePart {
+    static func women(_ person: CandidateFacts, need: NeedFacts, weights: MatchWeights) -> Part {
         guard need.diversityGoals.contains(.women), let basis = need.diversityBasis else {
-            return ScorePart(part: .women, points: 0, detail: "Pas d'objectif de mixité fixé par le donneur d'ordre")
+            return Part(part: .women, points: 0, detail: "Pas d'objectif de mixité fixé par le donneur d'ordre")
         }
-        return person.sex == "F"
-            ? ScorePart(part: .women, points: weights.women, detail: "Objectif du donneur d'ordre : \(basis)")
-            : ScorePart(part: .women, points: 0, detail: "Objectif du donneur d'ordre (femmes) non concerné")
+        return womenApplies(person, need: need)
+            ? Part(part: .women, points: weights.women, detail: "Objectif du donneur d'ordre : \(basis)")
+            : Part(part: .women, points: 0, detail: "Objectif du donneur d'ordre (femmes) non concerné")
     }
 
     static func seniors(_ person: CandidateFacts, need: NeedFacts, on date: LocalDate, weights: MatchWeights)
-        -> ScorePart
+        -> Part
     {
         guard need.diversityGoals.contains(.seniors), let basis = need.diversityBasis else {
-            return ScorePart(part: .seniors, points: 0, detail: "Pas d'objectif seniors fixé par le donneur d'ordre")
+            return Part(part: .seniors, points: 0, detail: "Pas d'objectif seniors fixé par le donneur d'ordre")
         }
-        guard let birth = person.eligibility.birthDate else {
-            return ScorePart(part: .seniors, points: 0, detail: "Âge inconnu (objectif seniors du donneur d'ordre)")
+        guard let senior = seniorApplies(person, need: need, on: date) else {
+            return Part(part: .seniors, points: 0, detail: "Âge inconnu (objectif seniors du donneur d'ordre)")
         }
-        return date >= birth.adding(months: 12 * CriterionValidity.seniorAge)
-            ? ScorePart(
+        return senior
+            ? Part(
                 part: .seniors, points: weights.seniors,
                 detail: "\(CriterionValidity.seniorAge) ans ou plus ; objectif du donneur d'ordre : \(basis)")
-            : ScorePart(
+            : Part(
                 part: .seniors, points: 0, detail: "Moins de \(CriterionValidity.seniorAge) ans (objectif seniors)")
     }
 
     /// Days without a placement before `date`: since the last placement's end, or since the open pathway's
     /// entry when there was none.
-    static func waiting(_ person: CandidateFacts, on date: LocalDate, weights: MatchWeights) -> ScorePart {
+    static func waiting(_ person: CandidateFacts, on date: LocalDate, weights: MatchWeights) -> Part {
         let ended = person.placements.compactMap(\.end).filter { $0 < date }
         let running = person.placements.contains { $0.start <= date && ($0.end ?? .max) >= date }
         let since: (day: LocalDate, what: String)?
         if running {
-            return ScorePart(part: .waiting, points: 0, detail: "En mise à l'emploi à cette date")
+            return Part(part: .waiting, points: 0, detail: "En mise à l'emploi à cette date")
         } else if let last = ended.max() {
             since = (last, "depuis la fin de la dernière mise à l'emploi, le \(last.french)")
         } else if let entry = person.openPathway?.entry {
@@ -453,47 +575,58 @@ public enum MatchRules {
             since = nil
         }
         guard let since else {
-            return ScorePart(
+            return Part(
                 part: .waiting, points: 0, detail: "Ni mise à l'emploi ni parcours ouvert : attente inconnue")
         }
         let days = since.day.days(until: date)
         let full = date.adding(months: -weights.waitingFullMonths).days(until: date)
         let share = Decimal(min(days, full)) / Decimal(max(full, 1))
-        return ScorePart(
+        return Part(
             part: .waiting, points: weights.waiting * share,
             detail:
                 "\(days) jour\(days > 1 ? "s" : "") \(since.what) (tous les points à \(weights.waitingFullMonths) mois)"
         )
     }
 
-    static func urgency(_ person: CandidateFacts, on date: LocalDate, weights: MatchWeights) -> ScorePart {
-        guard let pathway = person.openPathway, let end = pathway.lengthReachedOn else {
-            return ScorePart(part: .urgency, points: 0, detail: "Pas de durée maximale de parcours")
+    /// When the pathway's length is reached, the days left until then and the days of the urgency window;
+    /// nil without a maximum length.
+    static func urgencyWindow(_ person: CandidateFacts, on date: LocalDate, weights: MatchWeights) -> (
+        end: LocalDate, left: Int, window: Int
+    )? {
+        guard let end = person.openPathway?.lengthReachedOn else { return nil }
+        return (end, date.days(until: end), date.days(until: date.adding(months: weights.urgencyMonths)))
+    }
+
+    static func urgency(_ person: CandidateFacts, on date: LocalDate, weights: MatchWeights) -> Part {
+        guard let (end, left, window) = urgencyWindow(person, on: date, weights: weights) else {
+            return Part(part: .urgency, points: 0, detail: "Pas de durée maximale de parcours")
         }
-        if end <= date {
-            return ScorePart(
+        if left <= 0 {
+            return Part(
                 part: .urgency, points: weights.pathwayUrgency,
                 detail: "Durée du parcours atteinte le \(end.french)")
         }
-        let window = date.days(until: date.adding(months: weights.urgencyMonths))
-        let left = date.days(until: end)
         guard left < window else {
-            return ScorePart(
+            return Part(
                 part: .urgency, points: 0,
                 detail: "Durée du parcours atteinte le \(end.french), dans plus de \(weights.urgencyMonths) mois")
         }
-        return ScorePart(
+        return Part(
             part: .urgency, points: weights.pathwayUrgency * (1 - Decimal(left) / Decimal(window)),
             detail:
                 "Durée du parcours atteinte le \(end.french), dans \(left) jours (points sur les \(weights.urgencyMonths) derniers mois)"
         )
     }
 
-    static func project(_ person: CandidateFacts, on date: LocalDate, weights: MatchWeights) -> ScorePart {
-        guard let validated = person.openPathway?.projectValidatedOn, validated <= date else {
-            return ScorePart(part: .project, points: 0, detail: "Projet professionnel non validé par le référent")
+    static func validatedProject(_ person: CandidateFacts, on date: LocalDate) -> LocalDate? {
+        person.openPathway?.projectValidatedOn.flatMap { $0 <= date ? $0 : nil }
+    }
+
+    static func project(_ person: CandidateFacts, on date: LocalDate, weights: MatchWeights) -> Part {
+        guard let validated = validatedProject(person, on: date) else {
+            return Part(part: .project, points: 0, detail: "Projet professionnel non validé par le référent")
         }
-        return ScorePart(
+        return Part(
             part: .project, points: weights.projectValidated,
             detail: "Projet professionnel validé par le référent le \(validated.french)")
     }

@@ -40,8 +40,9 @@ public struct Shortlist: Encodable, Sendable {
     /// Eligibility and availability are judged on this day: the planned start, or today once it has passed.
     public let judgedOn: LocalDate
     public let worksite: Worksite
-    /// People kept by every filter (the list shows the first `limit`).
-    public let kept: Int
+    /// People kept by every filter (the list shows the first `limit`); nil when judging stopped once nobody
+    /// left could enter the list.
+    public let kept: Int?
     public let candidates: [Candidate]
     /// Present when asked for (`--excluded`): everyone the caller may see who was not kept.
     public let excluded: [Excluded]?
@@ -55,10 +56,14 @@ public struct ShortlistService: Sendable {
     let validityMonths: Int
     let weights: MatchWeights
     let profiles: PLIEProfiles
+    /// People judged together once their bounds say they may enter the list.
+    let batchSize: Int
 
     public init(
-        pool: PostgresPool, clock: any CivilClock, validityMonths: Int, weights: MatchWeights, profiles: PLIEProfiles
+        pool: PostgresPool, clock: any CivilClock, validityMonths: Int, weights: MatchWeights, profiles: PLIEProfiles,
+        batchSize: Int = 200
     ) {
+        self.batchSize = batchSize
         self.pool = pool
         self.clock = clock
         self.validityMonths = validityMonths
@@ -73,13 +78,16 @@ public struct ShortlistService: Sendable {
         var romeLabels: [String: String]
     }
 
-    /// Who is judged: with `preselect`, only people who may pass the filters (`Preselection`); else
-    /// everyone the caller may see, or the listed people.
+    /// Who is judged: everyone the caller may see, or the listed people.
     enum Population {
-        case preselected, everyone
+        case everyone
         case only([UUID])
     }
 
+    /// The ranked candidates. Without `excluded`, people are judged best bound first (`MatchRules.bound`, on
+    /// their light facts), in batches, until nobody left can reach the last place: the list is the one
+    /// judging everyone gives, and `kept` is counted only when everyone was judged. With `excluded`,
+    /// everyone the caller may see is judged, and the excluded are listed with their reasons.
     public func shortlist(
         _ caller: Caller, needId: UUID, asOf: LocalDate? = nil, limit: Int = 20, excluded: Bool = false
     ) async throws -> Shortlist {
@@ -91,36 +99,65 @@ public struct ShortlistService: Sendable {
             let context = try await Self.context(needId: needId, on: connection)
             return (context, max(context.facts.plannedStart, asOf ?? clock.today))
         }
-        let people = try await facts(
-            caller, needId: needId, need: context.facts, on: judged, excluded ? .everyone : .preselected)
-        var kept: [ScoredCandidate] = []
+        var people: [UUID: Person] = [:]
+        // The first `limit` kept, in rank order, and how many were kept.
+        var best: [ScoredCandidate] = []
+        var kept = 0
         var left: [Shortlist.Excluded] = []
-        for person in people {
-            let exclusions = MatchRules.exclusions(
-                person.facts, need: context.facts, on: judged, validityMonths: validityMonths)
-            if exclusions.isEmpty {
-                kept.append(
-                    MatchRules.score(
+        var everyoneJudged = true
+        func judge(_ batch: [Person]) {
+            for person in batch {
+                let exclusions = MatchRules.exclusions(
+                    person.facts, need: context.facts, on: judged, validityMonths: validityMonths)
+                if exclusions.isEmpty {
+                    kept += 1
+                    let scored = MatchRules.score(
                         person.facts, need: context.facts, on: judged, weights: weights,
-                        validityMonths: validityMonths, romeLabels: context.romeLabels))
-            } else if excluded {
-                left.append(
-                    .init(
-                        participantId: person.facts.participantId, reference: person.facts.reference,
-                        name: person.name, reason: exclusions.map(\.reason).joined(separator: " ; "),
-                        filters: exclusions.map(\.filter)))
+                        validityMonths: validityMonths, romeLabels: context.romeLabels)
+                    guard best.count < limit || MatchRules.precedes(scored, best[best.count - 1]) else { continue }
+                    let place = best.firstIndex { MatchRules.precedes(scored, $0) } ?? best.count
+                    best.insert(scored, at: place)
+                    if best.count > limit { best.removeLast() }
+                    people[person.facts.participantId] = person
+                } else if excluded {
+                    left.append(
+                        .init(
+                            participantId: person.facts.participantId, reference: person.facts.reference,
+                            name: person.name, reason: exclusions.map(\.reason).joined(separator: " ; "),
+                            filters: exclusions.map(\.filter)))
+                }
             }
         }
-        let byId = Dictionary(uniqueKeysWithValues: people.map { ($0.facts.participantId, $0) })
-        let ranked = MatchRules.ranked(kept).prefix(limit).map { scored in
-            let person = byId[scored.participantId]
+        if excluded {
+            judge(try await facts(caller, needId: needId, need: context.facts, on: judged, .everyone))
+        } else {
+            let boundWeights = MatchRules.BoundWeights(weights)
+            let order = try await lightFacts(caller, needId: needId, need: context.facts, on: judged)
+                .map { ($0, MatchRules.bound($0, need: context.facts, on: judged, weights: boundWeights)) }
+                .sorted { $0.1 > $1.1 }
+            var next = 0
+            while next < order.count {
+                if best.count == limit {
+                    if order[next].1 < NSDecimalNumber(decimal: best[limit - 1].score).doubleValue {
+                        everyoneJudged = false
+                        break
+                    }
+                }
+                let batch = order[next..<min(next + batchSize, order.count)].map(\.0.participantId)
+                judge(try await facts(caller, needId: needId, need: context.facts, on: judged, .only(batch)))
+                next += batch.count
+            }
+        }
+        let ranked = best.map { scored in
+            let person = people[scored.participantId]
             return Shortlist.Candidate(
                 participantId: scored.participantId, reference: scored.reference, name: person?.name ?? "",
                 score: scored.score, parts: scored.parts,
                 distanceKm: scored.distanceKm.map { MatchRules.decimal($0, scale: 1) }, proposal: person?.proposal)
         }
         return Shortlist(
-            needId: needId, judgedOn: judged, worksite: context.worksite, kept: kept.count, candidates: Array(ranked),
+            needId: needId, judgedOn: judged, worksite: context.worksite,
+            kept: everyoneJudged ? kept : nil, candidates: ranked,
             excluded: excluded ? left.sorted { $0.reference < $1.reference } : nil)
     }
 
@@ -160,7 +197,7 @@ public struct ShortlistService: Sendable {
             let row = try await connection.query(
                 """
                 SELECT n.rome_codes, n.planned_start, n.planned_end, n.weekly_hours, n.driving_licence_required,
-                       n.vehicle_required, l.worksite_insee, c.name, c.latitude::float8, c.longitude::float8,
+                       n.vehicle_required, l.worksite_insee, c.name, c.latitude, c.longitude,
                        coalesce(o.regime = 'anru', false), b.diversity_goals, b.diversity_basis,
                        ARRAY(SELECT j.code || '|' || j.label FROM rome_jobs j WHERE j.code = ANY(n.rome_codes))
                 FROM staffing_needs n JOIN lots l ON l.id = n.lot_id
@@ -201,9 +238,10 @@ public struct ShortlistService: Sendable {
         _ caller: Caller, needId: UUID, need: NeedFacts, on date: LocalDate, _ population: Population,
         connection: PostgresConnection? = nil
     ) async throws -> [Person] {
-        var sql = SQL(
+        var sql = SQL()
+        sql.append(
             """
-            SELECT p.id, p.reference, \(PersonName.fullSQL("p")), p.birth_date, p.sex, c.latitude::float8, c.longitude::float8,
+            SELECT p.id, p.reference, \(PersonName.fullSQL("p")), p.birth_date, p.sex, c.latitude, c.longitude,
                    p.max_travel_km, p.driving_licence, p.vehicle, p.available_from, p.skills, p.target_jobs, p.priority_area,
                    ARRAY(SELECT ec.code || '|' || ec.proof_date || '|' || (ec.validated_at IS NOT NULL) || '|' || coalesce(ec.valid_until::text, '')
                          FROM eligibility_criteria ec WHERE ec.participant_id = p.id) AS proofs,
@@ -223,8 +261,6 @@ public struct ShortlistService: Sendable {
         switch population {
         case .everyone: break
         case .only(let ids): sql.append("AND p.id = ANY(\(sql.bind(PostgresTextArray(ids.map(\.uuidString))))::uuid[])")
-        case .preselected:
-            Preselection.append(need: need, on: date, validityMonths: validityMonths, to: &sql)
         }
         // One statement read once: compiling it (JIT) costs more than it saves.
         let run = { (connection: PostgresConnection) in
@@ -233,6 +269,71 @@ public struct ShortlistService: Sendable {
         }
         let rows = if let connection { try await run(connection) } else { try await pool.withTransaction(run) }
         return try rows.map { row in try person(row, on: date) }
+    }
+
+    /// What the bound reads, for the people the pre-selection keeps: one narrow row each.
+    func lightFacts(_ caller: Caller, needId: UUID, need: NeedFacts, on date: LocalDate) async throws
+        -> [CandidateFacts]
+    {
+        var sql = SQL()
+        let conditions = try Preselection.conditions(caller, need: need, on: date, &sql)
+        let day = sql.bind(date)
+        // The people first; then the earliest pathway of theirs open on the day, with what the PLIE, urgency
+        // and project parts read.
+        sql.append(
+            """
+            WITH near AS MATERIALIZED (
+                SELECT p.id, p.reference, p.birth_date, p.sex, c.latitude, c.longitude, p.skills, p.target_jobs,
+                       p.priority_area
+                FROM participants p LEFT JOIN communes c ON c.insee = p.commune_insee
+                WHERE \(conditions.joined(separator: " AND ")))
+            SELECT near.*, op.entry_date, op.exit_date, op.profile, op.project_validated_on,
+                   coalesce((SELECT sum(e.months)::int FROM pathway_extensions e
+                             WHERE e.pathway_id = op.id AND e.status = 'accepted'), 0)
+            FROM near LEFT JOIN (
+                SELECT DISTINCT ON (pw.participant_id) pw.id, pw.participant_id, pw.entry_date, pw.exit_date, pl.profile,
+                       pw.project_validated_on
+                FROM pathways pw JOIN near ON near.id = pw.participant_id JOIN plie pl ON pl.id = pw.plie_id
+                WHERE pw.entry_date <= \(day) AND (pw.exit_date IS NULL OR pw.exit_date >= \(day))
+                ORDER BY pw.participant_id, pw.entry_date
+            ) op ON op.participant_id = near.id
+            """)
+        return try await pool.withTransaction { connection in
+            try await connection.execute("SET LOCAL jit = off")
+            return try await connection.query(sql).map { row in
+                let latitude: Double? = try row.decode(4)
+                let longitude: Double? = try row.decode(5)
+                var pathways: [PathwaySpan] = []
+                var open: PathwayProgress?
+                if let entry: LocalDate = try row.decode(9) {
+                    let exit: LocalDate? = try row.decode(10)
+                    pathways = [PathwaySpan(entry: entry, exit: exit)]
+                    open = progress(
+                        entry: entry, exit: exit, profile: try row.decode(11), projectValidatedOn: try row.decode(12),
+                        extensionMonths: try row.decode(13))
+                }
+                return CandidateFacts(
+                    participantId: try row.decode(0), reference: try row.decode(1),
+                    eligibility: EligibilityFacts(proofs: [], birthDate: try row.decode(2), pathways: pathways),
+                    sex: try row.decode(3),
+                    home: latitude.flatMap { lat in longitude.map { GeoPoint(latitude: lat, longitude: $0) } },
+                    skills: try row.decode(6, as: PostgresTextArray.self).values,
+                    targetJobs: try row.decode(7, as: PostgresTextArray.self).values,
+                    priorityArea: try row.decodeOptionalEnum("priority_area", table: "participants"), openPathway: open)
+            }
+        }
+    }
+
+    /// A pathway's progress: the profile's length from its entry, with the accepted extensions.
+    private func progress(
+        entry: LocalDate, exit: LocalDate?, profile: String, projectValidatedOn: LocalDate?, extensionMonths: Int
+    ) -> PathwayProgress {
+        let length = profiles.named(profile).flatMap { profile in
+            PathwayMilestones.of(
+                profile: profile, entry: entry, extensionMonths: extensionMonths, reviews: [], exited: exit != nil
+            ).lengthReachedOn
+        }
+        return PathwayProgress(entry: entry, lengthReachedOn: length, projectValidatedOn: projectValidatedOn)
     }
 
     private func person(_ row: PostgresRow, on day: LocalDate) throws -> Person {
@@ -254,13 +355,10 @@ public struct ShortlistService: Sendable {
             guard f.count == 5, let entry = date(f[0]) else { continue }
             let exit = date(f[1])
             spans.append(PathwaySpan(entry: entry, exit: exit))
-            let length = profiles.named(f[2]).flatMap { profile in
-                PathwayMilestones.of(
-                    profile: profile, entry: entry, extensionMonths: Int(f[4]) ?? 0, reviews: [], exited: exit != nil
-                ).lengthReachedOn
-            }
             if spans.last?.isOpen(at: day) == true, open.map({ entry < $0.entry }) ?? true {
-                open = PathwayProgress(entry: entry, lengthReachedOn: length, projectValidatedOn: date(f[3]))
+                open = progress(
+                    entry: entry, exit: exit, profile: f[2], projectValidatedOn: date(f[3]),
+                    extensionMonths: Int(f[4]) ?? 0)
             }
         }
         let placements: [PlacementSpan] = try row.decode(16, as: PostgresTextArray.self).values.compactMap { text in
@@ -291,40 +389,31 @@ public struct ShortlistService: Sendable {
     }
 }
 
-/// The shortlist's pre-selection, a speed measure kept apart from the rules: conditions that only drop
-/// people `MatchRules.exclusions` would exclude anyway (a superset of the kept is read), so that a need
-/// judged against a large territory reads only its plausible candidates. A test checks the shortlist is
-/// the same with and without it.
+/// The shortlist's pre-selection, a speed measure kept apart from the rules: it reads, for the people the
+/// caller may see, only what `MatchRules.bound` needs, and drops only people `MatchRules.exclusions` would
+/// exclude anyway (not available on the day, no licence or vehicle when required, beyond a box a little
+/// larger than their range around the site). A test checks the shortlist is the same as judging everyone.
 enum Preselection {
-    static func append(need: NeedFacts, on date: LocalDate, validityMonths: Int, to sql: inout SQL) {
-        let day = sql.bind(date)
-        // Eligible at `date` needs an open pathway or a validated proof that can still be valid: one within
-        // the window, one with an end date not passed, or YOUTH (valid to the 26th birthday).
-        sql.append(
-            """
-            AND (EXISTS (SELECT 1 FROM pathways ppw WHERE ppw.participant_id = p.id AND ppw.entry_date <= \(day)
-                         AND (ppw.exit_date IS NULL OR ppw.exit_date >= \(day)))
-                 OR EXISTS (SELECT 1 FROM eligibility_criteria pec WHERE pec.participant_id = p.id
-                            AND pec.validated_at IS NOT NULL AND pec.proof_date <= \(day)
-                            AND (pec.proof_date >= \(sql.bind(date.adding(months: -validityMonths - 1)))
-                                 OR pec.valid_until >= \(day) OR pec.code = 'YOUTH')))
-            AND (p.available_from IS NULL OR p.available_from <= \(day))
-            """)
-        if need.drivingLicenceRequired { sql.append("AND p.driving_licence") }
-        if need.vehicleRequired { sql.append("AND p.vehicle") }
+    static func conditions(_ caller: Caller, need: NeedFacts, on date: LocalDate, _ sql: inout SQL)
+        throws(DomainError) -> [String]
+    {
+        var conditions = ["(p.available_from IS NULL OR p.available_from <= \(sql.bind(date)))"]
+        if need.drivingLicenceRequired { conditions.append("p.driving_licence") }
+        if need.vehicleRequired { conditions.append("p.vehicle") }
         if let site = need.worksite {
-            // Within the person's range of the site, by a box a little larger than the circle: a degree of
-            // latitude is 111.2 km; a degree of longitude at least 111.2 × cos(latitude) km up to 10° north
-            // of the site (no range reaches that far in France).
+            // A degree of latitude is 111.2 km; a degree of longitude at least 111.2 × cos(latitude) km up to
+            // 10° north of the site (no range reaches that far in France).
             let lat = sql.bind(site.latitude)
             let lon = sql.bind(site.longitude)
-            let cosine = sql.bind(cos((abs(site.latitude) + 10) * Double.pi / 180))
-            sql.append(
+            let degree = sql.bind(111.0 * cos((abs(site.latitude) + 10) * Double.pi / 180))
+            conditions.append(
                 """
-                AND (c.latitude IS NULL OR p.max_travel_km IS NULL
-                     OR (abs(c.latitude::float8 - \(lat)) <= p.max_travel_km / 111.0 + 0.001
-                         AND abs(c.longitude::float8 - \(lon)) <= p.max_travel_km / (111.0 * \(cosine)) + 0.001))
+                (c.latitude IS NULL OR p.max_travel_km IS NULL
+                 OR (abs(c.latitude - \(lat)) <= p.max_travel_km / 111.0::float8 + 0.001
+                     AND abs(c.longitude - \(lon)) <= p.max_travel_km / \(degree)::float8 + 0.001))
                 """)
         }
+        if let scope = try Scope.participants(caller, alias: "p", &sql) { conditions.append(scope) }
+        return conditions
     }
 }
