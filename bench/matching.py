@@ -421,7 +421,8 @@ def measure_matching(args, client, url, validity, out_dir, psql, psql_timed, sum
         result["needs"][key] = m
         log(f"matching {key}: p95 {m['p95_ms']:.1f} ms; bare SQL p95 {m['limit']['p95_ms']:.1f} ms "
             f"({m['limit_jit_off']['p95_ms']:.1f} ms without JIT); "
-            f"{m['preselected']:,} pre-selected of {participants:,}, {m['kept']} kept")
+            f"{m['preselected']:,} pre-selected of {participants:,}, "
+            + (f"{m['kept']:,} kept" if m["kept"] is not None else "judging stopped once nobody left could enter the list"))
     worst = max(result["needs"], key=lambda k: result["needs"][k]["p95_ms"])
     result.update(worst_need=worst, p95_ms=result["needs"][worst]["p95_ms"],
                   limit_p95_ms=result["needs"][worst]["limit"]["p95_ms"])

@@ -998,7 +998,8 @@ def main():
     elif matching:
         for key, m in matching["needs"].items():
             worst = key == matching["worst_need"]
-            timings(f"shortlist {key} (ms, {m['kept']:,} kept)", m, "p95 <= 100 ms" if worst else "",
+            kept = f"{m['kept']:,} kept" if m["kept"] is not None else "judging stopped early"
+            timings(f"shortlist {key} (ms, {kept})", m, "p95 <= 100 ms" if worst else "",
                     verdicts["matching_p95_ms"]["verdict"] if worst else "")
             timings(f"  limit: bare SQL, {m['preselected']:,} read (ms)", m["limit"])
             timings("  bare SQL without JIT (ms)", m["limit_jit_off"])

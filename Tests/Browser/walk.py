@@ -428,6 +428,8 @@ def matching(driver, size):
           "the need's shortlist shows each candidate's score parts")
     audit(driver)
     shot(driver, "besoin", size)
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.CSS_SELECTOR, "ol.shortlist"))
+    shot(driver, "besoin-preselection", size)
     if size != "ordinateur":
         return
     names = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "ol.shortlist li p strong a")]

@@ -321,6 +321,44 @@ struct CLITests {
         #expect(try CLI.run(["report", "buyer", buyer, "--format", "pdf"], environment: env).status != 0)
     }
 
+    @Test(
+        "match and refdata: the demo need's shortlist as text and JSON with the excluded; reference files refused in French, exit 2"
+    )
+    func matchAndRefdata() async throws {
+        let db = try await TestDatabase.create()
+        let env = ["CLAUSES_DATABASE_URL": db.url]
+        #expect(try CLI.run(["demo", "load"], environment: env).status == 0)
+        let need = try #require(
+            try await db.pool.query(
+                "SELECT id::text FROM staffing_needs WHERE 'F1703' = ANY(rome_codes)"
+            ).first?.decode(0) as String?)
+        await db.pool.shutdown()
+        let text = try CLI.run(["match", "need", need, "--limit", "3"], environment: env)
+        #expect(text.status == 0 && text.stdout.contains("1. Yasmine BENALI (DEMO-010)"), "\(text.stderr)")
+        #expect(text.stdout.contains("Métier : 30,00 — Compétence F1703 (Maçon / Maçonne) : le code ROME du besoin"))
+        let json = try CLI.run(["match", "need", need, "--json", "--excluded"], environment: env)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let candidates = try #require(object["candidates"] as? [[String: Any]])
+        #expect(candidates.first?["participantId"] is String && candidates.first?["score"] is NSNumber)
+        #expect((candidates.first?["parts"] as? [[String: Any]])?.first?.keys.sorted() == ["detail", "part", "points"])
+        let excluded = try #require(object["excluded"] as? [[String: Any]])
+        #expect(excluded.contains { ($0["reason"] as? String)?.hasPrefix("Non éligible") == true })
+        let dir = FileManager.default.temporaryDirectory.appending(path: "clauses-refdata-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let wrong = dir.appending(path: "codes.csv")
+        try Data("code;nom\nF1703;Maçon\n".utf8).write(to: wrong)
+        for (arguments, message) in [
+            (["refdata", "import", "rome", wrong.path], "n'a pas la disposition d'un référentiel connu"),
+            (["refdata", "import", "rome", dir.appending(path: "absent.csv").path], "impossible de lire"),
+            (["match", "need", UUID().uuidString], "n'existe pas"),
+            (["match", "need", need, "--limit", "0"], "« limit » doit être compris entre 1 et 500"),
+        ] {
+            let run = try CLI.run(arguments, environment: env)
+            #expect(run.status == 2 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+    }
+
     @Test("dates outside the window and weak or truncating passwords are refused with exit 2 and a French message")
     func badInput() async throws {
         let db = try await TestDatabase.create()
