@@ -365,7 +365,9 @@ public enum MatchRules {
 
     /// How close a person's trades come to the need's: the best level over every pair, with the pair.
     enum TradeLevel: Int, Comparable {
-        case sameLargeDomain = 1, sameDomain, sameCode
+        case sameLargeDomain = 1
+        case sameDomain = 2
+        case sameCode = 3
         static func < (a: TradeLevel, b: TradeLevel) -> Bool { a.rawValue < b.rawValue }
 
         func weight(_ weights: MatchWeights) -> Decimal {
