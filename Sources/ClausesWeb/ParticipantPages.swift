@@ -342,6 +342,10 @@ struct ParticipantPages {
                     label: "Métiers visés (ROME)",
                     value: person.targetJobs.isEmpty ? "—" : person.targetJobs.joined(separator: ", ")),
                 .init(label: "Disponible à partir du", value: Display.date(person.availableFrom)),
+                .init(
+                    label: "Contact partagé avec un employeur",
+                    value: person.contactSharing.frenchLabel
+                        + (person.contactConsentOn.map { " (accord du \($0.french))" } ?? "")),
             ],
             eligibleToday: verdict.eligible
                 ? "Éligible aujourd'hui : " + verdict.criteria.map(\.frenchLabel).joined(separator: " ; ")
@@ -370,6 +374,8 @@ struct ParticipantPages {
                 "vehicle": person.vehicle == true ? "on" : "",
                 "maxTravelKm": person.maxTravelKm.map(String.init) ?? "",
                 "availableFrom": person.availableFrom?.description ?? "",
+                "contactSharing": person.contactSharing.rawValue,
+                "contactConsentOn": person.contactConsentOn?.description ?? "",
             ]
         } else if caller.role == .referent, let me = caller.userId {
             values["referentUserId"] = me.slug
@@ -405,6 +411,12 @@ struct ParticipantPages {
                     draft.checkbox("drivingLicence", "Permis B"), draft.checkbox("vehicle", "Véhiculé(e)"),
                     draft.input("maxTravelKm", "Distance maximale de déplacement (km)", type: "number"),
                     draft.date("availableFrom", "Disponible à partir du"),
+                    draft.select(
+                        "contactSharing", "Contact que la personne accepte de partager avec un employeur",
+                        ContactSharing.self, label: \.frenchLabel, blank: nil),
+                    draft.date(
+                        "contactConsentOn", "Date de son accord",
+                        hint: "Par défaut, le jour où le partage est enregistré"),
                 ]),
         ]
         if person == nil {
@@ -448,7 +460,8 @@ struct ParticipantPages {
             labourMarketStatus: draft.choice("labourMarketStatus"), skills: codes(draft.clearable("skills")),
             targetJobs: codes(draft.clearable("targetJobs")), drivingLicence: draft.flag("drivingLicence"),
             vehicle: draft.flag("vehicle"), maxTravelKm: draft.integer("maxTravelKm"),
-            availableFrom: draft.date("availableFrom"))
+            availableFrom: draft.date("availableFrom"), contactSharing: draft.choice("contactSharing"),
+            contactConsentOn: draft.date("contactConsentOn"))
         if !creating {
             input.clear = draft.emptied(Participant.Input.clearable.subtracting(["drivingLicence", "vehicle"]))
         }

@@ -30,7 +30,7 @@ struct PathwayForms {
             // « Sorti (inchangé) » keeps an exit; only « En parcours » reopens it.
             var input = Pathway.Input(
                 entryDate: draft.date("entryDate", required: true), referentUserId: draft.uuid("referentUserId"),
-                status: status == .exited ? nil : status)
+                status: status == .exited ? nil : status, projectValidatedOn: draft.date("projectValidatedOn"))
             input.clear = draft.emptied(Pathway.Input.clearable)
             guard draft.isValid else { return nil }
             let saved = try await pathways.update(
@@ -188,6 +188,7 @@ struct PathwayForms {
             ?? flow.draft([
                 "entryDate": pathway.entryDate.description, "referentUserId": pathway.referentUserId?.slug ?? "",
                 "status": pathway.status == .exited ? PathwayStatus.exited.rawValue : pathway.status.rawValue,
+                "projectValidatedOn": pathway.projectValidatedOn?.description ?? "",
             ])
         var statuses = [PathwayStatus.active, .suspended].map { ($0.rawValue, $0.frenchLabel) }
         if pathway.status == .exited { statuses.append((PathwayStatus.exited.rawValue, "Sorti (inchangé)")) }
@@ -204,6 +205,9 @@ struct PathwayForms {
                         draft.date("entryDate", "Date d'entrée", required: true),
                         try await referentField(draft, caller),
                         draft.select("status", "État", options: statuses, required: true),
+                        draft.date(
+                            "projectValidatedOn", "Projet professionnel validé le",
+                            hint: "Par le référent ; la présélection des besoins en tient compte"),
                     ])
             ], submit: "Enregistrer")
     }

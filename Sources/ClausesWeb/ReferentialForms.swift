@@ -197,7 +197,16 @@ struct ReferentialForms {
     // MARK: Buyers
 
     private func buyerPage(_ buyer: Buyer?, _ draft: FormDraft?) async throws -> RecordFormPage {
-        let draft = draft ?? flow.draft(buyer.map { ["siret": $0.siret, "name": $0.name] } ?? [:])
+        let draft =
+            draft
+            ?? flow.draft(
+                buyer.map {
+                    [
+                        "siret": $0.siret, "name": $0.name, "diversityBasis": $0.diversityBasis ?? "",
+                        "women": $0.diversityGoals.contains(.women) ? "on" : "",
+                        "seniors": $0.diversityGoals.contains(.seniors) ? "on" : "",
+                    ]
+                } ?? [:])
         return RecordFormPage(
             title: buyer.map { "Modifier — \($0.name)" } ?? "Nouveau donneur d'ordre",
             back: buyer.map { (Web.buyer.path($0.id), $0.name) } ?? (Web.buyers.path(), "Donneurs d'ordre"),
@@ -210,12 +219,23 @@ struct ReferentialForms {
                         draft.input(
                             "name", "Nom", required: true, hint: "Par exemple : Métropole Aix-Marseille-Provence"),
                         draft.input("siret", "SIRET", required: true, hint: "14 chiffres, espaces acceptés"),
-                    ])
+                    ]),
+                FormSection(
+                    legend: "Objectifs de mixité (action positive, avec leur fondement écrit)",
+                    fields: [
+                        draft.checkbox("women", "Femmes"), draft.checkbox("seniors", "Seniors (50 ans et plus)"),
+                        draft.input(
+                            "diversityBasis", "Fondement",
+                            hint: "Délibération, clause du marché… : la présélection le cite à chaque point donné"),
+                    ]),
             ], submit: "Enregistrer")
     }
 
     private func buyerInput(_ draft: inout FormDraft) -> Buyer.Input? {
-        let input = Buyer.Input(siret: draft.text("siret", required: true), name: draft.text("name", required: true))
+        let goals = [DiversityGoal.women, .seniors].filter { draft.flag($0.rawValue) }
+        let input = Buyer.Input(
+            siret: draft.text("siret", required: true), name: draft.text("name", required: true),
+            diversityGoals: goals, diversityBasis: draft.text("diversityBasis") ?? "")
         return draft.isValid ? input : nil
     }
 

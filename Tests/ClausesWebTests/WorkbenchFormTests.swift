@@ -108,6 +108,22 @@ struct WorkbenchFormTests {
                 "/acheteurs/\(buyerId.slug)/modifier", ["name": "Miramas", "siret": "21310063100018"], page: typo.html)
             #expect(resent.status == .conflict)
             #expect(try await harness.services.buyers.get(system, id: buyerId).name == "Ville de Miramas")
+            // A diversity goal needs its written basis (positive action, DOMAIN §7).
+            let (_, goals) = try await s.get("/acheteurs/\(buyerId.slug)/modifier")
+            let noBasis = try await s.submit(
+                "/acheteurs/\(buyerId.slug)/modifier",
+                ["name": "Ville de Miramas", "siret": "21310063100018", "women": "on"], page: goals)
+            #expect(noBasis.status == .unprocessableContent && noBasis.html.contains("fondement écrit"))
+            let (_, goals2) = try await s.get("/acheteurs/\(buyerId.slug)/modifier")
+            let withBasis = try await s.submit(
+                "/acheteurs/\(buyerId.slug)/modifier",
+                [
+                    "name": "Ville de Miramas", "siret": "21310063100018", "women": "on",
+                    "diversityBasis": "délibération du 3 mars 2026",
+                ], page: goals2)
+            #expect(withBasis.status == .seeOther)
+            let goalsSaved = try await harness.services.buyers.get(system, id: buyerId)
+            #expect(goalsSaved.diversityGoals == [.women] && goalsSaved.diversityBasis == "délibération du 3 mars 2026")
 
             // A marché of this buyer, then a lot ending before it starts: refused, nothing written.
             let contract = try await s.submit(
