@@ -132,18 +132,18 @@ public struct ShortlistService: Sendable {
             judge(try await facts(caller, needId: needId, need: context.facts, on: judged, .everyone))
         } else {
             let boundWeights = MatchRules.BoundWeights(weights)
-            let order = try await lightFacts(caller, needId: needId, need: context.facts, on: judged)
-                .map { ($0, MatchRules.bound($0, need: context.facts, on: judged, weights: boundWeights)) }
-                .sorted { $0.1 > $1.1 }
+            let order = try await lightBounds(caller, need: context.facts, on: judged) {
+                MatchRules.bound($0, need: context.facts, on: judged, weights: boundWeights)
+            }.sorted { $0.bound > $1.bound }
             var next = 0
             while next < order.count {
                 if best.count == limit {
-                    if order[next].1 < NSDecimalNumber(decimal: best[limit - 1].score).doubleValue {
+                    if order[next].bound < NSDecimalNumber(decimal: best[limit - 1].score).doubleValue {
                         everyoneJudged = false
                         break
                     }
                 }
-                let batch = order[next..<min(next + batchSize, order.count)].map(\.0.participantId)
+                let batch = order[next..<min(next + batchSize, order.count)].map(\.id)
                 judge(try await facts(caller, needId: needId, need: context.facts, on: judged, .only(batch)))
                 next += batch.count
             }
@@ -271,10 +271,11 @@ public struct ShortlistService: Sendable {
         return try rows.map { row in try person(row, on: date) }
     }
 
-    /// What the bound reads, for the people the pre-selection keeps: one narrow row each.
-    func lightFacts(_ caller: Caller, needId: UUID, need: NeedFacts, on date: LocalDate) async throws
-        -> [CandidateFacts]
-    {
+    /// Each person the pre-selection keeps with their bound, computed on light facts read in one narrow row
+    /// each and not kept (a large territory holds tens of thousands of them).
+    func lightBounds(
+        _ caller: Caller, need: NeedFacts, on date: LocalDate, bound: (CandidateFacts) -> Double
+    ) async throws -> [(id: UUID, bound: Double)] {
         var sql = SQL()
         let conditions = try Preselection.conditions(caller, need: need, on: date, &sql)
         let day = sql.bind(date)
@@ -312,14 +313,16 @@ public struct ShortlistService: Sendable {
                         entry: entry, exit: exit, profile: try row.decode(11), projectValidatedOn: try row.decode(12),
                         extensionMonths: try row.decode(13))
                 }
-                return CandidateFacts(
-                    participantId: try row.decode(0), reference: try row.decode(1),
+                let id: UUID = try row.decode(0)
+                let light = CandidateFacts(
+                    participantId: id, reference: "",
                     eligibility: EligibilityFacts(proofs: [], birthDate: try row.decode(2), pathways: pathways),
                     sex: try row.decode(3),
                     home: latitude.flatMap { lat in longitude.map { GeoPoint(latitude: lat, longitude: $0) } },
                     skills: try row.decode(6, as: PostgresTextArray.self).values,
                     targetJobs: try row.decode(7, as: PostgresTextArray.self).values,
                     priorityArea: try row.decodeOptionalEnum("priority_area", table: "participants"), openPathway: open)
+                return (id, bound(light))
             }
         }
     }
