@@ -23,7 +23,7 @@ struct MatchingPages {
                     title: "Candidats proposés",
                     candidates: candidates.map { candidate in
                         .init(
-                            name: "\(candidate.firstName) \(candidate.lastName.uppercased())",
+                            name: candidate.displayName,
                             contact: [candidate.phone, candidate.email].compactMap { $0 }.joined(separator: " · ")
                                 .nonEmpty ?? "Pas de contact partagé : passez par le facilitateur",
                             need: "\(candidate.lotLabel) — \(candidate.trades.joined(separator: ", "))",
@@ -76,9 +76,7 @@ struct MatchingPages {
             let (_, draft) = try await forms.record(from: request, context: context, dates: services.config.input.dates)
             var fields = draft
             let status: ProposalStatus? = fields.choice("status", required: true)
-            let needId = try await services.pool.query("SELECT need_id FROM need_proposals WHERE id = $1", [id])
-                .scalar(UUID.self)
-            guard let needId else { throw DomainError.notFound("La proposition \(id.slug) n'existe pas.") }
+            let needId = try await services.matching.proposals.get(context.caller, id: id).needId
             do {
                 _ = try await services.matching.proposals.decide(
                     context.caller, id: id, .init(status: status, reason: fields.text("reason")))

@@ -80,6 +80,15 @@ public struct PlacementSpan: Sendable, Equatable {
         self.end = end
         self.weeklyHours = weeklyHours
     }
+
+    /// Whether work from `start` to `end` (nil: open) at `weekly` hours (nil: not stated, judged full-time)
+    /// collides with this placement: their periods meet, days included, and one of the two is full-time
+    /// (`PlacementStore.fullTimeWeeklyHours`); two part-time jobs may overlap.
+    public func collides(start: LocalDate, end: LocalDate?, weekly: Decimal?) -> Bool {
+        let fullTime = PlacementStore.fullTimeWeeklyHours
+        return self.start <= (end ?? .max) && (self.end ?? .max) >= start
+            && (weeklyHours >= fullTime || (weekly ?? fullTime) >= fullTime)
+    }
 }
 
 /// The candidate's open PLIE pathway: when it started, when the profile's length is reached, when the
@@ -301,11 +310,8 @@ public enum MatchRules {
     /// The running placement that keeps the person from this need over its period (from `date` to its
     /// planned end): any overlap, unless both the placement and the need are part-time.
     static func overlapping(_ placements: [PlacementSpan], need: NeedFacts, from date: LocalDate) -> PlacementSpan? {
-        let needEnd = need.plannedEnd ?? .max
-        let needPartTime = need.weeklyHours.map { $0 < fullTime } ?? false
-        return placements.sorted { $0.start < $1.start }.first { placement in
-            placement.start <= needEnd && (placement.end ?? .max) >= date
-                && !(needPartTime && placement.weeklyHours < fullTime)
+        placements.sorted { $0.start < $1.start }.first {
+            $0.collides(start: date, end: need.plannedEnd, weekly: need.weeklyHours)
         }
     }
 

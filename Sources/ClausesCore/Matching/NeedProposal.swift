@@ -116,6 +116,9 @@ public struct ProposedCandidate: Encodable, Sendable, Equatable {
     public let email: String?
     public let status: ProposalStatus
     public let proposedAt: Date
+
+    /// `Prénom NOM`.
+    public var displayName: String { PersonName.full(firstName: firstName, lastName: lastName) }
 }
 
 /// Proposals and their answers: written by admin and facilitators; read by the PLIE's staff (a référent,
@@ -138,6 +141,18 @@ public struct ProposalStore: Sendable {
         if let predicate = try Scope.participants(caller, alias: "p", &sql) { sql.append("AND \(predicate)") }
         sql.append("ORDER BY np.proposed_at, np.id")
         return try await pool.query(sql).map(NeedProposal.init(row:))
+    }
+
+    /// One proposal (the PLIE's staff; a référent, their own participants).
+    public func get(_ caller: Caller, id: UUID) async throws -> NeedProposal {
+        try caller.requireStaff()
+        var sql = SQL(NeedProposal.select)
+        sql.append("WHERE np.id = \(sql.bind(id))")
+        if let predicate = try Scope.participants(caller, alias: "p", &sql) { sql.append("AND \(predicate)") }
+        guard let row = try await pool.query(sql).first else {
+            throw DomainError.notFound("La proposition \(id.uuidString.lowercased()) n'existe pas.")
+        }
+        return try NeedProposal(row: row)
     }
 
     func get(_ id: UUID, on connection: PostgresConnection, lock: Bool = false) async throws -> NeedProposal {
@@ -283,10 +298,7 @@ public struct ProposalStore: Sendable {
         guard caller.role == .company, let company = caller.companyId else { throw DomainError.forbidden }
         return try await pool.query(
             """
-            SELECT np.id, n.id, pc.reference || ' — lot ' || l.number || ' : ' || l.label,
-                   ARRAY(SELECT c || coalesce(' ' || j.label, '') FROM unnest(n.rome_codes) WITH ORDINALITY u(c, i)
-                         LEFT JOIN rome_jobs j ON j.code = u.c ORDER BY u.i),
-                   p.first_name, p.last_name,
+            SELECT np.id, n.id, \(StaffingNeed.lotLabelSQL), \(StaffingNeed.tradesSQL), p.first_name, p.last_name,
                    CASE WHEN p.contact_sharing IN ('phone', 'phone_email') THEN p.phone END,
                    CASE WHEN p.contact_sharing IN ('email', 'phone_email') THEN p.email END,
                    np.status, np.proposed_at

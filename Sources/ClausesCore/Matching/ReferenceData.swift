@@ -192,13 +192,10 @@ public struct ReferenceDataStore: Sendable {
             do {
                 read = try ReferenceFile.read(file.data, named: file.name)
             } catch {
-                let lines = error.problems.map { problem in
-                    [problem.line.map { "ligne \($0)" }, problem.column.map { "colonne « \($0) »" }]
-                        .compactMap { $0 }.joined(separator: ", ") + (problem.line == nil ? "" : " : ")
-                        + problem.message
-                }
                 throw DomainError.invalid(
-                    "file", "« \(file.name) » refusé, rien n'est chargé : " + lines.joined(separator: " ; "))
+                    "file",
+                    "« \(file.name) » refusé, rien n'est chargé : "
+                        + error.problems.map(\.frenchDescription).joined(separator: " ; "))
             }
             switch (kind, read) {
             case (.rome, .romeCodes(let rows)): codes = rows
@@ -269,18 +266,6 @@ public struct ReferenceDataStore: Sendable {
         return try await pool.query(sql).map {
             TradeSuggestion(code: try $0.decode(0), label: try $0.decode(1), romeLabel: try $0.decode(2))
         }
-    }
-
-    /// Labels of the given ROME codes (the unknown ones are absent).
-    func romeLabels(_ codes: [String], on connection: PostgresConnection) async throws -> [String: String] {
-        guard !codes.isEmpty else { return [:] }
-        var labels: [String: String] = [:]
-        for row in try await connection.query(
-            "SELECT code, label FROM rome_jobs WHERE code = ANY($1)", [PostgresTextArray(codes)])
-        {
-            labels[try row.decode(0)] = try row.decode(1)
-        }
-        return labels
     }
 }
 

@@ -129,7 +129,7 @@ public struct ShortlistService: Sendable {
             }
         }
         if excluded {
-            judge(try await facts(caller, needId: needId, need: context.facts, on: judged, .everyone))
+            judge(try await facts(caller, needId: needId, on: judged, .everyone))
         } else {
             let boundWeights = MatchRules.BoundWeights(weights)
             let order = try await lightBounds(caller, need: context.facts, on: judged) {
@@ -144,7 +144,7 @@ public struct ShortlistService: Sendable {
                     }
                 }
                 let batch = order[next..<min(next + batchSize, order.count)].map(\.id)
-                judge(try await facts(caller, needId: needId, need: context.facts, on: judged, .only(batch)))
+                judge(try await facts(caller, needId: needId, on: judged, .only(batch)))
                 next += batch.count
             }
         }
@@ -169,7 +169,7 @@ public struct ShortlistService: Sendable {
         let judged = max(context.facts.plannedStart, clock.today)
         guard
             let person = try await facts(
-                caller, needId: needId, need: context.facts, on: judged, .only([participantId]), connection: connection
+                caller, needId: needId, on: judged, .only([participantId]), connection: connection
             ).first
         else {
             throw DomainError.invalid(
@@ -235,7 +235,7 @@ public struct ShortlistService: Sendable {
     /// The facts of the people judged, in one statement: each person's proofs, pathways and placements
     /// come as `|`-separated text lists.
     func facts(
-        _ caller: Caller, needId: UUID, need: NeedFacts, on date: LocalDate, _ population: Population,
+        _ caller: Caller, needId: UUID, on date: LocalDate, _ population: Population,
         connection: PostgresConnection? = nil
     ) async throws -> [Person] {
         var sql = SQL()

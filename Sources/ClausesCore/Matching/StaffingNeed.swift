@@ -75,10 +75,16 @@ public struct StaffingNeed: Codable, Sendable, Equatable {
         }
     }
 
+    /// `HOP-2026-014 — lot 1 : Gros œuvre`, from the lot `l` and its contract `pc`.
+    static let lotLabelSQL = "pc.reference || ' — lot ' || l.number || ' : ' || l.label"
+    /// The need `n`'s codes in order, each with its ROME label: `F1703 Maçon / Maçonne`.
+    static let tradesSQL = """
+        ARRAY(SELECT c || coalesce(' ' || j.label, '') FROM unnest(n.rome_codes) WITH ORDINALITY u(c, i)
+              LEFT JOIN rome_jobs j ON j.code = u.c ORDER BY u.i)
+        """
+
     static let select = """
-        SELECT n.id, n.lot_id, pc.reference || ' — lot ' || l.number || ' : ' || l.label AS lot_label, n.rome_codes,
-               ARRAY(SELECT c || coalesce(' ' || j.label, '') FROM unnest(n.rome_codes) WITH ORDINALITY u(c, i)
-                     LEFT JOIN rome_jobs j ON j.code = u.c ORDER BY u.i) AS trades,
+        SELECT n.id, n.lot_id, \(lotLabelSQL) AS lot_label, n.rome_codes, \(tradesSQL) AS trades,
                n.headcount, n.total_hours, n.weekly_hours, n.planned_start, n.planned_end, n.contract_type,
                n.driving_licence_required, n.vehicle_required, n.notes, n.status, l.worksite_insee,
                (SELECT name FROM communes WHERE insee = l.worksite_insee) AS worksite_name,

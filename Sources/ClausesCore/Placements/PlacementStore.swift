@@ -471,11 +471,15 @@ public struct PlacementStore: Sendable {
             """
             SELECT code, start_date, end_date, weekly_hours FROM placements
             WHERE participant_id = $1 AND ($2::uuid IS NULL OR id <> $2)
-              AND daterange(start_date, end_date, '[]') && daterange($3::date, $4::date, '[]')
-              AND (weekly_hours >= $5 OR $6::numeric >= $5)
-            ORDER BY start_date LIMIT 1
-            """, [participantId, excluding, start, end, Self.fullTimeWeeklyHours, weekly])
-        guard let row = rows.first else { return }
+            ORDER BY start_date
+            """, [participantId, excluding])
+        // The first placement the rule says collides (the same rule as a shortlist's availability filter).
+        guard
+            let row = try rows.first(where: { row in
+                try PlacementSpan(start: row.decode(1), end: row.decode(2), weeklyHours: row.decode(3))
+                    .collides(start: start, end: end, weekly: weekly)
+            })
+        else { return }
         let code: String = try row.decode(0)
         let otherStart: LocalDate = try row.decode(1)
         let otherEnd: LocalDate? = try row.decode(2)
